@@ -1,0 +1,28 @@
+"""Vigil API: builds the Chalice app and registers each domain's blueprint. Nothing else."""
+from __future__ import annotations
+
+from chalice import Chalice, CORSConfig
+
+from chalicelib import http, settings
+from chalicelib.auth.authorizer import auth_bp
+from chalicelib.auth.routes import bp as auth_routes
+from chalicelib.billing.routes import bp as billing_routes
+from chalicelib.mail.jobs import bp as mail_jobs
+from chalicelib.orgs.routes import bp as org_routes
+from chalicelib.platform.routes import bp as platform_routes
+from chalicelib.team.routes import bp as team_routes
+
+app = Chalice(app_name="vigil")
+app.api.binary_types.extend(["image/png", "image/jpeg", "application/pdf"])
+app.api.cors = CORSConfig(
+    allow_origin=settings.cors_primary_origin(),
+    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Accept-Language"],
+    expose_headers=["Retry-After", "Location"],
+    max_age=600,
+)
+app.register_middleware(http.response_middleware, "http")
+
+for blueprint in (auth_bp, auth_routes, org_routes, team_routes, billing_routes, platform_routes,
+                  mail_jobs):
+    app.register_blueprint(blueprint)
+http.guard_views(app)

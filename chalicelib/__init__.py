@@ -1,0 +1,1 @@
+"""Vigil back end: one package per domain, shared plumbing at the top level."""

@@ -1,0 +1,129 @@
+"""Platform-operator commands (not reachable through the API).
+
+    python -m chalicelib.admin grant-partner ORG_ID
+    python -m chalicelib.admin revoke-partner ORG_ID
+    python -m chalicelib.admin create-org --name NAME --admin-email EMAIL [--partner]
+
+They use the same settings as the API (table prefix, region, user pool from the environment).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Optional
+
+from chalicelib import clock, db, errors
+from chalicelib.audit import service as audit_log
+from chalicelib.billing import subscriptions
+from chalicelib.orgs.models import Org
+from chalicelib.team.models import EmailIndex, Membership, User
+
+OPERATOR = "operator"
+
+
+def _org(org_id: str) -> Org:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        org = Org.get(*Org.key(org_id))
+    except DoesNotExist as exc:
+        raise errors.NotFound(f"no organisation {org_id}") from exc
+    if org.status != "active":
+        raise errors.NotFound(f"organisation {org_id} is being deleted")
+    return org
+
+
+def grant_partner(org_id: str) -> Org:
+    """Make an org a partner; a linked customer cannot become one (it has a partner)."""
+    org = _org(org_id)
+    if org.partner_id:
+        raise errors.Conflict("a linked customer organisation cannot become a partner")
+    entry = audit_log.build(org_id=org_id, actor_id=OPERATOR, actor_email=None,
+                            actor_role=OPERATOR, actor_org_id=OPERATOR,
+                            action="org.partner_granted", target=org_id)
+    with db.transaction() as tx:
+        tx.update(org, actions=[Org.kind.set("partner")], condition=Org.status == "active")
+        tx.save(entry)
+    org.kind = "partner"
+    return org
+
+
+def revoke_partner(org_id: str) -> Org:
+    org = _org(org_id)
+    if next(iter(Org.by_partner.query(f"PARTNER#{org_id}", limit=1)), None) is not None:
+        raise errors.Conflict("the partner still has linked customers")
+    entry = audit_log.build(org_id=org_id, actor_id=OPERATOR, actor_email=None,
+                            actor_role=OPERATOR, actor_org_id=OPERATOR,
+                            action="org.partner_revoked", target=org_id)
+    with db.transaction() as tx:
+        tx.update(org, actions=[Org.kind.set("customer")], condition=Org.status == "active")
+        tx.save(entry)
+    org.kind = "customer"
+    return org
+
+
+def create_org(name: str, admin_email: str, password: Optional[str] = None,
+               partner: bool = False, language: str = "de", **profile: object) -> tuple[Org, str]:
+    """An independent org with one admin (new pool user, permanent password if given)."""
+    from chalicelib.auth import cognito
+    from chalicelib.orgs.service import _new_org
+
+    admin_email = admin_email.lower()
+    temp = password or cognito.temporary_password()
+    user_id = cognito.create_user(admin_email, temp, permanent=password is not None)
+    now = clock.now()
+    org = _new_org(name, "partner" if partner else "customer", None, "vendor", language,
+                   None, profile.get("billing_email") or admin_email, profile.get("vat_id"), now,
+                   OPERATOR, 1)
+    if profile.get("address"):
+        from chalicelib.orgs.models import Address
+
+        org.address = Address(**profile["address"])  # type: ignore[arg-type]
+    with db.transaction() as tx:
+        tx.save(org, condition=Org.pk.does_not_exist())
+        tx.save(Membership.build(org.org_id, user_id, admin_email, "admin", now, OPERATOR))
+        tx.save(User(*User.key(user_id), user_id=user_id, email=admin_email, created_at=now))
+        tx.save(EmailIndex(*EmailIndex.key(admin_email), user_id=user_id),
+                condition=EmailIndex.pk.does_not_exist())
+        tx.save(subscriptions.new_trial(org.org_id, org.org_id, now))
+        tx.save(audit_log.build(org_id=org.org_id, actor_id=OPERATOR, actor_email=None,
+                                actor_role=OPERATOR, actor_org_id=OPERATOR,
+                                action="org.created", target=org.org_id,
+                                details={"name": name, "partner": partner}))
+    return org, temp
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.admin", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("grant-partner", help="make an organisation a partner")
+    g.add_argument("org_id")
+    r = sub.add_parser("revoke-partner", help="take partner status away (no customers left)")
+    r.add_argument("org_id")
+    c = sub.add_parser("create-org", help="create an organisation with its first admin")
+    c.add_argument("--name", required=True)
+    c.add_argument("--admin-email", required=True)
+    c.add_argument("--partner", action="store_true")
+    c.add_argument("--language", choices=["de", "en"], default="de")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "grant-partner":
+            org = grant_partner(args.org_id)
+            print(f"{org.org_id} {org.name}: partner")
+        elif args.command == "revoke-partner":
+            org = revoke_partner(args.org_id)
+            print(f"{org.org_id} {org.name}: customer")
+        else:
+            org, temp = create_org(args.name, args.admin_email, partner=args.partner,
+                                   language=args.language)
+            print(f"{org.org_id} {org.name} created; admin {args.admin_email}, "
+                  f"temporary password (change at first login): {temp}")
+    except errors.VigilError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Append-only audit log per org: who did what, as which role, from which org."""

@@ -1,0 +1,1 @@
+"""Authentication (Cognito JWTs, login flows) and authorization (roles per org)."""

@@ -1,0 +1,141 @@
+"""The one place that decides what a caller may do in an org.
+
+The effective role is the caller's membership role (`guest`/`admin`) or `partner` when the
+caller is an admin of the partner org a linked customer belongs to (partner wins: it carries
+the billing rights a customer admin lacks). No role at all → 404 (existence does not leak);
+a role too small for the action → 403.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Optional
+
+from chalicelib import errors
+from chalicelib.auth.principal import Principal
+from chalicelib.orgs.models import Org
+from chalicelib.team.models import Membership
+
+
+class Action(str, Enum):
+    READ = "read"                      # any data of the org
+    WRITE = "write"                    # any change in the org
+    BILLING = "billing"                # subscription, orders
+    INVOICES = "invoices"              # invoices of the paying org
+    AUDIT = "audit"                    # audit log
+    CREATE_CUSTOMER = "create_customer"
+    DELETE_ORG = "delete_org"
+    SUPPORT_WRITE = "support_write"    # a partner's own support contact
+    SUPPORT_BY = "support_by"          # who supports a linked customer
+
+
+@dataclass(frozen=True)
+class Access:
+    org: Org
+    role: str  # guest | admin | partner
+    principal: Principal
+
+    @property
+    def org_id(self) -> str:
+        return self.org.org_id
+
+    @property
+    def acting_org_id(self) -> str:
+        """The org the caller acts from: the partner org when the role is `partner`."""
+        return self.org.partner_id if self.role == "partner" and self.org.partner_id else self.org.org_id
+
+    def allows(self, action: Action) -> bool:
+        return _allowed(self.org, self.role, action)
+
+    def require(self, action: Action) -> "Access":
+        if not self.allows(action):
+            raise errors.Forbidden(_denial(self.role, action))
+        return self
+
+
+def _allowed(org: Org, role: str, action: Action) -> bool:
+    if action is Action.READ:
+        return True
+    if role == "guest":
+        return False
+    if action in (Action.WRITE, Action.AUDIT):
+        return role in ("admin", "partner")
+    if action is Action.BILLING:
+        return role == "partner" if org.linked else role == "admin"
+    if action is Action.INVOICES:
+        return role == "admin" and not org.linked
+    if action is Action.CREATE_CUSTOMER:
+        return role == "admin" and org.kind == "partner"
+    if action is Action.DELETE_ORG:
+        if org.linked:
+            return role == "partner"
+        return role == "admin" and org.kind != "partner"
+    if action is Action.SUPPORT_WRITE:
+        return role == "admin" and org.kind == "partner"
+    if action is Action.SUPPORT_BY:
+        return role == "partner"
+    return False
+
+
+def _denial(role: str, action: Action) -> str:
+    reasons = {
+        Action.WRITE: "Guests have read-only access.",
+        Action.BILLING: "Only the billing role of this organisation (the partner for a linked "
+                        "customer, otherwise its administrators) may do this.",
+        Action.INVOICES: "Invoices are visible to administrators of the paying organisation only.",
+        Action.CREATE_CUSTOMER: "Only administrators of a partner organisation can create "
+                                "customer organisations.",
+        Action.DELETE_ORG: "Only the partner can delete a linked customer organisation.",
+        Action.SUPPORT_WRITE: "Only administrators of a partner organisation can change its "
+                              "support contact.",
+        Action.SUPPORT_BY: "Only the partner decides who supports a linked customer.",
+        Action.AUDIT: "The audit log is visible to administrators and the partner.",
+    }
+    return reasons.get(action, f"The role {role!r} may not do this.")
+
+
+def resolve(principal: Principal, org_id: str) -> Access:
+    """Effective role of the caller in ``org_id``; NotFound when there is none."""
+    if not _valid_id(org_id):
+        raise errors.NotFound("Organisation not found.")
+    org, member = _load_both(org_id, principal.user_id)
+    if org is None or org.status != "active":
+        raise errors.NotFound("Organisation not found.")
+    role = member.role if member else None
+    if org.partner_id:
+        partner_member = _membership(org.partner_id, principal.user_id)
+        if partner_member is not None and partner_member.role == "admin":
+            role = "partner"
+    if role is None:
+        raise errors.NotFound("Organisation not found.")
+    return Access(org=org, role=role, principal=principal)
+
+
+def _valid_id(value: str) -> bool:
+    return 0 < len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
+
+
+def _membership(org_id: str, user_id: str) -> Optional[Membership]:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return Membership.get(*Membership.key(org_id, user_id))
+    except DoesNotExist:
+        return None
+
+
+def _load_both(org_id: str, user_id: str) -> tuple[Optional[Org], Optional[Membership]]:
+    """Org + membership with a single BatchGetItem on the core table."""
+    from chalicelib.db import batch_get_mixed
+
+    org_key = Org.key(org_id)
+    member_key = Membership.key(org_id, user_id)
+    found = batch_get_mixed([(Org, org_key), (Membership, member_key)])
+    return found.get(org_key), found.get(member_key)  # type: ignore[return-value]
+
+
+def for_request(request: "Request", org_id: str) -> Access:  # noqa: F821 — typing only
+    """Shortcut for routes: the caller's access to the org in the path."""
+    from chalicelib.auth.principal import current
+
+    return resolve(current(request), org_id)

@@ -1,0 +1,56 @@
+"""The API's custom authorizer: every user route runs behind ``jwt_auth``.
+
+Chalice's Cognito authorizer is not enforced by ``chalice local`` or ``chalice.test``, so the
+verification happens here, the same way in Lambda and locally. A rejected token becomes a 401
+from the gateway: in Lambda by API Gateway's ``Unauthorized`` convention, locally by the local
+gateway's own 401 (with a problem+json body).
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from chalice import AuthResponse, Blueprint
+from chalice.app import AuthRequest
+
+from chalicelib.auth import tokens
+
+log = logging.getLogger("vigil.auth")
+
+auth_bp = Blueprint(__name__)
+
+_PROBLEM_401 = (
+    b'{"type":"about:blank","title":"Unauthorized","status":401,'
+    b'"detail":"A valid bearer token is required."}'
+)
+
+
+def _reject() -> None:
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        raise Exception("Unauthorized")  # API Gateway's contract for a 401 from an authorizer
+    from chalice.local import NotAuthorizedError  # dev dependency, local gateway only
+
+    raise NotAuthorizedError(
+        {"Content-Type": "application/problem+json",
+         "WWW-Authenticate": 'Bearer error="invalid_token"'},
+        _PROBLEM_401,
+    )
+
+
+@auth_bp.authorizer(ttl_seconds=300)
+def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
+    raw = auth_request.token or ""
+    scheme, _, token = raw.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        _reject()
+    try:
+        claims = tokens.verify(token.strip())
+    except tokens.InvalidToken as exc:
+        log.info("token rejected: %s", exc)
+        _reject()
+        raise  # unreachable; _reject always raises
+    return AuthResponse(
+        routes=["*"],
+        principal_id=claims.sub,
+        context={"sub": claims.sub, "email": claims.email, "token_use": claims.token_use},
+    )

@@ -1,0 +1,55 @@
+"""Request bodies of the auth routes."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def check_password(value: str) -> str:
+    problems = []
+    if len(value) < 10:
+        problems.append("at least 10 characters")
+    if not any(c.islower() for c in value):
+        problems.append("a lower-case letter")
+    if not any(c.isupper() for c in value):
+        problems.append("an upper-case letter")
+    if not any(c.isdigit() for c in value):
+        problems.append("a digit")
+    if all(c.isalnum() for c in value):
+        problems.append("a symbol")
+    if problems:
+        raise ValueError("password needs " + ", ".join(problems))
+    return value
+
+
+class LoginBody(Strict):
+    email: EmailStr = Field(max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+
+class NewPasswordBody(Strict):
+    email: EmailStr = Field(max_length=254)
+    session: str = Field(min_length=1, max_length=4096)
+    new_password: str = Field(max_length=256)
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+    @field_validator("new_password")
+    @classmethod
+    def _policy(cls, v: str) -> str:
+        return check_password(v)
+
+
+class RefreshBody(Strict):
+    refresh_token: str = Field(min_length=1, max_length=8192)

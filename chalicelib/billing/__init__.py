@@ -1,0 +1,1 @@
+"""Plans, subscriptions, orders, invoices."""

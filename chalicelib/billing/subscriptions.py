@@ -1,0 +1,39 @@
+"""Subscription records and their public shape."""
+from __future__ import annotations
+
+import zlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib import clock, settings
+from chalicelib.billing.models import TRIAL_SHARDS, Subscription
+
+
+def trial_shard(org_id: str) -> str:
+    return f"TRIAL#{zlib.crc32(org_id.encode()) % TRIAL_SHARDS}"
+
+
+def new_trial(org_id: str, payer_org_id: str, now: datetime) -> Subscription:
+    """The subscription every org starts with: the trial plan for ``trial_days()`` days."""
+    ends = now + timedelta(days=settings.trial_days())
+    pk, sk = Subscription.key(org_id)
+    return Subscription(
+        pk, sk,
+        gsi1pk=f"PAYER#{payer_org_id}", gsi1sk=f"ORG#{org_id}",
+        gsi2pk=trial_shard(org_id), gsi2sk=f"{clock.iso(ends)}#{org_id}",
+        org_id=org_id, payer_org_id=payer_org_id, plan="trial", interval="month",
+        status="trialing", trial_ends_at=ends, current_period_start=now,
+        current_period_end=ends, cancel_at_period_end=False, created_at=now,
+    )
+
+
+def view(sub: Subscription) -> dict[str, Any]:
+    return {
+        "plan": sub.plan,
+        "interval": sub.interval,
+        "status": sub.status,
+        "trial_ends_at": clock.iso(sub.trial_ends_at),
+        "current_period_start": clock.iso(sub.current_period_start),
+        "current_period_end": clock.iso(sub.current_period_end),
+        "cancel_at_period_end": bool(sub.cancel_at_period_end),
+    }

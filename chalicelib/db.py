@@ -1,0 +1,130 @@
+"""PynamoDB plumbing shared by every domain's models.
+
+Table names and region are fixed when a model class is created (PynamoDB reads ``Meta`` then),
+so tests and the local runner set ``VIGIL_PREFIX``/``AWS_DEFAULT_REGION`` before importing models.
+Each domain registers its table-owning model in ``TABLE_MODELS`` for the bootstrap and infra.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Iterable, Optional, TypeVar
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib import settings
+
+M = TypeVar("M", bound=Model)
+
+#: Every model class that owns a table (and so declares its GSIs); see ``register_table``.
+TABLE_MODELS: list[type[Model]] = []
+
+
+def meta(short_name: str) -> type:
+    """A ``Meta`` class for a table called ``<prefix>-<short_name>``."""
+
+    class Meta:
+        table_name = settings.table_name(short_name)
+        region = settings.region()
+        billing_mode = "PAY_PER_REQUEST"
+
+    return Meta
+
+
+def register_table(model: type[M]) -> type[M]:
+    """Class decorator: this model's ``Meta``/indexes define a table to create."""
+    TABLE_MODELS.append(model)
+    return model
+
+
+def encode_cursor(last_key: Optional[dict[str, Any]]) -> Optional[str]:
+    """Opaque pagination cursor from a DynamoDB ``LastEvaluatedKey``."""
+    if not last_key:
+        return None
+    raw = json.dumps(last_key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: Optional[str]) -> Optional[dict[str, Any]]:
+    from chalicelib.errors import ValidationFailed
+
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed({"next": "invalid cursor"}) from exc
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValidationFailed({"next": "invalid cursor"})
+    return value
+
+
+def page(result_iterator: Any, limit: int) -> tuple[list[Any], Optional[str]]:
+    """Drain one page of a PynamoDB query iterator, returning (items, next cursor)."""
+    items = []
+    for item in result_iterator:
+        items.append(item)
+        if len(items) >= limit:
+            break
+    last = result_iterator.last_evaluated_key if len(items) >= limit else None
+    return items, encode_cursor(last)
+
+
+class KeyAttribute(UnicodeAttribute):
+    """Marks key attributes in the models for readers; behaves as a string."""
+
+
+def first(items: Iterable[M]) -> Optional[M]:
+    for item in items:
+        return item
+    return None
+
+
+def batch_get_mixed(wanted: list[tuple[type[Model], tuple[str, str]]]) -> dict[tuple[str, str], Model]:
+    """One BatchGetItem for items of different entity models that share a table.
+
+    PynamoDB's ``batch_get`` is per model class; entities of a single-table design are read
+    together here and each raw item is turned into the model its key was asked for.
+    """
+    if not wanted:
+        return {}
+    model0 = wanted[0][0]
+    table = model0.Meta.table_name
+    conn = model0._get_connection()  # noqa: SLF001 — PynamoDB's public low-level handle
+    by_key = {key: model for model, key in wanted}
+    hash_name = str(model0._hash_keyname)  # noqa: SLF001
+    range_name = str(model0._range_keyname)  # noqa: SLF001
+    keys = [{hash_name: {"S": k[0]}, range_name: {"S": k[1]}} for k in by_key]
+    out: dict[tuple[str, str], Model] = {}
+    request = {table: {"Keys": keys}}
+    while request:
+        resp = conn.connection.dispatch("BatchGetItem", {"RequestItems": request})
+        for raw in resp.get("Responses", {}).get(table, []):
+            key = (raw[hash_name]["S"], raw[range_name]["S"])
+            model = by_key.get(key)
+            if model is not None:
+                out[key] = model.from_raw_data(raw)
+        request = resp.get("UnprocessedKeys") or {}
+    return out
+
+
+def transaction() -> Any:
+    """A PynamoDB ``TransactWrite`` bound to the configured region."""
+    from pynamodb.connection import Connection
+    from pynamodb.transactions import TransactWrite
+
+    return TransactWrite(connection=Connection(region=settings.region()))
+
+
+def cancelled_by_condition(exc: Exception, index: Optional[int] = None) -> bool:
+    """Whether a TransactWriteError was (at ``index``, or anywhere) a failed condition."""
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    if index is not None:
+        reason = reasons[index] if index < len(reasons) else None
+        return bool(reason is not None and reason.code == "ConditionalCheckFailed")
+    if reasons:
+        return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+    code = getattr(exc, "cause_response_code", "") or ""
+    return code in ("TransactionCanceledException", "ConditionalCheckFailedException")

@@ -1,0 +1,201 @@
+"""Request parsing and responses shared by every blueprint.
+
+Routes stay thin: ``parse_body`` validates the JSON body against a pydantic model (unknown
+fields rejected, every message tied to its field), ``respond`` serialises with Decimal support,
+and ``problem_middleware`` is the single place where errors become problem+json.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Callable, Optional, TypeVar
+
+from chalice.app import Request, Response
+
+from chalicelib import errors, settings
+
+log = logging.getLogger("vigil.http")
+
+T = TypeVar("T")
+
+MAX_JSON_BODY = 64 * 1024
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+PROBLEM_TYPE = "application/problem+json"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        from chalicelib.clock import iso
+
+        return iso(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(body: Any) -> str:
+    return json.dumps(body, default=_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def respond(body: Any = None, status: int = 200, headers: Optional[dict[str, str]] = None) -> Response:
+    out_headers = {"Content-Type": "application/json"}
+    out_headers.update(headers or {})
+    if body is None and status == 204:
+        return Response(body="", status_code=204, headers=out_headers)
+    return Response(body=dumps(body), status_code=status, headers=out_headers)
+
+
+def problem(exc: errors.VigilError) -> Response:
+    headers = {"Content-Type": PROBLEM_TYPE}
+    headers.update(exc.headers)
+    return Response(body=dumps(exc.problem()), status_code=exc.status, headers=headers)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "body"
+
+
+def validation_errors(exc: Any) -> dict[str, str]:
+    """pydantic ``ValidationError`` → {field: message}, first message per field."""
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        loc = tuple(p for p in err.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-")))
+        key = _field_path(loc)
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field"
+        elif err.get("type") == "missing":
+            msg = "field required"
+        out.setdefault(key, msg.removeprefix("Value error, "))
+    return out
+
+
+def json_body(request: Request, max_bytes: int = MAX_JSON_BODY) -> Any:
+    raw = request.raw_body or b""
+    if len(raw) > max_bytes:
+        raise errors.PayloadTooLarge(f"request body is larger than {max_bytes} bytes")
+    if not raw.strip():
+        raise errors.ValidationFailed({"body": "a JSON object is required"})
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise errors.ValidationFailed({"body": f"invalid JSON: {exc}"}) from exc
+
+
+def parse_body(request: Request, model: type[T], max_bytes: int = MAX_JSON_BODY) -> T:
+    """Validate the JSON body against a pydantic model; 400 with field messages otherwise."""
+    from pydantic import ValidationError
+
+    data = json_body(request, max_bytes)
+    if not isinstance(data, dict):
+        raise errors.ValidationFailed({"body": "a JSON object is required"})
+    try:
+        return model.model_validate(data)  # type: ignore[attr-defined,no-any-return]
+    except ValidationError as exc:
+        raise errors.ValidationFailed(validation_errors(exc)) from exc
+
+
+def parse_query(request: Request, model: type[T]) -> T:
+    from pydantic import ValidationError
+
+    params = dict(request.query_params or {})
+    try:
+        return model.model_validate(params)  # type: ignore[attr-defined,no-any-return]
+    except ValidationError as exc:
+        raise errors.ValidationFailed(validation_errors(exc)) from exc
+
+
+def page_params(request: Request) -> tuple[int, Optional[str]]:
+    """`?limit=` (default 50, max 200) and `?next=` cursor."""
+    params = request.query_params or {}
+    raw = params.get("limit")
+    limit = DEFAULT_LIMIT
+    if raw is not None:
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+            raise errors.ValidationFailed({"limit": f"must be an integer from 1 to {MAX_LIMIT}"})
+        limit = int(raw)
+    cursor = params.get("next") or None
+    if cursor is not None and len(cursor) > 2048:
+        raise errors.ValidationFailed({"next": "invalid cursor"})
+    return limit, cursor
+
+
+def listing(items: list[Any], next_cursor: Optional[str]) -> dict[str, Any]:
+    return {"items": items, "next": next_cursor}
+
+
+def header(request: Request, name: str) -> Optional[str]:
+    value = (request.headers or {}).get(name.lower())
+    return value if value else None
+
+
+def _cors_headers(request: Optional[Request]) -> dict[str, str]:
+    if request is None:
+        return {}
+    origin = header(request, "origin")
+    if origin and origin in settings.cors_origins():
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {}
+
+
+def guard_views(app: Any) -> None:
+    """Wrap every registered view so that errors leave as problem+json.
+
+    Chalice turns any exception a view raises into its own 500 before middleware sees it, so
+    the mapping sits around each view: domain errors → their status, transient AWS failures
+    (throttling, 5xx, timeouts) → 503 with Retry-After, anything else → logged 500.
+    """
+    import functools
+
+    def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except errors.VigilError as exc:
+                return problem(exc)
+            except Exception as exc:  # noqa: BLE001 — the last line of defence
+                mapped = errors.from_aws_error(exc)
+                if mapped is None:
+                    log.exception("unhandled error in %s", view.__name__)
+                    return problem(errors.VigilError("An unexpected error occurred."))
+                log.warning("transient AWS failure in %s: %s", view.__name__, exc)
+                return problem(mapped)
+
+        wrapper.__vigil_guarded__ = True  # type: ignore[attr-defined]
+        return wrapper
+
+    for methods in app.routes.values():
+        for entry in methods.values():
+            if not getattr(entry.view_function, "__vigil_guarded__", False):
+                entry.view_function = guarded(entry.view_function)
+
+
+def response_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Chalice's own errors as problem+json too, and CORS for the allowed origins."""
+    response = _problemise_framework_error(get_response(event))
+    response.headers.update(_cors_headers(event))
+    return response
+
+
+def _problemise_framework_error(response: Response) -> Response:
+    """Chalice's own 4xx (bad JSON, wrong method, unsupported type) as problem+json too."""
+    if response.status_code < 400:
+        return response
+    content_type = response.headers.get("Content-Type", "")
+    if content_type == PROBLEM_TYPE:
+        return response
+    body = response.body
+    if isinstance(body, dict) and "Message" in body:
+        exc = errors.VigilError(str(body.get("Message")))
+        exc.status = response.status_code
+        exc.title = str(body.get("Code", "Error"))
+        new = problem(exc)
+        new.headers.update({k: v for k, v in response.headers.items() if k != "Content-Type"})
+        return new
+    return response

@@ -1,0 +1,104 @@
+"""Read the mail the emulator captured instead of sending (local mode and tests).
+
+    python -m chalicelib.local.mailbox [--last N] [--full]     # what `make mail` runs
+"""
+from __future__ import annotations
+
+import argparse
+import email
+import email.policy
+import json
+import os
+import sys
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+@dataclass
+class Mail:
+    to: list[str]
+    subject: str
+    text: str
+    attachments: dict[str, bytes] = field(default_factory=dict)
+    sender: str = ""
+
+
+def parse_raw(raw: bytes | str) -> Mail:
+    data = raw.encode() if isinstance(raw, str) else raw
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    text = ""
+    attachments: dict[str, bytes] = {}
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        filename = part.get_filename()
+        if filename:
+            attachments[filename] = part.get_payload(decode=True) or b""
+        elif part.get_content_type() == "text/plain" and not text:
+            text = part.get_content()
+    to = [a.strip() for a in str(msg.get("To", "")).split(",") if a.strip()]
+    return Mail(to=to, subject=str(msg.get("Subject", "")), text=text, attachments=attachments,
+                sender=str(msg.get("From", "")))
+
+
+def from_backend(region: Optional[str] = None) -> list[Mail]:
+    """In-process emulator (tests): every message SES accepted, oldest first."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    from chalicelib import settings
+
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][region or settings.region()]
+    out = []
+    for message in backend.sent_messages:
+        raw = getattr(message, "raw_data", None)
+        if raw is not None:
+            out.append(parse_raw(raw))
+        else:
+            out.append(Mail(to=list(message.destinations.get("ToAddresses", [])),
+                            subject=message.subject, text=message.body))
+    return out
+
+
+def from_server(endpoint: str) -> list[Mail]:
+    """A running emulator (``make run``): its ``/moto-api/data.json`` holds the sent mail."""
+    with urllib.request.urlopen(f"{endpoint.rstrip('/')}/moto-api/data.json", timeout=10) as r:
+        data: dict[str, Any] = json.loads(r.read())
+    out = []
+    for message in data.get("ses", {}).get("sent_messages", []):
+        raw = message.get("raw_data")
+        if raw:
+            out.append(parse_raw(raw))
+        else:
+            out.append(Mail(to=message.get("destinations", {}).get("ToAddresses", []),
+                            subject=message.get("subject", ""), text=message.get("body", "")))
+    return out
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="List mail sent in local mode.")
+    parser.add_argument("--endpoint", default=os.environ.get(
+        "AWS_ENDPOINT_URL", f"http://127.0.0.1:{os.environ.get('VIGIL_AWS_PORT', '5555')}"))
+    parser.add_argument("--last", type=int, default=20, help="how many, newest last")
+    parser.add_argument("--full", action="store_true", help="print the whole text")
+    args = parser.parse_args(argv)
+    try:
+        mails = from_server(args.endpoint)
+    except OSError as exc:
+        print(f"cannot reach the local AWS emulator at {args.endpoint}: {exc}\n"
+              f"(is `make run` running?)", file=sys.stderr)
+        return 1
+    if not mails:
+        print("no mail sent yet")
+    for i, m in enumerate(mails[-args.last:], start=max(1, len(mails) - args.last + 1)):
+        print(f"--- #{i}  To: {', '.join(m.to)}\n    Subject: {m.subject}")
+        if m.attachments:
+            print(f"    Attachments: {', '.join(m.attachments)}")
+        body = m.text if args.full else "\n".join(m.text.splitlines()[:12])
+        print("    " + body.replace("\n", "\n    "))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Compose and send mail.
+
+``send`` tries SES at once; when SES fails (throttling, outage) the message is parked in the
+outbox and ``retry_outbox`` (scheduled every minute) delivers it with exponential backoff.
+A message is stored before the first attempt only when ``durable=True`` — callers that must
+never lose a mail (invoices) ask for that; for them delivery is at-least-once, de-duplicated by
+the outbox item being deleted right after the successful send.
+"""
+from __future__ import annotations
+
+import logging
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Optional
+
+from chalicelib import aws, clock, ids, settings
+from chalicelib.mail.models import OUTBOX_SHARDS, OutboxItem
+
+log = logging.getLogger("vigil.mail")
+
+MAX_ATTEMPTS = 12
+OUTBOX_KEEP_DAYS = 30
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass
+class Message:
+    to: list[str]
+    subject: str
+    text: str
+    html: Optional[str] = None
+    attachments: list[Attachment] = field(default_factory=list)
+    reply_to: Optional[str] = None
+
+    def mime(self) -> bytes:
+        msg = EmailMessage()
+        msg["From"] = settings.mail_sender()
+        msg["To"] = ", ".join(self.to)
+        msg["Subject"] = self.subject
+        msg["Date"] = formatdate(localtime=False)
+        msg["Message-ID"] = make_msgid(domain="vigil.example")
+        if self.reply_to:
+            msg["Reply-To"] = self.reply_to
+        msg.set_content(self.text)
+        if self.html:
+            msg.add_alternative(self.html, subtype="html")
+        for att in self.attachments:
+            main, _, sub = att.mime_type.partition("/")
+            msg.add_attachment(att.content, maintype=main, subtype=sub or "octet-stream",
+                               filename=att.filename)
+        return msg.as_bytes()
+
+
+def _ses_send(raw: bytes, recipients: list[str]) -> None:
+    aws.client("ses").send_raw_email(
+        Source=settings.mail_sender(), Destinations=recipients, RawMessage={"Data": raw}
+    )
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(60 * 2 ** max(0, attempts - 1), 6 * 3600))
+
+
+def _park(message: Message, raw: bytes, error: str, attempts: int, now: datetime) -> OutboxItem:
+    message_id = ids.new_id("m")
+    due = now + (_backoff(attempts) if attempts else timedelta(0))
+    item = OutboxItem(
+        f"OUTBOX#{zlib.crc32(message_id.encode()) % OUTBOX_SHARDS}",
+        f"{clock.iso(due)}#{message_id}",
+        message_id=message_id, raw=raw, recipients=",".join(message.to)[:2000],
+        subject=message.subject[:500], attempts=attempts, last_error=error[:500] or None,
+        created_at=now, expires_at=clock.epoch(now + timedelta(days=OUTBOX_KEEP_DAYS)),
+    )
+    item.save()
+    return item
+
+
+def send(message: Message, durable: bool = False) -> bool:
+    """Send now; on failure park in the outbox. Returns True when SES accepted it now."""
+    if not message.to:
+        return False
+    raw = message.mime()
+    now = clock.now()
+    item = _park(message, raw, "", 0, now) if durable else None
+    try:
+        _ses_send(raw, message.to)
+    except Exception as exc:  # noqa: BLE001 — any failure is retried from the outbox
+        log.warning("mail to %d recipient(s) deferred: %s", len(message.to), exc)
+        if item is None:
+            _park(message, raw, str(exc), 1, now)
+        else:
+            _reschedule(item, str(exc), now)
+        return False
+    if item is not None:
+        item.delete()
+    return True
+
+
+def _reschedule(item: OutboxItem, error: str, now: datetime) -> None:
+    attempts = int(item.attempts) + 1
+    item.delete()
+    if attempts >= MAX_ATTEMPTS:
+        log.error("mail %s dropped after %d attempts: %s", item.message_id, attempts, error)
+        return
+    due = now + _backoff(attempts)
+    OutboxItem(item.pk, f"{clock.iso(due)}#{item.message_id}", message_id=item.message_id,
+               raw=item.raw, recipients=item.recipients, subject=item.subject,
+               attempts=attempts, last_error=error[:500], created_at=item.created_at,
+               expires_at=item.expires_at).save()
+
+
+def retry_outbox(limit: int = 100) -> dict[str, int]:
+    """Deliver parked messages whose next attempt is due. Query per shard, never Scan."""
+    now = clock.now()
+    sent = failed = 0
+    upper = f"{clock.iso(now)}#~"
+    for shard in range(OUTBOX_SHARDS):
+        for item in OutboxItem.query(f"OUTBOX#{shard}", OutboxItem.sk <= upper, limit=limit):
+            recipients = [r for r in item.recipients.split(",") if r]
+            try:
+                _ses_send(bytes(item.raw), recipients)
+            except Exception as exc:  # noqa: BLE001
+                failed += 1
+                _reschedule(item, str(exc), now)
+                continue
+            item.delete()
+            sent += 1
+    return {"sent": sent, "failed": failed}
+
+
+def pending_count() -> int:
+    return sum(OutboxItem.count(f"OUTBOX#{s}") for s in range(OUTBOX_SHARDS))

@@ -1,0 +1,1 @@
+"""Organisations: partner orgs, linked customer orgs, independent orgs."""

@@ -1,0 +1,78 @@
+"""Org profile item in the `core` table (see ``chalicelib.core_table`` for access patterns)."""
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.core_table import TABLE, ByPartnerIndex, org_pk
+from chalicelib.db import meta
+
+ORG_SK = "ORG"
+
+
+class Address(MapAttribute):
+    street = UnicodeAttribute(null=True)
+    postal_code = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+
+
+class SupportData(MapAttribute):
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    hours = UnicodeAttribute(null=True)
+    url = UnicodeAttribute(null=True)
+
+
+class Org(Model):
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default=ORG_SK)
+    gsi1pk = UnicodeAttribute(null=True)  # PARTNER#<partner> for linked customers
+    gsi1sk = UnicodeAttribute(null=True)
+
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute(default="customer")  # partner | customer
+    partner_id = UnicodeAttribute(null=True)  # set iff linked to a partner
+    support_by = UnicodeAttribute(default="vendor")  # partner | vendor
+    language = UnicodeAttribute(default="de")
+    address = Address(null=True)
+    billing_email = UnicodeAttribute(null=True)
+    vat_id = UnicodeAttribute(null=True)
+    support = SupportData(null=True)  # a partner's own support contact
+    status = UnicodeAttribute(default="active")  # active | deleting
+    admin_count = NumberAttribute(default=0)  # guards "the last admin stays"
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
+
+    by_partner = ByPartnerIndex()
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.partner_id)
+
+    @property
+    def paying_org_id(self) -> str:
+        """Who is invoiced: the partner for a linked customer, else the org itself."""
+        return self.partner_id or self.org_id
+
+    @classmethod
+    def key(cls, org_id: str) -> tuple[str, str]:
+        return org_pk(org_id), ORG_SK
+
+    def address_dict(self) -> dict[str, Any]:
+        a = self.address
+        return {
+            "street": a.street if a else None,
+            "postal_code": a.postal_code if a else None,
+            "city": a.city if a else None,
+            "country": a.country if a else None,
+        }

@@ -1,0 +1,52 @@
+"""Routes: /me, /signup, /orgs, /orgs/{org_id}, /orgs/{org_id}/customers."""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.auth.access import for_request
+from chalicelib.auth.authorizer import jwt_auth
+from chalicelib.auth.principal import current
+from chalicelib.http import page_params, parse_body, respond
+from chalicelib.orgs import service
+from chalicelib.orgs.schemas import OrgCreate, OrgPatch, SignupBody
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/me", methods=["GET"], authorizer=jwt_auth)
+def me() -> Response:
+    return respond(service.me(current(bp.current_request)))
+
+
+@bp.route("/signup", methods=["POST"])
+def signup() -> Response:
+    body = parse_body(bp.current_request, SignupBody)
+    service.signup(body)
+    return respond({"status": "accepted",
+                    "detail": "If this address can be used, the account is ready: log in with "
+                              "it. A mail with the details is on its way."}, status=202)
+
+
+@bp.route("/orgs", methods=["POST"], authorizer=jwt_auth)
+def create_org() -> Response:
+    body = parse_body(bp.current_request, OrgCreate)
+    return respond(service.create_customer(current(bp.current_request), body), status=201)
+
+
+@bp.route("/orgs/{org_id}", methods=["GET"], authorizer=jwt_auth)
+def get_org(org_id: str) -> Response:
+    return respond(service.get(for_request(bp.current_request, org_id)))
+
+
+@bp.route("/orgs/{org_id}", methods=["PATCH"], authorizer=jwt_auth)
+def patch_org(org_id: str) -> Response:
+    access = for_request(bp.current_request, org_id)
+    body = parse_body(bp.current_request, OrgPatch)
+    return respond(service.patch(access, body))
+
+
+@bp.route("/orgs/{org_id}/customers", methods=["GET"], authorizer=jwt_auth)
+def customers(org_id: str) -> Response:
+    access = for_request(bp.current_request, org_id)
+    limit, cursor = page_params(bp.current_request)
+    return respond(service.customers(access, limit, cursor))

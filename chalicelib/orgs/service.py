@@ -1,0 +1,282 @@
+"""Organisation logic: create (linked, independent, by signup), read, change, list customers."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Optional
+
+from chalicelib import clock, db, errors, ids
+from chalicelib.audit import service as audit_log
+from chalicelib.auth.access import Access, Action, resolve
+from chalicelib.auth.principal import Principal
+from chalicelib.billing import subscriptions
+from chalicelib.billing.models import Subscription
+from chalicelib.core_table import org_pk
+from chalicelib.orgs.models import Address, Org
+from chalicelib.orgs.schemas import OrgCreate, OrgPatch, SignupBody
+from chalicelib.team.models import EmailIndex, Membership, User
+
+log = logging.getLogger("vigil.orgs")
+
+
+def _new_org(name: str, kind: str, partner_id: Optional[str], support_by: str, language: str,
+             address: Any, billing_email: Optional[str], vat_id: Optional[str], now: datetime,
+             created_by: Optional[str], admin_count: int) -> Org:
+    org_id = ids.new_id("o")
+    org = Org(
+        org_pk(org_id), "ORG", org_id=org_id, name=name, kind=kind, partner_id=partner_id,
+        support_by=support_by if partner_id else "vendor", language=language,
+        address=Address(**address.model_dump()) if address is not None else None,
+        billing_email=billing_email, vat_id=vat_id, status="active", admin_count=admin_count,
+        created_at=now, created_by=created_by,
+    )
+    if partner_id:
+        org.gsi1pk = f"PARTNER#{partner_id}"
+        org.gsi1sk = f"{name.casefold()[:100]}#{org_id}"
+    return org
+
+
+def view(org: Org, access: Optional[Access] = None,
+         subscription: Optional[Subscription] = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": org.org_id,
+        "name": org.name,
+        "kind": org.kind,
+        "partner_id": org.partner_id,
+        "linked": org.linked,
+        "support_by": org.support_by if org.linked else "vendor",
+        "language": org.language,
+        "address": org.address_dict(),
+        "billing_email": org.billing_email,
+        "vat_id": org.vat_id,
+        "created_at": clock.iso(org.created_at),
+    }
+    if access is not None:
+        out["role"] = access.role
+    show_subscription = access is None or access.allows(Action.BILLING)
+    if subscription is not None and show_subscription:
+        out["subscription"] = subscriptions.view(subscription)
+    return out
+
+
+def _partner_access(principal: Principal, partner_id: Optional[str]) -> Access:
+    """The partner org the caller creates a customer from (explicit, or the only one)."""
+    if partner_id:
+        return resolve(principal, partner_id).require(Action.CREATE_CUSTOMER)
+    candidates = [m.org_id for m in Membership.by_user.query(f"USER#{principal.user_id}")
+                  if m.role == "admin"]
+    partner_accesses = []
+    for org in _batch_orgs(candidates).values():
+        if org.kind == "partner" and org.status == "active":
+            partner_accesses.append(org)
+    if len(partner_accesses) != 1:
+        if not partner_accesses:
+            raise errors.Forbidden("Only administrators of a partner organisation can create "
+                                   "customer organisations.")
+        raise errors.ValidationFailed({"partner_id": "you administer several partner "
+                                                     "organisations: name the one to act from"})
+    return resolve(principal, partner_accesses[0].org_id).require(Action.CREATE_CUSTOMER)
+
+
+def create_customer(principal: Principal, body: OrgCreate) -> dict[str, Any]:
+    """A partner creates a linked customer (default) or an independent trial org."""
+    partner = _partner_access(principal, body.partner_id)
+    now = clock.now()
+    if body.linked:
+        org = _new_org(body.name, "customer", partner.org_id, body.support_by, body.language,
+                       body.address, body.billing_email, body.vat_id, now, principal.user_id, 0)
+        member = None
+        role = "partner"
+    else:
+        # Independent: no partner access, no discount; the creator administers it.
+        org = _new_org(body.name, "customer", None, "vendor", body.language, body.address,
+                       body.billing_email, body.vat_id, now, principal.user_id, 1)
+        member = Membership.build(org.org_id, principal.user_id, principal.email or "",
+                                  "admin", now, principal.user_id)
+        if not member.email:
+            member.email = _email_of(principal)
+        role = "admin"
+    sub = subscriptions.new_trial(org.org_id, org.paying_org_id, now)
+    entry = audit_log.build(
+        org_id=org.org_id, actor_id=principal.user_id, actor_email=principal.email,
+        actor_role=role, actor_org_id=partner.org_id, action="org.created", target=org.org_id,
+        details={"name": org.name, "linked": org.linked, "support_by": org.support_by,
+                 "plan": "trial"})
+    with db.transaction() as tx:
+        tx.save(org, condition=Org.pk.does_not_exist())
+        tx.save(sub, condition=Subscription.pk.does_not_exist())
+        if member is not None:
+            tx.save(member, condition=Membership.pk.does_not_exist())
+        tx.save(entry)
+    log.info("org %s created by %s (linked=%s)", org.org_id, principal.user_id, org.linked)
+    out = view(org, None, sub)
+    out["role"] = role
+    return out
+
+
+def _email_of(principal: Principal) -> str:
+    if principal.email:
+        return principal.email
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return User.get(*User.key(principal.user_id)).email
+    except DoesNotExist:
+        return ""
+
+
+def _batch_orgs(org_ids: list[str]) -> dict[str, Org]:
+    out: dict[str, Org] = {}
+    keys = [Org.key(o) for o in dict.fromkeys(org_ids)]
+    for start in range(0, len(keys), 100):
+        for org in Org.batch_get(keys[start:start + 100]):
+            out[org.org_id] = org
+    return out
+
+
+def _subscription(org_id: str) -> Optional[Subscription]:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return Subscription.get(*Subscription.key(org_id))
+    except DoesNotExist:
+        return None
+
+
+def get(access: Access) -> dict[str, Any]:
+    sub = _subscription(access.org_id) if access.allows(Action.BILLING) else None
+    return view(access.org, access, sub)
+
+
+def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
+    access.require(Action.WRITE)
+    changes = body.model_dump(exclude_unset=True)
+    if not changes:
+        raise errors.ValidationFailed({"body": "no field to change"})
+    org = access.org
+    if "support_by" in changes:
+        if not org.linked:
+            raise errors.Unprocessable("Only linked customer organisations have a support choice.",
+                                       {"support_by": "only for linked customer organisations"})
+        access.require(Action.SUPPORT_BY)
+    actions = []
+    before: dict[str, Any] = {}
+    for field, value in changes.items():
+        attr = getattr(Org, field)
+        before[field] = org.address_dict() if field == "address" else getattr(org, field)
+        if value is None:
+            if field == "name":
+                raise errors.ValidationFailed({"name": "cannot be empty"})
+            actions.append(attr.remove())
+        elif field == "address":
+            actions.append(attr.set(Address(**value)))
+        else:
+            actions.append(attr.set(value))
+    if "name" in changes and changes["name"] and org.partner_id:
+        actions.append(Org.gsi1sk.set(f"{changes['name'].casefold()[:100]}#{org.org_id}"))
+    actions.append(Org.version.add(1))
+    entry = audit_log.entry(access, "org.updated", org.org_id,
+                            {"changed": sorted(changes), "before": _jsonable(before),
+                             "after": _jsonable(changes)})
+    with db.transaction() as tx:
+        tx.update(org, actions=actions,
+                  condition=(Org.status == "active") & (Org.version == org.version))
+        tx.save(entry)
+    for field, value in changes.items():
+        setattr(org, field, Address(**value) if field == "address" and value else value)
+    org.version += 1
+    return get(Access(org=org, role=access.role, principal=access.principal))
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in values.items():
+        out[k] = v if isinstance(v, (str, int, bool, dict)) or v is None else str(v)
+    return out
+
+
+def customers(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
+    if access.org.kind != "partner":
+        raise errors.Forbidden("Only partner organisations have linked customers.")
+    query = Org.by_partner.query(f"PARTNER#{access.org_id}", limit=limit,
+                                 last_evaluated_key=db.decode_cursor(cursor))
+    orgs, next_cursor = db.page(query, limit)
+    orgs = [o for o in orgs if o.status == "active"]
+    subs = {s.org_id: s for s in Subscription.batch_get([Subscription.key(o.org_id) for o in orgs])} \
+        if orgs else {}
+    items = []
+    for org in orgs:
+        sub = subs.get(org.org_id)
+        items.append({
+            "id": org.org_id, "name": org.name, "support_by": org.support_by,
+            "language": org.language,
+            "plan": sub.plan if sub else None, "status": sub.status if sub else None,
+            "trial_ends_at": clock.iso(sub.trial_ends_at) if sub else None,
+        })
+    return {"items": items, "next": next_cursor}
+
+
+def me(principal: Principal) -> dict[str, Any]:
+    """Own memberships plus the linked customers reachable as partner ("Weitere Organisationen")."""
+    memberships = list(Membership.by_user.query(f"USER#{principal.user_id}"))
+    orgs = _batch_orgs([m.org_id for m in memberships])
+    entries: dict[str, dict[str, Any]] = {}
+    partner_orgs = []
+    for m in memberships:
+        org = orgs.get(m.org_id)
+        if org is None or org.status != "active":
+            continue
+        entries[org.org_id] = _me_entry(org, m.role)
+        if org.kind == "partner" and m.role == "admin":
+            partner_orgs.append(org.org_id)
+    for partner_id in partner_orgs:
+        for customer in Org.by_partner.query(f"PARTNER#{partner_id}"):
+            if customer.status == "active":
+                entries[customer.org_id] = _me_entry(customer, "partner")
+    email = principal.email or _email_of(principal)
+    ordered = sorted(entries.values(), key=lambda e: (e["role"] == "partner", e["name"].casefold()))
+    return {"user": {"id": principal.user_id, "email": email}, "orgs": ordered}
+
+
+def _me_entry(org: Org, role: str) -> dict[str, Any]:
+    return {"id": org.org_id, "name": org.name, "role": role, "kind": org.kind,
+            "partner_id": org.partner_id}
+
+
+def signup(body: SignupBody) -> None:
+    """A new independent org on trial with the signer as its admin.
+
+    The answer is the same whether or not the address has an account already (no user
+    enumeration); an existing user is told by mail instead.
+    """
+    from chalicelib.auth import cognito
+    from chalicelib.team import invitations
+
+    try:
+        user_id = cognito.create_user(body.email, body.password, permanent=True)
+    except errors.Conflict:
+        invitations.signup_attempt_notice(body.email, body.org.language)
+        return
+    now = clock.now()
+    org = _new_org(body.org.name, "customer", None, "vendor", body.org.language, body.org.address,
+                   body.org.billing_email or body.email, body.org.vat_id, now, user_id, 1)
+    member = Membership.build(org.org_id, user_id, body.email, "admin", now, user_id)
+    user = User(*User.key(user_id), user_id=user_id, email=body.email, created_at=now)
+    email_item = EmailIndex(*EmailIndex.key(body.email), user_id=user_id)
+    sub = subscriptions.new_trial(org.org_id, org.org_id, now)
+    entry = audit_log.build(org_id=org.org_id, actor_id=user_id, actor_email=body.email,
+                            actor_role="admin", actor_org_id=org.org_id, action="org.created",
+                            target=org.org_id, details={"name": org.name, "via": "signup"})
+    try:
+        with db.transaction() as tx:
+            tx.save(org, condition=Org.pk.does_not_exist())
+            tx.save(member)
+            tx.save(user)
+            tx.save(email_item, condition=EmailIndex.pk.does_not_exist())
+            tx.save(sub)
+            tx.save(entry)
+    except Exception:
+        cognito.delete_user(body.email)
+        raise
+    invitations.welcome(body.email, org.name, body.org.language)
+

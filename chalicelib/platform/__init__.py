@@ -1,0 +1,1 @@
+"""Platform routes: health, the OpenAPI document."""

@@ -1,0 +1,1 @@
+"""Team members, users and invitations."""

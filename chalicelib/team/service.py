@@ -1,0 +1,172 @@
+"""Team members: list, add (inviting new users), change role, remove.
+
+The org item's ``admin_count`` moves in the same transaction as the membership, with the
+condition that an org without a partner keeps at least one admin — so two concurrent
+demotions cannot both succeed.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from chalicelib import clock, db, errors, idempotency
+from chalicelib.audit import service as audit_log
+from chalicelib.auth.access import Access, Action
+from chalicelib.orgs.models import Org
+from chalicelib.team.models import EmailIndex, Membership, User
+from chalicelib.team.schemas import MemberAdd, MemberPatch
+
+log = logging.getLogger("vigil.team")
+
+
+def view(m: Membership) -> dict[str, Any]:
+    return {"user_id": m.user_id, "email": m.email, "role": m.role,
+            "added_at": clock.iso(m.added_at)}
+
+
+def list_members(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
+    query = Membership.query(f"ORG#{access.org_id}", Membership.sk.startswith("MEMBER#"),
+                             limit=limit, last_evaluated_key=db.decode_cursor(cursor))
+    items, next_cursor = db.page(query, limit)
+    return {"items": [view(m) for m in items], "next": next_cursor}
+
+
+def _member(org_id: str, user_id: str) -> Membership:
+    from pynamodb.exceptions import DoesNotExist
+
+    if not user_id or len(user_id) > 64:
+        raise errors.NotFound("Member not found.")
+    try:
+        return Membership.get(*Membership.key(org_id, user_id))
+    except DoesNotExist as exc:
+        raise errors.NotFound("Member not found.") from exc
+
+
+def _admin_guard(org: Org, delta: int) -> Any:
+    """Condition for changing the admin count by ``delta``."""
+    cond = Org.status == "active"
+    if delta < 0 and not org.linked:
+        cond = cond & (Org.admin_count > 1)
+    return cond
+
+
+def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, dict[str, Any]]:
+    """Add a member; unknown addresses get a pool user and an invitation with a temporary password."""
+    from chalicelib.auth import cognito
+    from chalicelib.team import invitations
+
+    access.require(Action.WRITE)
+    claim = idempotency.begin(f"{access.org_id}:members", idem_key, body.model_dump())
+    if isinstance(claim, idempotency.Replay):
+        return claim.status, claim.body
+    org = access.org
+    email_item = _email_item(body.email)
+    now = clock.now()
+    created_in_pool = False
+    temp_password = None
+    user: Optional[User] = None
+    if email_item is None:
+        temp_password = cognito.temporary_password()
+        try:
+            user_id = cognito.create_user(body.email, temp_password, permanent=False)
+            created_in_pool = True
+        except errors.Conflict:
+            # In the pool but not yet a Vigil user (e.g. a compensated earlier attempt).
+            user_id = cognito.find_user_id(body.email) or ""
+            temp_password = None
+            if not user_id:
+                raise
+        user = User(*User.key(user_id), user_id=user_id, email=body.email, created_at=now)
+    else:
+        user_id = email_item.user_id
+    member = Membership.build(org.org_id, user_id, body.email, body.role, now,
+                              access.principal.user_id)
+    result = view(member) | {"invited": created_in_pool}
+    entry = audit_log.entry(access, "member.added", user_id, {"email": body.email, "role": body.role})
+    try:
+        with db.transaction() as tx:
+            tx.save(member, condition=Membership.pk.does_not_exist())
+            if body.role == "admin":
+                tx.update(org, actions=[Org.admin_count.add(1)], condition=Org.status == "active")
+            else:
+                tx.condition_check(Org, org.pk, org.sk, condition=Org.status == "active")
+            if user is not None:
+                tx.save(user)
+                tx.save(EmailIndex(*EmailIndex.key(body.email), user_id=user_id),
+                        condition=EmailIndex.pk.does_not_exist())
+            tx.save(entry)
+            if isinstance(claim, idempotency.Claim):
+                tx.save(claim.record(201, result), condition=claim.condition())
+    except Exception as exc:
+        if created_in_pool:
+            cognito.delete_user(body.email)
+        from pynamodb.exceptions import TransactWriteError
+
+        if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
+            if isinstance(claim, idempotency.Claim):
+                replay = idempotency.after_conflict(claim)
+                return replay.status, replay.body
+            raise errors.Conflict(f"{body.email} is a member of this organisation already.") from exc
+        raise
+    if temp_password is not None and created_in_pool:
+        invitations.invitation(body.email, org.name, body.role, org.language, temp_password)
+    else:
+        invitations.added(body.email, org.name, body.role, org.language)
+    log.info("member %s added to %s as %s", user_id, org.org_id, body.role)
+    return 201, result
+
+
+def _email_item(email: str) -> Optional[EmailIndex]:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return EmailIndex.get(*EmailIndex.key(email))
+    except DoesNotExist:
+        return None
+
+
+def change_role(access: Access, user_id: str, body: MemberPatch) -> dict[str, Any]:
+    access.require(Action.WRITE)
+    member = _member(access.org_id, user_id)
+    if member.role == body.role:
+        return view(member)
+    delta = 1 if body.role == "admin" else -1
+    entry = audit_log.entry(access, "member.role_changed", user_id,
+                            {"email": member.email, "from": member.role, "to": body.role})
+    try:
+        with db.transaction() as tx:
+            tx.update(member, actions=[Membership.role.set(body.role)],
+                      condition=Membership.role == member.role)
+            tx.update(access.org, actions=[Org.admin_count.add(delta)],
+                      condition=_admin_guard(access.org, delta))
+            tx.save(entry)
+    except Exception as exc:
+        from pynamodb.exceptions import TransactWriteError
+
+        if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
+            raise errors.Conflict("The last administrator of an organisation cannot be demoted; "
+                                  "make someone else administrator first.") from exc
+        raise
+    member.role = body.role
+    return view(member)
+
+
+def remove(access: Access, user_id: str) -> None:
+    access.require(Action.WRITE)
+    member = _member(access.org_id, user_id)
+    entry = audit_log.entry(access, "member.removed", user_id,
+                            {"email": member.email, "role": member.role})
+    try:
+        with db.transaction() as tx:
+            tx.delete(member, condition=Membership.role == member.role)
+            if member.role == "admin":
+                tx.update(access.org, actions=[Org.admin_count.add(-1)],
+                          condition=_admin_guard(access.org, -1))
+            tx.save(entry)
+    except Exception as exc:
+        from pynamodb.exceptions import TransactWriteError
+
+        if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
+            raise errors.Conflict("The last administrator of an organisation cannot be removed; "
+                                  "make someone else administrator first.") from exc
+        raise
