@@ -93,6 +93,29 @@ def create_org(name: str, admin_email: str, password: Optional[str] = None,
     return org, temp
 
 
+def add_user(org_id: str, email: str, role: str, password: str) -> str:
+    """Operator/demo path: a user with a permanent password joins an org (no invitation)."""
+    from chalicelib.auth import cognito
+
+    org = _org(org_id)
+    email = email.lower()
+    user_id = cognito.create_user(email, password, permanent=True)
+    now = clock.now()
+    with db.transaction() as tx:
+        tx.save(Membership.build(org_id, user_id, email, role, now, OPERATOR),
+                condition=Membership.pk.does_not_exist())
+        tx.save(User(*User.key(user_id), user_id=user_id, email=email, created_at=now))
+        tx.save(EmailIndex(*EmailIndex.key(email), user_id=user_id),
+                condition=EmailIndex.pk.does_not_exist())
+        if role == "admin":
+            tx.update(org, actions=[Org.admin_count.add(1)], condition=Org.status == "active")
+        tx.save(audit_log.build(org_id=org_id, actor_id=OPERATOR, actor_email=None,
+                                actor_role=OPERATOR, actor_org_id=OPERATOR,
+                                action="member.added", target=user_id,
+                                details={"email": email, "role": role}))
+    return user_id
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.admin", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

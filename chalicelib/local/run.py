@@ -1,0 +1,129 @@
+"""``make run``: embedded AWS, the API and the scheduler in one foreground process.
+
+Environment: ``VIGIL_HOST`` (127.0.0.1), ``VIGIL_PORT`` (8000), ``VIGIL_AWS_PORT`` (5555),
+``VIGIL_DEMO_PASSWORD`` (printed). Ctrl-C or SIGTERM stops everything.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from typing import Any
+
+DEFAULT_DEMO_PASSWORD = "Vigil-Demo-2026!"
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _configure_env(host: str, port: int, aws_port: int) -> None:
+    os.environ.update({
+        "VIGIL_STAGE": "local",
+        "VIGIL_PREFIX": os.environ.get("VIGIL_PREFIX", "vigil-local"),
+        "AWS_ENDPOINT_URL": f"http://{host}:{aws_port}",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1"),
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "VIGIL_CONSOLE_URL": os.environ.get("VIGIL_CONSOLE_URL", f"http://{host}:{port}/"),
+    })
+    os.environ.setdefault("AWS_REGION", os.environ["AWS_DEFAULT_REGION"])
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ.pop("AWS_PROFILE", None)
+    origins = os.environ.get("VIGIL_CORS_ORIGINS", "")
+    os.environ["VIGIL_CORS_ORIGINS"] = ",".join(
+        o for o in [f"http://{host}:{port}", f"http://localhost:{port}", origins] if o)
+
+
+def main() -> int:
+    logging.basicConfig(level=os.environ.get("VIGIL_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("werkzeug", "botocore", "urllib3", "pynamodb"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    host = os.environ.get("VIGIL_HOST", "127.0.0.1")
+    port = int(os.environ.get("VIGIL_PORT", "8000"))
+    aws_port = int(os.environ.get("VIGIL_AWS_PORT", "5555"))
+    password = os.environ.get("VIGIL_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+    for name, p in (("VIGIL_PORT", port), ("VIGIL_AWS_PORT", aws_port)):
+        if not _port_free(host, p):
+            print(f"error: port {p} on {host} is in use ({name}); stop what uses it or set "
+                  f"{name} to a free port.", file=sys.stderr)
+            return 2
+    _configure_env(host, port, aws_port)
+
+    from moto.server import ThreadedMotoServer
+
+    moto_server = ThreadedMotoServer(ip_address=host, port=aws_port, verbose=False)
+    moto_server.start()
+    stop = threading.Event()
+    api_server: Any = None
+    scheduler: Any = None
+    try:
+        from chalicelib.local.bootstrap import bootstrap
+        from chalicelib.local.seed import seed
+
+        bootstrap()
+        demo = seed(password)
+
+        from chalice.config import Config
+        from chalice.local import create_local_server
+
+        from app import app
+        from chalicelib.local.scheduler import LocalScheduler
+
+        api_server = create_local_server(app, Config(chalice_stage="local"), host, port)
+        threading.Thread(target=api_server.serve_forever, name="vigil-api", daemon=True).start()
+        if os.environ.get("VIGIL_SCHEDULER", "on") != "off":
+            scheduler = LocalScheduler(app)
+            scheduler.start()
+        _banner(host, port, aws_port, password, demo)
+
+        def _on_signal(signum: int, frame: Any) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, _on_signal)
+        signal.signal(signal.SIGTERM, _on_signal)
+        stop.wait()
+        print("\nstopping …", flush=True)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+        if api_server is not None:
+            api_server.shutdown()
+        moto_server.stop()
+    print("stopped.", flush=True)
+    return 0
+
+
+def _banner(host: str, port: int, aws_port: int, password: str, demo: Any) -> None:
+    url = f"http://{host}:{port}"
+    print(f"""
+============================================================================
+ Vigil is running (local mode, embedded AWS on {host}:{aws_port})
+
+ API            {url}          (health: {url}/health, OpenAPI: {url}/openapi.json)
+
+ Demo logins    password for both: {password}
+   partner@example.com  admin of "SteineundUnkraut GmbH" (partner)
+   kunde@example.com    admin of "Innendekoration Stein & Mehr" (linked customer)
+
+ Try            curl -s -X POST {url}/auth/login -H 'Content-Type: application/json' \\
+                  -d '{{"email":"partner@example.com","password":"{password}"}}'
+
+ Sent mail      make mail      (or: {url.replace(str(port), str(aws_port))}/moto-api/data.json)
+ Stop           Ctrl-C
+============================================================================
+""", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
