@@ -7,6 +7,7 @@ from chalicelib import http, settings
 from chalicelib.auth.authorizer import auth_bp
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.billing.routes import bp as billing_routes
+from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
 from chalicelib.orgs.routes import bp as org_routes
 from chalicelib.platform.routes import bp as platform_routes
@@ -22,7 +23,7 @@ app.api.cors = CORSConfig(
 )
 app.register_middleware(http.response_middleware, "http")
 
-for blueprint in (auth_bp, auth_routes, org_routes, team_routes, billing_routes, platform_routes,
-                  mail_jobs):
+for blueprint in (auth_bp, auth_routes, org_routes, team_routes, billing_routes, incident_routes,
+                  platform_routes, mail_jobs):
     app.register_blueprint(blueprint)
 http.guard_views(app)

@@ -125,3 +125,14 @@ def cors_primary_origin() -> str:
     if "*" in origins and not is_local():
         raise RuntimeError("VIGIL_CORS_ORIGINS must not contain '*' outside local mode")
     return origins[0]
+
+
+def queue_name(short: str) -> str:
+    """SQS queues: `check-batches` (endpoint check fan-out)."""
+    return f"{resource_prefix()}-{short}"
+
+
+def check_allow_cidrs() -> list[str]:
+    """Extra ranges the SSRF guard lets through (local demo targets, tests); empty in AWS."""
+    raw = _env("VIGIL_CHECK_ALLOW_CIDRS")
+    return [c.strip() for c in raw.split(",") if c.strip()]

@@ -1,0 +1,47 @@
+"""Incident items in the `core` table.
+
+| pattern | key |
+|---|---|
+| incidents of an org, newest first | pk=`INC#<org>`, sk=`<opened_at>#<incident>` |
+| the open incident of a subject and kind | pk=`INCOPEN#<org>`, sk=`<kind>#<subject>` → incident sk |
+| open incidents of an org (partner overview) | pk=`INCOPEN#<org>` (Query, count) |
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from chalicelib.core_table import TABLE
+from chalicelib.db import meta
+
+KINDS = ("endpoint_down", "certificate", "headers", "host_offline", "host_disk", "host_memory")
+
+
+class Incident(Model):
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # INC#<org>
+    sk = UnicodeAttribute(range_key=True)  # <opened_at iso>#<incident id>
+    incident_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    subject_type = UnicodeAttribute()  # endpoint | host
+    subject_id = UnicodeAttribute()
+    subject_name = UnicodeAttribute()
+    state = UnicodeAttribute()  # open | resolved
+    summary = UnicodeAttribute()
+    details = MapAttribute(null=True)
+    opened_at = UTCDateTimeAttribute()
+    resolved_at = UTCDateTimeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
+class OpenIncident(Model):
+    """Pointer to the open incident of (kind, subject): makes "one open at a time" atomic."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # INCOPEN#<org>
+    sk = UnicodeAttribute(range_key=True)  # <kind>#<subject>
+    incident_sk = UnicodeAttribute()
+    opened_at = UTCDateTimeAttribute()

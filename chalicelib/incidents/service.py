@@ -1,0 +1,125 @@
+"""Open, resolve and list incidents; each transition alerts once.
+
+Opening is a transaction of the incident and its open-pointer with the condition that no
+pointer exists: concurrent workers cannot open the same incident twice, and a flapping subject
+opens a new incident only after the previous one was resolved.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any, Optional
+
+from chalicelib import clock, db, ids
+from chalicelib.incidents.models import Incident, OpenIncident
+
+log = logging.getLogger("vigil.incidents")
+
+KEEP = timedelta(days=400)
+
+
+def view(i: Incident) -> dict[str, Any]:
+    return {
+        "id": i.incident_id, "kind": i.kind, "state": i.state,
+        "subject": {"type": i.subject_type, "id": i.subject_id, "name": i.subject_name},
+        "summary": i.summary, "details": i.details.as_dict() if i.details is not None else {},
+        "opened_at": clock.iso(i.opened_at), "resolved_at": clock.iso(i.resolved_at),
+    }
+
+
+def open_incident(org_id: str, kind: str, subject_type: str, subject_id: str,
+                  subject_name: str, summary: str, details: Optional[dict[str, Any]] = None,
+                  at: Optional[datetime] = None) -> Optional[Incident]:
+    """Open an incident unless one is open for (kind, subject); returns it when new."""
+    from pynamodb.exceptions import TransactWriteError
+
+    at = at or clock.now()
+    incident_id = ids.new_id("i")
+    incident = Incident(
+        f"INC#{org_id}", f"{clock.iso(at)}#{incident_id}", incident_id=incident_id,
+        org_id=org_id, kind=kind, subject_type=subject_type, subject_id=subject_id,
+        subject_name=subject_name, state="open", summary=summary[:500], details=details or None,
+        opened_at=at, expires_at=clock.epoch(at + KEEP),
+    )
+    pointer = OpenIncident(f"INCOPEN#{org_id}", f"{kind}#{subject_id}",
+                           incident_sk=incident.sk, opened_at=at)
+    try:
+        with db.transaction() as tx:
+            tx.save(pointer, condition=OpenIncident.pk.does_not_exist())
+            tx.save(incident)
+    except TransactWriteError as exc:
+        if db.cancelled_by_condition(exc):
+            return None
+        raise
+    log.info("incident %s opened: %s %s", incident_id, kind, subject_id)
+    return incident
+
+
+def resolve_incident(org_id: str, kind: str, subject_id: str,
+                     at: Optional[datetime] = None) -> Optional[Incident]:
+    """Resolve the open incident of (kind, subject), if any; returns it when resolved now."""
+    from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+    at = at or clock.now()
+    try:
+        pointer = OpenIncident.get(f"INCOPEN#{org_id}", f"{kind}#{subject_id}")
+    except DoesNotExist:
+        return None
+    try:
+        incident = Incident.get(f"INC#{org_id}", pointer.incident_sk)
+    except DoesNotExist:
+        pointer.delete()
+        return None
+    try:
+        with db.transaction() as tx:
+            tx.delete(pointer, condition=OpenIncident.incident_sk == pointer.incident_sk)
+            tx.update(incident, actions=[Incident.state.set("resolved"),
+                                         Incident.resolved_at.set(at)],
+                      condition=Incident.state == "open")
+    except TransactWriteError as exc:
+        if db.cancelled_by_condition(exc):
+            return None  # resolved concurrently
+        raise
+    incident.state, incident.resolved_at = "resolved", at
+    return incident
+
+
+def is_open(org_id: str, kind: str, subject_id: str) -> bool:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        OpenIncident.get(f"INCOPEN#{org_id}", f"{kind}#{subject_id}")
+    except DoesNotExist:
+        return False
+    return True
+
+
+def open_count(org_id: str) -> int:
+    return OpenIncident.count(f"INCOPEN#{org_id}")
+
+
+def list_incidents(org_id: str, limit: int, cursor: Optional[str],
+                   state: Optional[str] = None) -> dict[str, Any]:
+    query = Incident.query(f"INC#{org_id}", scan_index_forward=False, limit=limit,
+                           last_evaluated_key=db.decode_cursor(cursor))
+    items, next_cursor = db.page(query, limit)
+    out = [view(i) for i in items if state is None or i.state == state]
+    return {"items": out, "next": next_cursor}
+
+
+def purge_org(org_id: str, deadline: float) -> bool:
+    """Delete an org's incidents in batches (see ``chalicelib.purge``)."""
+    import time
+
+    for pk in (f"INCOPEN#{org_id}", f"INC#{org_id}"):
+        model = OpenIncident if pk.startswith("INCOPEN") else Incident
+        while True:
+            batch = list(model.query(pk, limit=25))
+            if not batch:
+                break
+            with model.batch_write() as writer:
+                for item in batch:
+                    writer.delete(item)
+            if time.monotonic() > deadline:
+                return False
+    return True

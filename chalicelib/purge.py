@@ -1,0 +1,13 @@
+"""Registry of per-domain purge steps for deleting an org's data.
+
+Each domain that stores org data adds the dotted path of a function
+``purge_org(org_id: str, deadline: float) -> bool`` here. It deletes a batch of that org's
+items/objects and returns True once nothing of the org is left in its domain; it must stop
+around ``deadline`` (``time.monotonic()`` value) and be safe to call again (resumable).
+Invoices issued to a partner are legal records and are never purged.
+"""
+from __future__ import annotations
+
+PURGERS: list[str] = [
+    "chalicelib.incidents.service.purge_org",
+]

@@ -1,0 +1,61 @@
+"""S3 objects of the app: where each kind lives, upload, presigned download.
+
+Binary downloads leave through short-lived presigned URLs, never through API Gateway.
+
+| object | bucket | key |
+|---|---|---|
+| company logo (PNG, 150×150) | files | `orgs/<org>/logo.png` |
+| PDF report | files | `orgs/<org>/reports/<report>.pdf` |
+| invoice PDF / XML (legal original) | invoices | `invoices/<year>/<number>.pdf`, `.xml` |
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from chalicelib import aws, settings
+
+DOWNLOAD_TTL_S = 15 * 60
+
+
+def logo_key(org_id: str) -> str:
+    return f"orgs/{org_id}/logo.png"
+
+
+def report_key(org_id: str, report_id: str) -> str:
+    return f"orgs/{org_id}/reports/{report_id}.pdf"
+
+
+def org_prefix(org_id: str) -> str:
+    return f"orgs/{org_id}/"
+
+
+def invoice_key(number: str, ext: str) -> str:
+    year = number.split("-")[1] if number.count("-") >= 2 else "misc"
+    return f"invoices/{year}/{number}.{ext}"
+
+
+def put(bucket: str, key: str, body: bytes, content_type: str) -> None:
+    aws.client("s3").put_object(Bucket=settings.bucket_name(bucket), Key=key, Body=body,
+                                ContentType=content_type, ServerSideEncryption="AES256")
+
+
+def get(bucket: str, key: str) -> Optional[bytes]:
+    s3 = aws.client("s3")
+    try:
+        obj = s3.get_object(Bucket=settings.bucket_name(bucket), Key=key)
+    except s3.exceptions.NoSuchKey:
+        return None
+    return obj["Body"].read()  # type: ignore[no-any-return]
+
+
+def delete(bucket: str, key: str) -> None:
+    aws.client("s3").delete_object(Bucket=settings.bucket_name(bucket), Key=key)
+
+
+def presigned_get(bucket: str, key: str, filename: Optional[str] = None,
+                  expires_s: int = DOWNLOAD_TTL_S) -> str:
+    params = {"Bucket": settings.bucket_name(bucket), "Key": key}
+    if filename:
+        params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+    return aws.client("s3").generate_presigned_url(  # type: ignore[no-any-return]
+        "get_object", Params=params, ExpiresIn=expires_s)
