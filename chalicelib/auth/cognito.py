@@ -29,9 +29,14 @@ def _tokens(result: dict[str, Any], refresh_token: Optional[str] = None) -> dict
 
 
 def _auth_error(exc: Exception) -> errors.VigilError:
+    from botocore.exceptions import ParamValidationError
+
+    if isinstance(exc, ParamValidationError):
+        return errors.Unauthorized(_BAD_LOGIN)
     code = _code(exc)
     if code in ("NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException",
-                "PasswordResetRequiredException", "CodeMismatchException"):
+                "PasswordResetRequiredException", "CodeMismatchException",
+                "ExpiredCodeException", "InvalidParameterException"):
         return errors.Unauthorized(_BAD_LOGIN)
     if code in ("TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException"):
         return errors.TooManyRequests("Too many attempts; please wait a moment.", retry_after=30)
@@ -72,6 +77,8 @@ def new_password(email: str, session: str, password: str) -> dict[str, Any]:
             Session=session, ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": password},
         )
     except (ClientError, BotoCoreError) as exc:
+        if _code(exc) == "ResourceNotFoundException":  # the emulator's word for a bad session
+            raise errors.Unauthorized("The login session is invalid or expired; log in again.") from exc
         raise _auth_error(exc) from exc
     if "AuthenticationResult" not in result:
         raise errors.Unauthorized("The password change was not accepted.")

@@ -37,7 +37,7 @@ class LoginBody(Strict):
 
 class NewPasswordBody(Strict):
     email: EmailStr = Field(max_length=254)
-    session: str = Field(min_length=1, max_length=4096)
+    session: str = Field(min_length=20, max_length=4096)
     new_password: str = Field(max_length=256)
 
     @field_validator("email")
