@@ -99,10 +99,19 @@ def begin(scope: str, key: Optional[str], payload: Any) -> "Replay | Claim | Non
     """Replay of an earlier answer, a Claim to go ahead, or None without a key."""
     if key is None:
         return None
-    fp = fingerprint(payload)
     pk = _pk(scope, key)
-    found = _get(pk)
-    if found is not None:
+    return decide(pk, _get(pk), payload)
+
+
+def record_key(scope: str, key: str) -> tuple[str, str]:
+    """Key of the record, for callers that fetch it in a BatchGet with their own items."""
+    return _pk(scope, key), "IDEM"
+
+
+def decide(pk: str, found: Optional[IdempotencyRecord], payload: Any) -> "Replay | Claim":
+    """Like ``begin`` with the record already fetched (or None when absent)."""
+    fp = fingerprint(payload)
+    if found is not None and found.expires_at >= clock.epoch(clock.now()):
         return _replay_or_reject(found, fp)
     return Claim(pk=pk, fingerprint=fp)
 

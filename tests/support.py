@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -36,7 +37,15 @@ class Api:
             h["Authorization"] = f"Bearer {token}"
         h.update(headers or {})
         data = body if body is not None else (json.dumps(json_body).encode() if json_body is not None else b"")
-        r = self.client.http.request(method, path, headers=h, body=data)
+        meter_dir = os.environ.get("VIGIL_METER_DIR")
+        if not meter_dir:
+            r = self.client.http.request(method, path, headers=h, body=data)
+            return Result(r.status_code, dict(r.headers), r.body or b"")
+        from chalicelib.local.metering import count_calls
+
+        with count_calls() as calls:
+            r = self.client.http.request(method, path, headers=h, body=data)
+        _record_calls(meter_dir, method, path, r.status_code, calls["dynamodb"])
         return Result(r.status_code, dict(r.headers), r.body or b"")
 
     def get(self, path: str, token: Optional[str] = None, **kw: Any) -> Result:
@@ -67,6 +76,26 @@ class Api:
             "email": email, "session": r.json["session"], "new_password": new_password})
         assert r.status == 200, r
         return str(r.json["id_token"])
+
+
+def _route_of(path: str) -> str:
+    """The route template a request path matched (for per-route call statistics)."""
+    from app import app
+
+    bare = path.split("?", 1)[0]
+    parts = bare.strip("/").split("/")
+    for template in app.routes:
+        tparts = template.strip("/").split("/")
+        if len(tparts) == len(parts) and all(
+                t.startswith("{") or t == p for t, p in zip(tparts, parts)):
+            return template
+    return bare
+
+
+def _record_calls(meter_dir: str, method: str, path: str, status: int, ddb_calls: int) -> None:
+    line = json.dumps({"route": f"{method} {_route_of(path)}", "status": status, "ddb": ddb_calls})
+    with open(os.path.join(meter_dir, f"calls-{os.getpid()}.jsonl"), "a", encoding="utf-8") as f:
+        f.write(line + "\n")
 
 
 def make_org(name: str, admin_email: str, partner: bool = False, **profile: Any) -> str:

@@ -56,11 +56,20 @@ def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, 
     from chalicelib.team import invitations
 
     access.require(Action.WRITE)
-    claim = idempotency.begin(f"{access.org_id}:members", idem_key, body.model_dump())
-    if isinstance(claim, idempotency.Replay):
-        return claim.status, claim.body
+    # The e-mail lookup and the idempotency record come in one BatchGetItem.
+    wanted: list[tuple[type, tuple[str, str]]] = [(EmailIndex, EmailIndex.key(body.email))]
+    idem_key_item = idempotency.record_key(f"{access.org_id}:members", idem_key) if idem_key else None
+    if idem_key_item:
+        wanted.append((idempotency.IdempotencyRecord, idem_key_item))
+    found = db.batch_get_mixed(wanted)
+    claim: Optional[idempotency.Replay | idempotency.Claim] = None
+    if idem_key_item:
+        claim = idempotency.decide(idem_key_item[0], found.get(idem_key_item),  # type: ignore[arg-type]
+                                   body.model_dump())
+        if isinstance(claim, idempotency.Replay):
+            return claim.status, claim.body
     org = access.org
-    email_item = _email_item(body.email)
+    email_item = found.get(EmailIndex.key(body.email))
     now = clock.now()
     created_in_pool = False
     temp_password = None
@@ -114,15 +123,6 @@ def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, 
         invitations.added(body.email, org.name, body.role, org.language)
     log.info("member %s added to %s as %s", user_id, org.org_id, body.role)
     return 201, result
-
-
-def _email_item(email: str) -> Optional[EmailIndex]:
-    from pynamodb.exceptions import DoesNotExist
-
-    try:
-        return EmailIndex.get(*EmailIndex.key(email))
-    except DoesNotExist:
-        return None
 
 
 def change_role(access: Access, user_id: str, body: MemberPatch) -> dict[str, Any]:
