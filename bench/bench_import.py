@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("reportlab", "PIL", "lxml", "facturx", "drafthorse", "aiohttp")
+HEAVY = ("reportlab", "PIL", "lxml", "facturx", "drafthorse", "aiohttp", "pydantic")
 
 
 def _import_ms(statement: str) -> tuple[float, set[str]]:

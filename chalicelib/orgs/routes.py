@@ -8,7 +8,6 @@ from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.auth.principal import current
 from chalicelib.http import page_params, parse_body, respond
 from chalicelib.orgs import service
-from chalicelib.orgs.schemas import OrgCreate, OrgPatch, SignupBody
 
 bp = Blueprint(__name__)
 
@@ -20,6 +19,8 @@ def me() -> Response:
 
 @bp.route("/signup", methods=["POST"])
 def signup() -> Response:
+    from chalicelib.orgs.schemas import SignupBody
+
     body = parse_body(bp.current_request, SignupBody)
     service.signup(body)
     return respond({"status": "accepted",
@@ -29,6 +30,8 @@ def signup() -> Response:
 
 @bp.route("/orgs", methods=["POST"], authorizer=jwt_auth)
 def create_org() -> Response:
+    from chalicelib.orgs.schemas import OrgCreate
+
     body = parse_body(bp.current_request, OrgCreate)
     return respond(service.create_customer(current(bp.current_request), body), status=201)
 
@@ -40,6 +43,8 @@ def get_org(org_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}", methods=["PATCH"], authorizer=jwt_auth)
 def patch_org(org_id: str) -> Response:
+    from chalicelib.orgs.schemas import OrgPatch
+
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, OrgPatch)
     return respond(service.patch(access, body))

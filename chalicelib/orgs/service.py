@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib import clock, db, errors, ids
 from chalicelib.audit import service as audit_log
@@ -13,8 +13,10 @@ from chalicelib.billing import subscriptions
 from chalicelib.billing.models import Subscription
 from chalicelib.core_table import org_pk
 from chalicelib.orgs.models import Address, Org
-from chalicelib.orgs.schemas import OrgCreate, OrgPatch, SignupBody
 from chalicelib.team.models import EmailIndex, Membership, User
+
+if TYPE_CHECKING:  # pydantic stays off the cold-start path
+    from chalicelib.orgs.schemas import OrgCreate, OrgPatch, SignupBody
 
 log = logging.getLogger("vigil.orgs")
 

@@ -8,7 +8,6 @@ from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import header, page_params, parse_body, respond
 from chalicelib.team import service
-from chalicelib.team.schemas import MemberAdd, MemberPatch
 
 bp = Blueprint(__name__)
 
@@ -24,6 +23,8 @@ def list_members(org_id: str) -> Response:
 def add_member(org_id: str) -> Response:
     request = bp.current_request
     access = for_request(request, org_id)
+    from chalicelib.team.schemas import MemberAdd
+
     key = idempotency.validate_key(header(request, "Idempotency-Key"), required=False)
     body = parse_body(request, MemberAdd)
     status, result = service.add(access, body, key)
@@ -32,6 +33,8 @@ def add_member(org_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/members/{user_id}", methods=["PATCH"], authorizer=jwt_auth)
 def change_member(org_id: str, user_id: str) -> Response:
+    from chalicelib.team.schemas import MemberPatch
+
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, MemberPatch)
     return respond(service.change_role(access, user_id, body))

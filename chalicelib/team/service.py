@@ -7,14 +7,16 @@ demotions cannot both succeed.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib import clock, db, errors, idempotency
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.orgs.models import Org
 from chalicelib.team.models import EmailIndex, Membership, User
-from chalicelib.team.schemas import MemberAdd, MemberPatch
+
+if TYPE_CHECKING:  # pydantic stays off the cold-start path
+    from chalicelib.team.schemas import MemberAdd, MemberPatch
 
 log = logging.getLogger("vigil.team")
 
