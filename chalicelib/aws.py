@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib import settings
 
 _clients: dict[tuple[str, str, str | None], Any] = {}
+_session: Any = None  # one boto3 session: its loader caches the service models
 _lock = threading.Lock()
 
 
@@ -21,14 +22,15 @@ def client(service: str) -> Any:
     found = _clients.get(key)
     if found is not None:
         return found
+    global _session
     with _lock:
         found = _clients.get(key)
         if found is None:
-            import boto3  # deferred: boto3 costs ~100 ms of cold start
+            if _session is None:
+                import boto3  # deferred: boto3 costs ~100 ms of cold start
 
-            found = boto3.session.Session().client(
-                service, region_name=key[1], endpoint_url=key[2]
-            )
+                _session = boto3.session.Session()
+            found = _session.client(service, region_name=key[1], endpoint_url=key[2])
             _clients[key] = found
     return found
 

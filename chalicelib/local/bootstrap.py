@@ -40,7 +40,8 @@ def create_tables() -> None:
     for model in import_models():
         name = model.Meta.table_name
         if name not in existing:
-            model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+            model.create_table(wait=False, billing_mode="PAY_PER_REQUEST")
+            ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
         ttl = getattr(model, "ttl_attribute", None)
         if ttl:
             ddb.update_time_to_live(TableName=name,
