@@ -15,7 +15,7 @@ _BAD_LOGIN = "Incorrect e-mail address or password."
 
 
 def _code(exc: Exception) -> str:
-    return getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+    return (getattr(exc, "response", None) or {}).get("Error", {}).get("Code", "")
 
 
 def _tokens(result: dict[str, Any], refresh_token: Optional[str] = None) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def _auth_error(exc: Exception) -> errors.VigilError:
 
 
 def _password_message(exc: Exception) -> str:
-    message = getattr(exc, "response", {}).get("Error", {}).get("Message", "")
+    message = (getattr(exc, "response", None) or {}).get("Error", {}).get("Message", "")
     return message or "password does not meet the policy"
 
 
