@@ -296,42 +296,49 @@ def _metric_points(points: Sequence[MetricPoint]) -> list[tuple[float, float]]:
 
 
 def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.shapes import Drawing
+    """Daily availability bars drawn as plain rectangles.
+
+    reportlab's VerticalBarChart builds a widget, a label and a style node per bar, which costs
+    most of a year report's render time; plain shapes draw the same picture in a fraction.
+    """
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib import colors
     from reportlab.lib.units import mm
 
     days = ds.downsample_daily(days)
     width, height = 174 * mm, 45 * mm
+    left, bottom = 14 * mm, 10 * mm
+    plot_w, plot_h = width - 18 * mm, height - 14 * mm
     drawing = Drawing(width, height)
-    chart = VerticalBarChart()
-    chart.x, chart.y = 14 * mm, 10 * mm
-    chart.width, chart.height = width - 18 * mm, height - 14 * mm
-    values = [d.percent if d.percent is not None else 0.0 for d in days] or [0.0]
     known = [d.percent for d in days if d.percent is not None]
     low = min(known) if known else 100.0
     # Bars near 100 % would all look the same on a 0–100 axis; start the axis below the minimum.
     floor = 0.0 if low < 50 else max(0.0, (int(low) // 5) * 5 - 5.0)
-    chart.data = [values]
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax = floor, 100.0
-    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7
-    chart.valueAxis.labelTextFormat = lambda v: texts.number(v, 0)
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+    span = 100.0 - floor
+    grid = colors.HexColor("#dddddd")
+    ticks = 5
+    for i in range(ticks + 1):
+        value = floor + span * i / ticks
+        y = bottom + plot_h * i / ticks
+        drawing.add(Line(left, y, left + plot_w, y, strokeColor=grid, strokeWidth=0.4))
+        drawing.add(String(left - 2, y - 2.5, texts.number(value, 0), fontName=FONT, fontSize=7,
+                           textAnchor="end"))
+    slot = plot_w / max(1, len(days))
+    gap = min(1.0, slot * 0.2)
+    fills = {c: colors.HexColor(c) for c in (GREEN, ORANGE, RED)}
     step = max(1, len(days) // 10)
-    chart.categoryAxis.categoryNames = [
-        (texts.date(d.day)[:6] if texts.language == "de" else texts.date(d.day)[5:])
-        if i % step == 0 else "" for i, d in enumerate(days)]
-    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 6.5
-    chart.categoryAxis.tickShift = 0
-    chart.barSpacing = 0.5 if len(days) > 60 else 1
-    chart.groupSpacing = 0.5 if len(days) > 60 else 2
-    chart.bars.strokeWidth = 0
-    chart.bars[0].fillColor = colors.HexColor(GREEN)
     for i, d in enumerate(days):
-        if d.percent is not None and d.percent < 99.0:
-            chart.bars[(0, i)].fillColor = colors.HexColor(RED if d.percent < 95.0 else ORANGE)
-    drawing.add(chart)
+        x = left + i * slot
+        if d.percent is not None and d.percent > floor:
+            color = GREEN if d.percent >= 99.0 else (ORANGE if d.percent >= 95.0 else RED)
+            h = plot_h * (min(d.percent, 100.0) - floor) / span
+            drawing.add(Rect(x + gap / 2, bottom, slot - gap, h, fillColor=fills[color],
+                             strokeColor=None, strokeWidth=0))
+        if i % step == 0:
+            label = texts.date(d.day)[:6] if texts.language == "de" else texts.date(d.day)[5:]
+            drawing.add(String(x + slot / 2, bottom - 8, label, fontName=FONT, fontSize=6.5,
+                               textAnchor="middle"))
+    drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=colors.black, strokeWidth=0.6))
     return drawing
 
 
