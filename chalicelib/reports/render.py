@@ -115,7 +115,7 @@ def _canvas_class(texts: Texts) -> type:
     return NumberedCanvas
 
 
-def _on_page(branding: Branding, texts: Texts) -> Callable[[Any, Any], None]:
+def _on_page(branding: Branding) -> Callable[[Any, Any], None]:
     """Header of every page: logo left, org name right, a rule below."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -154,7 +154,7 @@ def _build(story: list[Any], branding: Branding, texts: Texts, title: str) -> by
         bottomMargin=18 * mm, title=title, author=branding.org_name, creator="Vigil",
         lang=texts.language,
     )
-    on_page = _on_page(branding, texts)
+    on_page = _on_page(branding)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page,
               canvasmaker=_canvas_class(texts))
     return buffer.getvalue()

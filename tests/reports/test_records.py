@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import timedelta
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
@@ -87,7 +88,7 @@ def test_list_newest_first_paginated_and_detail(api, world):
     detail = api.get(f"/orgs/{world.customer_id}/reports/{first['id']}", world.partner_token)
     assert detail.status == 200, detail
     assert SHAPE <= set(detail.json)
-    assert detail.json["expires_at"] == clock.iso(clock.now() + __import__("datetime").timedelta(minutes=15))
+    assert detail.json["expires_at"] == clock.iso(clock.now() + timedelta(minutes=15))
     assert _object_behind(detail.json["download_url"]).startswith(b"%PDF-")
 
 

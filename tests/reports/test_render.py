@@ -4,8 +4,6 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-import pytest
-
 from chalicelib.reports import render, samples
 from chalicelib.reports.data import Branding, EndpointReportData, HostReportData
 from chalicelib.reports.i18n import TEXTS
