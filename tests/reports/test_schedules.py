@@ -150,3 +150,52 @@ def test_deleted_schedule_is_not_due_and_cannot_be_claimed(api, world):
     assert schedules.due_schedules(monday) == []
     assert schedules.advance(held) is False
     assert list(ReportSchedule.query(f"ORG#{world.customer_id}")) == []
+
+
+def test_scheduled_run_stores_a_report_by_the_schedule(api, world):
+    """What the phase-2 job will do, minus loading real rollups and sending the mail."""
+    from chalicelib.audit.models import AuditEntry
+    from chalicelib.reports import samples, service
+    from chalicelib.reports.models import Report
+    from tests.reports.conftest import pdf_text
+
+    clock.set_now(NOW)
+    api.post(_path(world), world.partner_token, {**BODY, "frequency": "monthly", "language": "en"})
+    run_at = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
+    clock.set_now(run_at + timedelta(minutes=3))
+    [schedule] = schedules.due_schedules(clock.now())
+    ran = schedule.next_run
+    assert schedules.advance(schedule)
+    period = schedules.period_for(schedule.frequency, ran)
+    data = samples.endpoint_data(*period, schedule.language,
+                                 org_name="Innendekoration Stein & Mehr")
+    report = service.create_scheduled_report(schedule, period, data)
+
+    stored = Report.get(f"ORG#{world.customer_id}", f"REPORT#{report.report_id}")
+    assert stored.schedule_id == schedule.schedule_id
+    assert stored.created_by == f"schedule:{schedule.schedule_id}"
+    assert (stored.period_from, stored.period_to) == (datetime(2026, 11, 1, tzinfo=timezone.utc),
+                                                      datetime(2026, 12, 1, tzinfo=timezone.utc))
+    listed = api.get(f"/orgs/{world.customer_id}/reports", world.partner_token).json["items"]
+    assert [r["id"] for r in listed] == [report.report_id] and listed[0]["language"] == "en"
+    [entry] = [e for e in AuditEntry.query(f"AUDIT#{world.customer_id}") if e.action == "report.created"]
+    assert entry.actor_role == "system" and entry.target == report.report_id
+    from chalicelib import storage
+
+    pdf = storage.get("files", stored.s3_key)
+    assert "provided to you by: Innendekoration Stein & Mehr" in pdf_text(pdf)
+    assert schedules.due_schedules(clock.now()) == []
+
+
+def test_report_mail_texts_in_both_languages():
+    from chalicelib.reports.mails import MAIL_TEXTS, report_mail
+
+    assert set(MAIL_TEXTS["de"]) == set(MAIL_TEXTS["en"])
+    period = (datetime(2026, 11, 1, tzinfo=timezone.utc), datetime(2026, 12, 1, tzinfo=timezone.utc))
+    subject, text = report_mail("de", "monthly", "Innendekoration Stein & Mehr", "Webshop", period)
+    assert subject == "Monatlicher Bericht: Webshop (01.11.2026 – 30.11.2026)"
+    assert ("Dieser Bericht ist automatisiert erstellt worden und wird Ihnen zur Verfügung "
+            "gestellt von:\nInnendekoration Stein & Mehr") in text
+    subject, text = report_mail("en", "weekly", "Acme", "web-01", period)
+    assert subject == "Weekly report: web-01 (2026-11-01 – 2026-11-30)"
+    assert "provided to you by:\nAcme" in text and "Bericht" not in text
