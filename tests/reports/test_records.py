@@ -166,3 +166,13 @@ def test_purge_is_registered():
     from chalicelib.purge import PURGERS
 
     assert "chalicelib.reports.service.purge_org" in PURGERS
+
+
+def test_host_report_record(api, world):
+    access = access_of(api, world.partner_token, world.partner_id)
+    data = samples.host_data(PERIOD_FROM, PERIOD_TO, "en", **vars(service.load_branding(access)))
+    created = service.create_report(access, {"type": "host", "id": "h1", "name": "web-01"},
+                                    (PERIOD_FROM, PERIOD_TO), "en", data)
+    assert created["target"] == {"type": "host", "id": "h1", "name": "web-01"}
+    text = pdf_text(_object_behind(created["download_url"]))
+    assert "Host availability report" in text and "provided to you by: SteineundUnkraut GmbH" in text
