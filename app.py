@@ -11,6 +11,7 @@ from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
 from chalicelib.orgs.routes import bp as org_routes
 from chalicelib.platform.routes import bp as platform_routes
+from chalicelib.reports.routes import bp as report_routes
 from chalicelib.team.routes import bp as team_routes
 
 app = Chalice(app_name="vigil")
@@ -24,6 +25,6 @@ app.api.cors = CORSConfig(
 app.register_middleware(http.response_middleware, "http")
 
 for blueprint in (auth_bp, auth_routes, org_routes, team_routes, billing_routes, incident_routes,
-                  platform_routes, mail_jobs):
+                  platform_routes, mail_jobs, report_routes):
     app.register_blueprint(blueprint)
 http.guard_views(app)

@@ -1,0 +1,124 @@
+"""What a report shows, as plain data: the renderer knows nothing about tables or S3.
+
+Phase 2 fills these from the monitoring rollups (hourly/daily) and hands them to
+``chalicelib.reports.service.create_report``. Times are timezone-aware UTC datetimes;
+percentages are floats from 0 to 100 (they are displayed, never summed into money).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Optional
+
+
+@dataclass
+class Branding:
+    """The org in which the report is created: its name follows the provided-by sentence."""
+
+    org_name: str
+    logo_png: Optional[bytes] = None  # the stored logo (PNG, 150×150) or None
+
+
+@dataclass
+class ReportIncident:
+    started_at: datetime
+    ended_at: Optional[datetime]  # None: still open at the end of the period
+    kind: str  # incidents.models.KINDS (endpoint_down, certificate, host_offline, …)
+    summary: str = ""
+
+    def duration_s(self, period_end: datetime) -> float:
+        end = self.ended_at or period_end
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+@dataclass
+class ResponsePoint:
+    """One rollup bucket (an hour or a day) of response times."""
+
+    at: datetime
+    mean_ms: Optional[float]
+    p95_ms: Optional[float]
+
+
+@dataclass
+class DailyAvailability:
+    day: date
+    percent: Optional[float]  # None: no checks that day
+
+
+@dataclass
+class CertificateInfo:
+    subject: str
+    issuer: str
+    not_before: Optional[datetime]
+    not_after: Optional[datetime]
+    days_left: Optional[int]
+    names: list[str] = field(default_factory=list)
+    valid: bool = True  # chain and host name verified
+    error: Optional[str] = None  # technical reason when not valid (printed as is)
+
+
+@dataclass
+class HeaderFinding:
+    header: str  # lower-case header name, e.g. "strict-transport-security"
+    status: str  # ok | missing | weak
+    value: Optional[str] = None
+
+
+@dataclass
+class MaintenanceWindow:
+    start: datetime
+    end: datetime
+    note: str = ""
+
+
+@dataclass
+class EndpointReportData:
+    branding: Branding
+    language: str  # de | en
+    period_from: datetime
+    period_to: datetime
+    endpoint_name: str
+    endpoint_url: str
+    sla_target_percent: Optional[float] = None
+    uptime_percent: Optional[float] = None  # None: no checks in the period ("no data yet")
+    incidents: list[ReportIncident] = field(default_factory=list)
+    mean_ms: Optional[float] = None
+    p95_ms: Optional[float] = None
+    series: list[ResponsePoint] = field(default_factory=list)
+    series_resolution: str = "hour"  # hour | day
+    daily: list[DailyAvailability] = field(default_factory=list)
+    certificate: Optional[CertificateInfo] = None
+    header_findings: list[HeaderFinding] = field(default_factory=list)
+    maintenance: list[MaintenanceWindow] = field(default_factory=list)
+    checks: int = 0  # number of checks behind the figures
+
+    @property
+    def has_data(self) -> bool:
+        return self.uptime_percent is not None and (self.checks > 0 or bool(self.series))
+
+
+@dataclass
+class MetricPoint:
+    at: datetime
+    value: Optional[float]
+
+
+@dataclass
+class HostReportData:
+    branding: Branding
+    language: str
+    period_from: datetime
+    period_to: datetime
+    host_name: str
+    online_percent: Optional[float] = None  # None: no heartbeats yet
+    incidents: list[ReportIncident] = field(default_factory=list)  # offline (and disk/memory)
+    cpu_load: list[MetricPoint] = field(default_factory=list)  # load average per rollup
+    memory_percent: list[MetricPoint] = field(default_factory=list)
+    disk_percent: list[MetricPoint] = field(default_factory=list)  # fullest disk per rollup
+    maintenance: list[MaintenanceWindow] = field(default_factory=list)
+    heartbeats: int = 0
+
+    @property
+    def has_data(self) -> bool:
+        return self.online_percent is not None

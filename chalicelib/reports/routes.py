@@ -1,0 +1,74 @@
+"""Routes: /monitoring-ips(.pdf), /orgs/{org_id}/reports, /orgs/{org_id}/report-schedules.
+
+The data sheet is returned as PDF bytes directly (small, public, cacheable) instead of through
+S3: Chalice answers binary bodies only when the request's ``Accept`` names a binary type
+(``application/pdf`` or ``*/*``, which browsers and curl send); without it Chalice answers 400.
+"""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib import errors
+from chalicelib.auth.access import for_request
+from chalicelib.auth.authorizer import jwt_auth
+from chalicelib.http import header, page_params, parse_body, respond
+from chalicelib.reports import monitoring_ips, schedules, service
+from chalicelib.reports.i18n import LANGUAGES, pick_language
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/monitoring-ips", methods=["GET"])
+def get_monitoring_ips() -> Response:
+    return respond(monitoring_ips.info(), headers={"Cache-Control": "public, max-age=3600"})
+
+
+@bp.route("/monitoring-ips.pdf", methods=["GET"])
+def get_monitoring_ips_pdf() -> Response:
+    request = bp.current_request
+    lang = (request.query_params or {}).get("lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise errors.ValidationFailed({"lang": "must be de or en"})
+    language = pick_language(lang, header(request, "accept-language"))
+    pdf = monitoring_ips.data_sheet_pdf(language)
+    return Response(body=pdf, status_code=200, headers={
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="monitoring-ips-{language}.pdf"',
+        "Content-Language": language,
+        "Cache-Control": "public, max-age=3600",
+        "Vary": "Accept-Language",
+    })
+
+
+@bp.route("/orgs/{org_id}/reports", methods=["GET"], authorizer=jwt_auth)
+def list_reports(org_id: str) -> Response:
+    access = for_request(bp.current_request, org_id)
+    limit, cursor = page_params(bp.current_request)
+    return respond(service.list_reports(access, limit, cursor))
+
+
+@bp.route("/orgs/{org_id}/reports/{report_id}", methods=["GET"], authorizer=jwt_auth)
+def get_report(org_id: str, report_id: str) -> Response:
+    access = for_request(bp.current_request, org_id)
+    return respond(service.get_report(access, report_id))
+
+
+@bp.route("/orgs/{org_id}/report-schedules", methods=["POST"], authorizer=jwt_auth)
+def create_schedule(org_id: str) -> Response:
+    access = for_request(bp.current_request, org_id)
+    body = parse_body(bp.current_request, schedules.ScheduleIn)
+    return respond(schedules.create(access, body), status=201)
+
+
+@bp.route("/orgs/{org_id}/report-schedules", methods=["GET"], authorizer=jwt_auth)
+def list_schedules(org_id: str) -> Response:
+    access = for_request(bp.current_request, org_id)
+    limit, cursor = page_params(bp.current_request)
+    return respond(schedules.list_schedules(access, limit, cursor))
+
+
+@bp.route("/orgs/{org_id}/report-schedules/{schedule_id}", methods=["DELETE"], authorizer=jwt_auth)
+def delete_schedule(org_id: str, schedule_id: str) -> Response:
+    access = for_request(bp.current_request, org_id)
+    schedules.delete(access, schedule_id)
+    return respond(None, status=204)

@@ -1,0 +1,196 @@
+"""Create, list and fetch PDF reports; the PDFs live in S3, the records in the `reports` table.
+
+``create_report`` is what the POST routes of endpoints and hosts call once they have loaded the
+report data from their rollups (phase 2); ``create_scheduled_report`` is its twin for the
+scheduled job (no user, the audit entry names the schedule).
+
+Order of writes: the PDF is uploaded first, then record + audit entry in one transaction; if
+the transaction fails the PDF is deleted again, so no record points to a missing file and no
+orphan file stays behind.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+from typing import Any, Optional, Union
+
+from chalicelib import clock, db, errors, ids, storage
+from chalicelib.audit import service as audit
+from chalicelib.auth.access import Access, Action
+from chalicelib.reports.data import Branding, EndpointReportData, HostReportData
+from chalicelib.reports.models import REPORT_PREFIX, SCHEDULE_PREFIX, Report, ReportSchedule, Target, org_pk
+
+log = logging.getLogger("vigil.reports")
+
+BUCKET = "files"
+TARGET_TYPES = ("endpoint", "host")
+MAX_PERIOD = timedelta(days=366)
+
+ReportData = Union[EndpointReportData, HostReportData]
+
+
+def view(report: Report, with_url: bool = False) -> dict[str, Any]:
+    """The API's Report shape; the download URL only on the detail (it is short-lived)."""
+    out: dict[str, Any] = {
+        "id": report.report_id,
+        "target": {"type": report.target.type, "id": report.target.id, "name": report.target.name},
+        "from": clock.iso(report.period_from),
+        "to": clock.iso(report.period_to),
+        "language": report.language,
+        "created_at": clock.iso(report.created_at),
+        "size": int(report.size),
+    }
+    if with_url:
+        out["download_url"] = storage.presigned_get(BUCKET, report.s3_key, filename=filename(report))
+        out["expires_at"] = clock.iso(clock.now() + timedelta(seconds=storage.DOWNLOAD_TTL_S))
+    return out
+
+
+def filename(report: Report) -> str:
+    """A readable download name: report-<target>-<from>-<to>.pdf (ASCII only)."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in (report.target.name or report.target.id))
+    safe = safe.encode("ascii", "ignore").decode() or report.target.type
+    return (f"report-{safe[:40]}-{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}.pdf")
+
+
+def load_branding(access: Access) -> Branding:
+    """Name and logo of the org in which the report is created (the seed's rule: also when a
+    partner creates it inside a customer org, the customer's name and logo are printed)."""
+    return Branding(org_name=access.org.name, logo_png=storage.get(BUCKET, storage.logo_key(access.org_id)))
+
+
+def check_period(period_from: datetime, period_to: datetime) -> None:
+    """Field-named 400s for a period a report cannot cover."""
+    if period_from.tzinfo is None or period_to.tzinfo is None:
+        raise errors.ValidationFailed({"from": "must be an ISO-8601 timestamp with time zone"})
+    if period_to <= period_from:
+        raise errors.ValidationFailed({"to": "must be after from"})
+    if period_to - period_from > MAX_PERIOD:
+        raise errors.ValidationFailed({"to": "a report covers at most 366 days"})
+    if period_from > clock.now():
+        raise errors.ValidationFailed({"from": "must not be in the future"})
+
+
+def _render(data: ReportData) -> bytes:
+    from chalicelib.reports import render
+
+    if isinstance(data, EndpointReportData):
+        return render.render_endpoint_report(data)
+    return render.render_host_report(data)
+
+
+def _check_target(target: dict[str, Any]) -> Target:
+    if target.get("type") not in TARGET_TYPES:
+        raise errors.ValidationFailed({"target.type": "must be endpoint or host"})
+    if not target.get("id"):
+        raise errors.ValidationFailed({"target.id": "field required"})
+    return Target(type=target["type"], id=str(target["id"]), name=target.get("name") or None)
+
+
+def _store(org_id: str, target: dict[str, Any], period: tuple[datetime, datetime], language: str,
+           data: ReportData, created_by: str, audit_entry: Any,
+           schedule_id: Optional[str] = None) -> Report:
+    period_from, period_to = period
+    check_period(period_from, period_to)
+    tgt = _check_target(target)
+    if language not in ("de", "en"):
+        raise errors.ValidationFailed({"language": "must be de or en"})
+    if data.language != language:
+        raise errors.ValidationFailed({"language": "does not match the report data"})
+    pdf = _render(data)
+    report_id = ids.new_id("r")
+    key = storage.report_key(org_id, report_id)
+    storage.put(BUCKET, key, pdf, "application/pdf")
+    report = Report(
+        *Report.key(org_id, report_id), report_id=report_id, org_id=org_id, target=tgt,
+        period_from=period_from, period_to=period_to, language=language, created_at=clock.now(),
+        created_by=created_by, s3_key=key, size=len(pdf), schedule_id=schedule_id,
+    )
+    audit_entry.target = report_id
+    try:
+        with db.transaction() as tx:
+            tx.save(report, condition=Report.pk.does_not_exist())
+            tx.save(audit_entry)
+    except Exception:
+        storage.delete(BUCKET, key)  # compensation: no orphan PDF without a record
+        raise
+    log.info("report %s stored for org %s (%d bytes)", report_id, org_id, len(pdf))
+    return report
+
+
+def create_report(access: Access, target: dict[str, Any], period: tuple[datetime, datetime],
+                  language: str, data: ReportData) -> dict[str, Any]:
+    """Render ``data``, store the PDF and its record (with audit entry); the Report shape with a
+    fresh download URL. ``target`` = {type: endpoint|host, id, name}; admin/partner only."""
+    access.require(Action.WRITE)
+    entry = audit.entry(access, "report.created", None, {
+        "target_type": target.get("type"), "target_id": target.get("id"),
+        "from": clock.iso(period[0]), "to": clock.iso(period[1]), "language": language})
+    report = _store(access.org_id, target, period, language, data, access.principal.user_id, entry)
+    return view(report, with_url=True)
+
+
+def create_scheduled_report(schedule: ReportSchedule, period: tuple[datetime, datetime],
+                            data: ReportData) -> Report:
+    """The scheduled job's variant: no caller, the audit entry names the schedule."""
+    entry = audit.build(
+        org_id=schedule.org_id, actor_id=f"schedule:{schedule.schedule_id}", actor_email=None,
+        actor_role="system", actor_org_id=schedule.org_id, action="report.created",
+        details={"target_type": schedule.target.type, "target_id": schedule.target.id,
+                 "from": clock.iso(period[0]), "to": clock.iso(period[1]),
+                 "schedule_id": schedule.schedule_id})
+    target = {"type": schedule.target.type, "id": schedule.target.id, "name": schedule.target.name}
+    return _store(schedule.org_id, target, period, schedule.language, data,
+                  f"schedule:{schedule.schedule_id}", entry, schedule_id=schedule.schedule_id)
+
+
+def list_reports(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
+    access.require(Action.READ)
+    query = Report.query(org_pk(access.org_id), Report.sk.startswith(REPORT_PREFIX),
+                         scan_index_forward=False, limit=limit,
+                         last_evaluated_key=db.decode_cursor(cursor))
+    items, next_cursor = db.page(query, limit)
+    return {"items": [view(r, with_url=True) for r in items], "next": next_cursor}
+
+
+def get_report(access: Access, report_id: str) -> dict[str, Any]:
+    from pynamodb.exceptions import DoesNotExist
+
+    access.require(Action.READ)
+    if not (0 < len(report_id) <= 64 and report_id.isalnum()):
+        raise errors.NotFound("Report not found.")
+    try:
+        report = Report.get(*Report.key(access.org_id, report_id))
+    except DoesNotExist as exc:
+        raise errors.NotFound("Report not found.") from exc
+    return view(report, with_url=True)
+
+
+def purge_org(org_id: str, deadline: float) -> bool:
+    """Delete an org's report records, PDFs and schedules in batches (see ``chalicelib.purge``)."""
+    from chalicelib import aws, settings
+
+    for prefix, model in ((REPORT_PREFIX, Report), (SCHEDULE_PREFIX, ReportSchedule)):
+        while True:
+            batch = list(model.query(org_pk(org_id), model.sk.startswith(prefix), limit=25))
+            if not batch:
+                break
+            if model is Report:
+                aws.client("s3").delete_objects(
+                    Bucket=settings.bucket_name(BUCKET),
+                    Delete={"Objects": [{"Key": r.s3_key} for r in batch], "Quiet": True})
+            with model.batch_write() as writer:
+                for item in batch:
+                    writer.delete(item)
+            if time.monotonic() > deadline:
+                return False
+    # PDFs whose record was never written (a crash between upload and transaction).
+    s3 = aws.client("s3")
+    bucket = settings.bucket_name(BUCKET)
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"{storage.org_prefix(org_id)}reports/")
+    keys = [{"Key": o["Key"]} for o in listed.get("Contents", [])]
+    if keys:
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+        return not listed.get("IsTruncated", False)
+    return True

@@ -1,0 +1,125 @@
+"""GET /monitoring-ips (JSON) and /monitoring-ips.pdf (the data sheet for hosters)."""
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+from tests.reports.conftest import pdf_pages, pdf_text, render_png
+
+FIREWALL_DE = ("Ein dauerhaftes Monitoring kann nur gewährleistet werden, wenn die IP-Adressen, "
+               "von denen aus die Überwachung stattfindet nicht durch Firewall-Regeln blockiert "
+               "werden. Bitte leiten Sie daher dieses Datenblatt an Ihren Hoster/Provider weiter.")
+FIREWALL_EN = ("Continuous monitoring can only be guaranteed if the IP addresses the monitoring "
+               "runs from are not blocked by firewall rules. Please forward this data sheet to "
+               "your hosting company or provider.")
+
+
+def test_json_without_login_has_documentation_range_defaults(api):
+    r = api.get("/monitoring-ips")
+    assert r.status == 200, r
+    body = r.json
+    assert body["ipv4"] == ["192.0.2.10", "198.51.100.10"]
+    assert body["ipv6"] == ["2001:db8::10", "2001:db8:1::10"]
+    assert body["ports"] == [80, 443] and body["protocols"] == ["http", "https"]
+    assert body["user_agent"].startswith("Vigil-Monitor/")
+    assert body["contact"]["email"] == "support@vigil.example"
+
+
+def test_json_follows_configuration(api, monkeypatch):
+    monkeypatch.setenv("VIGIL_MONITORING_IPV4", " 203.0.113.7 ,203.0.113.8")
+    monkeypatch.setenv("VIGIL_MONITORING_IPV6", "2001:DB8:0:0::7")
+    monkeypatch.setenv("VIGIL_MONITORING_PORTS", "80,443,8443")
+    monkeypatch.setenv("VIGIL_CHECK_USER_AGENT", "Acme-Check/2")
+    monkeypatch.setenv("VIGIL_VENDOR_SUPPORT_EMAIL", "hilfe@acme.example")
+    body = api.get("/monitoring-ips").json
+    assert body["ipv4"] == ["203.0.113.7", "203.0.113.8"]
+    assert body["ipv6"] == ["2001:db8::7"]  # normalised
+    assert body["ports"] == [80, 443, 8443] and body["user_agent"] == "Acme-Check/2"
+    assert body["contact"]["email"] == "hilfe@acme.example"
+    pdf = api.get("/monitoring-ips.pdf?lang=en", headers={"Accept": "application/pdf"}).raw
+    text = pdf_text(pdf)
+    assert "203.0.113.7" in text and "2001:db8::7" in text and "8443/TCP" in text
+    assert "Acme-Check/2" in text and "hilfe@acme.example" in text
+
+
+@pytest.mark.parametrize("lang_args, expected, sentence", [
+    ({"query": "?lang=de"}, "de", FIREWALL_DE),
+    ({"query": "?lang=en"}, "en", FIREWALL_EN),
+    ({"accept_language": "en-GB,en;q=0.9,de;q=0.5"}, "en", FIREWALL_EN),
+    ({"accept_language": "fr-FR, de-DE;q=0.8, en;q=0.7"}, "de", FIREWALL_DE),
+    ({}, "de", FIREWALL_DE),
+])
+def test_pdf_in_the_requested_language(api, lang_args, expected, sentence):
+    headers = {"Accept": "application/pdf"}
+    if "accept_language" in lang_args:
+        headers["Accept-Language"] = lang_args["accept_language"]
+    r = api.get("/monitoring-ips.pdf" + lang_args.get("query", ""), headers=headers)
+    assert r.status == 200, r
+    headers = {k.lower(): v for k, v in r.headers.items()}
+    assert headers["content-type"] == "application/pdf"
+    assert headers["content-language"] == expected
+    assert r.raw.startswith(b"%PDF-")
+    assert pdf_pages(r.raw) == 1  # one page to forward
+    text = pdf_text(r.raw)
+    assert sentence in text
+    for address in ("192.0.2.10", "198.51.100.10", "2001:db8::10", "2001:db8:1::10",
+                    "80/TCP", "443/TCP", "Vigil-Monitor/1.0", "support@vigil.example"):
+        assert address in text
+    if expected == "en":
+        assert "HTTP and HTTPS" in text and "heartbeats" in text and "Firewall" not in text
+    else:
+        assert "HTTP und HTTPS" in text and "Heartbeats" in text
+
+
+def test_pdf_needs_an_accept_header_for_binary(api):
+    """Chalice (like API Gateway) sends binary only to clients accepting it; */* does."""
+    assert api.get("/monitoring-ips.pdf", headers={"Accept": "*/*"}).status == 200
+    r = api.get("/monitoring-ips.pdf")
+    assert r.status == 400 and "Accept" in r.json["detail"]
+
+
+def test_unknown_language_is_a_field_error(api):
+    r = api.get("/monitoring-ips.pdf?lang=fr", headers={"Accept": "application/pdf"})
+    assert r.status == 400 and r.json["errors"] == {"lang": "must be de or en"}
+
+
+def test_data_sheet_page_as_png(api):
+    pdf = api.get("/monitoring-ips.pdf?lang=de", headers={"Accept": "application/pdf"}).raw
+    png = render_png(pdf, "monitoring_ips_de")
+    assert png is not None and png.stat().st_size > 5_000
+
+
+def test_local_server_delivers_the_pdf_bytes_unchanged(api):
+    """`make run` serves through chalice's local server: the bytes must arrive as they are."""
+    import requests
+    from chalice.config import Config
+    from chalice.local import create_local_server
+
+    from app import app
+
+    expected = api.get("/monitoring-ips.pdf?lang=en", headers={"Accept": "application/pdf"}).raw
+    original_class = app.__class__  # create_local_server swaps the class; put it back after
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        r = requests.get(f"http://127.0.0.1:{port}/monitoring-ips.pdf?lang=en",
+                         headers={"Accept": "application/pdf"}, timeout=30)
+        assert r.status_code == 200
+        assert r.headers["Content-Type"] == "application/pdf"
+        # Same document (the creation date inside may differ by a second): same text, 1 page.
+        assert r.content.startswith(b"%PDF-") and pdf_pages(r.content) == 1
+        assert pdf_text(r.content) == pdf_text(expected)
+        r = requests.get(f"http://127.0.0.1:{port}/monitoring-ips.pdf", headers={"Accept": "text/html"},
+                         timeout=30)
+        assert r.status_code == 400
+    finally:
+        server.shutdown()
+        server.server.server_close()
+        thread.join(10)
+        app.__class__ = original_class
