@@ -5,6 +5,7 @@ import argparse
 import json
 import logging
 import os
+import pkgutil
 import shutil
 import signal
 import subprocess
@@ -78,9 +79,9 @@ def install(args: argparse.Namespace) -> int:
     os.chmod(conf_path, 0o600)
     unit_dir = root + "/etc/systemd/system"
     os.makedirs(unit_dir, exist_ok=True)
-    unit_src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vigil-agent.service")
-    with open(unit_src, encoding="utf-8") as fh:
-        unit = fh.read().replace("@PROGRAM@", program)
+    # pkgutil reads package data from a directory and from inside the .pyz alike.
+    unit = (pkgutil.get_data("vigil_agent", "vigil-agent.service") or b"").decode()
+    unit = unit.replace("@PROGRAM@", program)
     with open(os.path.join(unit_dir, UNIT_NAME), "w", encoding="utf-8") as fh:
         fh.write(unit)
     print(f"installed to {target_dir}, config {conf_path}, unit {unit_dir}/{UNIT_NAME}")
