@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import clock, db, errors
 from chalicelib.hosts import alerting, tokens

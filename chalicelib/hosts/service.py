@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
-from chalicelib import clock, db, errors, ids
+from chalicelib import clock, db, errors, ids, settings
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.hosts import tokens
@@ -67,8 +67,11 @@ def rollup_view(r: HostRollup) -> dict[str, Any]:
 # --- install command -------------------------------------------------------------------------
 
 def api_url() -> str:
-    """Public base URL the agent posts to (``VIGIL_API_URL``; the local API by default)."""
-    return os.environ.get("VIGIL_API_URL", "http://127.0.0.1:8000").rstrip("/")
+    """Public base URL the agent posts to: ``VIGIL_API_URL``; in local mode the API itself."""
+    configured = os.environ.get("VIGIL_API_URL", "")
+    if not configured and settings.is_local():
+        configured = settings.console_url()  # `make run` serves console and API on one port
+    return (configured or "http://127.0.0.1:8000").rstrip("/")
 
 
 def agent_download_url() -> str:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.hosts.conftest import heartbeat_body
 from tests.support import mails
 
 
