@@ -221,3 +221,17 @@ def test_steady_heartbeat_costs_two_dynamodb_calls(api, world, make_host, send):
         assert send(host["agent_token"]).status == 200
     assert calls["dynamodb"] == 2, calls
     assert calls["dynamodb:GetItem"] == 1 and calls["dynamodb:TransactWriteItems"] == 1
+
+
+def test_paused_monitoring_stores_heartbeats_but_opens_no_threshold_incident(api, world,
+                                                                             make_host, send):
+    from chalicelib.billing.models import Subscription
+    from chalicelib.incidents import service as incidents
+
+    host = make_host()
+    sub = Subscription.get(*Subscription.key(world.customer_id))
+    sub.update(actions=[Subscription.status.set("expired")])
+    assert send(host["agent_token"], heartbeat_body(disks=_disk(99))).status == 200
+    stored, rollups = _stored(world.customer_id, host["id"])
+    assert stored.status == "online" and len(rollups) == 1
+    assert not incidents.is_open(world.customer_id, "host_disk", host["id"])
