@@ -7,6 +7,8 @@ from chalicelib import http, settings
 from chalicelib.auth.authorizer import auth_bp
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.billing.routes import bp as billing_routes
+from chalicelib.hosts.jobs import bp as host_jobs
+from chalicelib.hosts.routes import bp as host_routes
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
 from chalicelib.orgs.routes import bp as org_routes
@@ -24,7 +26,19 @@ app.api.cors = CORSConfig(
 )
 app.register_middleware(http.response_middleware, "http")
 
-for blueprint in (auth_bp, auth_routes, org_routes, team_routes, billing_routes, incident_routes,
-                  platform_routes, mail_jobs, report_routes):
+BLUEPRINTS = (
+    auth_bp,
+    auth_routes,
+    org_routes,
+    team_routes,
+    billing_routes,
+    incident_routes,
+    platform_routes,
+    mail_jobs,
+    report_routes,
+    host_routes,
+    host_jobs,
+)
+for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)
 http.guard_views(app)

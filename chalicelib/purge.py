@@ -11,4 +11,5 @@ from __future__ import annotations
 PURGERS: list[str] = [
     "chalicelib.incidents.service.purge_org",
     "chalicelib.reports.service.purge_org",
+    "chalicelib.hosts.service.purge_org",
 ]

@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "chalicelib.core_table",
     "chalicelib.billing.models",
     "chalicelib.reports.models",
+    "chalicelib.hosts.models",
 ]
 BUCKETS = ["files", "invoices"]
 

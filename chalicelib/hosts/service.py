@@ -1,0 +1,350 @@
+"""Host management (create, rotate token, change, delete), reads, the org's host count, purge."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import datetime, timedelta
+from typing import Any, Optional
+
+from chalicelib import clock, db, errors, ids, settings
+from chalicelib.audit import service as audit_log
+from chalicelib.auth.access import Access, Action
+from chalicelib.hosts import tokens
+from chalicelib.hosts.models import (
+    ROLLUP_KEEP, AgentToken, GoneHost, Host, HostCount, HostRollup, hour_key,
+)
+from chalicelib.hosts.schemas import HostCreate, HostPatch
+
+log = logging.getLogger("vigil.hosts")
+
+MAX_METRICS_SPAN = timedelta(days=92)
+UPTIME_WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+HOST_KINDS = ("host_offline", "host_disk", "host_memory")
+
+
+# --- views -----------------------------------------------------------------------------------
+
+def view(host: Host) -> dict[str, Any]:
+    return {
+        "id": host.host_id,
+        "name": host.name,
+        "tags": list(host.tags or []),
+        "status": host.status,
+        "last_seen_at": clock.iso(host.last_seen_at),
+        "created_at": clock.iso(host.created_at),
+        "interval_s": int(host.interval_s),
+        "thresholds": {"disk_percent": int(host.disk_limit),
+                       "memory_percent": int(host.memory_limit)},
+        "alerts": {"disk": bool(host.disk_alert), "memory": bool(host.memory_alert)},
+        "metrics": host.metrics.as_dict() if host.metrics is not None else None,
+    }
+
+
+def rollup_view(r: HostRollup) -> dict[str, Any]:
+    n = int(r.n or 0)
+    interval = int(r.interval_s or 60)
+
+    def avg(total: Any) -> Optional[float]:
+        return round(float(total) / n, 2) if n else None
+
+    def pct(total: Any) -> Optional[str]:
+        return f"{float(total) / n:.1f}" if n else None
+
+    return {
+        "hour": f"{r.sk}:00:00Z",
+        "heartbeats": n,
+        "interval_s": interval,
+        "online_percent": f"{min(100.0, n * interval * 100.0 / 3600):.1f}",
+        "cpu_count": int(r.cpu_count) if r.cpu_count is not None else None,
+        "load": {"load1": avg(r.load1_sum), "load5": avg(r.load5_sum), "load15": avg(r.load15_sum)},
+        "memory_used_percent": pct(r.mem_pct_sum),
+        "swap_used_percent": pct(r.swap_pct_sum),
+        "disk_used_percent": pct(r.disk_pct_sum),
+    }
+
+
+# --- install command -------------------------------------------------------------------------
+
+def api_url() -> str:
+    """Public base URL the agent posts to: ``VIGIL_API_URL``; in local mode the API itself."""
+    configured = os.environ.get("VIGIL_API_URL", "")
+    if not configured and settings.is_local():
+        configured = settings.console_url()  # `make run` serves console and API on one port
+    return (configured or "http://127.0.0.1:8000").rstrip("/")
+
+
+def agent_download_url() -> str:
+    return os.environ.get("VIGIL_AGENT_DOWNLOAD_URL",
+                          "https://downloads.vigil.example/agent/vigil-agent.pyz")
+
+
+def install_command(token: str) -> str:
+    return (f"curl -fsSL {agent_download_url()} -o /tmp/vigil-agent.pyz && "
+            f"sudo python3 /tmp/vigil-agent.pyz install --api-url {api_url()} --token {token}")
+
+
+def _with_token(host: Host, token: str) -> dict[str, Any]:
+    out = view(host)
+    out["agent_token"] = token
+    out["install"] = install_command(token)
+    return out
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+def _valid_id(host_id: str) -> bool:
+    return 0 < len(host_id) <= 64 and all(c.isalnum() or c in "-_" for c in host_id)
+
+
+def _load(access: Access, host_id: str, consistent: bool = False) -> Host:
+    from pynamodb.exceptions import DoesNotExist
+
+    if not _valid_id(host_id):
+        raise errors.NotFound("Host not found.")
+    try:
+        return Host.get(*Host.key(access.org_id, host_id), consistent_read=consistent)
+    except DoesNotExist:
+        raise errors.NotFound("Host not found.") from None
+
+
+def create(access: Access, body: HostCreate) -> dict[str, Any]:
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.billing.plans import limits_for
+
+    access.require(Action.WRITE)
+    limits = limits_for(access.org_id)
+    now = clock.now()
+    host_id = ids.new_id("h")
+    token = tokens.new_token()
+    token_hash = tokens.hash_token(token)
+    host = Host(*Host.key(access.org_id, host_id), host_id=host_id, org_id=access.org_id,
+                name=body.name, tags=list(dict.fromkeys(body.tags)), token_hash=token_hash,
+                created_at=now, status="pending")
+    link = AgentToken(*AgentToken.key(token_hash), org_id=access.org_id, host_id=host_id,
+                      created_at=now)
+    counter = HostCount(*HostCount.key(access.org_id))
+    entry = audit_log.entry(access, "host.created", host_id, {"name": body.name})
+    try:
+        with db.transaction() as tx:
+            # The counter is the quota guard: the ADD only happens below the plan's limit.
+            tx.update(counter, actions=[HostCount.hosts.add(1)],
+                      condition=HostCount.hosts.does_not_exist() | (HostCount.hosts < limits.hosts))
+            tx.save(host, condition=Host.pk.does_not_exist())
+            tx.save(link, condition=AgentToken.pk.does_not_exist())
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if db.cancelled_by_condition(exc, 0) or db.cancelled_by_condition(exc):
+            raise errors.Unprocessable(
+                f"The {limits.plan} plan allows {limits.hosts} hosts and this organisation has "
+                f"reached that number. Delete a host or order a larger plan.",
+                {"hosts": f"quota of {limits.hosts} reached"}) from exc
+        raise
+    log.info("host %s created in %s", host_id, access.org_id)
+    return _with_token(host, token)
+
+
+def rotate_token(access: Access, host_id: str) -> dict[str, Any]:
+    """A new token; the old one stops working in the same transaction."""
+    from pynamodb.exceptions import TransactWriteError
+
+    access.require(Action.WRITE)
+    host = _load(access, host_id, consistent=True)
+    token = tokens.new_token()
+    token_hash = tokens.hash_token(token)
+    now = clock.now()
+    link = AgentToken(*AgentToken.key(token_hash), org_id=access.org_id, host_id=host_id,
+                      created_at=now)
+    entry = audit_log.entry(access, "host.token_rotated", host_id, {"name": host.name})
+    try:
+        with db.transaction() as tx:
+            tx.update(host, actions=[Host.token_hash.set(token_hash), Host.version.add(1)],
+                      condition=Host.token_hash == host.token_hash)
+            tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
+            tx.save(link, condition=AgentToken.pk.does_not_exist())
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if db.cancelled_by_condition(exc):
+            raise errors.Conflict("The host changed meanwhile (deleted, or its token was "
+                                  "rotated by someone else); reload and retry.") from exc
+        raise
+    host.token_hash = token_hash
+    return _with_token(host, token)
+
+
+def patch(access: Access, host_id: str, body: HostPatch) -> dict[str, Any]:
+    from pynamodb.exceptions import TransactWriteError
+
+    access.require(Action.WRITE)
+    changes = body.model_dump(exclude_unset=True)
+    if not changes:
+        raise errors.ValidationFailed({"body": "no field to change"})
+    if any(v is None for v in changes.values()):
+        raise errors.ValidationFailed({k: "cannot be null" for k, v in changes.items() if v is None})
+    host = _load(access, host_id)
+    actions = []
+    for field, value in changes.items():
+        if field == "tags":
+            value = list(dict.fromkeys(value))
+        actions.append(getattr(Host, field).set(value))
+        setattr(host, field, value)
+    actions.append(Host.version.add(1))
+    entry = audit_log.entry(access, "host.updated", host_id, {"changed": sorted(changes)})
+    try:
+        with db.transaction() as tx:
+            tx.update(Host(*Host.key(access.org_id, host_id)), actions=actions,
+                      condition=Host.pk.exists())
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if db.cancelled_by_condition(exc):
+            raise errors.NotFound("Host not found.") from exc
+        raise
+    return view(host)
+
+
+def delete(access: Access, host_id: str) -> None:
+    """Delete the host: its token stops working at once; rollups expire by TTL (or org purge)."""
+    from pynamodb.exceptions import TransactWriteError
+
+    access.require(Action.WRITE)
+    host = _load(access, host_id, consistent=True)
+    now = clock.now()
+    gone = GoneHost(f"ORG#{access.org_id}", f"GONE#{host_id}", host_id=host_id,
+                    expires_at=clock.epoch(now + ROLLUP_KEEP + timedelta(hours=1)))
+    entry = audit_log.entry(access, "host.deleted", host_id, {"name": host.name})
+    try:
+        with db.transaction() as tx:
+            tx.delete(host, condition=Host.token_hash == host.token_hash)
+            tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
+            tx.update(HostCount(*HostCount.key(access.org_id)),
+                      actions=[HostCount.hosts.add(-1)], condition=HostCount.hosts > 0)
+            tx.save(gone)
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if db.cancelled_by_condition(exc):
+            raise errors.Conflict("The host changed meanwhile; reload and retry.") from exc
+        raise
+    _close_incidents(access.org_id, host_id, now)
+
+
+def _close_incidents(org_id: str, host_id: str, at: datetime) -> None:
+    """A deleted host has nothing left to alert about (no mail: the admin deleted it)."""
+    from chalicelib.incidents import service as incidents
+
+    for kind in HOST_KINDS:
+        incidents.resolve_incident(org_id, kind, host_id, at=at)
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+def list_hosts(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
+    query = Host.query(f"ORG#{access.org_id}", Host.sk.startswith("HOST#"), limit=limit,
+                       last_evaluated_key=db.decode_cursor(cursor))
+    items, next_cursor = db.page(query, limit)
+    return {"items": [view(h) for h in items], "next": next_cursor}
+
+
+def get(access: Access, host_id: str) -> dict[str, Any]:
+    host = _load(access, host_id)
+    out = view(host)
+    out["uptime"] = uptime(host, clock.now())
+    return out
+
+
+def uptime(host: Host, now: datetime) -> dict[str, Optional[str]]:
+    """Online percent over 24 h / 7 d / 30 d from the hourly rollups (one Query)."""
+    longest = max(UPTIME_WINDOWS.values())
+    since = max(now - longest, host.created_at)
+    rollups = list(HostRollup.query(f"RU#{host.host_id}",
+                                    HostRollup.sk >= hour_key(since)))
+    out: dict[str, Optional[str]] = {}
+    for name, span in UPTIME_WINDOWS.items():
+        start = max(now - span, host.created_at)
+        elapsed = (now - start).total_seconds()
+        if elapsed < 60:
+            out[name] = None
+            continue
+        first_hour = hour_key(start)
+        online = sum(min(3600.0, int(r.n or 0) * int(r.interval_s or 60))
+                     for r in rollups if r.sk >= first_hour)
+        out[name] = f"{min(100.0, online * 100.0 / elapsed):.1f}"
+    return out
+
+
+def _parse_time(value: Optional[str], field: str) -> Optional[datetime]:
+    if value is None or value == "":
+        return None
+    try:
+        return clock.parse_iso(value)
+    except ValueError:
+        raise errors.ValidationFailed({field: "must be an ISO-8601 timestamp"}) from None
+
+
+def metrics(access: Access, host_id: str, params: dict[str, str], limit: int,
+            cursor: Optional[str]) -> dict[str, Any]:
+    """Hourly rollups in [from, to] (default: the last 24 hours), oldest first."""
+    to = _parse_time(params.get("to"), "to") or clock.now()
+    start = _parse_time(params.get("from"), "from") or to - timedelta(hours=24)
+    if start >= to:
+        raise errors.ValidationFailed({"from": "must be before to"})
+    if to - start > MAX_METRICS_SPAN:
+        raise errors.ValidationFailed({"from": "the range may span at most 92 days"})
+    host = _load(access, host_id)
+    query = HostRollup.query(f"RU#{host.host_id}",
+                             HostRollup.sk.between(hour_key(start), hour_key(to)),
+                             limit=limit, last_evaluated_key=db.decode_cursor(cursor))
+    items, next_cursor = db.page(query, limit)
+    return {"items": [rollup_view(r) for r in items], "next": next_cursor,
+            "from": clock.iso(start), "to": clock.iso(to)}
+
+
+def host_count(org_id: str) -> int:
+    """Hosts of an org (partner overview). Kept here until ``chalicelib.orgs.counters`` exists."""
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return int(HostCount.get(*HostCount.key(org_id)).hosts)
+    except DoesNotExist:
+        return 0
+
+
+# --- purge -----------------------------------------------------------------------------------
+
+def _delete_rollups(host_id: str, deadline: float) -> bool:
+    while True:
+        batch = list(HostRollup.query(f"RU#{host_id}", limit=25))
+        if not batch:
+            return True
+        with HostRollup.batch_write() as writer:
+            for item in batch:
+                writer.delete(item)
+        if time.monotonic() > deadline:
+            return False
+
+
+def purge_org(org_id: str, deadline: float) -> bool:
+    """Delete an org's hosts, token items, rollups and count (see ``chalicelib.purge``).
+
+    Per host: rollups first, then token item and host item last, so that a run cut short by the
+    deadline finds the host again next time and continues.
+    """
+    pk = f"ORG#{org_id}"
+    for host in Host.query(pk, Host.sk.startswith("HOST#")):
+        if not _delete_rollups(host.host_id, deadline):
+            return False
+        with db.transaction() as tx:
+            tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
+            tx.delete(host)
+        if time.monotonic() > deadline:
+            return False
+    for gone in GoneHost.query(pk, GoneHost.sk.startswith("GONE#")):
+        if not _delete_rollups(gone.host_id, deadline):
+            return False
+        gone.delete()
+        if time.monotonic() > deadline:
+            return False
+    HostCount(*HostCount.key(org_id)).delete()
+    return True
+
+

@@ -1,0 +1,76 @@
+"""Fixtures for host tests: the seed's world, a registered host, heartbeats, a live API server."""
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from tests.support import World, seed_world
+
+
+def heartbeat_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "agent_version": "1.0.0", "interval_s": 60, "hostname": "web-01",
+        "os": {"name": "Linux", "version": "Debian GNU/Linux 12", "kernel": "6.1.0", "arch": "x86_64"},
+        "uptime_s": 86_400, "load": {"load1": 0.5, "load5": 0.4, "load15": 0.3}, "cpu_count": 4,
+        "memory": {"total_bytes": 8_000_000_000, "available_bytes": 6_000_000_000},
+        "swap": {"total_bytes": 1_000_000_000, "free_bytes": 1_000_000_000},
+        "disks": [{"mount": "/", "fs": "ext4", "total_bytes": 100_000_000_000,
+                   "used_bytes": 40_000_000_000, "free_bytes": 60_000_000_000}],
+    }
+    body = copy.deepcopy(body)
+    body.update(changes)
+    return body
+
+
+@pytest.fixture
+def world(api) -> World:
+    return seed_world(api)
+
+
+@pytest.fixture
+def make_host(api, world) -> Callable[..., dict[str, Any]]:
+    def make(name: str = "web-01", org_id: str | None = None, token: str | None = None) -> dict[str, Any]:
+        r = api.post(f"/orgs/{org_id or world.customer_id}/hosts", token or world.partner_token,
+                     {"name": name, "tags": ["prod"]})
+        assert r.status == 201, r
+        return r.json
+
+    return make
+
+
+@pytest.fixture
+def send(api) -> Callable[..., Any]:
+    """POST a heartbeat with an agent token (no user token)."""
+
+    def post(token: str, body: Any = None, header: str = "bearer", **kw: Any) -> Any:
+        headers = ({"Authorization": f"Bearer {token}"} if header == "bearer"
+                   else {"X-Agent-Token": token})
+        return api.post("/agent/heartbeat", None, heartbeat_body() if body is None else body,
+                        headers=headers, **kw)
+
+    return post
+
+
+@pytest.fixture
+def live_api(aws) -> Iterator[str]:
+    """The app as a real HTTP server on 127.0.0.1:<free port>, sharing this test's moto."""
+    from chalice.config import Config
+    from chalice.local import create_local_server
+
+    from app import app
+
+    original_class = app.__class__
+    server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", 0)
+    port = server.server.server_address[1]
+    thread = threading.Thread(target=server.server.serve_forever, name="live-api", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        server.server.server_close()
+        thread.join(timeout=10)
+        app.__class__ = original_class  # create_local_server swaps the class for its own
