@@ -10,4 +10,6 @@ from __future__ import annotations
 
 PURGERS: list[str] = [
     "chalicelib.incidents.service.purge_org",
+    "chalicelib.orgs.deletion.purge_files",
+    "chalicelib.orgs.deletion.purge_core",  # always run last (deletes the org item)
 ]
