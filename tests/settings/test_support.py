@@ -86,3 +86,17 @@ def test_support_change_is_audited(api, cast):
     entry = api.get(f"/orgs/{w.partner_id}/audit", cast.partner).json["items"][0]
     assert entry["action"] == "support.updated"
     assert entry["details"]["after"]["phone"] == "+49 361 123456"
+
+
+def test_minimal_contact_and_replacement(api, cast):
+    w = cast.world
+    api.put(f"/orgs/{w.partner_id}/support", cast.partner, CONTACT)
+    r = api.put(f"/orgs/{w.partner_id}/support", cast.partner,
+                {"name": "Hotline", "email": "hotline@steine.example"})
+    assert r.status == 200, r
+    assert r.json["own"] == {"name": "Hotline", "email": "hotline@steine.example",
+                             "phone": None, "hours": None, "url": None}
+    got = api.get(f"/orgs/{w.customer_id}/support", cast.customer_guest).json
+    assert (got["name"], got["phone"]) == ("Hotline", None)
+    entry = api.get(f"/orgs/{w.partner_id}/audit", cast.partner).json["items"][0]
+    assert entry["details"]["before"]["phone"] == "+49 361 123456"
