@@ -2,8 +2,11 @@
 
 ``DELETE /orgs/{id}`` is one transaction: the org item turns ``deleting`` (every route answers
 404 from then on, ``/me`` and the partner's customer list drop it — its ``gsi1pk`` is removed),
-the subscription is deleted (billing never charges a deleted org), a work item is queued and
-the change is audited in the partner's own log (which outlives the org).
+its memberships are deleted (each leaving a ``LEFT#`` note so the purge can remove users that
+belong nowhere else), the subscription is deleted (billing never charges a deleted org), a work
+item is queued and the change is audited in the partner's own log (which outlives the org).
+A team too large for one transaction (more than ``INLINE_MEMBERS``) loses the rest of its
+memberships in the purge's first step; they are inert already, as the org answers 404.
 
 The scheduled ``org_purge`` job Queries the work list and runs every registered purger
 (``chalicelib.purge.PURGERS``) for each org until all report done; the core-table purger runs
@@ -23,7 +26,7 @@ from chalicelib.audit import service as audit_log
 from chalicelib.audit.models import AuditEntry, EntryMarker
 from chalicelib.auth.access import Access, Action
 from chalicelib.billing.models import Subscription
-from chalicelib.orgs.models import PURGE_PK, Org, PurgeJob
+from chalicelib.orgs.models import PURGE_PK, DepartedMember, Org, PurgeJob
 from chalicelib.team.models import EmailIndex, Membership, User
 
 log = logging.getLogger("vigil.orgs.deletion")
@@ -32,6 +35,8 @@ BATCH = 25
 #: Deletes the org item itself, so it runs after every other purger whatever the list order.
 CORE_PURGER = "chalicelib.orgs.deletion.purge_core"
 JOBS_PER_RUN = 10
+#: Memberships removed inside the DELETE transaction (2 items each; TransactWriteItems ≤ 100).
+INLINE_MEMBERS = 45
 
 
 def delete_org(access: Access) -> dict[str, Any]:
@@ -42,8 +47,13 @@ def delete_org(access: Access) -> dict[str, Any]:
     details = {"name": org.name, "linked": org.linked}
     own_entry = audit_log.entry(access, "org.deleted", org.org_id, details)
     with_partner = org.partner_id is not None
+    members = list(Membership.query(f"ORG#{org.org_id}", Membership.sk.startswith("MEMBER#"),
+                                    limit=INLINE_MEMBERS))
     try:
         with db.transaction() as tx:
+            for member in members:
+                tx.delete(member)
+                tx.save(DepartedMember.build(org.org_id, member.user_id, member.email))
             tx.update(org, actions=[Org.status.set("deleting"), Org.gsi1pk.remove(),
                                     Org.gsi1sk.remove(), Org.deleted_at.set(now),
                                     Org.deleted_by.set(access.principal.user_id),
@@ -132,7 +142,7 @@ def purge_files(org_id: str, deadline: float) -> bool:
 
 def purge_core(org_id: str, deadline: float) -> bool:
     """Members (and users left without any org), audit entries, markers, then the org item."""
-    steps = (_purge_members, _purge_partition(f"AUDIT#{org_id}", AuditEntry),
+    steps = (_purge_members, _purge_departed, _purge_partition(f"AUDIT#{org_id}", AuditEntry),
              _purge_partition(f"ENTERED#{org_id}", EntryMarker))
     for step in steps:
         if not step(org_id, deadline):
@@ -173,8 +183,23 @@ def _purge_members(org_id: str, deadline: float) -> bool:
             # The user goes first and the membership last: an interrupted run finds the
             # membership again and repeats the (idempotent) user deletion.
             if not _belongs_elsewhere(member.user_id, org_id):
-                _delete_user(member)
+                _delete_user(member.user_id, member.email)
             member.delete()
+        if time.monotonic() > deadline:
+            return False
+
+
+def _purge_departed(org_id: str, deadline: float) -> bool:
+    """Users whose membership the DELETE removed: gone too unless they belong elsewhere."""
+    while True:
+        batch = list(DepartedMember.query(f"ORG#{org_id}", DepartedMember.sk.startswith("LEFT#"),
+                                          limit=BATCH))
+        if not batch:
+            return True
+        for left in batch:
+            if not _belongs_elsewhere(left.user_id, org_id):
+                _delete_user(left.user_id, left.email)
+            left.delete()
         if time.monotonic() > deadline:
             return False
 
@@ -186,12 +211,12 @@ def _belongs_elsewhere(user_id: str, org_id: str) -> bool:
     return False
 
 
-def _delete_user(member: Membership) -> None:
+def _delete_user(user_id: str, email: str) -> None:
     from chalicelib.auth import cognito
 
-    User(*User.key(member.user_id)).delete()
-    EmailIndex(*EmailIndex.key(member.email)).delete()
-    cognito.delete_user(member.email)
+    User(*User.key(user_id)).delete()
+    EmailIndex(*EmailIndex.key(email)).delete()
+    cognito.delete_user(email)
 
 
 def run_scheduled(context: Any = None, budget_s: float = 45.0) -> dict[str, int]:

@@ -6,6 +6,7 @@ Access patterns (see also ``chalicelib.core_table``):
 |---|---|
 | org profile by id | pk=`ORG#<org>`, sk=`ORG` (status `active` → visible; `deleting` → 404 for all) |
 | org deletions still to purge, oldest first | pk=`PURGE`, sk=`<requested_at>#<org>` (Query) |
+| members removed by an org deletion, users still to check | pk=`ORG#<org>`, sk begins_with `LEFT#` (Query) |
 """
 from __future__ import annotations
 
@@ -113,3 +114,22 @@ class PurgeJob(Model):
 
         return cls(PURGE_PK, f"{iso(requested_at)}#{org_id}", org_id=org_id,
                    requested_at=requested_at, requested_by=requested_by)
+
+
+class DepartedMember(Model):
+    """A membership removed by deleting its org; the purge deletes the user if it has no other org.
+
+    Written in the DELETE transaction with the membership's deletion, so the purge knows whose
+    user items and pool accounts to check even though the memberships are gone already.
+    """
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
+    sk = UnicodeAttribute(range_key=True)  # LEFT#<user>
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+
+    @classmethod
+    def build(cls, org_id: str, user_id: str, email: str) -> "DepartedMember":
+        return cls(org_pk(org_id), f"LEFT#{user_id}", user_id=user_id, email=email)

@@ -48,6 +48,11 @@ def test_after_delete_every_route_of_the_org_is_404_for_every_user(api, scene):
     assert org not in [o["id"] for o in api.get("/me", scene.partner).json["orgs"]]
     assert [o["id"] for o in api.get("/me", scene.shared).json["orgs"]] == [scene.kept]
     assert api.get("/me", scene.doomed_admin).json["orgs"] == []
+    # memberships went in the DELETE transaction itself; users wait for the purge
+    from chalicelib.team.models import Membership
+
+    assert Membership.count(f"ORG#{org}", Membership.sk.startswith("MEMBER#")) == 0
+    assert [m.org_id for m in Membership.by_user.query(f"USER#{scene.shared_id}")] == [scene.kept]
     # billing can never charge it: the subscription went in the same transaction
     assert Subscription.count(*Subscription.key(org)[:1]) == 0
     assert Org.get(*Org.key(org)).gsi1pk is None
@@ -66,6 +71,29 @@ def test_who_may_delete(api, scene):
     assert api.delete(f"/orgs/{scene.partner_id}", scene.partner).status == 403  # a partner org
     assert Org.get(*Org.key(scene.doomed)).status == "active"
     assert list(PurgeJob.query(PURGE_PK)) == []
+
+
+def test_a_team_too_large_for_one_transaction_loses_the_rest_in_the_purge(api, scene):
+    from chalicelib import clock
+    from chalicelib.orgs import deletion
+    from chalicelib.team.models import EmailIndex as Email, Membership, User as U
+
+    org = scene.doomed
+    with Membership.batch_write() as writer:
+        for i in range(deletion.INLINE_MEMBERS + 10):
+            uid = f"bulk{i}"
+            writer.save(Membership.build(org, uid, f"bulk{i}@example.com", "guest", clock.now(), "t"))
+            writer.save(U(*U.key(uid), user_id=uid, email=f"bulk{i}@example.com",
+                          created_at=clock.now()))
+            writer.save(Email(*Email.key(f"bulk{i}@example.com"), user_id=uid))
+    assert api.delete(f"/orgs/{org}", scene.partner).status == 202
+    assert api.get(f"/orgs/{org}", scene.doomed_admin).status == 404
+    left = Membership.count(f"ORG#{org}", Membership.sk.startswith("MEMBER#"))
+    assert 0 < left < deletion.INLINE_MEMBERS + 13
+    purge_all()
+    assert [i for i in items_of(org) if not i["sk"]["S"].startswith("INVOICE#")] == []
+    assert U.count("USER#bulk0") == 0 and U.count(f"USER#bulk{deletion.INLINE_MEMBERS + 9}") == 0
+    assert U.count(f"USER#{scene.shared_id}") == 1
 
 
 def test_independent_org_is_closed_by_its_own_admin(api, scene):
