@@ -71,16 +71,54 @@ def clean(data: bytes) -> CleanLogo:
     claimed = sniff(data)
     if claimed not in ("PNG", "JPEG"):
         raise LogoRejected("format", 415, found=claimed or "unknown")
+    declared = header_size(data, claimed)
+    if declared is not None:
+        _check_bounds(*declared)  # before Pillow sees the file at all
     img = _open(data, claimed)
     width, height = img.size
-    if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
-        raise LogoRejected("dimensions", 422, width=width, height=height)
+    _check_bounds(width, height)
     if (width, height) != (SIDE, SIDE) and (width != height or width < SIDE):
         raise LogoRejected("dimensions", 422, width=width, height=height)
     if getattr(img, "is_animated", False) or getattr(img, "n_frames", 1) > 1:
         raise LogoRejected("animated", 422)
     pixels = _decode(img)
     return CleanLogo(png=_encode(pixels), source_format=claimed, source_size=(width, height))
+
+
+def _check_bounds(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
+        raise LogoRejected("dimensions", 422, width=width, height=height)
+
+
+_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def header_size(data: bytes, fmt: str) -> Optional[tuple[int, int]]:
+    """Width and height as the header declares them, read without any decoder (None: unknown)."""
+    import struct
+
+    if fmt == "PNG":
+        if len(data) >= 24 and data[12:16] == b"IHDR":
+            width, height = struct.unpack(">II", data[16:24])
+            return int(width), int(height)
+        return None
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
+            i += 2
+            continue
+        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        if marker in _JPEG_SOF and i + 9 <= len(data):
+            height, width = struct.unpack(">HH", data[i + 5:i + 9])
+            return int(width), int(height)
+        i += 2 + length
+    return None
 
 
 def _open(data: bytes, claimed: str):  # type: ignore[no-untyped-def]

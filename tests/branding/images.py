@@ -97,3 +97,11 @@ def too_big_by_one_byte() -> bytes:
 def svg() -> bytes:
     return (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="150" '
             b'height="150"><rect width="150" height="150" fill="red"/></svg>')
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small real JPEG whose frame header (SOF0) is patched to claim width×height."""
+    data = bytearray(jpeg((16, 16)))
+    i = data.index(b"\xff\xc0")
+    data[i + 5:i + 9] = struct.pack(">HH", height, width)
+    return bytes(data)

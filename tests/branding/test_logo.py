@@ -65,6 +65,8 @@ BAD_FILES = [
     ("png signature + garbage", lambda: b"\x89PNG\r\n\x1a\n" + b"\x13\x37" * 200, PNG, 422, "unreadable"),
     ("decompression bomb 20000x20000", images.decompression_bomb, PNG, 422, "dimensions"),
     ("65535x65535 header, tiny payload", images.huge_header_tiny_payload, PNG, 422, "dimensions"),
+    ("jpeg header claiming 60000x60000", lambda: images.jpeg_claiming(60000, 60000), JPG, 422,
+     "dimensions"),
     ("animated png", images.animated_png, PNG, 422, "animated"),
 ]
 
@@ -109,6 +111,10 @@ def test_messages_in_german_and_english(api, world):
     assert r.json["detail"].startswith("Das Logo muss 150×150 Pixel groß sein, hochgeladen: 300×120")
     r = upload(api, org, world.partner_token, images.png((300, 120)), lang="en-GB,en;q=0.9")
     assert r.json["detail"].startswith("The logo must be 150×150 pixels, uploaded: 300×120")
+    r = upload(api, org, world.partner_token, images.decompression_bomb(), lang="de")
+    assert "hochgeladen: 20000×20000" in r.json["detail"]
+    r = upload(api, org, world.partner_token, images.jpeg_claiming(60000, 60000), JPG, lang="en")
+    assert "uploaded: 60000×60000" in r.json["detail"]
     r = upload(api, org, world.partner_token, images.too_big_by_one_byte(), lang="de-DE")
     assert "höchstens 1 MB" in r.json["detail"] and "1048577 Bytes" in r.json["detail"]
     r = upload(api, org, world.partner_token, images.image("GIF", mode="P"), lang="fr, en;q=0.5")
