@@ -151,6 +151,9 @@ def _decode(img):  # type: ignore[no-untyped-def]
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning,
             Image.DecompressionBombError) as exc:
         raise LogoRejected("unreadable", 422) from exc
+    if img.mode.startswith("I"):
+        # 16-bit greyscale: scale to 8 bits (a plain convert would clip everything to white).
+        img = img.convert("I").point(lambda v: v / 256).convert("L")
     has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
     img = img.convert("RGBA" if has_alpha else "RGB")
     if img.size != (SIDE, SIDE):

@@ -223,3 +223,25 @@ def test_logo_of_the_partner_org_is_its_own(api, world):
     assert upload(api, world.partner_id, world.partner_token, images.png()).status == 200
     assert list(objects(world.partner_id)) == [storage.logo_key(world.partner_id)]
     assert objects(world.customer_id) == {}
+
+
+def test_other_pixel_formats_are_normalised(api, world):
+    from PIL import Image
+
+    def encoded(mode, fmt, value, **save):
+        out = io.BytesIO()
+        Image.new(mode, (150, 150), value).save(out, format=fmt, **save)
+        return out.getvalue()
+
+    cases = [
+        (encoded("I;16", "PNG", 30000), PNG, "RGB", (117, 117, 117)),  # 16-bit grey, scaled
+        (encoded("LA", "PNG", (100, 50)), PNG, "RGBA", (100, 100, 100, 50)),
+        (encoded("P", "PNG", 0, transparency=0), PNG, "RGBA", (0, 0, 0, 0)),
+        (encoded("L", "JPEG", 100), JPG, "RGB", (100, 100, 100)),
+        (encoded("CMYK", "JPEG", (0, 0, 0, 0)), JPG, "RGB", (255, 255, 255)),
+    ]
+    for data, headers, mode, pixel in cases:
+        r = upload(api, world.customer_id, world.partner_token, data, headers)
+        assert r.status == 200, (mode, r)
+        _, img = _stored_image(world.customer_id)
+        assert (img.mode, img.size, img.getpixel((5, 5))) == (mode, (150, 150), pixel)
