@@ -12,8 +12,6 @@ from tests.branding import images
 from tests.support import PASSWORD, seed_world
 
 INVOICE_KEY = "invoices/2026/RE-2026-000001.pdf"
-INVOICE_ITEM = {"pk": {"S": "PAYER#{partner}"}, "sk": {"S": "INVOICE#RE-2026-000001"},
-                "lines": {"S": "{customer}"}}
 
 
 @dataclass
