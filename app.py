@@ -4,16 +4,20 @@ from __future__ import annotations
 from chalice import Chalice, CORSConfig
 
 from chalicelib import http, settings
+from chalicelib.audit.routes import bp as audit_routes
 from chalicelib.auth.authorizer import auth_bp
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.billing.routes import bp as billing_routes
+from chalicelib.branding.routes import bp as branding_routes
 from chalicelib.hosts.jobs import bp as host_jobs
 from chalicelib.hosts.routes import bp as host_routes
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
+from chalicelib.orgs.jobs import bp as org_jobs
 from chalicelib.orgs.routes import bp as org_routes
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.reports.routes import bp as report_routes
+from chalicelib.support.routes import bp as support_routes
 from chalicelib.team.routes import bp as team_routes
 
 app = Chalice(app_name="vigil")
@@ -38,6 +42,10 @@ BLUEPRINTS = (
     report_routes,
     host_routes,
     host_jobs,
+    audit_routes,
+    branding_routes,
+    support_routes,
+    org_jobs,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -3,8 +3,12 @@
 | pattern | key |
 |---|---|
 | entries of an org, newest first | pk=`AUDIT#<org>`, sk=`<at>#<id>` (Query, ScanIndexForward=false) |
+| "partner entered this org in this session" marker | pk=`ENTERED#<org>`, sk=`<user>#<auth_time>` (conditional Put) |
+| all markers of an org (purge) | pk=`ENTERED#<org>` (Query) |
 
-Entries expire after a year (TTL `expires_at`); readers also skip expired ones.
+Entries expire after a year (TTL `expires_at`); readers also skip expired ones. Entries are
+append-only: nothing updates them, only the org purge deletes them. Markers expire after
+``MARKER_TTL`` (longer than a Cognito refresh-token session, so one session stays one entry).
 """
 from __future__ import annotations
 
@@ -31,3 +35,17 @@ class AuditEntry(Model):
     target = UnicodeAttribute(null=True)
     details = MapAttribute(null=True)
     expires_at = NumberAttribute()
+
+
+class EntryMarker(Model):
+    """Exists once a partner's session has been recorded as `partner.entered` in an org."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # ENTERED#<org>
+    sk = UnicodeAttribute(range_key=True)  # <user>#<auth_time>
+    expires_at = NumberAttribute()
+
+    @classmethod
+    def key(cls, org_id: str, user_id: str, session: str) -> tuple[str, str]:
+        return f"ENTERED#{org_id}", f"{user_id}#{session}"

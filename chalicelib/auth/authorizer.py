@@ -52,5 +52,6 @@ def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
     return AuthResponse(
         routes=["*"],
         principal_id=claims.sub,
-        context={"sub": claims.sub, "email": claims.email, "token_use": claims.token_use},
+        context={"sub": claims.sub, "email": claims.email, "token_use": claims.token_use,
+                 "auth_time": claims.auth_time},
     )

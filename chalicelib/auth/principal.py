@@ -13,6 +13,8 @@ class Principal:
     user_id: str
     email: str  # empty when the caller used an access token (no e-mail claim)
     token_use: str
+    #: login time of the token's session (epoch seconds as text); "" when unknown
+    auth_time: str = ""
 
 
 def current(request: Request) -> Principal:
@@ -22,4 +24,5 @@ def current(request: Request) -> Principal:
         # Only reachable if a route was registered without the authorizer.
         raise errors.Unauthorized()
     return Principal(user_id=str(sub), email=str(ctx.get("email") or ""),
-                     token_use=str(ctx.get("token_use") or ""))
+                     token_use=str(ctx.get("token_use") or ""),
+                     auth_time=str(ctx.get("auth_time") or ""))

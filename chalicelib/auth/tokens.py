@@ -29,6 +29,7 @@ class Claims:
     email: str
     token_use: str
     exp: int
+    auth_time: str = ""  # login time (epoch seconds) — identifies the session; "" if absent
 
 
 class _JwksCache:
@@ -109,4 +110,13 @@ def verify(token: str) -> Claims:
     else:
         raise InvalidToken(f"token_use {use!r} not accepted")
     return Claims(sub=str(claims["sub"]), email=str(claims.get("email", "")).lower(),
-                  token_use=str(use), exp=int(claims["exp"]))
+                  token_use=str(use), exp=int(claims["exp"]),
+                  auth_time=_auth_time(claims.get("auth_time")))
+
+
+def _auth_time(value: Any) -> str:
+    """``auth_time`` as a digit string (the session a token belongs to); refresh keeps it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return ""
+    text = str(int(value)) if isinstance(value, (int, float)) else value.strip()
+    return text if text.isdigit() and len(text) <= 12 else ""

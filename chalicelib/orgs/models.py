@@ -1,4 +1,13 @@
-"""Org profile item in the `core` table (see ``chalicelib.core_table`` for access patterns)."""
+"""Org profile and org-deletion work items in the `core` table.
+
+Access patterns (see also ``chalicelib.core_table``):
+
+| pattern | key |
+|---|---|
+| org profile by id | pk=`ORG#<org>`, sk=`ORG` (status `active` → visible; `deleting` → 404 for all) |
+| org deletions still to purge, oldest first | pk=`PURGE`, sk=`<requested_at>#<org>` (Query) |
+| members removed by an org deletion, users still to check | pk=`ORG#<org>`, sk begins_with `LEFT#` (Query) |
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -48,6 +57,8 @@ class Org(Model):
     vat_id = UnicodeAttribute(null=True)
     support = SupportData(null=True)  # a partner's own support contact
     status = UnicodeAttribute(default="active")  # active | deleting
+    deleted_at = UTCDateTimeAttribute(null=True)
+    deleted_by = UnicodeAttribute(null=True)
     admin_count = NumberAttribute(default=0)  # guards "the last admin stays"
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute(null=True)
@@ -76,3 +87,49 @@ class Org(Model):
             "city": a.city if a else None,
             "country": a.country if a else None,
         }
+
+
+PURGE_PK = "PURGE"
+
+
+class PurgeJob(Model):
+    """One org whose data the purge job still has to delete (the work list).
+
+    Written in the DELETE transaction, removed once every purger reports the org gone. The
+    work list is small (deletions are rare), so one partition keeps the Query trivial.
+    """
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True, default=PURGE_PK)
+    sk = UnicodeAttribute(range_key=True)  # <requested_at iso>#<org>
+    org_id = UnicodeAttribute()
+    requested_at = UTCDateTimeAttribute()
+    requested_by = UnicodeAttribute()
+    runs = NumberAttribute(default=0)
+
+    @classmethod
+    def build(cls, org_id: str, requested_at: Any, requested_by: str) -> "PurgeJob":
+        from chalicelib.clock import iso
+
+        return cls(PURGE_PK, f"{iso(requested_at)}#{org_id}", org_id=org_id,
+                   requested_at=requested_at, requested_by=requested_by)
+
+
+class DepartedMember(Model):
+    """A membership removed by deleting its org; the purge deletes the user if it has no other org.
+
+    Written in the DELETE transaction with the membership's deletion, so the purge knows whose
+    user items and pool accounts to check even though the memberships are gone already.
+    """
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
+    sk = UnicodeAttribute(range_key=True)  # LEFT#<user>
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+
+    @classmethod
+    def build(cls, org_id: str, user_id: str, email: str) -> "DepartedMember":
+        return cls(org_pk(org_id), f"LEFT#{user_id}", user_id=user_id, email=email)

@@ -1,13 +1,14 @@
-"""Routes: /me, /signup, /orgs, /orgs/{org_id}, /orgs/{org_id}/customers."""
+"""Routes: /me, /signup, /orgs, /orgs/{org_id} (GET, PATCH, DELETE), /orgs/{org_id}/customers."""
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.auth.access import for_request
+from chalicelib.audit.service import record_partner_entry
+from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.auth.principal import current
 from chalicelib.http import page_params, parse_body, respond
-from chalicelib.orgs import service
+from chalicelib.orgs import deletion, service
 
 bp = Blueprint(__name__)
 
@@ -38,16 +39,24 @@ def create_org() -> Response:
 
 @bp.route("/orgs/{org_id}", methods=["GET"], authorizer=jwt_auth)
 def get_org(org_id: str) -> Response:
-    return respond(service.get(for_request(bp.current_request, org_id)))
+    access = for_request(bp.current_request, org_id)
+    record_partner_entry(access)  # once per partner session: "partner.entered"
+    return respond(service.get(access))
 
 
 @bp.route("/orgs/{org_id}", methods=["PATCH"], authorizer=jwt_auth)
 def patch_org(org_id: str) -> Response:
     from chalicelib.orgs.schemas import OrgPatch
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = parse_body(bp.current_request, OrgPatch)
     return respond(service.patch(access, body))
+
+
+@bp.route("/orgs/{org_id}", methods=["DELETE"], authorizer=jwt_auth)
+def delete_org(org_id: str) -> Response:
+    access = for_request(bp.current_request, org_id)
+    return respond(deletion.delete_org(access), status=202)
 
 
 @bp.route("/orgs/{org_id}/customers", methods=["GET"], authorizer=jwt_auth)

@@ -150,50 +150,85 @@ def get(access: Access) -> dict[str, Any]:
     return view(access.org, access, sub)
 
 
+#: Fields that can be cleared with ``null``; the others always need a value.
+_CLEARABLE = {"billing_email", "vat_id", "address"}
+
+
 def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
+    """Change profile fields (JSON merge-patch: ``null`` clears, ``address`` merges per field).
+
+    The update is conditioned on the version read by the access check, so a concurrent change
+    (or a deletion) answers 409/404 instead of silently overwriting it.
+    """
     access.require(Action.WRITE)
     changes = body.model_dump(exclude_unset=True)
     if not changes:
         raise errors.ValidationFailed({"body": "no field to change"})
+    refused = {f: "cannot be null" for f, v in changes.items() if v is None and f not in _CLEARABLE}
+    if refused:
+        raise errors.ValidationFailed(refused)
     org = access.org
     if "support_by" in changes:
         if not org.linked:
             raise errors.Unprocessable("Only linked customer organisations have a support choice.",
                                        {"support_by": "only for linked customer organisations"})
         access.require(Action.SUPPORT_BY)
+    if "address" in changes:
+        merged = org.address_dict() | (changes["address"] or {k: None for k in org.address_dict()})
+        changes["address"] = merged if any(v is not None for v in merged.values()) else None
+    changes = {f: v for f, v in changes.items() if _current(org, f) != v}
+    if not changes:
+        return get(access)  # nothing differs: no write, no audit entry
     actions = []
-    before: dict[str, Any] = {}
     for field, value in changes.items():
         attr = getattr(Org, field)
-        before[field] = org.address_dict() if field == "address" else getattr(org, field)
         if value is None:
-            if field == "name":
-                raise errors.ValidationFailed({"name": "cannot be empty"})
             actions.append(attr.remove())
         elif field == "address":
             actions.append(attr.set(Address(**value)))
         else:
             actions.append(attr.set(value))
-    if "name" in changes and changes["name"] and org.partner_id:
+    if "name" in changes and org.partner_id:
         actions.append(Org.gsi1sk.set(f"{changes['name'].casefold()[:100]}#{org.org_id}"))
     actions.append(Org.version.add(1))
-    entry = audit_log.entry(access, "org.updated", org.org_id,
+    before = {f: _current(org, f) for f in changes}
+    action = "org.support_by_changed" if set(changes) == {"support_by"} else "org.updated"
+    entry = audit_log.entry(access, action, org.org_id,
                             {"changed": sorted(changes), "before": _jsonable(before),
                              "after": _jsonable(changes)})
-    with db.transaction() as tx:
-        tx.update(org, actions=actions,
-                  condition=(Org.status == "active") & (Org.version == org.version))
-        tx.save(entry)
+    try:
+        with db.transaction() as tx:
+            tx.update(org, actions=actions,
+                      condition=(Org.status == "active") & (Org.version == org.version))
+            tx.save(entry)
+    except Exception as exc:
+        from pynamodb.exceptions import TransactWriteError
+
+        if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
+            raise errors.Conflict("The organisation was changed or deleted meanwhile; reload it "
+                                  "and try again.") from exc
+        raise
     for field, value in changes.items():
         setattr(org, field, Address(**value) if field == "address" and value else value)
     org.version += 1
     return get(Access(org=org, role=access.role, principal=access.principal))
 
 
+def _current(org: Org, field: str) -> Any:
+    if field == "address":
+        current = org.address_dict()
+        return current if any(v is not None for v in current.values()) else None
+    return getattr(org, field)
+
+
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    out = {}
+    """Audit details: plain strings/maps, ``None`` left out (DynamoDB maps hold no nulls)."""
+    out: dict[str, Any] = {}
     for k, v in values.items():
-        out[k] = v if isinstance(v, (str, int, bool, dict)) or v is None else str(v)
+        if isinstance(v, dict):
+            out[k] = {ik: iv for ik, iv in v.items() if iv is not None}
+        elif v is not None:
+            out[k] = v if isinstance(v, (str, int, bool)) else str(v)
     return out
 
 

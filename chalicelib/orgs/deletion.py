@@ -1,0 +1,228 @@
+"""Deleting an org: hidden at once, purged asynchronously in resumable batches.
+
+``DELETE /orgs/{id}`` is one transaction: the org item turns ``deleting`` (every route answers
+404 from then on, ``/me`` and the partner's customer list drop it — its ``gsi1pk`` is removed),
+its memberships are deleted (each leaving a ``LEFT#`` note so the purge can remove users that
+belong nowhere else), the subscription is deleted (billing never charges a deleted org), a work
+item is queued and the change is audited in the partner's own log (which outlives the org).
+A team too large for one transaction (more than ``INLINE_MEMBERS``) loses the rest of its
+memberships in the purge's first step; they are inert already, as the org answers 404.
+
+The scheduled ``org_purge`` job Queries the work list and runs every registered purger
+(``chalicelib.purge.PURGERS``) for each org until all report done; the core-table purger runs
+last because it deletes the org item itself. Every purger deletes a batch before looking at the
+deadline, so each run makes progress, and a run cut short simply continues next time.
+Invoices (bucket ``invoices``, billing invoice items) are legal records and never touched.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from typing import Any, Callable
+
+from chalicelib import aws, clock, db, errors, settings, storage
+from chalicelib.audit import service as audit_log
+from chalicelib.audit.models import AuditEntry, EntryMarker
+from chalicelib.auth.access import Access, Action
+from chalicelib.billing.models import Subscription
+from chalicelib.orgs.models import PURGE_PK, DepartedMember, Org, PurgeJob
+from chalicelib.team.models import EmailIndex, Membership, User
+
+log = logging.getLogger("vigil.orgs.deletion")
+
+BATCH = 25
+#: Deletes the org item itself, so it runs after every other purger whatever the list order.
+CORE_PURGER = "chalicelib.orgs.deletion.purge_core"
+JOBS_PER_RUN = 10
+#: Memberships removed inside the DELETE transaction (2 items each; TransactWriteItems ≤ 100).
+INLINE_MEMBERS = 45
+
+
+def delete_org(access: Access) -> dict[str, Any]:
+    access.require(Action.DELETE_ORG)
+    org = access.org
+    now = clock.now()
+    job = PurgeJob.build(org.org_id, now, access.principal.user_id)
+    details = {"name": org.name, "linked": org.linked}
+    own_entry = audit_log.entry(access, "org.deleted", org.org_id, details)
+    with_partner = org.partner_id is not None
+    members = list(Membership.query(f"ORG#{org.org_id}", Membership.sk.startswith("MEMBER#"),
+                                    limit=INLINE_MEMBERS))
+    try:
+        with db.transaction() as tx:
+            for member in members:
+                tx.delete(member)
+                tx.save(DepartedMember.build(org.org_id, member.user_id, member.email))
+            tx.update(org, actions=[Org.status.set("deleting"), Org.gsi1pk.remove(),
+                                    Org.gsi1sk.remove(), Org.deleted_at.set(now),
+                                    Org.deleted_by.set(access.principal.user_id),
+                                    Org.version.add(1)],
+                      condition=Org.status == "active")
+            tx.delete(Subscription(*Subscription.key(org.org_id)))
+            tx.save(job)
+            tx.save(own_entry)
+            if with_partner:
+                # The customer's own log is purged; the partner keeps the record.
+                tx.save(audit_log.build(
+                    org_id=org.partner_id, actor_id=access.principal.user_id,
+                    actor_email=access.principal.email, actor_role="admin",
+                    actor_org_id=access.acting_org_id, action="customer.deleted",
+                    target=org.org_id, details=details))
+    except Exception as exc:
+        from pynamodb.exceptions import TransactWriteError
+
+        if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
+            raise errors.NotFound("Organisation not found.") from exc
+        raise
+    log.info("org %s marked for deletion by %s", org.org_id, access.principal.user_id)
+    return {"id": org.org_id, "status": "deleting", "requested_at": clock.iso(now),
+            "detail": "The organisation is no longer accessible; its data is being removed."}
+
+
+# ----------------------------------------------------------------------------- the purge job
+
+
+def _purgers() -> list[Callable[[str, float], bool]]:
+    from chalicelib.purge import PURGERS
+
+    ordered = [p for p in PURGERS if p != CORE_PURGER] + [CORE_PURGER]
+    out = []
+    for path in ordered:
+        module, _, name = path.rpartition(".")
+        out.append(getattr(importlib.import_module(module), name))
+    return out
+
+
+def purge_one(org_id: str, deadline: float) -> bool:
+    """Run every purger for ``org_id``; True once all of them report nothing left.
+
+    No deadline check between purgers: one that is done returns at once, and stopping there
+    would let a run past its deadline never reach the next purger (no progress at all).
+    """
+    for purger in _purgers():
+        if not purger(org_id, deadline):
+            return False
+    return True
+
+
+def run_pending(deadline: float) -> dict[str, int]:
+    """One run of the work list (oldest first), until done or ``deadline`` passes."""
+    done = pending = 0
+    for job in PurgeJob.query(PURGE_PK, limit=JOBS_PER_RUN):
+        finished = purge_one(job.org_id, deadline)
+        if finished:
+            job.delete()
+            done += 1
+            log.info("org %s purged", job.org_id)
+        else:
+            job.update(actions=[PurgeJob.runs.add(1)])
+            pending += 1
+        if time.monotonic() > deadline:
+            break
+    return {"purged": done, "pending": pending}
+
+
+# ----------------------------------------------------------------------------- purgers
+
+
+def purge_files(org_id: str, deadline: float) -> bool:
+    """Every object under the org's prefix in bucket ``files`` (logo, reports, ...)."""
+    s3 = aws.client("s3")
+    bucket = settings.bucket_name("files")
+    while True:
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=storage.org_prefix(org_id), MaxKeys=1000)
+        keys = [{"Key": o["Key"]} for o in listed.get("Contents", [])]
+        if not keys:
+            return True
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+        if time.monotonic() > deadline:
+            return False
+
+
+def purge_core(org_id: str, deadline: float) -> bool:
+    """Members (and users left without any org), audit entries, markers, then the org item."""
+    steps = (_purge_members, _purge_departed, _purge_partition(f"AUDIT#{org_id}", AuditEntry),
+             _purge_partition(f"ENTERED#{org_id}", EntryMarker))
+    for step in steps:
+        if not step(org_id, deadline):
+            return False
+    try:
+        Org(*Org.key(org_id)).delete(condition=Org.status == "deleting")
+    except Exception as exc:
+        from pynamodb.exceptions import DeleteError, DoesNotExist
+
+        if not isinstance(exc, (DeleteError, DoesNotExist)):
+            raise
+        # Already gone (an earlier run) — or never marked: leave an active org alone.
+    return True
+
+
+def _purge_partition(pk: str, model: Any) -> Callable[[str, float], bool]:
+    def step(org_id: str, deadline: float) -> bool:
+        while True:
+            batch = list(model.query(pk, limit=BATCH))
+            if not batch:
+                return True
+            with model.batch_write() as writer:
+                for item in batch:
+                    writer.delete(item)
+            if time.monotonic() > deadline:
+                return False
+
+    return step
+
+
+def _purge_members(org_id: str, deadline: float) -> bool:
+    while True:
+        batch = list(Membership.query(f"ORG#{org_id}", Membership.sk.startswith("MEMBER#"),
+                                      limit=BATCH))
+        if not batch:
+            return True
+        for member in batch:
+            # The user goes first and the membership last: an interrupted run finds the
+            # membership again and repeats the (idempotent) user deletion.
+            if not _belongs_elsewhere(member.user_id, org_id):
+                _delete_user(member.user_id, member.email)
+            member.delete()
+        if time.monotonic() > deadline:
+            return False
+
+
+def _purge_departed(org_id: str, deadline: float) -> bool:
+    """Users whose membership the DELETE removed: gone too unless they belong elsewhere."""
+    while True:
+        batch = list(DepartedMember.query(f"ORG#{org_id}", DepartedMember.sk.startswith("LEFT#"),
+                                          limit=BATCH))
+        if not batch:
+            return True
+        for left in batch:
+            if not _belongs_elsewhere(left.user_id, org_id):
+                _delete_user(left.user_id, left.email)
+            left.delete()
+        if time.monotonic() > deadline:
+            return False
+
+
+def _belongs_elsewhere(user_id: str, org_id: str) -> bool:
+    for other in Membership.by_user.query(f"USER#{user_id}", limit=5):
+        if other.org_id != org_id:
+            return True
+    return False
+
+
+def _delete_user(user_id: str, email: str) -> None:
+    from chalicelib.auth import cognito
+
+    User(*User.key(user_id)).delete()
+    EmailIndex(*EmailIndex.key(email)).delete()
+    cognito.delete_user(email)
+
+
+def run_scheduled(context: Any = None, budget_s: float = 45.0) -> dict[str, int]:
+    """Entry point of the scheduled job: stop well before the Lambda timeout."""
+    remaining = budget_s
+    get_ms = getattr(context, "get_remaining_time_in_millis", None)
+    if callable(get_ms):
+        remaining = min(budget_s, max(1.0, get_ms() / 1000 - 10))
+    return run_pending(time.monotonic() + remaining)

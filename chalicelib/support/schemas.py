@@ -1,0 +1,34 @@
+"""Request body of PUT /orgs/{org_id}/support."""
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+from pydantic import StringConstraints, field_validator
+
+from chalicelib.validation import Email, Name, ShortText, Strict
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40,
+                                         pattern=r"^\+?[0-9 ()/.\-]+$")]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+
+
+class SupportIn(Strict):
+    """The whole contact (PUT replaces it); name and e-mail are what a customer needs at least."""
+
+    name: Name
+    email: Email
+    phone: Optional[Phone] = None
+    hours: Optional[ShortText] = None
+    url: Optional[Url] = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.netloc or " " in value:
+            raise ValueError("must be an http(s) URL such as https://example.com/support")
+        return value
