@@ -54,10 +54,9 @@ MAX_RECEIVE_COUNT = 5
 _DDB_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                 "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
                 "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
+#: The admin calls chalicelib/auth/cognito.py makes (login and challenges need no IAM).
 _COGNITO_ACTIONS = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword",
-                    "cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser",
-                    "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminDisableUser",
-                    "cognito-idp:AdminUserGlobalSignOut"]
+                    "cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"]
 
 
 def _problem(status: int, title: str, detail: str) -> str:
