@@ -241,3 +241,13 @@ def test_every_checkov_suppression_gives_a_reason(raw: dict[str, Any]) -> None:
     for logical, skip in skips:
         assert skip["id"].startswith(("CKV_", "CKV2_")), logical
         assert len(skip.get("comment", "")) >= 40, f"{logical}: {skip['id']} needs a written reason"
+
+
+def test_api_server_errors_are_alarmed(template: Template) -> None:
+    # guard_views turns app errors into 5xx answers, which Lambda does not count as errors.
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "Namespace": "AWS/ApiGateway", "MetricName": "5XXError",
+        "Dimensions": Match.array_with([{"Name": "ApiName", "Value": "vigil"},
+                                        {"Name": "Stage", "Value": "v1"}]),
+        "AlarmActions": Match.any_value(),
+    })

@@ -6,6 +6,7 @@ once resources do (user pool id, bucket names) are added by the stack as CDK tok
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -34,6 +35,8 @@ class DeployConfig:
 
     @classmethod
     def from_context(cls, raw: Mapping[str, Any] | None) -> "DeployConfig":
+        if isinstance(raw, str):  # `cdk ... -c vigil='{...}'` may hand over the JSON text
+            raw = json.loads(raw)
         raw = dict(raw or {})
         known = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
         unknown = sorted(set(raw) - set(known))

@@ -34,6 +34,7 @@ from aws_cdk import (
     aws_sqs as sqs,
 )
 from chalice.cdk import Chalice
+from chalicelib import settings
 from constructs import Construct
 
 from vigil_infra import registry, suppress
@@ -102,12 +103,13 @@ class VigilStack(Stack):
         self.functions = registry.functions_from_sam(self.chalice.sam)
 
         consumed = {q for f in self.functions for q in f.queues}
-        names = list(dict.fromkeys([f"{PREFIX}-{q}" for q in QUEUES] + sorted(consumed)))
+        names = list(dict.fromkeys([settings.queue_name(q) for q in QUEUES] + sorted(consumed)))
         self.queues = {name: self._queue(name) for name in names}
 
         for spec in self.functions:
             self._wire_function(spec)
         self._api()
+        self._api_alarms()
         self._outputs()
 
     # --- data ---------------------------------------------------------------------------------
@@ -153,8 +155,9 @@ class VigilStack(Stack):
         years = LOCKED_BUCKETS.get(short)
         bucket = s3.Bucket(
             self, f"Bucket-{short}",
-            # Bucket names are global: the account id keeps `vigil-prod-<short>` unique.
-            bucket_name=f"{PREFIX}-{short}-{Aws.ACCOUNT_ID}",
+            # Bucket names are global: the account id keeps `vigil-prod-<short>` unique; the app
+            # is told the name through VIGIL_BUCKET_<SHORT> (settings.bucket_name).
+            bucket_name=f"{settings.bucket_name(short)}-{Aws.ACCOUNT_ID}",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.KMS_MANAGED, bucket_key_enabled=True,
             enforce_ssl=True, versioned=True,
@@ -394,6 +397,16 @@ class VigilStack(Stack):
         api.add_resource_dependency(account)
         suppress.skip(api, ("CKV_AWS_120", "Responses are per user and tenant; a gateway cache "
                                            "could serve one tenant's data to another."))
+
+    def _api_alarms(self) -> None:
+        # Errors the app turns into problem+json 5xx never count as Lambda errors; watch the API.
+        props = self.chalice.sam["Resources"]["RestAPI"]["Properties"]
+        self._alarm("Api5xx", cloudwatch.Metric(
+            namespace="AWS/ApiGateway", metric_name="5XXError",
+            dimensions_map={"ApiName": props["DefinitionBody"]["info"]["title"],
+                            "Stage": props["StageName"]},
+            statistic="Sum", period=Duration.minutes(5)),
+            "the API answered 5xx (app errors, integration failures)", threshold=5)
 
     def _outputs(self) -> None:
         CfnOutput(self, "UserPoolId", value=self.pool.user_pool_id)
