@@ -5,13 +5,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 APT_TEST_DEPS := pdftotext:poppler-utils pdftoppm:poppler-utils
 
-.PHONY: run test mail bench clean help
+.PHONY: run test mail bench clean help synth test-infra
 
 help:
 	@echo "make run    start embedded AWS + API on http://127.0.0.1:8000 + scheduler, with demo data"
 	@echo "make test   run the whole test suite"
 	@echo "make mail   list the mail sent by a running 'make run'"
 	@echo "make bench  measure import time, DynamoDB calls per route, ... -> bench/results.json"
+	@echo "make synth  synthesize the AWS stack offline -> infra/cdk.out/prod.template.json"
+	@echo "make test-infra  synth + template assertions + cfn-lint + checkov"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,5 +34,35 @@ mail: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# Infrastructure (docs/deploy.md): CDK lives in its own venv, checkov in another (old botocore pin).
+INFRA_VENV    := .venv-infra
+INFRA_STAMP   := $(INFRA_VENV)/.installed-$(shell cat requirements.txt infra/requirements.txt | cksum | cut -d' ' -f1)
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat infra/requirements-checkov.txt | cksum | cut -d' ' -f1)
+INFRA_REGION  ?= eu-central-1
+TEMPLATE      := infra/cdk.out/prod.template.json
+
+$(INFRA_STAMP): requirements.txt infra/requirements.txt
+	@test -x $(INFRA_VENV)/bin/python || $(PYTHON) -m venv $(INFRA_VENV)
+	$(INFRA_VENV)/bin/python -m pip install --disable-pip-version-check -q -r infra/requirements.txt
+	@rm -f $(INFRA_VENV)/.installed-*
+	@touch $@
+
+$(CHECKOV_STAMP): infra/requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --disable-pip-version-check -q -r infra/requirements-checkov.txt
+	@rm -f $(CHECKOV_VENV)/.installed-*
+	@touch $@
+
+# Offline (no AWS credentials); `chalice package` inside pip-downloads the Lambda wheels.
+synth: $(INFRA_STAMP)
+	AWS_DEFAULT_REGION=$(INFRA_REGION) $(INFRA_VENV)/bin/python infra/app.py
+
+test-infra: synth $(CHECKOV_STAMP)
+	cd infra && AWS_DEFAULT_REGION=$(INFRA_REGION) ../$(INFRA_VENV)/bin/python -m pytest -q
+	$(INFRA_VENV)/bin/cfn-lint $(TEMPLATE)
+	$(CHECKOV_VENV)/bin/python infra/checkov_gate.py $(CHECKOV_VENV)/bin/checkov $(TEMPLATE)
+
 clean:
 	rm -rf $(VENV) .pytest_cache bench/results.json tests/artifacts
+	rm -rf $(INFRA_VENV) $(CHECKOV_VENV) infra/cdk.out infra/cdk.out.work
