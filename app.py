@@ -9,6 +9,8 @@ from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.billing.routes import bp as billing_routes
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
+from chalicelib.monitoring.jobs import bp as monitoring_jobs
+from chalicelib.monitoring.routes import bp as monitoring_routes
 from chalicelib.orgs.routes import bp as org_routes
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.team.routes import bp as team_routes
@@ -24,6 +26,6 @@ app.api.cors = CORSConfig(
 app.register_middleware(http.response_middleware, "http")
 
 for blueprint in (auth_bp, auth_routes, org_routes, team_routes, billing_routes, incident_routes,
-                  platform_routes, mail_jobs):
+                  platform_routes, mail_jobs, monitoring_routes, monitoring_jobs):
     app.register_blueprint(blueprint)
 http.guard_views(app)

@@ -10,4 +10,5 @@ from __future__ import annotations
 
 PURGERS: list[str] = [
     "chalicelib.incidents.service.purge_org",
+    "chalicelib.monitoring.purge.purge_org",
 ]

@@ -16,6 +16,7 @@ from chalicelib import aws, settings
 MODEL_MODULES = [
     "chalicelib.core_table",
     "chalicelib.billing.models",
+    "chalicelib.monitoring.models",
 ]
 BUCKETS = ["files", "invoices"]
 
