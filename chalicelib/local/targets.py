@@ -13,6 +13,7 @@ One aiohttp web server per (scheme, certificate) on loopback, in its own thread 
 | ``/loop`` | redirects to itself |
 | ``/to?url=`` | redirects to the given URL |
 | ``/delay`` | answers ``ok`` after ``?ms=`` (default 200) — the bench's target |
+| ``/state/<name>`` | the status set in ``TargetServer.states[name]`` (default 200; tests) |
 
 ``start_demo`` starts an HTTP server and an HTTPS server whose certificate comes from a local
 CA (trustme) and expires in 5 days; the checks trust that CA through ``VIGIL_CHECK_CA_FILE``
@@ -38,10 +39,14 @@ SECURE_HEADERS = {
 }
 
 
-def _app() -> Any:
+def _app(states: dict[str, int]) -> Any:
     from aiohttp import web
 
     counter = {"flaky": 0}
+
+    async def state(r: Any) -> Any:
+        code = states.get(r.match_info["name"], 200)
+        return web.Response(status=code, text=f"state {code}", headers=SECURE_HEADERS)
 
     async def healthy(_r: Any) -> Any:
         return web.Response(text="<html><body>Vigil demo OK</body></html>",
@@ -87,6 +92,7 @@ def _app() -> Any:
     app.router.add_get("/loop", loop)
     app.router.add_get("/to", to)
     app.router.add_get("/delay", delay)
+    app.router.add_get("/state/{name}", state)
     app.router.add_get("/", healthy)
     return app
 
@@ -103,6 +109,8 @@ class TargetServer:
         self._runner: Any = None
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="vigil-targets", daemon=True)
+        #: status codes of ``/state/<name>`` (tests switch a target between up and down)
+        self.states: dict[str, int] = {}
 
     @property
     def base(self) -> str:
@@ -122,7 +130,7 @@ class TargetServer:
         asyncio.set_event_loop(self._loop)
 
         async def boot() -> None:
-            self._runner = web.AppRunner(_app(), access_log=None)
+            self._runner = web.AppRunner(_app(self.states), access_log=None)
             await self._runner.setup()
             site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self.ssl_context,
                                backlog=4096)
