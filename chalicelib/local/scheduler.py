@@ -136,6 +136,7 @@ class LocalScheduler(threading.Thread):
 
     def _fire(self, job: Job) -> None:
         event = {"version": "0", "id": f"local-{job.name}", "detail-type": "Scheduled Event",
+                 "account": "000000000000",
                  "source": "aws.events", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                  "region": "local", "resources": [f"local:{job.name}"], "detail": {}}
         try:

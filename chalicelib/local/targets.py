@@ -58,7 +58,7 @@ def _app(states: dict[str, int]) -> Any:
 
     async def flaky(_r: Any) -> Any:
         counter["flaky"] += 1
-        if counter["flaky"] % 3 == 0:
+        if counter["flaky"] % 3 == 1:  # the 1st, 4th, 7th …: visible on the first check
             return web.Response(status=500, text="every third request fails")
         return web.Response(text="fine this time", headers=SECURE_HEADERS)
 
