@@ -370,7 +370,7 @@ class Engine:
                 out.final_url = url
                 if target.checks.get("headers", {}).get("enabled", True):
                     out.headers = grade_headers(resp.headers, https)
-                self._judge(out, avail, bytes(body), resp.get_encoding() if body else "utf-8",
+                self._judge(out, avail, bytes(body), resp.charset or "utf-8",
                             cert_error)
                 return
         raise RedirectLoop(f"more than {MAX_HOPS} redirects")
