@@ -212,11 +212,13 @@ def resolve_vetted(host: str, port: int, resolve: Optional[Resolve] = None) -> l
     return out
 
 
-def guarded_resolver(resolve: Optional[Resolve] = None, timings: Optional[dict[str, float]] = None) -> Any:
+def guarded_resolver(resolve: Optional[Resolve] = None, timings: Optional[dict[str, float]] = None,
+                     answers: Optional[dict[str, list[str]]] = None) -> Any:
     """An aiohttp resolver that only ever returns vetted addresses (aiohttp imported lazily).
 
     ``resolve`` replaces the system resolver (tests use it to simulate hostile DNS answers);
-    ``timings`` collects the resolution time of each host in milliseconds.
+    ``timings`` collects the resolution time of each host in milliseconds, ``answers`` the
+    vetted addresses (A and AAAA) of each host.
     """
     import asyncio
 
@@ -229,12 +231,14 @@ def guarded_resolver(resolve: Optional[Resolve] = None, timings: Optional[dict[s
             loop = asyncio.get_running_loop()
             if resolve is None:
                 infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-                answers = [(int(f), str(sa[0])) for f, _t, _p, _c, sa in infos]
-                addrs = resolve_vetted(host, port, lambda _h, _p: answers)
+                found = [(int(f), str(sa[0])) for f, _t, _p, _c, sa in infos]
+                addrs = resolve_vetted(host, port, lambda _h, _p: found)
             else:
                 addrs = resolve_vetted(host, port, resolve)
             if timings is not None:
                 timings[host.lower()] = (time.perf_counter() - started) * 1000
+            if answers is not None:
+                answers[host.lower()] = [str(a) for a in addrs]
             return [{"hostname": host, "host": str(a), "port": port,
                      "family": socket.AF_INET6 if a.version == 6 else socket.AF_INET,
                      "proto": 0, "flags": socket.AI_NUMERICHOST} for a in addrs]

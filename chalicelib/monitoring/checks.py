@@ -154,16 +154,21 @@ def _connector_class() -> Any:
     import aiohttp
 
     class InspectingConnector(aiohttp.TCPConnector):
+        #: connection attempts in flight at once: a burst of 1,000 SYNs overflows listen queues
+        #: (then the kernel retransmits after 1 s, 3 s …), a bounded ramp finishes sooner
+        connect_slots = asyncio.Semaphore(int(os.environ.get("VIGIL_CHECK_CONNECT_PARALLEL", "100")))
+
         async def _wrap_create_connection(self, *args: Any, addr_infos: Any, req: Any,
                                           timeout: Any, client_error: type = aiohttp.ClientConnectorError,
                                           **kwargs: Any) -> Any:
             ctx = _request_ctx(req)
-            t0 = time.perf_counter()
             try:
                 async with asyncio.timeout(timeout.sock_connect):
-                    sock = await aiohappyeyeballs.start_connection(addr_infos=addr_infos,
-                                                                   loop=self._loop)
-                    t1 = time.perf_counter()
+                    async with self.connect_slots:
+                        t0 = time.perf_counter()
+                        sock = await aiohappyeyeballs.start_connection(addr_infos=addr_infos,
+                                                                       loop=self._loop)
+                        t1 = time.perf_counter()
                     transport, proto = await self._loop.create_connection(*args, **kwargs, sock=sock)
             except ssl.SSLCertVerificationError as exc:
                 raise aiohttp.ClientConnectorCertificateError(req.connection_key, exc) from exc
@@ -263,11 +268,12 @@ class Engine:
         import aiohttp
 
         self._dns: dict[str, float] = {}
+        self._answers: dict[str, list[str]] = {}
         self._verified, self._inspect = ssl_contexts()
         trace = aiohttp.TraceConfig()
         trace.on_request_headers_sent.append(self._sent)
         connector = _connector_class()(
-            limit=0, force_close=True, resolver=netguard.guarded_resolver(self.resolve, self._dns),
+            limit=0, force_close=True, resolver=netguard.guarded_resolver(self.resolve, self._dns, self._answers),
             ttl_dns_cache=10, ssl=self._verified, enable_cleanup_closed=False)
         sem = asyncio.Semaphore(self.concurrency)
         async with aiohttp.ClientSession(
@@ -312,7 +318,9 @@ class Engine:
         if netguard.parse_ip_literal(host) is not None:
             return {"ok": True, "skipped": "IP address"}
         ms = self._dns.get(host)
-        return {"ok": ms is not None, "time_ms": round(ms) if ms is not None else None}
+        addrs = self._answers.get(host, [])
+        return {"ok": ms is not None, "time_ms": round(ms) if ms is not None else None,
+                "a": [a for a in addrs if ":" not in a], "aaaa": [a for a in addrs if ":" in a]}
 
     async def _availability(self, session: Any, target: Target, out: Outcome, started: float) -> None:
         import aiohttp

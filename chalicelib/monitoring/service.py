@@ -157,9 +157,16 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         actions += [Endpoint.next_check_at.set(now), Endpoint.gsi1pk.set(shard_of(endpoint_id)),
                     Endpoint.gsi1sk.set(due_key(access.org_id, endpoint_id, now))]
     entry = audit_log.entry(access, "endpoint.updated", endpoint_id, {"changed": sorted(changes)})
-    with db.transaction() as tx:
-        tx.update(ep, actions=actions, condition=Endpoint.version == ep.version)
-        tx.save(entry)
+    from pynamodb.exceptions import TransactWriteError
+
+    try:
+        with db.transaction() as tx:
+            tx.update(ep, actions=actions, condition=Endpoint.version == ep.version)
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if db.cancelled_by_condition(exc):
+            raise errors.Conflict("The endpoint was changed or deleted meanwhile; reload and retry.") from exc
+        raise
     return get(access, endpoint_id)
 
 

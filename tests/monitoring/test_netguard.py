@@ -135,7 +135,7 @@ def test_connection_goes_to_the_vetted_address(web, monkeypatch):
         Target("a", f"http://rebind.example.com:{web.port}/healthy"),
         Target("b", f"http://mixed.example.com:{web.port}/healthy")])
     assert outs[0].state == "up" and outs[0].status_code == 200
-    assert outs[0].dns["ok"] is True
+    assert outs[0].dns["ok"] is True and outs[0].dns["a"] == ["127.0.0.1"]
     assert outs[1].state == "down" and "10.0.0.1" in outs[1].error
     assert calls.count("rebind.example.com") == 1
 
