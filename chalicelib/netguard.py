@@ -174,7 +174,14 @@ def normalize_url(raw: str) -> str:
         host_out = f"[{literal}]" if literal.version == 6 else str(literal)
     else:
         host_out = _idna(host)
-        _vet_name(host_out)
+        # IDN mapping can turn look-alikes (fullwidth or circled digits and letters) into an
+        # address or an internal name: vet what the host became, not what it looked like.
+        mapped = parse_ip_literal(host_out)
+        if mapped is not None:
+            vet_address(str(mapped))
+            host_out = str(mapped)
+        else:
+            _vet_name(host_out)
     netloc = host_out + (f":{port}" if port else "")
     out = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
     if len(out) > MAX_URL_LENGTH:

@@ -331,7 +331,7 @@ class Engine:
         seen = {url}
         cert_done = False
         for hop in range(MAX_HOPS + 1):
-            netguard.vet_url(url)
+            url = netguard.vet_url(url)  # request exactly the form that was vetted
             https = url.startswith("https:")
             ctx: dict[str, Any] = {}
             hop_t0 = time.perf_counter()

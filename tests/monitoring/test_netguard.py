@@ -49,6 +49,9 @@ NAME_CORPUS = [
     "http://printer.local/",
     "http://something.localhost/",
     "http://intranet/",
+    "http://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/",             # IDN: circled letters map to localhost
+    "http://１２７.０.０.１/",          # IDN: fullwidth digits map to 127.0.0.1
+    "http://①⑦②.①⑥.0.1/",             # IDN: circled digits map to 172.16.0.1
 ]
 
 #: Names that resolve to forbidden addresses (through the test resolver).
@@ -110,7 +113,7 @@ def test_redirect_to_private_address_is_refused(web, monkeypatch):
     monkeypatch.setenv("VIGIL_CHECK_ALLOW_CIDRS", "127.0.0.1/32")
     monkeypatch.setenv("VIGIL_CHECK_TIMEOUT_S", "2")
     hops = ["http://127.0.0.2/", "http://[::1]:80/", "http://169.254.169.254/latest/",
-            "http://0x7f000001/", "http://ten.example.com/", "http://localhost/"]
+            "http://0x7f000002/", "http://ten.example.com/", "http://localhost/"]  # 127.0.0.1 itself is allowed here
     targets = [Target(str(i), f"{web.base}/to?url={h}") for i, h in enumerate(hops)]
     for hop, out in zip(hops, Engine(resolve=hostile_resolver).run(targets)):
         assert out.state == "down" and out.status_code == 302, hop
