@@ -225,3 +225,21 @@ def test_purge_removes_everything_of_the_org(api, customer, web, guard):
     assert list(Endpoint.query(f"ORG#{org_id}")) == []
     assert list(Status.query(f"ORG#{org_id}")) == []
     assert Counter(i.sk.split("#")[0] for i in Endpoint.query(f"ORG#{org_id}")) == Counter()
+
+
+def test_local_scheduler_runs_the_same_path(api, customer, web, guard):
+    """make run: the local scheduler finds the schedule and the SQS source of the app and
+    drives dispatcher → queue → worker with Lambda-shaped events."""
+    from app import app
+    from chalicelib.local.scheduler import LocalScheduler, pump_sqs, queue_sources_of
+
+    clock.set_now(NOW)
+    org_id, token = customer
+    ep_id = _create(api, org_id, token, "lokal", f"{web.base}/healthy", interval_minutes=5)
+    scheduler = LocalScheduler(app)
+    jobs = {j.name: j for j in scheduler.jobs}
+    assert jobs["dispatch_checks"].every_s == 60
+    assert [s.queue for s in queue_sources_of(app)] == ["vigil-test-check-batches"]
+    scheduler._fire(jobs["dispatch_checks"])  # noqa: SLF001 — what its thread does each minute
+    assert pump_sqs(app) == 1
+    assert _status(api, org_id, token, ep_id)["state"] == "up"
