@@ -14,6 +14,8 @@ from chalicelib.hosts.routes import bp as host_routes
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
 from chalicelib.orgs.jobs import bp as org_jobs
+from chalicelib.monitoring.jobs import bp as monitoring_jobs
+from chalicelib.monitoring.routes import bp as monitoring_routes
 from chalicelib.orgs.routes import bp as org_routes
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.reports.routes import bp as report_routes
@@ -46,6 +48,8 @@ BLUEPRINTS = (
     branding_routes,
     support_routes,
     org_jobs,
+    monitoring_routes,
+    monitoring_jobs,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -12,6 +12,7 @@ PURGERS: list[str] = [
     "chalicelib.incidents.service.purge_org",
     "chalicelib.reports.service.purge_org",
     "chalicelib.hosts.service.purge_org",
+    "chalicelib.monitoring.purge.purge_org",
     "chalicelib.orgs.deletion.purge_files",
     "chalicelib.orgs.deletion.purge_core",  # always run last (deletes the org item)
 ]

@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 from chalicelib import clock, db, ids
 from chalicelib.incidents.models import Incident, OpenIncident
+from chalicelib.orgs import counters
 
 log = logging.getLogger("vigil.incidents")
 
@@ -47,6 +48,7 @@ def open_incident(org_id: str, kind: str, subject_type: str, subject_id: str,
         with db.transaction() as tx:
             tx.save(pointer, condition=OpenIncident.pk.does_not_exist())
             tx.save(incident)
+            counters.add_to(tx, org_id, "incidents_open", 1)  # partner overview
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
             return None
@@ -76,6 +78,7 @@ def resolve_incident(org_id: str, kind: str, subject_id: str,
             tx.update(incident, actions=[Incident.state.set("resolved"),
                                          Incident.resolved_at.set(at)],
                       condition=Incident.state == "open")
+            counters.add_to(tx, org_id, "incidents_open", -1)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
             return None  # resolved concurrently
@@ -96,6 +99,17 @@ def is_open(org_id: str, kind: str, subject_id: str) -> bool:
 
 def open_count(org_id: str) -> int:
     return OpenIncident.count(f"INCOPEN#{org_id}")
+
+
+def open_incident_of(org_id: str, kind: str, subject_id: str) -> Optional[Incident]:
+    """The open incident of (kind, subject), if any (two GetItems)."""
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        pointer = OpenIncident.get(f"INCOPEN#{org_id}", f"{kind}#{subject_id}")
+        return Incident.get(f"INC#{org_id}", pointer.incident_sk)
+    except DoesNotExist:
+        return None
 
 
 def list_incidents(org_id: str, limit: int, cursor: Optional[str],

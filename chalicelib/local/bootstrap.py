@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "chalicelib.billing.models",
     "chalicelib.reports.models",
     "chalicelib.hosts.models",
+    "chalicelib.monitoring.models",
 ]
 BUCKETS = ["files", "invoices"]
 

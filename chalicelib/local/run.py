@@ -1,7 +1,8 @@
 """``make run``: embedded AWS, the API and the scheduler in one foreground process.
 
 Environment: ``VIGIL_HOST`` (127.0.0.1), ``VIGIL_PORT`` (8000), ``VIGIL_AWS_PORT`` (5555),
-``VIGIL_DEMO_PASSWORD`` (printed). Ctrl-C or SIGTERM stops everything.
+``VIGIL_DEMO_PASSWORD`` (printed), ``VIGIL_CHECK_ALLOW_CIDRS`` (added to the loopback allowance
+the demo targets need). Ctrl-C or SIGTERM stops everything.
 """
 from __future__ import annotations
 
@@ -67,12 +68,16 @@ def main() -> int:
     stop = threading.Event()
     api_server: Any = None
     scheduler: Any = None
+    targets: Any = None
     try:
         from chalicelib.local.bootstrap import bootstrap
         from chalicelib.local.seed import seed
+        from chalicelib.local.targets import start_demo
 
+        targets = start_demo(host="127.0.0.1")
+        _allow_demo_targets(targets.ca_file)
         bootstrap()
-        demo = seed(password)
+        demo = seed(password, endpoints=targets.endpoints)
 
         from chalice.config import Config
         from chalice.local import create_local_server
@@ -99,9 +104,19 @@ def main() -> int:
             scheduler.stop()
         if api_server is not None:
             api_server.shutdown()
+        if targets is not None:
+            targets.stop()
         moto_server.stop()
     print("stopped.", flush=True)
     return 0
+
+
+def _allow_demo_targets(ca_file: str) -> None:
+    """Local mode only: the SSRF guard lets checks reach the loopback demo targets (plus any
+    ranges given in ``VIGIL_CHECK_ALLOW_CIDRS``) and trusts the demo CA."""
+    given = os.environ.get("VIGIL_CHECK_ALLOW_CIDRS", "")
+    os.environ["VIGIL_CHECK_ALLOW_CIDRS"] = ",".join(c for c in ("127.0.0.1/32", given) if c)
+    os.environ["VIGIL_CHECK_CA_FILE"] = ca_file
 
 
 def _banner(host: str, port: int, aws_port: int, password: str, demo: Any) -> None:
@@ -119,6 +134,9 @@ def _banner(host: str, port: int, aws_port: int, password: str, demo: Any) -> No
  Try            curl -s -X POST {url}/auth/login -H 'Content-Type: application/json' \\
                   -d '{{"email":"partner@example.com","password":"{password}"}}'
 
+ Monitoring     demo endpoints (healthy, slow, flaky, missing headers, down, certificate
+                expiring in 5 days) are checked within a minute: GET /orgs/<id>/endpoints,
+                …/endpoints/<id>/status, /orgs/<id>/incidents
  Sent mail      make mail      (or: {url.replace(str(port), str(aws_port))}/moto-api/data.json)
  Stop           Ctrl-C
 ============================================================================

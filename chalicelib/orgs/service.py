@@ -241,6 +241,9 @@ def customers(access: Access, limit: int, cursor: Optional[str]) -> dict[str, An
     orgs = [o for o in orgs if o.status == "active"]
     subs = {s.org_id: s for s in Subscription.batch_get([Subscription.key(o.org_id) for o in orgs])} \
         if orgs else {}
+    from chalicelib.orgs import counters
+
+    counts = counters.get_many(o.org_id for o in orgs)  # one BatchGet, not a query per customer
     items = []
     for org in orgs:
         sub = subs.get(org.org_id)
@@ -249,6 +252,7 @@ def customers(access: Access, limit: int, cursor: Optional[str]) -> dict[str, An
             "language": org.language,
             "plan": sub.plan if sub else None, "status": sub.status if sub else None,
             "trial_ends_at": clock.iso(sub.trial_ends_at) if sub else None,
+            **counts.get(org.org_id, {}),
         })
     return {"items": items, "next": next_cursor}
 

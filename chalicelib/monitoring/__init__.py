@@ -1,0 +1,1 @@
+"""Endpoint monitoring: endpoints (CRUD), checks, scheduler fan-out, results, rollups, alerts."""

@@ -1,0 +1,166 @@
+"""The `monitoring` table: endpoints, their latest status, raw results and rollups.
+
+One table, entity type selected by key prefix:
+
+| pattern | key / index |
+|---|---|
+| endpoints of an org (list, purge) | pk=`ORG#<org>`, sk begins_with `EP#` |
+| one endpoint | pk=`ORG#<org>`, sk=`EP#<endpoint>` |
+| latest status of an endpoint | pk=`ORG#<org>`, sk=`STATUS#<endpoint>` (BatchGet by the worker) |
+| endpoints due for a check | GSI `by_due`: gsi1pk=`DUE#<shard>`, gsi1sk <= `<next_check iso>#<org>#<endpoint>` |
+| results of an endpoint in a period | pk=`RES#<org>#<endpoint>`, sk between `<from iso>` and `<to iso>` (TTL 90 days) |
+| hourly rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `H#<hour iso>` … |
+| daily rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `D#<date>` … |
+| result/rollup partitions of an org (purge) | pk=`ORG#<org>`, sk begins_with `EP#` or `GONE#` (tombstones of deleted endpoints) → per-endpoint pk |
+
+For the reports helper:
+- ``Rollup`` (hourly sk ``H#YYYY-MM-DDTHH``, daily sk ``D#YYYY-MM-DD``): ``count`` checks,
+  ``up`` successful, ``maint`` checks inside maintenance windows (excluded from uptime:
+  uptime = up / (count - maint_total) where the up/down of maintenance checks are not counted at
+  all: ``count``/``up`` already exclude them), ``sum_ms``/``min_ms``/``max_ms`` response time of
+  answered checks (``timed`` of them), ``hist`` counts per bucket of ``HIST_BOUNDS_MS`` (p95 =
+  upper bound of the bucket reaching 95 %; histograms of hours add up to days).
+- ``Status``: ``state``, ``checked_at``, ``response_ms``, ``certificate`` (valid, days_left,
+  not_after, issuer, subject, key_type, key_bits, protocol, cipher, findings) and ``headers``
+  (grade A–F, per header present|missing|weak with a recommendation).
+- ``Endpoint.sla_target`` (Decimal percent, default 99.9).
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+from chalicelib.db import meta, register_table
+
+TABLE = "monitoring"
+DUE_SHARDS = 8
+RESULT_DAYS = 90
+#: Upper bounds (ms) of the response-time histogram buckets; the last bucket is open-ended.
+HIST_BOUNDS_MS = (50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000)
+
+
+class ByDueIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_due"
+        # what the dispatcher needs to claim without reading the item
+        projection = IncludeProjection(["org_id", "endpoint_id", "interval_minutes"])
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+@register_table
+class MonitoringTable(Model):
+    """Schema owner of the table (keys, GSI, TTL); entity models below share it."""
+
+    Meta = meta(TABLE)
+    ttl_attribute = "expires_at"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+    by_due = ByDueIndex()
+
+
+class Endpoint(Model):
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
+    sk = UnicodeAttribute(range_key=True)  # EP#<endpoint>
+    gsi1pk = UnicodeAttribute(null=True)  # DUE#<shard>; removed while paused
+    gsi1sk = UnicodeAttribute(null=True)  # <next_check iso>#<org>#<endpoint>
+
+    endpoint_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    url = UnicodeAttribute()
+    interval_minutes = NumberAttribute()
+    paused = BooleanAttribute(default=False)
+    checks = MapAttribute()  # see schemas.ChecksIn
+    maintenance_windows = ListAttribute(default=list)  # [{starts_at, ends_at, reason}]
+    alert = MapAttribute()  # {consecutive_failures, recipients, webhook_url, webhook_secret}
+    sla_target = UnicodeAttribute(default="99.9")  # Decimal as string
+    next_check_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute(default=1)
+
+    by_due = ByDueIndex()
+
+    @classmethod
+    def key(cls, org_id: str, endpoint_id: str) -> tuple[str, str]:
+        return f"ORG#{org_id}", f"EP#{endpoint_id}"
+
+
+class Status(Model):
+    """Latest state of an endpoint; written only by the worker checking it."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
+    sk = UnicodeAttribute(range_key=True)  # STATUS#<endpoint>
+    state = UnicodeAttribute(default="pending")  # pending | up | down | degraded
+    checked_at = UTCDateTimeAttribute(null=True)
+    response_ms = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    fails = NumberAttribute(default=0)  # consecutive failed checks
+    down_counted = BooleanAttribute(default=False)  # counted in the org's endpoints_down
+    certificate = MapAttribute(null=True)
+    headers = MapAttribute(null=True)
+    cert_alerted = NumberAttribute(null=True)  # smallest days-left threshold already alerted
+    cert_not_after = UnicodeAttribute(null=True)  # the certificate that alert was about
+    last_open_mail_at = UTCDateTimeAttribute(null=True)  # flapping guard
+    mailed_incident = UnicodeAttribute(null=True)  # incident whose opening was mailed
+
+    @classmethod
+    def key(cls, org_id: str, endpoint_id: str) -> tuple[str, str]:
+        return f"ORG#{org_id}", f"STATUS#{endpoint_id}"
+
+
+class Result(Model):
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # RES#<org>#<endpoint>
+    sk = UnicodeAttribute(range_key=True)  # <checked_at iso, ms precision>
+    state = UnicodeAttribute()  # up | down | degraded
+    status_code = NumberAttribute(null=True)
+    response_ms = NumberAttribute(null=True)
+    timings = MapAttribute(null=True)  # dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms
+    error = UnicodeAttribute(null=True)
+    maintenance = BooleanAttribute(default=False)
+    details = MapAttribute(null=True)  # availability, dns findings (compact)
+    expires_at = NumberAttribute()
+
+
+class Rollup(Model):
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # ROLL#<org>#<endpoint>
+    sk = UnicodeAttribute(range_key=True)  # H#YYYY-MM-DDTHH | D#YYYY-MM-DD
+    count = NumberAttribute(default=0)
+    up = NumberAttribute(default=0)
+    maint = NumberAttribute(default=0)
+    timed = NumberAttribute(default=0)
+    sum_ms = NumberAttribute(default=0)
+    min_ms = NumberAttribute(null=True)
+    max_ms = NumberAttribute(null=True)
+    hist = ListAttribute(of=NumberAttribute, default=list)
+    expires_at = NumberAttribute(null=True)
+
+
+class Gone(Model):
+    """Tombstone of a deleted endpoint: the org purge still finds its results and rollups."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
+    sk = UnicodeAttribute(range_key=True)  # GONE#<endpoint>
+    endpoint_id = UnicodeAttribute()
+    expires_at = NumberAttribute(null=True)

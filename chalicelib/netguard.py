@@ -1,0 +1,256 @@
+"""SSRF guard: the one gate for every request to a user-supplied URL (checks, redirects, webhooks).
+
+How it is used:
+- ``normalize_url`` at create/update time: http/https only, at most 2,048 characters, no
+  credentials, IDN host converted to punycode; IP-literal hosts (in every spelling: decimal,
+  octal, hex, shortened) are vetted at once.
+- ``vet_url`` before every hop of a request (the first URL and each redirect target): the host
+  must be a name or a public address.
+- ``GuardedResolver`` (an aiohttp resolver, built by ``guarded_resolver()``) resolves a name
+  **once**, refuses the whole answer if any address is forbidden, and hands aiohttp only the
+  vetted addresses: the connection goes to exactly the address that was checked, so a DNS
+  rebinding answer cannot slip in between check and connect.
+
+Refused: loopback, RFC 1918, CGNAT (100.64/10), link-local (169.254/16 incl. the metadata
+address 169.254.169.254), multicast, reserved, unspecified, benchmarking/test nets, IPv6 loopback,
+ULA, link-local, site-local, and IPv4-mapped/-compatible/NAT64/6to4 forms of all of these.
+Only configuration widens this: ``VIGIL_CHECK_ALLOW_CIDRS`` (``settings.check_allow_cidrs()``),
+used by the local demo and the tests.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from typing import Any, Callable, Optional, Union
+from urllib.parse import urlsplit, urlunsplit
+
+from chalicelib import settings
+
+IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+MAX_URL_LENGTH = 2048
+
+#: Names that point at cloud metadata services or the host itself whatever DNS says.
+_BLOCKED_NAMES = ("localhost", "metadata.google.internal", "metadata", "instance-data",
+                  "metadata.azure.internal")
+_BLOCKED_SUFFIXES = (".localhost", ".internal", ".local", ".localdomain", ".home.arpa")
+
+_EXTRA_BLOCKED = [ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
+    "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "255.255.255.255/32",
+    "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "fec0::/10",
+)]
+
+
+class Refused(ValueError):
+    """A URL or address the guard does not let a request go to; ``str()`` says why."""
+
+
+def _allowed_networks() -> list[Any]:
+    out = []
+    for cidr in settings.check_allow_cidrs():
+        try:
+            out.append(ipaddress.ip_network(cidr, strict=False))
+        except ValueError:
+            continue  # a malformed allowance widens nothing
+    return out
+
+
+def _embedded_v4(addr: ipaddress.IPv6Address) -> Optional[ipaddress.IPv4Address]:
+    """The IPv4 address hidden in mapped, compatible, NAT64 and 6to4 IPv6 forms."""
+    if addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    if addr.sixtofour is not None:
+        return addr.sixtofour
+    packed = addr.packed
+    if packed[:12] == bytes(12) and addr != ipaddress.IPv6Address("::") \
+            and addr != ipaddress.IPv6Address("::1"):
+        return ipaddress.IPv4Address(packed[12:])  # deprecated IPv4-compatible ::a.b.c.d
+    if addr in ipaddress.ip_network("64:ff9b::/96"):
+        return ipaddress.IPv4Address(packed[12:])
+    return None
+
+
+def why_forbidden(addr: IPAddress) -> Optional[str]:
+    """Reason the address may not be contacted, or None when it may."""
+    for net in _allowed_networks():
+        if addr.version == net.version and addr in net:
+            return None
+    if isinstance(addr, ipaddress.IPv6Address):
+        inner = _embedded_v4(addr)
+        if inner is not None:
+            reason = why_forbidden(inner)
+            return f"{reason} (embedded in IPv6)" if reason else None
+        if addr.scope_id:
+            return "scoped IPv6 address"
+    checks = (("unspecified", addr.is_unspecified), ("loopback", addr.is_loopback),
+              ("link-local", addr.is_link_local), ("multicast", addr.is_multicast),
+              ("private", addr.is_private), ("reserved", addr.is_reserved))
+    for name, hit in checks:
+        if hit:
+            if str(addr) == "169.254.169.254":
+                return "cloud metadata address"
+            return f"{name} address"
+    for net in _EXTRA_BLOCKED:
+        if addr.version == net.version and addr in net:
+            return "shared/reserved address"
+    if not addr.is_global:
+        return "non-public address"
+    return None
+
+
+def vet_address(value: str) -> IPAddress:
+    addr = ipaddress.ip_address(value.split("%", 1)[0]) if "%" not in value else None
+    if addr is None:
+        raise Refused("scoped IPv6 addresses are not allowed")
+    reason = why_forbidden(addr)
+    if reason:
+        raise Refused(f"{addr} is a {reason}")
+    return addr
+
+
+def parse_ip_literal(host: str) -> Optional[IPAddress]:
+    """An IP address in any spelling browsers and libc accept (``0x7f.1``, ``2130706433``, ``0``)."""
+    h = host.strip("[]")
+    try:
+        return ipaddress.ip_address(h)
+    except ValueError:
+        pass
+    if ":" in h:
+        return None
+    try:
+        # inet_aton accepts decimal, octal and hex parts and shortened forms like libc does.
+        return ipaddress.IPv4Address(socket.inet_aton(h))
+    except OSError:
+        return None
+
+
+def _idna(host: str) -> str:
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+    except idna.IDNAError as exc:
+        raise Refused(f"invalid host name: {exc}") from exc
+
+
+def _vet_name(host: str) -> None:
+    lowered = host.rstrip(".").lower()
+    if lowered in _BLOCKED_NAMES or lowered.endswith(_BLOCKED_SUFFIXES):
+        if not _allowed_networks():
+            raise Refused(f"{host} is an internal name")
+        # a configured allowance (local demo) may point such names at allowed ranges
+    if "." not in lowered and lowered not in _BLOCKED_NAMES:
+        raise Refused(f"{host} is not a fully qualified host name")
+
+
+def normalize_url(raw: str) -> str:
+    """The canonical form of a user-supplied URL, or ``Refused`` with the reason."""
+    url = (raw or "").strip()
+    if not url:
+        raise Refused("a URL is required")
+    if len(url) > MAX_URL_LENGTH:
+        raise Refused(f"must be at most {MAX_URL_LENGTH} characters")
+    if any(ord(c) < 0x21 or ord(c) == 0x7f for c in url):
+        raise Refused("must not contain spaces or control characters")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise Refused("only http and https URLs can be monitored")
+    if "@" in parts.netloc or parts.username is not None or parts.password is not None:
+        raise Refused("credentials in URLs are not accepted")
+    host = parts.hostname
+    if not host:
+        raise Refused("the URL has no host")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise Refused("invalid port") from exc
+    if port == 0:
+        raise Refused("invalid port")
+    literal = parse_ip_literal(host)
+    if literal is not None:
+        vet_address(str(literal))
+        host_out = f"[{literal}]" if literal.version == 6 else str(literal)
+    else:
+        host_out = _idna(host)
+        # IDN mapping can turn look-alikes (fullwidth or circled digits and letters) into an
+        # address or an internal name: vet what the host became, not what it looked like.
+        mapped = parse_ip_literal(host_out)
+        if mapped is not None:
+            vet_address(str(mapped))
+            host_out = str(mapped)
+        else:
+            _vet_name(host_out)
+    netloc = host_out + (f":{port}" if port else "")
+    out = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    if len(out) > MAX_URL_LENGTH:
+        raise Refused(f"must be at most {MAX_URL_LENGTH} characters")
+    return out
+
+
+def vet_url(url: str) -> str:
+    """Check one hop (first URL or a redirect target) before a request goes out."""
+    return normalize_url(url)
+
+
+Resolve = Callable[[str, int], list[tuple[int, str]]]
+
+
+def _system_resolve(host: str, port: int) -> list[tuple[int, str]]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [(int(fam), str(sockaddr[0])) for fam, _t, _p, _c, sockaddr in infos]
+
+
+def resolve_vetted(host: str, port: int, resolve: Optional[Resolve] = None) -> list[IPAddress]:
+    """Resolve a name once and vet every answer; refuse if any address is forbidden."""
+    _vet_name(host)
+    try:
+        answers = (resolve or _system_resolve)(host, port)
+    except OSError as exc:
+        raise Refused(f"{host} does not resolve: {exc}") from exc
+    if not answers:
+        raise Refused(f"{host} does not resolve")
+    out = []
+    for _fam, address in answers:
+        addr = vet_address(address)
+        if addr not in out:
+            out.append(addr)
+    return out
+
+
+def guarded_resolver(resolve: Optional[Resolve] = None, timings: Optional[dict[str, float]] = None,
+                     answers: Optional[dict[str, list[str]]] = None) -> Any:
+    """An aiohttp resolver that only ever returns vetted addresses (aiohttp imported lazily).
+
+    ``resolve`` replaces the system resolver (tests use it to simulate hostile DNS answers);
+    ``timings`` collects the resolution time of each host in milliseconds, ``answers`` the
+    vetted addresses (A and AAAA) of each host.
+    """
+    import asyncio
+
+    from aiohttp.abc import AbstractResolver
+
+    class GuardedResolver(AbstractResolver):
+        async def resolve(self, host: str, port: int = 0,
+                          family: socket.AddressFamily = socket.AF_INET) -> list[dict[str, Any]]:
+            started = time.perf_counter()
+            loop = asyncio.get_running_loop()
+            if resolve is None:
+                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                found = [(int(f), str(sa[0])) for f, _t, _p, _c, sa in infos]
+                addrs = resolve_vetted(host, port, lambda _h, _p: found)
+            else:
+                addrs = resolve_vetted(host, port, resolve)
+            if timings is not None:
+                timings[host.lower()] = (time.perf_counter() - started) * 1000
+            if answers is not None:
+                answers[host.lower()] = [str(a) for a in addrs]
+            return [{"hostname": host, "host": str(a), "port": port,
+                     "family": socket.AF_INET6 if a.version == 6 else socket.AF_INET,
+                     "proto": 0, "flags": socket.AI_NUMERICHOST} for a in addrs]
+
+        async def close(self) -> None:
+            return None
+
+    return GuardedResolver()

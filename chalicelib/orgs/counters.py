@@ -1,0 +1,80 @@
+"""Per-org counters on one item of the `core` table (partner overview without a query per org).
+
+| pattern | key |
+|---|---|
+| counters of an org | pk=`ORG#<org>`, sk=`COUNTERS` (BatchGet for a page of customers) |
+
+Names in use: ``endpoints``, ``endpoints_down`` (monitoring), ``hosts``, ``hosts_down`` (hosts),
+``incidents_open`` (incidents). A counter is changed with an atomic ADD, either alone
+(``increment``) or inside the transaction of the change it counts (``add_to``), so that
+``limit`` can make a quota check part of the same transaction.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.core_table import TABLE, org_pk
+from chalicelib.db import meta
+
+SK = "COUNTERS"
+NAMES = ("endpoints", "endpoints_down", "hosts", "hosts_down", "incidents_open")
+
+
+class Counters(Model):
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default=SK)
+    endpoints = NumberAttribute(null=True)
+    endpoints_down = NumberAttribute(null=True)
+    hosts = NumberAttribute(null=True)
+    hosts_down = NumberAttribute(null=True)
+    incidents_open = NumberAttribute(null=True)
+
+    @classmethod
+    def key(cls, org_id: str) -> tuple[str, str]:
+        return org_pk(org_id), SK
+
+
+def _attr(name: str) -> Any:
+    if name not in NAMES:
+        raise ValueError(f"unknown counter {name!r}")
+    return getattr(Counters, name)
+
+
+def increment(org_id: str, name: str, delta: int = 1) -> None:
+    """ADD ``delta`` to one counter of an org (creates the item on first use)."""
+    Counters(*Counters.key(org_id)).update(actions=[_attr(name).add(delta)])
+
+
+def add_to(tx: Any, org_id: str, name: str, delta: int, limit: Optional[int] = None) -> None:
+    """The same ADD inside a ``db.transaction()``; with ``limit`` the transaction fails when
+    the counter is already at or above it (a quota checked atomically with the change)."""
+    attr = _attr(name)
+    condition = None
+    if limit is not None:
+        condition = attr.does_not_exist() | (attr < limit)
+    tx.update(Counters(*Counters.key(org_id)), actions=[attr.add(delta)], condition=condition)
+
+
+def get_many(org_ids: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Counters of several orgs with BatchGetItem; missing counters are 0."""
+    wanted = list(dict.fromkeys(org_ids))
+    out = {o: {n: 0 for n in NAMES} for o in wanted}
+    for start in range(0, len(wanted), 100):
+        keys = [Counters.key(o) for o in wanted[start:start + 100]]
+        for item in Counters.batch_get(keys):
+            org_id = item.pk.split("#", 1)[1]
+            out[org_id] = {n: max(0, int(getattr(item, n) or 0)) for n in NAMES}
+    return out
+
+
+def get(org_id: str) -> dict[str, int]:
+    return get_many([org_id])[org_id]
+
+
+def delete(org_id: str) -> None:
+    Counters(*Counters.key(org_id)).delete()
