@@ -6,6 +6,7 @@ from chalice import Chalice, CORSConfig
 from chalicelib import http, settings
 from chalicelib.auth.authorizer import auth_bp
 from chalicelib.auth.routes import bp as auth_routes
+from chalicelib.billing.jobs import bp as billing_jobs
 from chalicelib.billing.routes import bp as billing_routes
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
@@ -24,6 +25,6 @@ app.api.cors = CORSConfig(
 app.register_middleware(http.response_middleware, "http")
 
 for blueprint in (auth_bp, auth_routes, org_routes, team_routes, billing_routes, incident_routes,
-                  platform_routes, mail_jobs):
+                  platform_routes, mail_jobs, billing_jobs):
     app.register_blueprint(blueprint)
 http.guard_views(app)

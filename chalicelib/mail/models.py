@@ -22,7 +22,7 @@ class OutboxItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     message_id = UnicodeAttribute()
-    raw = BinaryAttribute()  # the MIME message, ready for SendRawEmail
+    raw = BinaryAttribute(legacy_encoding=False)  # the MIME message, ready for SendRawEmail
     recipients = UnicodeAttribute()  # comma-separated, for operators
     subject = UnicodeAttribute()
     attempts = NumberAttribute(default=0)
