@@ -99,6 +99,8 @@ def build_xml(invoice: Any) -> bytes:
     el(agreement, "ram:BuyerReference", buyer["org_id"])
     s = el(agreement, "ram:SellerTradeParty")
     el(s, "ram:Name", seller["name"])
+    if seller.get("register_id"):
+        el(el(s, "ram:SpecifiedLegalOrganization"), "ram:ID", seller["register_id"])
     _address(el, s, seller.get("postal_code"), seller.get("street"), seller.get("city"),
              seller.get("country") or "DE")
     el(el(s, "ram:URIUniversalCommunication"), "ram:URIID", seller["email"], schemeID="EM")

@@ -77,7 +77,8 @@ def render(invoice: Any) -> bytes:
                     f"{esc(seller['postal_code'])} {esc(seller['city'])}", esc(seller["country"]),
                     f"{lab['vat_id']}: {esc(seller['vat_id'])}",
                     f"{lab['tax_number']}: {esc(seller['tax_number'])}",
-                    f"{lab['email']}: {esc(seller['email'])}"]
+                    f"{lab['email']}: {esc(seller['email'])}",
+                    esc(seller.get("register_id"))]
     lines = list(invoice.lines)
     start = min(x["period_start"] for x in lines)
     end = max(x["period_end"] for x in lines)

@@ -22,6 +22,7 @@ class Seller:
     iban: str
     bic: str
     email: str
+    register_id: str  # commercial register (BT-30), identifies the seller without VAT ID
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -44,4 +45,5 @@ def seller() -> Seller:
         iban=_env("IBAN", "DE02120300000000202051"),
         bic=_env("BIC", "BYLADEM1001"),
         email=_env("EMAIL", "billing@vigil.example"),
+        register_id=_env("REGISTER_ID", "HRB 123456 B, Amtsgericht Charlottenburg"),
     )
