@@ -31,6 +31,9 @@ def _register_fonts() -> None:
     fonts = Path(reportlab.__file__).parent / "fonts"
     pdfmetrics.registerFont(TTFont(FONT, str(fonts / "Vera.ttf")))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(fonts / "VeraBd.ttf")))
+    # <b> in paragraphs must map to the embedded bold face, not to a base-14 font
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
+                                  boldItalic=FONT_BOLD)
     _registered = True
 
 
@@ -86,7 +89,8 @@ def render(invoice: Any) -> bytes:
         [Paragraph(f"<b>{lab['buyer']}</b><br/>" + "<br/>".join(x for x in buyer_lines if x), normal),
          Paragraph(f"<b>{lab['seller']}</b><br/>" + "<br/>".join(seller_lines), normal)],
     ], colWidths=[95 * mm, 80 * mm])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("FONTNAME", (0, 0), (-1, -1), FONT)]))
     meta = Table([
         [f"{lab['number']}:", invoice.number],
         [f"{lab['issued']}:", _fmt_date(invoice.issued_at.date(), lang)],
@@ -138,7 +142,7 @@ def render(invoice: Any) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=18 * mm, bottomMargin=18 * mm,
                             title=f"{lab['title']} {invoice.number}", author=seller["name"],
-                            lang=lang)
+                            lang=lang, initialFontName=FONT, initialFontSize=9)
     doc.build(story)
     return out.getvalue()
 
