@@ -71,6 +71,21 @@ def order(access: Access, body: OrderIn, idem_key: Optional[str]) -> tuple[int, 
     if isinstance(claim, idempotency.Replay):
         return claim.status, claim.body
     assert isinstance(claim, idempotency.Claim)
+    try:
+        return _order(access, body, claim)
+    except errors.Conflict:
+        # A concurrent request with the same key may have committed after ``begin`` looked:
+        # its record is written with the change, so a consistent read settles it.
+        from chalicelib.idempotency import _get
+
+        found = _get(claim.pk, consistent=True)
+        if found is None:
+            raise
+        replay = idempotency.after_conflict(claim, wait_s=0)
+        return replay.status, replay.body
+
+
+def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int, dict[str, Any]]:
     org = access.org
     payer = paying_org(org)
     addr = payer.address_dict()

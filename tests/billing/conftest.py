@@ -67,3 +67,30 @@ def stored(number: str, ext: str) -> Optional[bytes]:
     from chalicelib import storage
 
     return storage.get("invoices", storage.invoice_key(number, ext))
+
+
+@pytest.fixture
+def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give moto's in-process DynamoDB the per-request atomicity real DynamoDB has.
+
+    moto applies a TransactWriteItems by deep-copying the table, writing item by item and, on a
+    failed condition, restoring the copy — without a lock. Under threads, a restore can undo a
+    concurrent committed write, and two transactions can both pass a condition. DynamoDB never
+    does that, so thread tests serialise each backend call (not the app): every condition and
+    retry in the app still decides the outcome, exactly as against DynamoDB.
+    """
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("put_item", "get_item", "query", "update_item", "delete_item",
+                 "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(*args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, functools.wraps(original)(locked))
