@@ -131,8 +131,7 @@ def view(invoice: Invoice, with_urls: bool = False) -> dict[str, Any]:
         "reason": invoice.reason,
         "buyer": {k: invoice.buyer.get(k) for k in ("org_id", "name", "address", "vat_id")},
         "service_period": service_period(invoice),
-        "lines": [{k: v for k, v in line.items() if k != "kind"} | {"kind": line.get("kind")}
-                  for line in invoice.lines],
+        "lines": [dict(line) for line in invoice.lines],
         "net": invoice.net,
         "vat_rate": invoice.vat_rate,
         "vat": invoice.vat,

@@ -25,8 +25,10 @@ from chalicelib.orgs.models import Org
 
 log = logging.getLogger("vigil.billing")
 
-#: Subscriptions per invoice transaction (DynamoDB allows 100 items; 5 are the invoice's own).
-MAX_LINES_PER_INVOICE = 90
+#: Subscriptions per invoice transaction: DynamoDB allows 100 items; each subscription brings
+#: its audit entry, and 4 items are the invoice's own.
+MAX_LINES_PER_INVOICE = 45
+SYSTEM = "system"
 
 
 def _run_item(now: datetime) -> BillingRun:
@@ -100,6 +102,7 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
         def writes(tx: Any, invoice: Optional[Any], updates: list = updates) -> None:
             for old, new in updates:
                 tx.save(new, condition=Subscription.version == old.version)
+                tx.save(_audit(new, invoice))
 
         try:
             if lines:
@@ -120,6 +123,20 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
                 return made + bill_payer(payer_org_id, now, retry=False)
             log.warning("billing: payer %s still changing; left for the next run", payer_org_id)
     return made
+
+
+def _audit(new: Subscription, invoice: Optional[Any]) -> Any:
+    """The customer org's audit entry for what the run did to its subscription."""
+    from chalicelib.audit import service as audit_log
+
+    ended = new.status == "ended"
+    details = {"plan": new.plan, "interval": new.interval,
+               "period_end": clock.iso(new.current_period_end),
+               "invoice": invoice.number if invoice is not None and not ended else None}
+    return audit_log.build(org_id=new.org_id, actor_id=SYSTEM, actor_email=None,
+                           actor_role=SYSTEM, actor_org_id=SYSTEM,
+                           action="subscription.ended" if ended else "subscription.renewed",
+                           target=new.org_id, details=details)
 
 
 def _advance(sub: Subscription, org: Org, now: datetime) -> tuple[Subscription, list[pricing.Line]]:
