@@ -19,7 +19,9 @@ import os
 import time
 from datetime import datetime, timezone
 
-PARTNERS = int(os.environ.get("BENCH_BILLING_PARTNERS", "500"))
+#: 500 is the size the issue asks for (10,000 subscriptions); the default is smaller because moto
+#: needs well over an hour for it (see the scaling note). BENCH_BILLING_PARTNERS=500 runs it.
+PARTNERS = int(os.environ.get("BENCH_BILLING_PARTNERS", "100"))
 CUSTOMERS = int(os.environ.get("BENCH_BILLING_CUSTOMERS", "20"))
 DOC_SAMPLE = int(os.environ.get("BENCH_BILLING_DOC_SAMPLE", "25"))
 
@@ -85,7 +87,7 @@ def _cheap_transaction_snapshots() -> None:
     ddb_models.copy = types.SimpleNamespace(deepcopy=deepcopy, copy=copy.copy)  # type: ignore[attr-defined]
 
 
-def run() -> dict[str, float]:
+def run() -> dict[str, float]:  # noqa: C901 — a linear script
     from bench.env import emulated_aws
 
     _cheap_transaction_snapshots()
@@ -126,11 +128,15 @@ def run() -> dict[str, float]:
           f"{finalize_s:.1f} s, {ddb} DynamoDB calls ({ddb / subscriptions_total:.3f}/subscription,"
           f" {ddb / PARTNERS:.2f}/invoice); documents {per_doc_s * 1000:.0f} ms/invoice "
           f"(sample {delivered}) → {per_doc_s * PARTNERS:.0f} s for {PARTNERS}")
-    return {
+    out = {
         "billing_calls_per_subscription": round(ddb / subscriptions_total, 4),
         "billing_calls_per_invoice": round(ddb / PARTNERS, 2),
-        "billing_10k_s": round(finalize_s, 2),
+        "billing_subscriptions": float(subscriptions_total),
+        "billing_run_s": round(finalize_s, 2),
         "billing_doc_calls_per_invoice": round(doc_calls["dynamodb"] / max(delivered, 1), 2),
         "billing_doc_s_per_invoice": round(per_doc_s, 3),
-        "billing_docs_500_est_s": round(per_doc_s * PARTNERS, 1),
+        "billing_docs_est_s": round(per_doc_s * PARTNERS, 1),
     }
+    if subscriptions_total == 10_000:  # the metric DESIGN.md names, only for its real size
+        out["billing_10k_s"] = round(finalize_s, 2)
+    return out
