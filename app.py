@@ -7,6 +7,7 @@ from chalicelib import http, settings
 from chalicelib.audit.routes import bp as audit_routes
 from chalicelib.auth.authorizer import auth_bp
 from chalicelib.auth.routes import bp as auth_routes
+from chalicelib.billing.jobs import bp as billing_jobs
 from chalicelib.billing.routes import bp as billing_routes
 from chalicelib.branding.routes import bp as branding_routes
 from chalicelib.hosts.jobs import bp as host_jobs
@@ -50,6 +51,7 @@ BLUEPRINTS = (
     org_jobs,
     monitoring_routes,
     monitoring_jobs,
+    billing_jobs,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -110,12 +110,26 @@ def batch_get_mixed(wanted: list[tuple[type[Model], tuple[str, str]]]) -> dict[t
     return out
 
 
+_CONNECTIONS: dict[str, Any] = {}
+
+
+def _connection() -> Any:
+    """One PynamoDB connection per region, reused: a new one builds a new botocore session,
+    which re-reads the DynamoDB service model (milliseconds of JSON parsing per transaction)."""
+    from pynamodb.connection import Connection
+
+    region = settings.region()
+    conn = _CONNECTIONS.get(region)
+    if conn is None:
+        conn = _CONNECTIONS.setdefault(region, Connection(region=region))
+    return conn
+
+
 def transaction() -> Any:
     """A PynamoDB ``TransactWrite`` bound to the configured region."""
-    from pynamodb.connection import Connection
     from pynamodb.transactions import TransactWrite
 
-    return TransactWrite(connection=Connection(region=settings.region()))
+    return TransactWrite(connection=_connection())
 
 
 def cancelled_by_condition(exc: Exception, index: Optional[int] = None) -> bool:

@@ -1,14 +1,27 @@
-"""The `billing` table: subscriptions (one per org).
+"""The `billing` table: subscriptions, invoices, the invoice number sequence and work lists.
+
+One table, entity type selected by key prefix (never by a filter). Access patterns:
 
 | pattern | key / index |
 |---|---|
 | subscription of an org | pk=`ORG#<org>`, sk=`SUBSCRIPTION` |
 | subscriptions a paying org pays for | GSI `by_payer`: gsi1pk=`PAYER#<org>`, gsi1sk=`ORG#<org>` |
 | trials ending by a date | GSI `by_trial_end`: gsi2pk=`TRIAL#<shard>`, gsi2sk=`<trial_ends_at>#<org>` |
+| invoices of a paying org, newest first | pk=`INVOICES#<payer>`, sk=`<number>` (Query, descending) |
+| one invoice of a paying org | pk=`INVOICES#<payer>`, sk=`<number>` (GetItem) |
+| invoice number in use (unique, gapless) | pk=`INVOICE_NO#<number>`, sk=`NUMBER` |
+| last invoice number of a year | pk=`INVOICE_SEQ#<year>`, sk=`SEQ` |
+| paying orgs with paid subscriptions (billing run) | pk=`PAYERS#<shard>`, sk=`ORG#<payer>` (Query per shard) |
+| invoices whose PDF/XML/mail are still to do | pk=`INVOICE_DOCS#<shard>`, sk=`<number>` (Query per shard) |
+| progress of a billing run | pk=`BILLRUN#<date>`, sk=`RUN` |
+
+The subscription owns the table schema (keys, GSIs); the other entities share it.
 """
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -16,6 +29,8 @@ from chalicelib.db import meta, register_table
 
 TABLE = "billing"
 TRIAL_SHARDS = 4
+PAYER_SHARDS = 4
+DOCS_SHARDS = 4
 
 
 class ByPayerIndex(GlobalSecondaryIndex):
@@ -54,8 +69,12 @@ class Subscription(Model):
     status = UnicodeAttribute()  # trialing | active | canceled | expired | ended
     trial_ends_at = UTCDateTimeAttribute(null=True)
     current_period_start = UTCDateTimeAttribute(null=True)
-    current_period_end = UTCDateTimeAttribute(null=True)
+    current_period_end = UTCDateTimeAttribute(null=True)  # == billed through (paid periods)
     cancel_at_period_end = BooleanAttribute(default=False)
+    pending_plan = UnicodeAttribute(null=True)  # downgrade taking effect at period end
+    pending_interval = UnicodeAttribute(null=True)
+    discount_percent = UnicodeAttribute(null=True)  # fixed at order time (Decimal as text)
+    trial_reminded = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute(default=1)
 
@@ -65,3 +84,98 @@ class Subscription(Model):
     @classmethod
     def key(cls, org_id: str) -> tuple[str, str]:
         return f"ORG#{org_id}", "SUBSCRIPTION"
+
+
+class Invoice(Model):
+    """A finalized invoice. Amounts are decimal strings; lines and buyer are frozen JSON."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # INVOICES#<payer>
+    sk = UnicodeAttribute(range_key=True)  # <number>
+    number = UnicodeAttribute()
+    payer_org_id = UnicodeAttribute()
+    issued_at = UTCDateTimeAttribute()
+    language = UnicodeAttribute(default="de")
+    reason = UnicodeAttribute()  # order | upgrade | renewal
+    buyer = JSONAttribute()
+    seller = JSONAttribute()
+    lines = JSONAttribute()
+    net = UnicodeAttribute()
+    vat_rate = UnicodeAttribute()
+    vat = UnicodeAttribute()
+    gross = UnicodeAttribute()
+    currency = UnicodeAttribute(default="EUR")
+    tax_category = UnicodeAttribute()  # S | AE | O (EN 16931 VAT category)
+    reverse_charge = BooleanAttribute(default=False)
+    documents = UnicodeAttribute(default="pending")  # pending | stored
+    mail_status = UnicodeAttribute(default="pending")  # pending | sent | queued
+    mail_to = UnicodeAttribute(null=True)
+    mailed_at = UTCDateTimeAttribute(null=True)
+
+    @classmethod
+    def key(cls, payer_org_id: str, number: str) -> tuple[str, str]:
+        return f"INVOICES#{payer_org_id}", number
+
+
+class InvoiceNumber(Model):
+    """Makes a number unique across all paying orgs (written with the invoice)."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # INVOICE_NO#<number>
+    sk = UnicodeAttribute(range_key=True, default="NUMBER")
+    payer_org_id = UnicodeAttribute()
+
+    @classmethod
+    def key(cls, number: str) -> tuple[str, str]:
+        return f"INVOICE_NO#{number}", "NUMBER"
+
+
+class InvoiceSequence(Model):
+    """The last number handed out in a year; advanced only together with an invoice."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # INVOICE_SEQ#<year>
+    sk = UnicodeAttribute(range_key=True, default="SEQ")
+    last = NumberAttribute(default=0)
+
+    @classmethod
+    def key(cls, year: int) -> tuple[str, str]:
+        return f"INVOICE_SEQ#{year}", "SEQ"
+
+
+class PayerEntry(Model):
+    """Work-list item: this org pays for at least one paid subscription (billing run input)."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # PAYERS#<shard>
+    sk = UnicodeAttribute(range_key=True)  # ORG#<payer>
+    payer_org_id = UnicodeAttribute()
+    since = UTCDateTimeAttribute()
+
+
+class PendingDocuments(Model):
+    """Work-list item: an invoice whose PDF/XML are not stored or whose mail is not queued."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # INVOICE_DOCS#<shard>
+    sk = UnicodeAttribute(range_key=True)  # <number>
+    payer_org_id = UnicodeAttribute()
+    number = UnicodeAttribute()
+
+
+class BillingRun(Model):
+    """Progress of the billing run of one day: resumes at ``cursor`` until ``done``."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # BILLRUN#<yyyy-mm-dd>
+    sk = UnicodeAttribute(range_key=True, default="RUN")
+    cursor = UnicodeAttribute(null=True)  # "<shard>|<last payer done>"
+    done = BooleanAttribute(default=False)
+    invoices = NumberAttribute(default=0)
+    started_at = UTCDateTimeAttribute()

@@ -1,25 +1,107 @@
-"""Routes: subscription of an org (billing role only)."""
+"""Routes: plan catalog, subscription, orders, invoices (billing role / paying org only)."""
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import errors
+from chalicelib import errors, idempotency
 from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
-from chalicelib.billing import subscriptions
-from chalicelib.billing.models import Subscription
-from chalicelib.http import respond
+from chalicelib.http import header, listing, page_params, parse_body, respond
 
 bp = Blueprint(__name__)
 
 
+@bp.route("/plans", methods=["GET"])
+def get_plans() -> Response:
+    from chalicelib.billing import catalog_view
+
+    return respond(catalog_view.public_catalog())
+
+
 @bp.route("/orgs/{org_id}/subscription", methods=["GET"], authorizer=jwt_auth)
 def get_subscription(org_id: str) -> Response:
-    from pynamodb.exceptions import DoesNotExist
+    from chalicelib.billing import orders, subscriptions
 
     access = for_request(bp.current_request, org_id).require(Action.BILLING)
+    return respond(subscriptions.view(orders.load_subscription(access.org_id)))
+
+
+@bp.route("/orgs/{org_id}/subscription", methods=["DELETE"], authorizer=jwt_auth)
+def cancel_subscription(org_id: str) -> Response:
+    from chalicelib.billing import orders
+
+    access = for_request(bp.current_request, org_id)
+    status, body = orders.cancel(access, header(bp.current_request, "Idempotency-Key"))
+    return respond(body, status=status)
+
+
+@bp.route("/orgs/{org_id}/subscription/orders", methods=["POST"], authorizer=jwt_auth)
+def order_plan(org_id: str) -> Response:
+    from chalicelib.billing import orders
+    from chalicelib.billing.schemas import OrderIn
+
+    access = for_request(bp.current_request, org_id).require(Action.BILLING)
+    body = parse_body(bp.current_request, OrderIn)
+    status, out = orders.order(access, body, header(bp.current_request, "Idempotency-Key"))
+    return respond(out, status=status)
+
+
+@bp.route("/orgs/{org_id}/invoices", methods=["GET"], authorizer=jwt_auth)
+def list_invoices(org_id: str) -> Response:
+    from chalicelib.billing import invoices
+
+    access = for_request(bp.current_request, org_id).require(Action.INVOICES)
+    limit, cursor = page_params(bp.current_request)
+    items, nxt = invoices.list_page(access.org_id, limit, cursor)
+    return respond(listing([invoices.view(i) for i in items], nxt))
+
+
+def _invoice_of(org_id: str, number: str):  # type: ignore[no-untyped-def]
+    """The invoice if the caller administers the paying org; 404 otherwise (never leaks)."""
+    from chalicelib.billing import invoices
+
+    access = for_request(bp.current_request, org_id)
+    if not access.allows(Action.INVOICES) or len(number) > 40:
+        raise errors.NotFound("Invoice not found.")
+    invoice = invoices.get(access.org_id, number)
+    if invoice is None:
+        raise errors.NotFound("Invoice not found.")
+    return access, invoice
+
+
+@bp.route("/orgs/{org_id}/invoices/{number}", methods=["GET"], authorizer=jwt_auth)
+def get_invoice(org_id: str, number: str) -> Response:
+    from chalicelib.billing import invoices
+
+    _, invoice = _invoice_of(org_id, number)
+    return respond(invoices.view(invoice, with_urls=True))
+
+
+@bp.route("/orgs/{org_id}/invoices/{number}/send", methods=["POST"], authorizer=jwt_auth)
+def resend_invoice(org_id: str, number: str) -> Response:
+    from chalicelib import db
+    from chalicelib.audit import service as audit_log
+    from chalicelib.billing import invoices
+
+    access, invoice = _invoice_of(org_id, number)
+    access.require(Action.WRITE)
+    key = idempotency.validate_key(header(bp.current_request, "Idempotency-Key"), required=False)
+    claim = idempotency.begin(f"{access.org_id}:invoice-send", key, {"number": number})
+    if isinstance(claim, idempotency.Replay):
+        return respond(claim.body, status=claim.status)
+    body = {"number": number, "status": "queued"}
+    from pynamodb.exceptions import TransactWriteError
+
     try:
-        sub = Subscription.get(*Subscription.key(access.org_id))
-    except DoesNotExist as exc:
-        raise errors.NotFound("This organisation has no subscription.") from exc
-    return respond(subscriptions.view(sub))
+        with db.transaction() as tx:
+            tx.save(audit_log.entry(access, "invoice.resent", number, {"number": number}))
+            if isinstance(claim, idempotency.Claim):
+                tx.save(claim.record(202, body), condition=claim.condition())
+    except TransactWriteError as exc:
+        if isinstance(claim, idempotency.Claim) and db.cancelled_by_condition(exc):
+            replay = idempotency.after_conflict(claim)
+            return respond(replay.body, status=replay.status)
+        raise
+    result = invoices.resend(invoice)
+    return respond({"number": number, "status": result["status"], "to": result["to"]},
+                   status=202)

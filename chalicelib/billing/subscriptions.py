@@ -3,14 +3,21 @@ from __future__ import annotations
 
 import zlib
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from chalicelib import clock, settings
-from chalicelib.billing.models import TRIAL_SHARDS, Subscription
+from chalicelib.billing.models import PAYER_SHARDS, TRIAL_SHARDS, Subscription
+
+PAID_STATES = frozenset({"active", "canceled"})
 
 
 def trial_shard(org_id: str) -> str:
     return f"TRIAL#{zlib.crc32(org_id.encode()) % TRIAL_SHARDS}"
+
+
+def payer_shard(payer_org_id: str) -> str:
+    return f"PAYERS#{zlib.crc32(payer_org_id.encode()) % PAYER_SHARDS}"
 
 
 def new_trial(org_id: str, payer_org_id: str, now: datetime) -> Subscription:
@@ -27,8 +34,15 @@ def new_trial(org_id: str, payer_org_id: str, now: datetime) -> Subscription:
     )
 
 
+def copy(sub: Subscription) -> Subscription:
+    """A detached copy to change and save conditionally on the original's version."""
+    return Subscription.from_raw_data(sub.serialize())
+
+
 def view(sub: Subscription) -> dict[str, Any]:
-    return {
+    from chalicelib.billing import plans, pricing
+
+    out: dict[str, Any] = {
         "plan": sub.plan,
         "interval": sub.interval,
         "status": sub.status,
@@ -36,4 +50,12 @@ def view(sub: Subscription) -> dict[str, Any]:
         "current_period_start": clock.iso(sub.current_period_start),
         "current_period_end": clock.iso(sub.current_period_end),
         "cancel_at_period_end": bool(sub.cancel_at_period_end),
+        "pending_plan": sub.pending_plan,
+        "pending_interval": sub.pending_interval,
+        "monitoring_active": sub.status in plans.MONITORING_STATES,
     }
+    if sub.plan in plans.plans():
+        out["price"] = {"list": pricing.money(pricing.period_price(sub.plan, sub.interval)),
+                        "currency": plans.catalog()["currency"]}
+    out["discount_percent"] = str(Decimal(sub.discount_percent)) if sub.discount_percent else None
+    return out

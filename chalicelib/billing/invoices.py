@@ -1,0 +1,261 @@
+"""Invoices: finalization with a gapless number, public shape, documents and mail.
+
+Finalizing writes, in one transaction: the year's sequence advanced by one (conditional on
+its old value), the number claim, the invoice, a work item for its documents, and whatever the
+caller adds (subscription changes, idempotency record, audit entry). A number is therefore
+used exactly when an invoice exists — no gaps, no duplicates. PDF/XML rendering and the mail
+happen after the commit (``deliver``); the work item keeps them from being lost.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+import zlib
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Callable, Optional
+
+from chalicelib import clock, db, storage
+from chalicelib.billing import pricing
+from chalicelib.billing.models import (
+    DOCS_SHARDS, Invoice, InvoiceNumber, InvoiceSequence, PendingDocuments,
+)
+from chalicelib.billing.seller import seller
+from chalicelib.orgs.models import Org
+
+log = logging.getLogger("vigil.billing")
+
+NUMBER_PREFIX = "VIG"
+MAX_NUMBER_ATTEMPTS = 200
+PAYMENT_DAYS = 14
+
+
+class StaleState(Exception):
+    """A condition of the caller's part of the transaction failed (not the numbering)."""
+
+
+def format_number(year: int, seq: int) -> str:
+    return f"{NUMBER_PREFIX}-{year}-{seq:06d}"
+
+
+def docs_shard(number: str) -> str:
+    return f"INVOICE_DOCS#{zlib.crc32(number.encode()) % DOCS_SHARDS}"
+
+
+def buyer_of(payer: Org) -> dict[str, Any]:
+    return {"org_id": payer.org_id, "name": payer.name, "address": payer.address_dict(),
+            "vat_id": payer.vat_id, "billing_email": payer.billing_email}
+
+
+def build(payer: Org, lines: list[pricing.Line], reason: str, now: datetime,
+          number: str) -> Invoice:
+    addr = payer.address_dict()
+    tax = pricing.tax_for(addr.get("country"), payer.vat_id)
+    total = pricing.totals(lines, tax)
+    pk, sk = Invoice.key(payer.org_id, number)
+    return Invoice(
+        pk, sk, number=number, payer_org_id=payer.org_id, issued_at=now,
+        language=payer.language or "de", reason=reason, buyer=buyer_of(payer),
+        seller=seller().as_dict(), lines=[line.as_dict() for line in lines],
+        net=pricing.money(total.net), vat_rate=str(tax.rate), vat=pricing.money(total.vat),
+        gross=pricing.money(total.gross), currency="EUR", tax_category=tax.category,
+        reverse_charge=tax.reverse_charge, documents="pending", mail_status="pending",
+    )
+
+
+def _read_sequence(year: int) -> Optional[InvoiceSequence]:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return InvoiceSequence.get(*InvoiceSequence.key(year), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def finalize(payer: Org, lines: list[pricing.Line], reason: str, now: datetime,
+             extra: Callable[[Any, Invoice], None]) -> Invoice:
+    """Number and store an invoice together with the caller's writes (``extra(tx, invoice)``).
+
+    Raises ``StaleState`` when the caller's conditions failed; retries when only the number
+    was taken by a concurrent finalization.
+    """
+    from pynamodb.exceptions import TransactWriteError
+
+    year = now.year
+    for attempt in range(MAX_NUMBER_ATTEMPTS):
+        seq = _read_sequence(year)
+        last = int(seq.last) if seq is not None else 0
+        number = format_number(year, last + 1)
+        invoice = build(payer, lines, reason, now, number)
+        try:
+            with db.transaction() as tx:
+                if seq is None:
+                    tx.save(InvoiceSequence(*InvoiceSequence.key(year), last=1),
+                            condition=InvoiceSequence.pk.does_not_exist())
+                else:
+                    tx.update(seq, actions=[InvoiceSequence.last.set(last + 1)],
+                              condition=InvoiceSequence.last == last)
+                tx.save(InvoiceNumber(*InvoiceNumber.key(number), payer_org_id=payer.org_id),
+                        condition=InvoiceNumber.pk.does_not_exist())
+                tx.save(invoice, condition=Invoice.pk.does_not_exist())
+                tx.save(PendingDocuments(docs_shard(number), number, number=number,
+                                         payer_org_id=payer.org_id))
+                extra(tx, invoice)
+        except TransactWriteError as exc:
+            if not db.cancelled_by_condition(exc):
+                raise
+            current = _read_sequence(year)
+            if (int(current.last) if current is not None else 0) != last:
+                time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 20)))
+                continue  # someone else took this number: take the next one
+            raise StaleState(str(exc)) from exc
+        return invoice
+    raise RuntimeError("could not obtain an invoice number")
+
+
+# --- public shape ---------------------------------------------------------------------------
+
+def service_period(invoice: Invoice) -> dict[str, Optional[str]]:
+    lines = list(invoice.lines or [])
+    if not lines:
+        return {"start": None, "end": None}
+    return {"start": min(line["period_start"] for line in lines),
+            "end": max(line["period_end"] for line in lines)}
+
+
+def view(invoice: Invoice, with_urls: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "number": invoice.number,
+        "issued_at": clock.iso(invoice.issued_at),
+        "reason": invoice.reason,
+        "buyer": {k: invoice.buyer.get(k) for k in ("org_id", "name", "address", "vat_id")},
+        "service_period": service_period(invoice),
+        "lines": [dict(line) for line in invoice.lines],
+        "net": invoice.net,
+        "vat_rate": invoice.vat_rate,
+        "vat": invoice.vat,
+        "gross": invoice.gross,
+        "currency": invoice.currency,
+        "tax_category": invoice.tax_category,
+        "reverse_charge": bool(invoice.reverse_charge),
+        "mail_status": invoice.mail_status,
+        "documents": invoice.documents,
+    }
+    if with_urls and invoice.documents == "stored":
+        out["pdf_url"] = storage.presigned_get(
+            "invoices", storage.invoice_key(invoice.number, "pdf"), f"{invoice.number}.pdf")
+        out["xml_url"] = storage.presigned_get(
+            "invoices", storage.invoice_key(invoice.number, "xml"), f"{invoice.number}.xml")
+    elif with_urls:
+        out["pdf_url"] = out["xml_url"] = None
+    return out
+
+
+def get(payer_org_id: str, number: str) -> Optional[Invoice]:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return Invoice.get(*Invoice.key(payer_org_id, number))
+    except DoesNotExist:
+        return None
+
+
+def list_page(payer_org_id: str, limit: int, cursor: Optional[str]) -> tuple[list[Invoice], Optional[str]]:
+    results = Invoice.query(f"INVOICES#{payer_org_id}", scan_index_forward=False, limit=limit,
+                            last_evaluated_key=db.decode_cursor(cursor))
+    return db.page(results, limit)
+
+
+# --- documents and mail ---------------------------------------------------------------------
+
+def render(invoice: Invoice) -> tuple[bytes, bytes]:
+    """(Factur-X PDF with the XML embedded, the EN 16931 XML)."""
+    from chalicelib.billing import cii, pdf
+
+    xml = cii.build_xml(invoice)
+    return pdf.factur_x(pdf.render(invoice), xml), xml
+
+
+def recipients(payer_org_id: str, billing_email: Optional[str]) -> list[str]:
+    """The paying org's billing e-mail, else its administrators."""
+    if billing_email:
+        return [billing_email]
+    from chalicelib.core_table import org_pk
+    from chalicelib.team.models import Membership
+
+    return sorted({m.email for m in Membership.query(org_pk(payer_org_id),
+                                                     Membership.sk.startswith("MEMBER#"))
+                   if m.role == "admin" and m.email})
+
+
+def store_documents(invoice: Invoice) -> bytes:
+    """Render and store PDF and XML (idempotent: same number → same keys). Returns the PDF."""
+    pdf_bytes, xml = render(invoice)
+    storage.put("invoices", storage.invoice_key(invoice.number, "xml"), xml, "application/xml")
+    storage.put("invoices", storage.invoice_key(invoice.number, "pdf"), pdf_bytes,
+                "application/pdf")
+    return pdf_bytes
+
+
+def mail(invoice: Invoice, pdf_bytes: bytes, to: list[str]) -> bool:
+    """Queue the invoice mail durably (outbox first). True if SES accepted it at once."""
+    from chalicelib.billing import texts
+    from chalicelib.mail.service import Attachment, Message, send
+
+    subject, text = texts.invoice_mail(invoice)
+    return send(Message(to=to, subject=subject, text=text, attachments=[
+        Attachment(f"{invoice.number}.pdf", pdf_bytes, "application/pdf")]), durable=True)
+
+
+def deliver(invoice: Invoice) -> Invoice:
+    """Store the documents and queue the mail, then clear the work item."""
+    pdf_bytes = store_documents(invoice)
+    to = recipients(invoice.payer_org_id, invoice.buyer.get("billing_email"))
+    status = "none"
+    if to:
+        status = "sent" if mail(invoice, pdf_bytes, to) else "queued"
+    now = clock.now()
+    with db.transaction() as tx:
+        tx.update(invoice, actions=[Invoice.documents.set("stored"), Invoice.mail_status.set(status),
+                                    Invoice.mail_to.set(",".join(to) or None),
+                                    Invoice.mailed_at.set(now)])
+        tx.delete(PendingDocuments(docs_shard(invoice.number), invoice.number,
+                                   number=invoice.number, payer_org_id=invoice.payer_org_id))
+    invoice.documents, invoice.mail_status, invoice.mailed_at = "stored", status, now
+    invoice.mail_to = ",".join(to) or None
+    return invoice
+
+
+def deliver_pending(deadline: float, limit: int = 100) -> dict[str, int]:
+    """Documents and mail of finalized invoices not yet delivered (Query per shard)."""
+    done = failed = 0
+    for shard in range(DOCS_SHARDS):
+        for item in PendingDocuments.query(f"INVOICE_DOCS#{shard}", limit=limit):
+            if time.monotonic() > deadline:
+                return {"delivered": done, "failed": failed}
+            invoice = get(item.payer_org_id, item.number)
+            if invoice is None:
+                item.delete()
+                continue
+            try:
+                deliver(invoice)
+                done += 1
+            except Exception:  # noqa: BLE001 — stays on the work list; retried next time
+                log.exception("documents of invoice %s not delivered", item.number)
+                failed += 1
+    return {"delivered": done, "failed": failed}
+
+
+def resend(invoice: Invoice) -> dict[str, Any]:
+    """Mail an invoice again (documents re-read from S3, rendered if missing)."""
+    pdf_bytes = storage.get("invoices", storage.invoice_key(invoice.number, "pdf"))
+    if pdf_bytes is None:
+        pdf_bytes = store_documents(invoice)
+    to = recipients(invoice.payer_org_id, invoice.buyer.get("billing_email"))
+    sent = mail(invoice, pdf_bytes, to) if to else False
+    return {"number": invoice.number, "to": to, "status": "sent" if sent else "queued"}
+
+
+def decimal(value: str) -> Decimal:
+    return Decimal(value)

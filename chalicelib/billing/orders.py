@@ -1,0 +1,235 @@
+"""Orders ("Zahlungspflichtig bestellen"), plan changes and cancellation.
+
+| situation | effect | invoice |
+|---|---|---|
+| trialing / expired / ended → order | active at once, period starts today | prorated rest of the month, or 12 months |
+| active, more expensive plan | upgrade at once (same interval) | credit unused days of the old plan, charge the new one |
+| active, cheaper plan or other interval | scheduled for the period end (202) | none now |
+| canceled → any order | cancellation withdrawn (and change handled as above) | as above |
+| `DELETE …/subscription` | canceled at the period end, then ended by the billing run | none |
+
+Every change is one transaction: subscription (conditional on its version), invoice (with its
+number), payer work-list item, audit entry and Idempotency-Key record.
+"""
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any, Optional
+
+from chalicelib import clock, db, errors, idempotency
+from chalicelib.audit import service as audit_log
+from chalicelib.auth.access import Access, Action
+from chalicelib.billing import invoices, plans, pricing, subscriptions
+from chalicelib.billing.models import PayerEntry, Subscription
+from chalicelib.billing.schemas import OrderIn
+from chalicelib.orgs.models import Org
+
+log = logging.getLogger("vigil.billing")
+
+
+def load_subscription(org_id: str) -> Subscription:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return Subscription.get(*Subscription.key(org_id), consistent_read=True)
+    except DoesNotExist as exc:
+        raise errors.NotFound("This organisation has no subscription.") from exc
+
+
+def paying_org(org: Org) -> Org:
+    """The org that is invoiced: the partner for a linked customer, else the org itself."""
+    if not org.partner_id:
+        return org
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return Org.get(*Org.key(org.partner_id))
+    except DoesNotExist as exc:
+        raise errors.Conflict("The partner organisation of this customer no longer exists.") from exc
+
+
+def _payer_entry(payer_org_id: str) -> PayerEntry:
+    return PayerEntry(subscriptions.payer_shard(payer_org_id), f"ORG#{payer_org_id}",
+                      payer_org_id=payer_org_id, since=clock.now())
+
+
+def _order_response(sub: Subscription, invoice: Optional[Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {"subscription": subscriptions.view(sub), "invoice": None}
+    if invoice is not None:
+        inv = invoices.view(invoice)
+        inv.pop("mail_status", None)
+        inv.pop("documents", None)
+        body["invoice"] = inv
+    return body
+
+
+def order(access: Access, body: OrderIn, idem_key: Optional[str]) -> tuple[int, dict[str, Any]]:
+    access.require(Action.BILLING)
+    key = idempotency.validate_key(idem_key, required=True)
+    claim = idempotency.begin(f"{access.org_id}:orders", key, body.model_dump())
+    if isinstance(claim, idempotency.Replay):
+        return claim.status, claim.body
+    assert isinstance(claim, idempotency.Claim)
+    try:
+        return _order(access, body, claim)
+    except errors.Conflict:
+        # A concurrent request with the same key may have committed after ``begin`` looked:
+        # its record is written with the change, so a consistent read settles it.
+        from chalicelib.idempotency import _get
+
+        found = _get(claim.pk, consistent=True)
+        if found is None:
+            raise
+        replay = idempotency.after_conflict(claim, wait_s=0)
+        return replay.status, replay.body
+
+
+def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int, dict[str, Any]]:
+    org = access.org
+    payer = paying_org(org)
+    addr = payer.address_dict()
+    pricing.require_orderable_buyer(addr.get("country"), payer.vat_id)
+    sub = load_subscription(org.org_id)
+    now = clock.now()
+    discount = plans.discount_percent(org.linked, org.support_by)
+    new = subscriptions.copy(sub)
+    new.version = int(sub.version or 1) + 1
+    new.discount_percent = str(discount)
+    new.cancel_at_period_end = False
+    lines: list[pricing.Line] = []
+    action = "subscription.ordered"
+
+    if sub.status not in subscriptions.PAID_STATES:
+        start, end = pricing.period_for(body.interval, now)
+        lines.append(pricing.charge(org.org_id, org.name, body.plan, body.interval, start, end,
+                                    now, discount))
+        new.plan, new.interval, new.status = body.plan, body.interval, "active"
+        new.current_period_start, new.current_period_end = start, end
+        new.pending_plan = new.pending_interval = None
+        new.gsi2pk = new.gsi2sk = None  # off the trial index
+    else:
+        old_price = plans.plan(sub.plan).price_month
+        new_price = plans.plan(body.plan).price_month
+        new.status = "active"
+        if new_price > old_price:
+            action = "subscription.upgraded"
+            old_discount = Decimal(sub.discount_percent or discount)
+            lines.append(pricing.credit(org.org_id, org.name, sub.plan, sub.interval,
+                                        sub.current_period_start, sub.current_period_end, now,
+                                        old_discount))
+            lines.append(pricing.charge(org.org_id, org.name, body.plan, sub.interval,
+                                        sub.current_period_start, sub.current_period_end, now,
+                                        discount))
+            new.plan = body.plan
+            new.pending_plan = None
+            new.pending_interval = body.interval if body.interval != sub.interval else None
+        elif body.plan == sub.plan and body.interval == sub.interval:
+            if sub.status == "active" and not sub.pending_plan and not sub.pending_interval:
+                raise errors.Conflict(f"The organisation is on the {body.plan} plan "
+                                      f"({body.interval}ly) already.")
+            action = "subscription.change_withdrawn"
+            new.pending_plan = new.pending_interval = None
+        else:
+            action = "subscription.change_scheduled"
+            new.pending_plan = body.plan if body.plan != sub.plan else None
+            new.pending_interval = body.interval if body.interval != sub.interval else None
+
+    details = {"plan": body.plan, "interval": body.interval, "previous_plan": sub.plan,
+               "previous_status": sub.status, "discount_percent": str(discount)}
+    status = 201 if lines else 202
+    holder: dict[str, Any] = {}
+
+    def writes(tx: Any, invoice: Optional[Any]) -> None:
+        response = _order_response(new, invoice)
+        holder["body"] = response
+        tx.save(new, condition=Subscription.version == sub.version
+                if sub.version is not None else Subscription.version.does_not_exist())
+        tx.save(_payer_entry(payer.org_id))
+        entry_details = dict(details)
+        if invoice is not None:
+            entry_details["invoice"] = invoice.number
+        tx.save(audit_log.entry(access, action, org.org_id, entry_details))
+        tx.save(claim.record(status, response), condition=claim.condition())
+
+    from pynamodb.exceptions import TransactWriteError
+
+    invoice = None
+    try:
+        if lines:
+            invoice = invoices.finalize(payer, lines, "upgrade" if action.endswith("upgraded")
+                                        else "order", now, writes)
+        else:
+            with db.transaction() as tx:
+                writes(tx, None)
+    except (invoices.StaleState, TransactWriteError) as exc:
+        if isinstance(exc, TransactWriteError) and not db.cancelled_by_condition(exc):
+            raise
+        replay = idempotency.after_conflict(claim, wait_s=2.0) if _recorded(claim) else None
+        if replay is not None:
+            return replay.status, replay.body
+        raise errors.Conflict("The subscription changed while this order was processed; "
+                              "please retry with a new Idempotency-Key.") from exc
+    if invoice is not None:
+        _deliver_quietly(invoice)
+    return status, holder["body"]
+
+
+def _recorded(claim: idempotency.Claim) -> bool:
+    """Whether a concurrent request with the same key has committed (or is about to)."""
+    import time
+
+    from chalicelib.idempotency import _get
+
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        if _get(claim.pk, consistent=True) is not None:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _deliver_quietly(invoice: Any) -> None:
+    """Documents and mail right away; on failure the work list retries (billing job)."""
+    try:
+        invoices.deliver(invoice)
+    except Exception:  # noqa: BLE001 — the invoice is committed; delivery is retried
+        log.exception("invoice %s: documents/mail deferred to the billing job", invoice.number)
+
+
+def cancel(access: Access, idem_key: Optional[str]) -> tuple[int, dict[str, Any]]:
+    """Cancel at the end of the paid period; monitoring runs until then."""
+    access.require(Action.BILLING)
+    key = idempotency.validate_key(idem_key, required=False)
+    claim = idempotency.begin(f"{access.org_id}:cancel", key, {"cancel": True})
+    if isinstance(claim, idempotency.Replay):
+        return claim.status, claim.body
+    sub = load_subscription(access.org_id)
+    if sub.status not in subscriptions.PAID_STATES:
+        raise errors.Conflict(f"There is no paid subscription to cancel (status {sub.status}); "
+                              "a trial ends by itself.")
+    if sub.status == "canceled":
+        return 200, subscriptions.view(sub)
+    new = subscriptions.copy(sub)
+    new.version = int(sub.version or 1) + 1
+    new.status, new.cancel_at_period_end = "canceled", True
+    new.pending_plan = new.pending_interval = None
+    body = subscriptions.view(new)
+    from pynamodb.exceptions import TransactWriteError
+
+    try:
+        with db.transaction() as tx:
+            tx.save(new, condition=Subscription.version == sub.version)
+            tx.save(audit_log.entry(access, "subscription.canceled", access.org_id,
+                                    {"plan": sub.plan,
+                                     "ends_at": clock.iso(sub.current_period_end)}))
+            if isinstance(claim, idempotency.Claim):
+                tx.save(claim.record(200, body), condition=claim.condition())
+    except TransactWriteError as exc:
+        if not db.cancelled_by_condition(exc):
+            raise
+        if isinstance(claim, idempotency.Claim):
+            replay = idempotency.after_conflict(claim, wait_s=2.0)
+            return replay.status, replay.body
+        raise errors.Conflict("The subscription changed meanwhile; please retry.") from exc
+    return 200, body

@@ -1,0 +1,11 @@
+"""Request bodies of the billing routes."""
+from __future__ import annotations
+
+from typing import Literal
+
+from chalicelib.validation import Strict
+
+
+class OrderIn(Strict):
+    plan: Literal["basic", "professional", "enterprise"]
+    interval: Literal["month", "year"] = "month"

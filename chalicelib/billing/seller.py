@@ -1,0 +1,49 @@
+"""The vendor as it appears on invoices (§14 UStG seller data), from the environment.
+
+Defaults are demo values so that ``make run`` and the tests produce complete invoices; a real
+deployment sets every ``VIGIL_SELLER_*`` variable.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Seller:
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    vat_id: str
+    tax_number: str
+    iban: str
+    bic: str
+    email: str
+    register_id: str  # commercial register (BT-30), identifies the seller without VAT ID
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"VIGIL_SELLER_{name}", default)
+
+
+def seller() -> Seller:
+    """Read on every call: tests and stages change the environment."""
+    return Seller(
+        name=_env("NAME", "Vigil Monitoring GmbH"),
+        street=_env("STREET", "Friedrichstraße 123"),
+        postal_code=_env("POSTAL_CODE", "10117"),
+        city=_env("CITY", "Berlin"),
+        country=_env("COUNTRY", "DE"),
+        vat_id=_env("VAT_ID", "DE136695976"),
+        tax_number=_env("TAX_NUMBER", "30/123/45678"),
+        iban=_env("IBAN", "DE02120300000000202051"),
+        bic=_env("BIC", "BYLADEM1001"),
+        email=_env("EMAIL", "billing@vigil.example"),
+        register_id=_env("REGISTER_ID", "HRB 123456 B, Amtsgericht Charlottenburg"),
+    )

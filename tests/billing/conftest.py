@@ -1,0 +1,96 @@
+"""Fixtures of the billing tests: a partner with a DE address and a linked customer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import pytest
+
+from tests.support import PASSWORD, Api, make_org
+
+DE_ADDRESS = {"street": "Gartenweg 1", "postal_code": "10115", "city": "Berlin", "country": "DE"}
+
+
+@dataclass
+class Partner:
+    org_id: str
+    token: str
+    email: str
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def new_partner(api: Api, email: str = "partner@example.com", name: str = "SteineundUnkraut GmbH",
+                address: Optional[dict[str, Any]] = None, vat_id: Optional[str] = None,
+                billing_email: Optional[str] = "rechnung@steine.example",
+                language: str = "de") -> Partner:
+    profile: dict[str, Any] = {"address": address or DE_ADDRESS}
+    if vat_id:
+        profile["vat_id"] = vat_id
+    if billing_email:
+        profile["billing_email"] = billing_email
+    org_id = make_org(name, email, partner=True, language=language, **profile)
+    return Partner(org_id, api.login(email, PASSWORD), email)
+
+
+def new_customer(api: Api, partner: Partner, name: str = "Innendekoration Stein & Mehr",
+                 support_by: str = "partner") -> str:
+    r = api.post("/orgs", partner.token, {"name": name, "linked": True, "support_by": support_by,
+                                          "language": "de"})
+    assert r.status == 201, r
+    return str(r.json["id"])
+
+
+def order(api: Api, token: str, org_id: str, plan: str = "basic", interval: str = "month",
+          key: str = "k-1") -> Any:
+    return api.post(f"/orgs/{org_id}/subscription/orders", token,
+                    {"plan": plan, "interval": interval}, headers={"Idempotency-Key": key})
+
+
+@pytest.fixture
+def partner(api: Api) -> Partner:
+    return new_partner(api)
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def stored(number: str, ext: str) -> Optional[bytes]:
+    from chalicelib import storage
+
+    return storage.get("invoices", storage.invoice_key(number, ext))
+
+
+@pytest.fixture
+def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give moto's in-process DynamoDB the per-request atomicity real DynamoDB has.
+
+    moto applies a TransactWriteItems by deep-copying the table, writing item by item and, on a
+    failed condition, restoring the copy — without a lock. Under threads, a restore can undo a
+    concurrent committed write, and two transactions can both pass a condition. DynamoDB never
+    does that, so thread tests serialise each backend call (not the app): every condition and
+    retry in the app still decides the outcome, exactly as against DynamoDB.
+    """
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("put_item", "get_item", "query", "update_item", "delete_item",
+                 "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(*args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, functools.wraps(original)(locked))
