@@ -162,7 +162,7 @@ def test_partner_sees_own_subscription_and_settings_errors_next_to_fields(page, 
     login(page, vigil, "partner@example.com", vigil.password)
     page.get_by_test_id("current-role").wait_for()
     open_screen(page, "Abonnement", "subscription")
-    assert "trial" in page.get_by_test_id("subscription").inner_text()
+    assert "Testphase" in page.get_by_test_id("subscription").inner_text()
     shot(page, "08-subscription")
 
     open_screen(page, "Einstellungen", "settings")

@@ -51,3 +51,13 @@ export function formatMoney(m) {
 export function roleLabel(role) {
   return ["guest", "admin", "partner"].includes(role) ? t(`role.${role}`) : role;
 }
+
+/** Plan ids have texts for the known plans; an unknown id (new in the catalog) shows as is. */
+export function planLabel(plan) {
+  if (!plan) return "—";
+  return dict[`plan.${plan}`] ?? plan;
+}
+
+export function kindLabel(kind) {
+  return dict[`incident.${kind}`] ?? kind;
+}

@@ -95,7 +95,11 @@ export function showErrors(form, error) {
   }
   let general = form.querySelector(".form-error");
   if (!general) { general = h("p", { class: "form-error", role: "alert" }); form.prepend(general); }
-  general.textContent = [errorText(error), ...leftover].filter(Boolean).join(" — ");
+  // The problem's detail usually repeats the field messages: when they stand next to their
+  // fields, the summary on top only points at them.
+  const placed = Object.keys(error.fieldErrors || {}).length > leftover.length;
+  general.textContent = [placed ? t("error.check_fields") : errorText(error), ...leftover]
+    .filter(Boolean).join(" — ");
   const first = form.querySelector("[aria-invalid]");
   if (first) first.focus();
 }

@@ -1,6 +1,6 @@
 // Shared screen pieces: the "not available" guard around a domain's API, paging, incidents.
 import { api, has } from "../api.js";
-import { formatDate, t } from "../i18n.js";
+import { formatDate, kindLabel, t } from "../i18n.js";
 import { badge, errorText, h, notice, table, unavailable } from "../ui.js";
 
 /**
@@ -39,7 +39,7 @@ export function stateBadge(state) {
 export function incidentTable(items) {
   return table([
     [t("incidents.opened"), (i) => formatDate(i.opened_at)],
-    [t("incidents.kind"), (i) => t(`incident.${i.kind}`) === `incident.${i.kind}` ? i.kind : t(`incident.${i.kind}`)],
+    [t("incidents.kind"), (i) => kindLabel(i.kind)],
     [t("incidents.subject"), (i) => (i.subject && i.subject.name) || "—"],
     [t("incidents.state"), (i) => stateBadge(i.state)],
     [t("incidents.summary"), (i) => i.summary || ""],

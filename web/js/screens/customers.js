@@ -1,6 +1,6 @@
 // Partner view: all linked customers with plan, status and open incidents; create a customer.
 import { api } from "../api.js";
-import { formatDay, t } from "../i18n.js";
+import { formatDay, planLabel, t } from "../i18n.js";
 import { field, h, notice, onSubmit, radios, section, table } from "../ui.js";
 import { listAll, stateBadge, title } from "./common.js";
 
@@ -10,7 +10,7 @@ export async function render(ctx, _params, nav) {
   const withIncidents = items.some((c) => c.open_incidents !== undefined);
   const columns = [
     [t("customers.name"), (c) => h("a", { href: `#/orgs/${c.id}/overview` }, c.name)],
-    [t("customers.plan"), (c) => c.plan ? t(`plan.${c.plan}`) === `plan.${c.plan}` ? c.plan : t(`plan.${c.plan}`) : "—"],
+    [t("customers.plan"), (c) => planLabel(c.plan)],
     [t("customers.status"), (c) => stateBadge(c.status)],
     [t("customers.trial_ends"), (c) => c.status === "trialing" ? formatDay(c.trial_ends_at) : "—"],
     [t("customers.support_by"), (c) => t(`support_by.${c.support_by}`)],

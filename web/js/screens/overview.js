@@ -1,6 +1,6 @@
 // Start page of an org: who you are here, plan, support contact, open incidents.
 import { api } from "../api.js";
-import { formatDay, roleLabel, t } from "../i18n.js";
+import { formatDay, planLabel, roleLabel, t } from "../i18n.js";
 import { h, section } from "../ui.js";
 import { guarded, incidentTable, stateBadge, title } from "./common.js";
 
@@ -11,7 +11,7 @@ export async function render(ctx) {
     h("dt", {}, t("overview.role")), h("dd", { "data-testid": "overview-role" }, roleLabel(ctx.role)),
     h("dt", {}, t("overview.kind")), h("dd", {}, t(`kind.${org.kind}`)),
     org.partner_id ? [h("dt", {}, t("overview.linked")), h("dd", {}, t(org.linked ? "common.yes" : "common.no"))] : null,
-    sub ? [h("dt", {}, t("overview.plan")), h("dd", {}, sub.plan, " ", stateBadge(sub.status))] : null,
+    sub ? [h("dt", {}, t("overview.plan")), h("dd", {}, planLabel(sub.plan), " ", stateBadge(sub.status))] : null,
     sub && sub.trial_ends_at ? [h("dt", {}, t("overview.trial_ends")), h("dd", {}, formatDay(sub.trial_ends_at))] : null);
   const support = await guarded(t("support.title"), "GET", "/orgs/{org_id}/support", async () => {
     const s = await api("GET", `/orgs/${org.id}/support`);

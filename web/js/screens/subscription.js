@@ -2,7 +2,7 @@
 // ("Zahlungspflichtig bestellen"); cancel at period end. Shown only where GET …/subscription
 // answers (a 403 hides the entry in the navigation).
 import { api, has, newIdempotencyKey } from "../api.js";
-import { formatDate, formatDay, formatMoney, t } from "../i18n.js";
+import { formatDay, formatMoney, planLabel, t } from "../i18n.js";
 import { errorText, field, h, notice, section, table } from "../ui.js";
 import { guarded, stateBadge, title } from "./common.js";
 
@@ -17,7 +17,7 @@ export async function render(ctx, _params, nav) {
   let sub = null;
   try { sub = await api("GET", `/orgs/${org.id}/subscription`); } catch (e) { if (e.status !== 404) throw e; }
   const current = sub ? h("dl", { class: "facts", "data-testid": "subscription" },
-    h("dt", {}, t("subscription.plan")), h("dd", {}, sub.plan),
+    h("dt", {}, t("subscription.plan")), h("dd", {}, planLabel(sub.plan)),
     h("dt", {}, t("subscription.status")), h("dd", {}, stateBadge(sub.status)),
     sub.interval ? [h("dt", {}, t("subscription.interval")), h("dd", {}, t(`interval.${sub.interval}`))] : null,
     sub.trial_ends_at ? [h("dt", {}, t("subscription.trial_ends")), h("dd", {}, formatDay(sub.trial_ends_at))] : null,
@@ -93,4 +93,3 @@ async function orderPanel(ctx, nav) {
   });
 }
 
-export { formatDate };
