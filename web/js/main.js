@@ -108,7 +108,11 @@ export function logout() {
   go("#/login");
 }
 
+let routeSeq = 0;  // a newer navigation wins over a slower, older render
+
 async function route() {
+  const seq = ++routeSeq;
+  const stale = () => seq !== routeSeq;
   const hash = location.hash || "#/";
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean);
   if (!tokens.get() || parts[0] === "login") {
@@ -119,12 +123,14 @@ async function route() {
   }
   try {
     if (!me) await reloadMe();
+    if (stale()) return;
     if (parts[0] !== "orgs" || !parts[1]) {
       const first = me.orgs[0];
       if (!first) { root().replaceChildren(h("main", { id: "main" }, notice(t("app.no_org")))); return; }
       return go(`#/orgs/${first.id}/overview`);
     }
     const current = await enterOrg(parts[1]);
+    if (stale()) return;
     if (!current) return go("#/");
     const seg = parts[2] || "overview";
     const screen = SCREENS.find(([s, , , visible]) => s === seg && visible(current));
@@ -133,6 +139,7 @@ async function route() {
     root().replaceChildren(shell(current, seg, content));
     document.title = `${t(screen[2])} · ${current.org.name} · Vigil`;
     const node = await screen[1].render(current, parts.slice(3), { go, reloadMe, route });
+    if (stale()) return;
     content.replaceChildren(node);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
