@@ -43,6 +43,7 @@ function createForm(ctx, nav) {
     if (!body.linked) delete body.support_by;
     const created = await api("POST", "/orgs", { body });
     f.reset();
+    supportSet.disabled = false;  // reset() re-checks "linked"; the support choice applies again
     await nav.reloadMe();
     result.replaceChildren(notice(t("customers.created", { name: created.name }), "success"),
       h("a", { class: "button", href: `#/orgs/${created.id}/overview`, "data-testid": "enter-created" },

@@ -41,7 +41,15 @@ function profile(ctx) {
       value: o.support_by, options: [["partner", t("support_by.partner")], ["vendor", t("support_by.vendor")]] }) : null,
     h("button", { type: "submit", class: "primary" }, t("common.save"))),
   async (v) => {
-    await api("PATCH", `/orgs/${o.id}`, { body: v });
+    // Send only what changed: the audit log then lists exactly the fields the user touched.
+    const changed = {};
+    for (const [k, value] of Object.entries(v)) {
+      const before = k === "address" ? compact(o.address) : o[k];
+      const after = k === "address" ? compact(value) : value;
+      if (JSON.stringify(after) !== JSON.stringify(before)) changed[k] = value;
+    }
+    if (!Object.keys(changed).length) return status.replaceChildren(notice(t("common.no_changes")));
+    await api("PATCH", `/orgs/${o.id}`, { body: changed });
     await ctx.refreshOrg();
     status.replaceChildren(notice(t("common.saved"), "success"));
   });
@@ -141,4 +149,10 @@ async function deletion(ctx, nav) {
     return h("div", {}, h("p", {}, t("delete.text")), start, confirmBox);
   });
   return section(t("delete.title"), body);
+}
+
+function compact(address) {
+  const out = {};
+  for (const k of ["street", "postal_code", "city", "country"]) if (address && address[k]) out[k] = address[k];
+  return out;
 }
