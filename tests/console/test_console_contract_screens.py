@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from tests.console.conftest import shot
-from tests.console.test_console_flows import login, open_screen
+from tests.console.helpers import api_call, login, open_screen, token, write_controls
 
 NOW = "2026-11-27T08:00:00Z"
 ENDPOINT = {"id": "e1", "name": "Shop", "url": "https://shop.example.com/", "interval_minutes": 5,
@@ -182,3 +182,48 @@ def test_phase2_screens_render_against_the_contract(page, vigil, tmp_path: Path)
     assert len(orders) == 1
     assert json.loads(orders[0][3]) == {"plan": "professional", "interval": "month"}
     assert orders[0][2].get("idempotency-key")
+
+
+def _guest_of_demo_customer(vigil) -> tuple[str, str]:
+    """A guest in the demo's linked customer, password already changed (through the API)."""
+    from chalicelib.local.mailbox import from_server
+    from tests.support import temp_password
+
+    email, password = "lesend@example.com", "Nur-Lesen-2026!x"
+    tok = token(vigil, "partner@example.com", vigil.password)
+    _, me = api_call(vigil, "GET", "/me", tok)
+    customer = next(o for o in me["orgs"] if o["name"] == "Innendekoration Stein & Mehr")
+    status, body = api_call(vigil, "POST", f"/orgs/{customer['id']}/members", tok,
+                        {"email": email, "role": "guest"})
+    assert status == 201, body
+    mail = next(m for m in from_server(vigil.aws) if email in m.to)
+    status, challenge = api_call(vigil, "POST", "/auth/login",
+                             body={"email": email, "password": temp_password(mail.text)})
+    assert challenge.get("challenge") == "NEW_PASSWORD_REQUIRED", challenge
+    status, _ = api_call(vigil, "POST", "/auth/new-password", body={
+        "email": email, "session": challenge["session"], "new_password": password})
+    assert status == 200
+    return email, password
+
+
+def test_phase2_screens_offer_guests_no_write_control(page, vigil):
+    email, password = _guest_of_demo_customer(vigil)
+    calls: list = []
+    install_fakes(page, vigil, calls)
+    login(page, vigil, email, password)
+    page.get_by_test_id("overview-role").wait_for()
+    assert page.get_by_test_id("overview-role").inner_text() == "Gast"
+    for label, screen in (("Endpunkte", "endpoints"), ("Hosts", "hosts"), ("Berichte", "reports"),
+                          ("Einstellungen", "settings")):
+        open_screen(page, label, screen)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("main [data-unavailable]").count() == 0
+        assert write_controls(page) == 0, f"{screen} offers a write control to a guest"
+    # the endpoint detail too: status and chart, but no pause/delete/maintenance form
+    open_screen(page, "Endpunkte", "endpoints")
+    page.get_by_role("link", name="Shop").click()
+    page.get_by_test_id("endpoint-status").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert write_controls(page) == 0
+    shot(page, "27-contract-guest-endpoint")
+    assert not [c for c in calls if c[0] != "GET"]

@@ -13,44 +13,10 @@ import pytest
 
 from chalicelib.local.mailbox import from_server
 from tests.console.conftest import shot
+from tests.console.helpers import api_call, login, open_screen, token, write_controls
 from tests.support import temp_password
 
 GUEST_PASSWORD = "Gast-Passwort-2026!"
-
-
-def _api(vigil, method: str, path: str, token: str | None = None, body=None) -> tuple[int, dict]:
-    req = urllib.request.Request(f"{vigil.api}{path}", method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"Content-Type": "application/json",
-                                          **({"Authorization": f"Bearer {token}"} if token else {})})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
-
-
-def _token(vigil, email: str, password: str) -> str:
-    status, body = _api(vigil, "POST", "/auth/login", body={"email": email, "password": password})
-    assert status == 200, body
-    return body["id_token"]
-
-
-def login(page, vigil, email: str, password: str) -> None:
-    page.goto(vigil.web)
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort", exact=True).fill(password)
-    page.get_by_role("button", name="Anmelden").click()
-
-
-def open_screen(page, label: str, screen: str) -> None:
-    page.get_by_role("navigation").get_by_role("link", name=label, exact=True).click()
-    page.locator(f'[data-screen="{screen}"] h1').wait_for()
-
-
-def write_controls(page) -> int:
-    """Inputs and buttons in the content area (the header's switcher and language are not writes)."""
-    return page.locator("main form, main button, main input, main select, main textarea").count()
 
 
 def test_partner_creates_customer_invites_guest_who_cannot_write(page, vigil):
@@ -73,11 +39,11 @@ def test_partner_creates_customer_invites_guest_who_cannot_write(page, vigil):
     enter.wait_for()
 
     # THEN the API holds it as a linked trial org with the vendor's support
-    token = _token(vigil, "partner@example.com", vigil.password)
-    _, me = _api(vigil, "GET", "/me", token)
+    tok = token(vigil, "partner@example.com", vigil.password)
+    _, me = api_call(vigil, "GET", "/me", tok)
     created = next(o for o in me["orgs"] if o["name"] == "Gartenbau Müller KG")
     assert created["role"] == "partner"
-    _, org = _api(vigil, "GET", f"/orgs/{created['id']}", token)
+    _, org = api_call(vigil, "GET", f"/orgs/{created['id']}", tok)
     assert org["linked"] is True and org["support_by"] == "vendor"
     assert org["subscription"]["plan"] == "trial" and org["address"]["city"] == "Weimar"
 
@@ -132,16 +98,16 @@ def test_partner_creates_customer_invites_guest_who_cannot_write(page, vigil):
     open_screen(page, "Team", "team")
     assert "gast@example.com" in page.locator("main").inner_text()
     # and the new password works on its own
-    assert _token(vigil, "gast@example.com", GUEST_PASSWORD)
+    assert token(vigil, "gast@example.com", GUEST_PASSWORD)
 
 
 def test_customer_admin_sees_no_subscription(page, vigil):
-    token = _token(vigil, "kunde@example.com", vigil.password)
-    _, me = _api(vigil, "GET", "/me", token)
+    tok = token(vigil, "kunde@example.com", vigil.password)
+    _, me = api_call(vigil, "GET", "/me", tok)
     customer = me["orgs"][0]
     assert customer["role"] == "admin" and customer["partner_id"]
     # the API refuses it (linked customers are billed through their partner) …
-    assert _api(vigil, "GET", f"/orgs/{customer['id']}/subscription", token)[0] == 403
+    assert api_call(vigil, "GET", f"/orgs/{customer['id']}/subscription", tok)[0] == 403
 
     login(page, vigil, "kunde@example.com", vigil.password)
     page.get_by_test_id("overview-role").wait_for()
@@ -180,10 +146,10 @@ def test_partner_sees_own_subscription_and_settings_errors_next_to_fields(page, 
     form.get_by_label("USt-IdNr.").fill("DE136695976")
     form.get_by_role("button", name="Speichern").click()
     page.get_by_text("Gespeichert.").wait_for()
-    token = _token(vigil, "partner@example.com", vigil.password)
-    _, me = _api(vigil, "GET", "/me", token)
+    tok = token(vigil, "partner@example.com", vigil.password)
+    _, me = api_call(vigil, "GET", "/me", tok)
     own = next(o for o in me["orgs"] if o["role"] == "admin")
-    assert _api(vigil, "GET", f"/orgs/{own['id']}", token)[1]["billing_email"] == "rechnung@example.com"
+    assert api_call(vigil, "GET", f"/orgs/{own['id']}", tok)[1]["billing_email"] == "rechnung@example.com"
 
 
 def _documented(vigil) -> set[str]:
