@@ -75,6 +75,13 @@ def test_partner_creates_customer_invites_guest_who_cannot_write(page, vigil):
     page.get_by_role("button", name="Abmelden").click()
     login(page, vigil, "gast@example.com", temporary)
     page.get_by_role("heading", name="Neues Passwort festlegen").wait_for()
+    # a password the server's policy refuses: its message stands next to the field
+    page.get_by_label("Neues Passwort", exact=True).fill("kurz")
+    page.get_by_label("Passwort wiederholen").fill("kurz")
+    page.get_by_role("button", name="Passwort speichern und anmelden").click()
+    policy = page.locator('[data-error-for="new_password"]')
+    policy.wait_for()
+    assert "10 characters" in policy.inner_text()
     page.get_by_label("Neues Passwort", exact=True).fill(GUEST_PASSWORD)
     page.get_by_label("Passwort wiederholen").fill(GUEST_PASSWORD)
     shot(page, "05-first-login-new-password")
