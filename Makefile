@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
-APT_TEST_DEPS := pdftotext:poppler-utils pdftoppm:poppler-utils
+APT_TEST_DEPS := pdftotext:poppler-utils pdftoppm:poppler-utils chromium:chromium
 
 .PHONY: run test mail bench clean help synth test-infra
 
 help:
-	@echo "make run    start embedded AWS + API on http://127.0.0.1:8000 + scheduler, with demo data"
+	@echo "make run    start embedded AWS + API on http://127.0.0.1:8000 + console on :8080 + scheduler, with demo data"
 	@echo "make test   run the whole test suite"
 	@echo "make mail   list the mail sent by a running 'make run'"
 	@echo "make bench  measure import time, DynamoDB calls per route, ... -> bench/results.json"

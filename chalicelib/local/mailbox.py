@@ -65,14 +65,21 @@ def from_server(endpoint: str) -> list[Mail]:
     """A running emulator (``make run``): its ``/moto-api/data.json`` holds the sent mail."""
     with urllib.request.urlopen(f"{endpoint.rstrip('/')}/moto-api/data.json", timeout=10) as r:
         data: dict[str, Any] = json.loads(r.read())
+    ses = data.get("ses", {})
+    # Older moto lists everything under "sent_messages"; moto 5.2 groups by kind
+    # ("RawMessage", "Message", "TemplateMessage"), each in the order sent.
+    messages = ses.get("sent_messages") or [
+        m for kind in ("RawMessage", "Message", "TemplateMessage") for m in ses.get(kind, [])]
     out = []
-    for message in data.get("ses", {}).get("sent_messages", []):
+    for message in messages:
         raw = message.get("raw_data")
         if raw:
             out.append(parse_raw(raw))
         else:
-            out.append(Mail(to=message.get("destinations", {}).get("ToAddresses", []),
-                            subject=message.get("subject", ""), text=message.get("body", "")))
+            destinations = message.get("destinations", {})
+            to = destinations.get("ToAddresses", []) if isinstance(destinations, dict) \
+                else list(dict.fromkeys(destinations))
+            out.append(Mail(to=to, subject=message.get("subject", ""), text=message.get("body", "")))
     return out
 
 

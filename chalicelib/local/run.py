@@ -1,8 +1,9 @@
 """``make run``: embedded AWS, the API and the scheduler in one foreground process.
 
 Environment: ``VIGIL_HOST`` (127.0.0.1), ``VIGIL_PORT`` (8000), ``VIGIL_AWS_PORT`` (5555),
-``VIGIL_DEMO_PASSWORD`` (printed), ``VIGIL_CHECK_ALLOW_CIDRS`` (added to the loopback allowance
-the demo targets need). Ctrl-C or SIGTERM stops everything.
+``VIGIL_WEB_PORT`` (8080, the console), ``VIGIL_DEMO_PASSWORD`` (printed),
+``VIGIL_CHECK_ALLOW_CIDRS`` (added to the loopback allowance the demo targets need).
+Ctrl-C or SIGTERM stops everything.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _configure_env(host: str, port: int, aws_port: int) -> None:
+def _configure_env(host: str, port: int, aws_port: int, web_port: int) -> None:
     os.environ.update({
         "VIGIL_STAGE": "local",
         "VIGIL_PREFIX": os.environ.get("VIGIL_PREFIX", "vigil-local"),
@@ -35,14 +36,16 @@ def _configure_env(host: str, port: int, aws_port: int) -> None:
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1"),
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
-        "VIGIL_CONSOLE_URL": os.environ.get("VIGIL_CONSOLE_URL", f"http://{host}:{port}/"),
+        "VIGIL_CONSOLE_URL": os.environ.get("VIGIL_CONSOLE_URL", f"http://{host}:{web_port}/"),
     })
     os.environ.setdefault("AWS_REGION", os.environ["AWS_DEFAULT_REGION"])
     os.environ.pop("AWS_SESSION_TOKEN", None)
     os.environ.pop("AWS_PROFILE", None)
     origins = os.environ.get("VIGIL_CORS_ORIGINS", "")
+    # The console's origin comes first: chalice answers preflights with the first origin only.
     os.environ["VIGIL_CORS_ORIGINS"] = ",".join(
-        o for o in [f"http://{host}:{port}", f"http://localhost:{port}", origins] if o)
+        o for o in [f"http://{host}:{web_port}", f"http://localhost:{web_port}",
+                    f"http://{host}:{port}", f"http://localhost:{port}", origins] if o)
 
 
 def main() -> int:
@@ -53,13 +56,15 @@ def main() -> int:
     host = os.environ.get("VIGIL_HOST", "127.0.0.1")
     port = int(os.environ.get("VIGIL_PORT", "8000"))
     aws_port = int(os.environ.get("VIGIL_AWS_PORT", "5555"))
+    web_port = int(os.environ.get("VIGIL_WEB_PORT", "8080"))
     password = os.environ.get("VIGIL_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-    for name, p in (("VIGIL_PORT", port), ("VIGIL_AWS_PORT", aws_port)):
+    for name, p in (("VIGIL_PORT", port), ("VIGIL_AWS_PORT", aws_port),
+                    ("VIGIL_WEB_PORT", web_port)):
         if not _port_free(host, p):
             print(f"error: port {p} on {host} is in use ({name}); stop what uses it or set "
                   f"{name} to a free port.", file=sys.stderr)
             return 2
-    _configure_env(host, port, aws_port)
+    _configure_env(host, port, aws_port, web_port)
 
     from moto.server import ThreadedMotoServer
 
@@ -67,6 +72,7 @@ def main() -> int:
     moto_server.start()
     stop = threading.Event()
     api_server: Any = None
+    web_server: Any = None
     scheduler: Any = None
     targets: Any = None
     try:
@@ -87,10 +93,13 @@ def main() -> int:
 
         api_server = create_local_server(app, Config(chalice_stage="local"), host, port)
         threading.Thread(target=api_server.serve_forever, name="vigil-api", daemon=True).start()
+        from chalicelib.local import web
+
+        web_server = web.start(host, web_port, f"http://{host}:{port}")
         if os.environ.get("VIGIL_SCHEDULER", "on") != "off":
             scheduler = LocalScheduler(app)
             scheduler.start()
-        _banner(host, port, aws_port, password, demo)
+        _banner(host, port, aws_port, web_port, password, demo)
 
         def _on_signal(signum: int, frame: Any) -> None:
             stop.set()
@@ -102,6 +111,8 @@ def main() -> int:
     finally:
         if scheduler is not None:
             scheduler.stop()
+        if web_server is not None:
+            web_server.shutdown()
         if api_server is not None:
             api_server.shutdown()
         if targets is not None:
@@ -119,12 +130,14 @@ def _allow_demo_targets(ca_file: str) -> None:
     os.environ["VIGIL_CHECK_CA_FILE"] = ca_file
 
 
-def _banner(host: str, port: int, aws_port: int, password: str, demo: Any) -> None:
+def _banner(host: str, port: int, aws_port: int, web_port: int, password: str,
+            demo: Any) -> None:
     url = f"http://{host}:{port}"
     print(f"""
 ============================================================================
  Vigil is running (local mode, embedded AWS on {host}:{aws_port})
 
+ Console        http://{host}:{web_port}/      (log in with a demo login below)
  API            {url}          (health: {url}/health, OpenAPI: {url}/openapi.json)
 
  Demo logins    password for both: {password}

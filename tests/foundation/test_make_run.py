@@ -37,6 +37,7 @@ def _http(method, url, body=None, headers=None):
 def _env(port: int, aws_port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIGIL_"))}
     env.update({"VIGIL_PORT": str(port), "VIGIL_AWS_PORT": str(aws_port),
+                "VIGIL_WEB_PORT": str(_free_port()),
                 "VIGIL_DEMO_PASSWORD": "Smoke-Test-2026!", "VIGIL_LOG_LEVEL": "WARNING"})
     return env
 

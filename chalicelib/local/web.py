@@ -1,0 +1,57 @@
+"""Serve the static console (``web/``) in local mode, with the API's URL injected.
+
+In AWS the same files lie in S3 behind CloudFront and ``config.js`` is written at deploy time;
+locally a small threaded HTTP server answers ``/config.js`` itself so that the console talks to
+whichever port ``make run`` chose for the API. Nothing else is generated: ``web/`` stays static.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
+
+
+def config_js(api_url: str) -> bytes:
+    """The only dynamic file: where the console finds the API."""
+    return f"window.VIGIL_CONFIG = {json.dumps({'apiUrl': api_url.rstrip('/')})};\n".encode()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    api_url = ""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — stdlib signature
+        pass  # the API's log is what matters; static hits would drown it
+
+    def end_headers(self) -> None:
+        # The console is small and changes while someone works on it: never serve it stale.
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 — stdlib naming
+        if self.path.split("?", 1)[0] == "/config.js":
+            body = config_js(self.api_url)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+def start(host: str, port: int, api_url: str) -> ThreadingHTTPServer:
+    """Serve ``web/`` on host:port in a daemon thread; call ``shutdown()`` to stop."""
+    handler = type("ConsoleHandler", (_Handler,), {"api_url": api_url})
+    handler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                              ".js": "text/javascript", ".json": "application/json",
+                              ".css": "text/css", ".svg": "image/svg+xml"}
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(WEB_ROOT)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="vigil-web", daemon=True).start()
+    return server

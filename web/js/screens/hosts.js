@@ -1,0 +1,65 @@
+// Hosts (agent "Pulsar"): list with status, create (the agent token is shown once), detail.
+import { api, has } from "../api.js";
+import { formatDate, t } from "../i18n.js";
+import { errorText, field, h, notice, onSubmit, section, table } from "../ui.js";
+import { guarded, incidentTable, listAll, stateBadge, title } from "./common.js";
+
+export async function render(ctx, params, nav) {
+  if (params[0]) return detail(ctx, params[0], nav);
+  const org = ctx.org;
+  const body = await guarded(t("hosts.title"), "GET", "/orgs/{org_id}/hosts", async () => {
+    const items = await listAll(`/orgs/${org.id}/hosts?limit=200`);
+    const parts = [section(t("hosts.list"), table([
+      [t("hosts.name"), (x) => h("a", { href: `#/orgs/${org.id}/hosts/${x.id}` }, x.name)],
+      [t("hosts.status"), (x) => stateBadge(x.status)],
+      [t("hosts.last_seen"), (x) => formatDate(x.last_seen_at)],
+    ], items, t("hosts.none")))];
+    if (ctx.canWrite && has("POST", "/orgs/{org_id}/hosts")) {
+      const result = h("div", { "aria-live": "polite" });
+      parts.push(section(t("hosts.create_title"), onSubmit(h("form", { class: "inline-form", novalidate: true, "data-testid": "host-form" },
+        field({ name: "name", label: t("hosts.name"), required: true }),
+        h("button", { type: "submit", class: "primary" }, t("hosts.create"))),
+      async (v, f) => {
+        const created = await api("POST", `/orgs/${org.id}/hosts`, { body: v });
+        f.reset();
+        // The token is shown only now; the server keeps a hash of it.
+        result.replaceChildren(notice(t("hosts.token_once"), "success"),
+          h("label", { for: "agent-token" }, t("hosts.token")),
+          h("input", { id: "agent-token", readonly: true, value: created.token || created.agent_token || "", class: "token" }),
+          h("p", {}, h("a", { href: `#/orgs/${org.id}/hosts/${created.id}` }, t("hosts.open", { name: created.name }))));
+      }), result));
+    }
+    return h("div", {}, parts);
+  });
+  return h("div", {}, title(t("hosts.title")), body);
+}
+
+async function detail(ctx, id, nav) {
+  const org = ctx.org;
+  const base = `/orgs/${org.id}/hosts/${encodeURIComponent(id)}`;
+  return guarded(t("hosts.title"), "GET", "/orgs/{org_id}/hosts/{host_id}", async () => {
+    const host = await api("GET", base);
+    const metrics = host.metrics || {};
+    const incidents = await guarded(t("incidents.title"), "GET", "/orgs/{org_id}/incidents", async () => {
+      const page = await api("GET", `/orgs/${org.id}/incidents?limit=200`);
+      return incidentTable((page.items || []).filter((i) => i.subject && i.subject.id === host.id));
+    });
+    const parts = [
+      title(host.name, h("a", { href: `#/orgs/${org.id}/hosts` }, t("common.back_to_list"))),
+      section(t("hosts.status"), h("dl", { class: "facts", "data-testid": "host-status" },
+        h("dt", {}, t("hosts.status")), h("dd", {}, stateBadge(host.status)),
+        h("dt", {}, t("hosts.last_seen")), h("dd", {}, formatDate(host.last_seen_at)),
+        Object.entries(metrics).map(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v))]))),
+      section(t("incidents.title"), incidents),
+    ];
+    if (ctx.canWrite && has("DELETE", "/orgs/{org_id}/hosts/{host_id}")) {
+      const line = h("div", { "aria-live": "polite" });
+      parts.push(section(t("common.actions"), h("button", { type: "button", class: "danger", onclick: async () => {
+        if (!window.confirm(t("hosts.confirm_delete", { name: host.name }))) return;
+        try { await api("DELETE", base); nav.go(`#/orgs/${org.id}/hosts`); }
+        catch (e) { line.replaceChildren(notice(errorText(e), "error")); }
+      } }, t("hosts.delete")), line));
+    }
+    return h("div", {}, parts);
+  });
+}
