@@ -24,6 +24,7 @@ from chalicelib import clock, db, errors
 from chalicelib.hosts import alerting, tokens
 from chalicelib.hosts.models import AgentToken, Host, HostRollup, ROLLUP_KEEP, hour_key, shard_of
 from chalicelib.hosts.schemas import Heartbeat
+from chalicelib.orgs import counters
 
 MAX_BODY = 64 * 1024
 MIN_GAP_MS = 10_000
@@ -242,6 +243,7 @@ def _transitions(host: Host, sample: Sample, disk_alert: bool, memory_alert: boo
     orgs = alerting.OrgInfo()
     at = sample.at
     if host.status == "offline":
+        counters.increment(host.org_id, "hosts_down", -1)
         alerting.resolve_alert(orgs, host.org_id, "host_offline", host.host_id, at)
     opening = (disk_alert and not host.disk_alert) or (memory_alert and not host.memory_alert)
     active = _monitoring_active(host.org_id) if opening else True

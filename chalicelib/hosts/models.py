@@ -6,7 +6,6 @@ One table, entity type selected by key prefix (never by a filter). Access patter
 |---|---|
 | hosts of an org (list, purge) | pk=`ORG#<org>`, sk begins_with `HOST#` |
 | one host (latest metrics, state, thresholds) | pk=`ORG#<org>`, sk=`HOST#<host>` |
-| host count of an org (quota, partner overview) | pk=`ORG#<org>`, sk=`COUNT` |
 | rollups left by a deleted host (purge) | pk=`ORG#<org>`, sk=`GONE#<host>` (TTL 90 d) |
 | host of an agent token (heartbeat auth) | pk=`TOKEN#<hmac>`, sk=`TOKEN` |
 | hourly rollups of a host, by time range | pk=`RU#<host>`, sk=`<YYYY-MM-DDTHH>` (TTL 90 d) |
@@ -113,20 +112,6 @@ class Host(Model):
     @classmethod
     def key(cls, org_id: str, host_id: str) -> tuple[str, str]:
         return f"ORG#{org_id}", f"HOST#{host_id}"
-
-
-class HostCount(Model):
-    """Number of hosts of an org: quota guard (conditional ADD) and partner overview."""
-
-    Meta = meta(TABLE)
-
-    pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
-    sk = UnicodeAttribute(range_key=True, default="COUNT")
-    hosts = NumberAttribute(default=0)
-
-    @classmethod
-    def key(cls, org_id: str) -> tuple[str, str]:
-        return f"ORG#{org_id}", "COUNT"
 
 
 class GoneHost(Model):

@@ -14,6 +14,7 @@ from typing import Optional
 from chalicelib import clock
 from chalicelib.hosts import alerting
 from chalicelib.hosts.models import SHARDS, Host
+from chalicelib.orgs import counters
 
 log = logging.getLogger("vigil.hosts")
 
@@ -40,6 +41,7 @@ def mark_offline(now: Optional[datetime] = None) -> dict[str, int]:
                     continue  # a heartbeat arrived meanwhile, or the host was deleted
                 raise
             flipped += 1
+            counters.increment(host.org_id, "hosts_down", 1)
             if host.org_id not in active:
                 active[host.org_id] = limits_for(host.org_id).monitoring_active
             if not active[host.org_id]:

@@ -12,9 +12,11 @@ from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.hosts import tokens
 from chalicelib.hosts.models import (
-    ROLLUP_KEEP, AgentToken, GoneHost, Host, HostCount, HostRollup, hour_key,
+    ROLLUP_KEEP, AgentToken, GoneHost, Host, HostRollup, hour_key,
 )
 from chalicelib.hosts.schemas import HostCreate, HostPatch
+from chalicelib.orgs import counters
+from chalicelib.orgs.counters import Counters
 
 log = logging.getLogger("vigil.hosts")
 
@@ -124,13 +126,11 @@ def create(access: Access, body: HostCreate) -> dict[str, Any]:
                 created_at=now, status="pending")
     link = AgentToken(*AgentToken.key(token_hash), org_id=access.org_id, host_id=host_id,
                       created_at=now)
-    counter = HostCount(*HostCount.key(access.org_id))
     entry = audit_log.entry(access, "host.created", host_id, {"name": body.name})
     try:
         with db.transaction() as tx:
-            # The counter is the quota guard: the ADD only happens below the plan's limit.
-            tx.update(counter, actions=[HostCount.hosts.add(1)],
-                      condition=HostCount.hosts.does_not_exist() | (HostCount.hosts < limits.hosts))
+            # The org's host counter is the quota guard: the ADD only happens below the limit.
+            counters.add_to(tx, access.org_id, "hosts", 1, limit=limits.hosts)
             tx.save(host, condition=Host.pk.does_not_exist())
             tx.save(link, condition=AgentToken.pk.does_not_exist())
             tx.save(entry)
@@ -217,8 +217,9 @@ def delete(access: Access, host_id: str) -> None:
         with db.transaction() as tx:
             tx.delete(host, condition=Host.token_hash == host.token_hash)
             tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
-            tx.update(HostCount(*HostCount.key(access.org_id)),
-                      actions=[HostCount.hosts.add(-1)], condition=HostCount.hosts > 0)
+            down = [Counters.hosts_down.add(-1)] if host.status == "offline" else []
+            tx.update(Counters(*Counters.key(access.org_id)),
+                      actions=[Counters.hosts.add(-1), *down], condition=Counters.hosts > 0)
             tx.save(gone)
             tx.save(entry)
     except TransactWriteError as exc:
@@ -300,13 +301,8 @@ def metrics(access: Access, host_id: str, params: dict[str, str], limit: int,
 
 
 def host_count(org_id: str) -> int:
-    """Hosts of an org (partner overview). Kept here until ``chalicelib.orgs.counters`` exists."""
-    from pynamodb.exceptions import DoesNotExist
-
-    try:
-        return int(HostCount.get(*HostCount.key(org_id)).hosts)
-    except DoesNotExist:
-        return 0
+    """Hosts of an org (the `hosts` counter also shown in the partner overview)."""
+    return counters.get(org_id)["hosts"]
 
 
 # --- purge -----------------------------------------------------------------------------------
@@ -344,7 +340,6 @@ def purge_org(org_id: str, deadline: float) -> bool:
         gone.delete()
         if time.monotonic() > deadline:
             return False
-    HostCount(*HostCount.key(org_id)).delete()
     return True
 
 

@@ -82,6 +82,9 @@ def test_quota_of_the_plan_is_enforced_and_freed_by_delete(api, world):
     assert "allows 2 hosts" in r.json["detail"] and r.json["errors"] == {"hosts": "quota of 2 reached"}
     assert host_count(world.customer_id) == 2
     assert len(api.get(base, world.partner_token).json["items"]) == 2
+    # the partner's operations view counts them without a query per customer
+    overview = api.get(f"/orgs/{world.partner_id}/customers", world.partner_token).json["items"]
+    assert {c["id"]: c["hosts"] for c in overview}[world.customer_id] == 2
     assert api.delete(f"{base}/{first['id']}", world.partner_token).status == 204
     assert host_count(world.customer_id) == 1
     assert api.post(base, world.partner_token, {"name": "c"}).status == 201

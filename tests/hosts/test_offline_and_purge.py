@@ -42,10 +42,18 @@ def test_job_marks_only_silent_hosts_offline_once(api, world, make_host, send, c
     assert _status(api, world, world.partner_id, never["id"]) == "pending"
     assert incidents.is_open(org, "host_offline", quiet["id"])
     assert not incidents.is_open(org, "host_offline", chatty["id"])
+    overview = {c["id"]: c for c in api.get(f"/orgs/{world.partner_id}/customers",
+                                            world.partner_token).json["items"]}
+    assert (overview[org]["hosts"], overview[org]["hosts_down"]) == (2, 1)
     # the index no longer lists the offline host: the next run finds nothing
     from chalicelib.hosts.offline import mark_offline
 
     assert mark_offline() == {"candidates": 0, "offline": 0, "alerted": 0}
+    # back online: the down counter of the overview follows
+    assert send(quiet["agent_token"]).status == 200
+    overview = {c["id"]: c for c in api.get(f"/orgs/{world.partner_id}/customers",
+                                            world.partner_token).json["items"]}
+    assert overview[org]["hosts_down"] == 0
 
 
 def test_offline_alert_goes_to_the_org_admins_in_their_language(api, world, send):
