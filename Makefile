@@ -26,7 +26,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@scripts/ensure-apt.sh $(APT_TEST_DEPS)
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 
 mail: $(STAMP)
 	@$(BIN)/python -m chalicelib.local.mailbox

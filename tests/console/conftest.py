@@ -1,5 +1,6 @@
 """Console tests: one `make run`-style local server and one headless Chromium, shared by all
-console tests of a test process (session scope).
+console tests of a worker (package scope: Playwright's sync API keeps an event loop running in the
+worker's main thread until it stops, which other tests' asyncio.run() must not meet).
 
 Chromium is the Debian package (Playwright cannot download browsers here); without it the
 browser tests skip with the reason, except under CI=true where that is a failure.
@@ -57,7 +58,7 @@ def _wait_ok(url: str, proc: subprocess.Popen, deadline: float) -> None:
     pytest.fail(f"{url} did not answer")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def vigil() -> Iterator[LocalVigil]:
     port, aws_port, web_port = _free_port(), _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIGIL_"))}
@@ -84,7 +85,7 @@ def _chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     if not _chromium_available():
         if os.environ.get("CI") == "true":
