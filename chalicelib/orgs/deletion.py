@@ -173,35 +173,30 @@ def _purge_partition(pk: str, model: Any) -> Callable[[str, float], bool]:
     return step
 
 
-def _purge_members(org_id: str, deadline: float) -> bool:
-    while True:
-        batch = list(Membership.query(f"ORG#{org_id}", Membership.sk.startswith("MEMBER#"),
-                                      limit=BATCH))
-        if not batch:
-            return True
-        for member in batch:
-            # The user goes first and the membership last: an interrupted run finds the
-            # membership again and repeats the (idempotent) user deletion.
-            if not _belongs_elsewhere(member.user_id, org_id):
-                _delete_user(member.user_id, member.email)
-            member.delete()
-        if time.monotonic() > deadline:
-            return False
+def _purge_people(model: Any, prefix: str) -> Callable[[str, float], bool]:
+    """Memberships (``MEMBER#``) or memberships the DELETE already removed (``LEFT#``): each
+    user goes too unless it belongs to another org.
+
+    The user goes first and the item last: an interrupted run finds the item again and
+    repeats the (idempotent) user deletion.
+    """
+    def step(org_id: str, deadline: float) -> bool:
+        while True:
+            batch = list(model.query(f"ORG#{org_id}", model.sk.startswith(prefix), limit=BATCH))
+            if not batch:
+                return True
+            for item in batch:
+                if not _belongs_elsewhere(item.user_id, org_id):
+                    _delete_user(item.user_id, item.email)
+                item.delete()
+            if time.monotonic() > deadline:
+                return False
+
+    return step
 
 
-def _purge_departed(org_id: str, deadline: float) -> bool:
-    """Users whose membership the DELETE removed: gone too unless they belong elsewhere."""
-    while True:
-        batch = list(DepartedMember.query(f"ORG#{org_id}", DepartedMember.sk.startswith("LEFT#"),
-                                          limit=BATCH))
-        if not batch:
-            return True
-        for left in batch:
-            if not _belongs_elsewhere(left.user_id, org_id):
-                _delete_user(left.user_id, left.email)
-            left.delete()
-        if time.monotonic() > deadline:
-            return False
+_purge_members = _purge_people(Membership, "MEMBER#")
+_purge_departed = _purge_people(DepartedMember, "LEFT#")
 
 
 def _belongs_elsewhere(user_id: str, org_id: str) -> bool:
