@@ -6,7 +6,6 @@ from chalice import Blueprint, Response
 from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.hosts import heartbeat, service, tokens
-from chalicelib.hosts.schemas import HostCreate, HostPatch
 from chalicelib.http import page_params, parse_body, respond
 
 bp = Blueprint(__name__)
@@ -21,6 +20,8 @@ def list_hosts(org_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/hosts", methods=["POST"], authorizer=jwt_auth)
 def create_host(org_id: str) -> Response:
+    from chalicelib.hosts.schemas import HostCreate
+
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, HostCreate)
     return respond(service.create(access, body), status=201,
@@ -34,6 +35,8 @@ def get_host(org_id: str, host_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/hosts/{host_id}", methods=["PATCH"], authorizer=jwt_auth)
 def patch_host(org_id: str, host_id: str) -> Response:
+    from chalicelib.hosts.schemas import HostPatch
+
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, HostPatch)
     return respond(service.patch(access, host_id, body))

@@ -5,7 +5,7 @@ import logging
 import os
 import time
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib import clock, db, errors, ids, settings
 from chalicelib.audit import service as audit_log
@@ -14,9 +14,11 @@ from chalicelib.hosts import tokens
 from chalicelib.hosts.models import (
     ROLLUP_KEEP, AgentToken, GoneHost, Host, HostRollup, hour_key,
 )
-from chalicelib.hosts.schemas import HostCreate, HostPatch
 from chalicelib.orgs import counters
 from chalicelib.orgs.counters import Counters
+
+if TYPE_CHECKING:  # request schemas (pydantic) stay off the cold-start path
+    from chalicelib.hosts.schemas import HostCreate, HostPatch
 
 log = logging.getLogger("vigil.hosts")
 

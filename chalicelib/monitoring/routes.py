@@ -7,7 +7,6 @@ from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import page_params, parse_body, respond
 from chalicelib.monitoring import service
-from chalicelib.monitoring.schemas import EndpointIn, EndpointPatch
 
 bp = Blueprint(__name__)
 
@@ -21,6 +20,8 @@ def list_endpoints(org_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/endpoints", methods=["POST"], authorizer=jwt_auth)
 def create_endpoint(org_id: str) -> Response:
+    from chalicelib.monitoring.schemas import EndpointIn
+
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, EndpointIn)
     created = service.create(access, body)
@@ -36,6 +37,8 @@ def get_endpoint(org_id: str, endpoint_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/endpoints/{endpoint_id}", methods=["PATCH"], authorizer=jwt_auth)
 def patch_endpoint(org_id: str, endpoint_id: str) -> Response:
+    from chalicelib.monitoring.schemas import EndpointPatch
+
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, EndpointPatch)
     return respond(service.patch(access, endpoint_id, body))

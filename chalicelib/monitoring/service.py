@@ -6,7 +6,7 @@ import secrets
 import zlib
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib import clock, db, errors, ids
 from chalicelib.audit import service as audit_log
@@ -14,8 +14,10 @@ from chalicelib.auth.access import Access, Action
 from chalicelib.billing.plans import limits_for
 from chalicelib.monitoring import rollups
 from chalicelib.monitoring.models import DUE_SHARDS, Endpoint, Result, Status
-from chalicelib.monitoring.schemas import EndpointIn, EndpointPatch
 from chalicelib.orgs import counters
+
+if TYPE_CHECKING:  # request schemas (pydantic) stay off the cold-start path
+    from chalicelib.monitoring.schemas import EndpointIn, EndpointPatch
 
 log = logging.getLogger("vigil.monitoring")
 

@@ -8,13 +8,15 @@ lives on the partner's Org item (``support`` map), so resolving it is one GetIte
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib import db, errors, settings
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.orgs.models import Org, SupportData
-from chalicelib.support.schemas import SupportIn
+
+if TYPE_CHECKING:  # request schemas (pydantic) stay off the cold-start path
+    from chalicelib.support.schemas import SupportIn
 
 FIELDS = ("name", "email", "phone", "hours", "url")
 
