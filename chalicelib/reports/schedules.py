@@ -1,7 +1,7 @@
 """Report schedules: weekly or monthly PDF reports mailed to a list of recipients.
 
 Runs are at 06:00 UTC — weekly on Mondays (covering the previous Monday–Monday), monthly on
-the 1st (covering the previous calendar month). The scheduled job (phase 2) does:
+the 1st (covering the previous calendar month). The scheduled job (``scheduled.py``) does:
 
     for schedule in due_schedules(clock.now()):
         if not advance(schedule):          # another run took it

@@ -1,7 +1,7 @@
 """Create, list and fetch PDF reports; the PDFs live in S3, the records in the `reports` table.
 
 ``create_report`` is what the POST routes of endpoints and hosts call once they have loaded the
-report data from their rollups (phase 2); ``create_scheduled_report`` is its twin for the
+report data from their rollups (`generate`, `sources`); ``create_scheduled_report`` is its twin for the
 scheduled job (no user, the audit entry names the schedule).
 
 Order of writes: the PDF is uploaded first, then record + audit entry in one transaction; if
