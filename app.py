@@ -19,6 +19,7 @@ from chalicelib.monitoring.jobs import bp as monitoring_jobs
 from chalicelib.monitoring.routes import bp as monitoring_routes
 from chalicelib.orgs.routes import bp as org_routes
 from chalicelib.platform.routes import bp as platform_routes
+from chalicelib.reports.jobs import bp as report_jobs
 from chalicelib.reports.routes import bp as report_routes
 from chalicelib.support.routes import bp as support_routes
 from chalicelib.team.routes import bp as team_routes
@@ -43,6 +44,7 @@ BLUEPRINTS = (
     platform_routes,
     mail_jobs,
     report_routes,
+    report_jobs,
     host_routes,
     host_jobs,
     audit_routes,

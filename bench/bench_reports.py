@@ -1,19 +1,34 @@
-"""Render endpoint reports from synthetic rollups: 30 days at 1-minute checks, and a year.
+"""Endpoint reports on the real data path: rollups seeded the way the worker writes them.
 
-Phase 2 reads the same shape from the monitoring rollups: a 30-day report reads 720 hourly +
-30 daily items (not 43,200 check results), a 366-day report 366 daily items. Render times are
-the best of three warm runs (fonts registered, reportlab imported); the first, cold, run is
-reported separately because a Lambda cold start pays it.
+One endpoint with one check a minute: 366 days of samples (527,040; the last 30 days are the
+43,200 of the 30-day report) are merged into hourly and daily rollups by
+``chalicelib.monitoring.rollups.merge_samples`` and written with ``Rollup.batch_write`` —
+exactly the worker's write path. Then, per report, the route's own work is timed:
+``sources.endpoint_report_data`` (endpoint + status BatchGet, the rollup Query, incidents)
+plus ``render.render_endpoint_report`` — best of three warm runs.
+
+- ``report_30d_items``: items read from DynamoDB for the 30-day report (endpoint, status,
+  hourly rollups, incidents) — independent of the check interval.
+- ``report_366d_items``: the same for a year (daily rollups).
+- ``report_*_ddb_calls``: DynamoDB requests of the data loading (``count_calls``).
+- ``report_*_render_s``: data loading + render (the route's work before the upload);
+  ``report_*_load_s`` and ``report_*_pdf_s`` are the two parts alone. Loading runs against the
+  in-process emulator (moto), whose response building dominates; DynamoDB answers a
+  one-page Query in milliseconds.
+- ``report_30d_create_s``: the whole ``create_report`` (data, render, S3 upload, record).
 """
 from __future__ import annotations
 
+import random
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Any, Callable
+
+END = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
-def _best(fn: Callable[[], bytes], runs: int = 3) -> tuple[float, bytes]:
-    best, out = float("inf"), b""
+def _best(fn: Callable[[], Any], runs: int = 3) -> tuple[float, Any]:
+    best, out = float("inf"), None
     for _ in range(runs):
         started = time.perf_counter()
         out = fn()
@@ -21,38 +36,114 @@ def _best(fn: Callable[[], bytes], runs: int = 3) -> tuple[float, bytes]:
     return best, out
 
 
+def _endpoint() -> tuple[Any, str]:
+    """An org on the professional plan with one endpoint checked every minute (service path)."""
+    from chalicelib import admin, clock
+    from chalicelib.auth.access import resolve
+    from chalicelib.auth.principal import Principal
+    from chalicelib.billing.models import Subscription
+    from chalicelib.monitoring import service
+    from chalicelib.monitoring.schemas import EndpointIn
+
+    clock.set_now(END - timedelta(days=367))
+    from chalicelib.team.models import EmailIndex
+
+    org, _ = admin.create_org("Bench GmbH", "bench@example.com", "Bench-Passwort-2026!")
+    user_id = EmailIndex.get(*EmailIndex.key("bench@example.com")).user_id
+    sub = Subscription.get(*Subscription.key(org.org_id))
+    sub.update(actions=[Subscription.plan.set("professional"), Subscription.status.set("active")])
+    access = resolve(Principal(user_id=user_id, email="bench@example.com", token_use="id"), org.org_id)
+    ep = service.create(access, EndpointIn.model_validate(
+        {"name": "Webshop", "url": "https://shop.example.com/", "interval_minutes": 1}))
+    return access, ep["id"]
+
+
+def _seed(org_id: str, endpoint_id: str) -> int:
+    """One sample per minute for 366 days, merged and written like the worker does (per day)."""
+    from chalicelib import clock
+    from chalicelib.monitoring import rollups
+    from chalicelib.monitoring.models import Rollup
+
+    rng = random.Random(7)
+    samples = 0
+    day = END - timedelta(days=366)
+    while day < END:
+        clock.set_now(day)
+        batch = []
+        for minute in range(1440):
+            at = day + timedelta(minutes=minute, seconds=7)
+            up = rng.random() > 0.002
+            batch.append(rollups.Sample(org_id, endpoint_id, at, up,
+                                        int(rng.gauss(180, 40)) if up else None, False))
+        with Rollup.batch_write() as w:
+            for r in rollups.merge_samples(batch):
+                w.save(r)
+        samples += len(batch)
+        day += timedelta(days=1)
+    return samples
+
+
+def _measure(access: Any, endpoint_id: str, days: int) -> dict[str, float]:
+    from chalicelib.local.metering import count_calls
+    from chalicelib.reports import render, service, sources
+
+    period = (END - timedelta(days=days), END)
+    branding = service.load_branding(access)
+    kind, stored = sources.endpoint_rollups(access.org_id, endpoint_id, *period)
+    incidents = sources.incidents_of(access.org_id, endpoint_id, sources.ENDPOINT_KINDS, *period)
+    with count_calls() as calls:
+        sources.endpoint_report_data(access.org_id, endpoint_id, period, "de", branding)
+
+    def load_and_render() -> bytes:
+        _, data = sources.endpoint_report_data(access.org_id, endpoint_id, period, "de", branding)
+        return render.render_endpoint_report(data)
+
+    load_and_render()  # warm: fonts registered, reportlab imported
+    seconds, pdf = _best(load_and_render)
+    load_s, (_, data) = _best(lambda: sources.endpoint_report_data(access.org_id, endpoint_id, period,
+                                                                   "de", branding))
+    pdf_s, _ = _best(lambda: render.render_endpoint_report(data))
+    return {"items": float(2 + len(stored) + len(incidents)), "render_s": round(seconds, 3),
+            "load_s": round(load_s, 3), "pdf_s": round(pdf_s, 3),
+            "bytes": float(len(pdf)), "ddb_calls": float(calls["dynamodb"]), "kind": kind}
+
+
 def run() -> dict[str, float]:
-    from chalicelib.reports import render, samples
+    from bench.env import emulated_aws
+    from chalicelib import clock
 
-    end = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    with emulated_aws():
+        access, endpoint_id = _endpoint()
+        started = time.perf_counter()
+        samples = _seed(access.org_id, endpoint_id)
+        seeded_s = time.perf_counter() - started
+        clock.set_now(END + timedelta(minutes=5))
+        m30 = _measure(access, endpoint_id, 30)
+        m366 = _measure(access, endpoint_id, 366)
+        assert m30["kind"] == "H" and m366["kind"] == "D"
 
-    start30 = end - timedelta(days=30)
-    hourly = samples.rollups(start30, end, timedelta(hours=1), 60)  # 60 checks per hour
-    daily30 = samples.rollups(start30, end, timedelta(days=1), 1440, seed=8)
-    data30 = samples.endpoint_data(start30, end, "de", hourly=hourly, daily=daily30)
+        from chalicelib.reports import generate
 
-    start366 = end - timedelta(days=366)
-    daily366 = samples.rollups(start366, end, timedelta(days=1), 1440)
-    data366 = samples.endpoint_data(start366, end, "en", hourly=[], daily=daily366)
-
-    started = time.perf_counter()
-    render.render_endpoint_report(data30)
-    cold = time.perf_counter() - started
-    t30, pdf30 = _best(lambda: render.render_endpoint_report(data30))
-    t366, pdf366 = _best(lambda: render.render_endpoint_report(data366))
-    host = samples.host_data(start30, end, "de")
-    th, pdfh = _best(lambda: render.render_host_report(host))
-    print(f"   30 d: {len(hourly) + len(daily30)} items, {t30:.3f} s, {len(pdf30) / 1024:.0f} KiB "
-          f"(cold {cold:.3f} s); 366 d: {len(daily366)} items, {t366:.3f} s, "
-          f"{len(pdf366) / 1024:.0f} KiB; host 30 d: {th:.3f} s, {len(pdfh) / 1024:.0f} KiB")
+        body = generate.ReportIn.model_validate({"from": clock.iso(END - timedelta(days=30)),
+                                                 "to": clock.iso(END)})
+        create_s, _ = _best(lambda: generate.create(access, "endpoint", endpoint_id, body))
+        clock.set_now(None)
+    print(f"   seeded {samples} samples in {seeded_s:.1f} s; 30 d: {m30['items']:.0f} items, "
+          f"{m30['ddb_calls']:.0f} calls, {m30['render_s']:.3f} s, {m30['bytes'] / 1024:.0f} KiB, "
+          f"create {create_s:.3f} s; 366 d: {m366['items']:.0f} items, {m366['ddb_calls']:.0f} calls, "
+          f"{m366['render_s']:.3f} s, {m366['bytes'] / 1024:.0f} KiB")
     return {
-        "report_30d_items": float(len(hourly) + len(daily30)),
-        "report_30d_render_s": round(t30, 3),
-        "report_30d_render_cold_s": round(cold, 3),
-        "report_30d_bytes": float(len(pdf30)),
-        "report_366d_items": float(len(daily366)),
-        "report_366d_render_s": round(t366, 3),
-        "report_366d_bytes": float(len(pdf366)),
-        "report_host_30d_render_s": round(th, 3),
-        "report_host_30d_bytes": float(len(pdfh)),
+        "report_30d_items": m30["items"],
+        "report_30d_ddb_calls": m30["ddb_calls"],
+        "report_30d_render_s": m30["render_s"],
+        "report_30d_load_s": m30["load_s"],
+        "report_30d_pdf_s": m30["pdf_s"],
+        "report_30d_bytes": m30["bytes"],
+        "report_30d_create_s": round(create_s, 3),
+        "report_366d_items": m366["items"],
+        "report_366d_ddb_calls": m366["ddb_calls"],
+        "report_366d_render_s": m366["render_s"],
+        "report_366d_load_s": m366["load_s"],
+        "report_366d_pdf_s": m366["pdf_s"],
+        "report_366d_bytes": m366["bytes"],
     }

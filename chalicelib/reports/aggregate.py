@@ -1,6 +1,6 @@
 """From rollups (hourly or daily aggregates of checks) to the figures a report prints.
 
-Phase 2 maps the monitoring rollup items onto ``Rollup`` and calls ``endpoint_figures``; the
+``sources`` maps the monitoring rollup items onto ``Rollup`` and calls ``endpoint_figures``; the
 bench does the same with synthetic rollups. Reading rollups instead of raw results keeps a
 30-day report at 1-minute checks at 720 hourly + 30 daily items instead of 43,200 results.
 

@@ -1,6 +1,6 @@
 """What a report shows, as plain data: the renderer knows nothing about tables or S3.
 
-Phase 2 fills these from the monitoring rollups (hourly/daily) and hands them to
+``sources`` fills these from the monitoring rollups (hourly/daily) and hands them to
 ``chalicelib.reports.service.create_report``. Times are timezone-aware UTC datetimes;
 percentages are floats from 0 to 100 (they are displayed, never summed into money).
 """

@@ -97,6 +97,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                        "benötigte Quellen erlaubt.",
         "rec_x-content-type-options": "„nosniff“ setzen, damit Browser keine Inhaltstypen raten.",
         "rec_x-frame-options": "„DENY“ oder „SAMEORIGIN“ setzen (Schutz vor Clickjacking).",
+        "rec_frame-protection": "X-Frame-Options „DENY“ oder CSP „frame-ancestors 'none'“ "
+                                "setzen (Schutz vor Clickjacking).",
         "rec_referrer-policy": "„strict-origin-when-cross-origin“ oder strenger setzen.",
         "rec_permissions-policy": "Nicht benötigte Browser-Funktionen (Kamera, Mikrofon, "
                                   "Standort) abschalten.",
@@ -213,6 +215,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rec_x-content-type-options": "Set \"nosniff\" so that browsers do not guess content "
                                       "types.",
         "rec_x-frame-options": "Set \"DENY\" or \"SAMEORIGIN\" (protects against clickjacking).",
+        "rec_frame-protection": "Send X-Frame-Options \"DENY\" or CSP \"frame-ancestors 'none'\" "
+                                "(protects against clickjacking).",
         "rec_referrer-policy": "Set \"strict-origin-when-cross-origin\" or stricter.",
         "rec_permissions-policy": "Switch off browser features you do not need (camera, "
                                   "microphone, location).",

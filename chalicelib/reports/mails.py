@@ -1,6 +1,6 @@
 """Subject and text of the mail that carries a scheduled report (German or English).
 
-Phase 2's job wraps them in a ``chalicelib.mail.service.Message`` with the PDF attached.
+The scheduled job (``scheduled.py``) wraps them in a ``chalicelib.mail.service.Message`` with the PDF attached.
 """
 from __future__ import annotations
 

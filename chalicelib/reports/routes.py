@@ -6,6 +6,8 @@ S3: Chalice answers binary bodies only when the request's ``Accept`` names a bin
 """
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Blueprint, Response
 
 from chalicelib import errors
@@ -72,3 +74,30 @@ def delete_schedule(org_id: str, schedule_id: str) -> Response:
     access = for_request(bp.current_request, org_id)
     schedules.delete(access, schedule_id)
     return respond(None, status=204)
+
+
+@bp.route("/orgs/{org_id}/endpoints/{endpoint_id}/reports", methods=["POST"], authorizer=jwt_auth)
+def create_endpoint_report(org_id: str, endpoint_id: str) -> Response:
+    from chalicelib.reports import generate
+
+    access = for_request(bp.current_request, org_id)
+    body = _report_body(bp.current_request)
+    return respond(generate.create(access, "endpoint", endpoint_id, body), status=201)
+
+
+@bp.route("/orgs/{org_id}/hosts/{host_id}/reports", methods=["POST"], authorizer=jwt_auth)
+def create_host_report(org_id: str, host_id: str) -> Response:
+    from chalicelib.reports import generate
+
+    access = for_request(bp.current_request, org_id)
+    body = _report_body(bp.current_request)
+    return respond(generate.create(access, "host", host_id, body), status=201)
+
+
+def _report_body(request: Any) -> Any:
+    """The body is optional: no body means the last 30 days in the org's language."""
+    from chalicelib.reports import generate
+
+    if not (request.raw_body or b"").strip():
+        return generate.ReportIn()
+    return parse_body(request, generate.ReportIn)

@@ -1,7 +1,7 @@
 """Report schedules: weekly or monthly PDF reports mailed to a list of recipients.
 
 Runs are at 06:00 UTC — weekly on Mondays (covering the previous Monday–Monday), monthly on
-the 1st (covering the previous calendar month). The scheduled job (phase 2) does:
+the 1st (covering the previous calendar month). The scheduled job (``scheduled.py``) does:
 
     for schedule in due_schedules(clock.now()):
         if not advance(schedule):          # another run took it
@@ -33,9 +33,12 @@ MAX_SCHEDULES_PER_ORG = 20
 MAX_RECIPIENTS = 10
 
 #: Target type → dotted path of ``lookup(org_id, target_id) -> Optional[str]`` (the target's
-#: name, None if it does not exist in the org). Phase 2 registers the endpoint and host lookups;
-#: until then a target of an unregistered type is stored as given, without a name.
-TARGET_LOOKUPS: dict[str, str] = {}
+#: name, None if it does not exist in the org): unknown targets are refused with 422, and the
+#: scheduled job drops a schedule whose target was deleted meanwhile (``drop``).
+TARGET_LOOKUPS: dict[str, str] = {
+    "endpoint": "chalicelib.reports.sources.endpoint_name",
+    "host": "chalicelib.reports.sources.host_name",
+}
 
 TargetId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
                                             pattern=r"^[A-Za-z0-9_-]+$")]
@@ -108,6 +111,12 @@ def _lookup(kind: str) -> Optional[Callable[[str, str], Optional[str]]]:
         return None
     module, _, name = path.rpartition(".")
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def target_name(kind: str, org_id: str, target_id: str) -> Optional[str]:
+    """The target's current name; None when it does not exist (or the type has no lookup)."""
+    lookup = _lookup(kind)
+    return None if lookup is None else lookup(org_id, target_id)
 
 
 def _target(org_id: str, target: TargetIn) -> Target:
@@ -205,5 +214,51 @@ def advance(schedule: ReportSchedule) -> bool:
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException":
             return False
+        raise
+    return True
+
+
+def release(schedule: ReportSchedule, ran: datetime, last_run: Optional[datetime]) -> bool:
+    """Undo ``advance`` after a failed run, so that the next job run tries again.
+
+    Conditional on the claim still being ours (``next_run`` where ``advance`` put it).
+    """
+    from pynamodb.exceptions import UpdateError
+
+    following = next_run(schedule.frequency, ran)
+    actions = [ReportSchedule.next_run.set(ran),
+               ReportSchedule.gsi1sk.set(_due_sk(ran, schedule.org_id, schedule.schedule_id))]
+    actions.append(ReportSchedule.last_run.set(last_run) if last_run is not None
+                   else ReportSchedule.last_run.remove())
+    try:
+        schedule.update(actions=actions, condition=ReportSchedule.next_run == following)
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def drop(schedule: ReportSchedule, reason: str) -> bool:
+    """Delete a schedule whose target is gone (the job's decision, audited as the system).
+
+    Chosen over a hook in the endpoint/host delete paths: it keeps the other packages
+    untouched, and a dangling schedule costs nothing until its next run, where it is dropped.
+    """
+    from pynamodb.exceptions import TransactWriteError
+
+    entry = audit.build(
+        org_id=schedule.org_id, actor_id=f"schedule:{schedule.schedule_id}", actor_email=None,
+        actor_role="system", actor_org_id=schedule.org_id, action="report_schedule.dropped",
+        target=schedule.schedule_id,
+        details={"target_type": schedule.target.type, "target_id": schedule.target.id,
+                 "reason": reason})
+    try:
+        with db.transaction() as tx:
+            tx.delete(schedule, condition=ReportSchedule.pk.exists())
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if db.cancelled_by_condition(exc):
+            return False  # deleted meanwhile
         raise
     return True

@@ -1,7 +1,7 @@
 """Create, list and fetch PDF reports; the PDFs live in S3, the records in the `reports` table.
 
 ``create_report`` is what the POST routes of endpoints and hosts call once they have loaded the
-report data from their rollups (phase 2); ``create_scheduled_report`` is its twin for the
+report data from their rollups (`generate`, `sources`); ``create_scheduled_report`` is its twin for the
 scheduled job (no user, the audit entry names the schedule).
 
 Order of writes: the PDF is uploaded first, then record + audit entry in one transaction; if
@@ -57,13 +57,19 @@ def filename(report: Report) -> str:
 def load_branding(access: Access) -> Branding:
     """Name and logo of the org in which the report is created (the seed's rule: also when a
     partner creates it inside a customer org, the customer's name and logo are printed)."""
-    return Branding(org_name=access.org.name, logo_png=storage.get(BUCKET, storage.logo_key(access.org_id)))
+    return branding_of(access.org_id, access.org.name)
+
+
+def branding_of(org_id: str, org_name: str) -> Branding:
+    """Name and stored logo (if any) of an org: the scheduled job's branding."""
+    return Branding(org_name=org_name, logo_png=storage.get(BUCKET, storage.logo_key(org_id)))
 
 
 def check_period(period_from: datetime, period_to: datetime) -> None:
     """Field-named 400s for a period a report cannot cover."""
-    if period_from.tzinfo is None or period_to.tzinfo is None:
-        raise errors.ValidationFailed({"from": "must be an ISO-8601 timestamp with time zone"})
+    for field, value in (("to", period_to), ("from", period_from)):
+        if value.tzinfo is None:
+            raise errors.ValidationFailed({field: "must be an ISO-8601 timestamp with time zone"})
     if period_to <= period_from:
         raise errors.ValidationFailed({"to": "must be after from"})
     if period_to - period_from > MAX_PERIOD:

@@ -95,3 +95,84 @@ def access_of(api: Api, token: str, org_id: str):
     me = api.get("/me", token).json
     return resolve(Principal(user_id=me["user"]["id"], email=me["user"]["email"], token_use="id"),
                    org_id)
+
+
+# --- real monitoring data: checks against loopback servers, heartbeats through the API ----------
+
+@pytest.fixture(scope="session")
+def report_ca():
+    import trustme
+
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def site(report_ca):
+    """An HTTPS site on 127.0.0.1 (local CA, certificate valid 40 more days) with every
+    security header; ``site.states[name]`` sets the status of ``/state/<name>``."""
+    from chalicelib.local.targets import TargetServer, server_context
+
+    real_now = datetime.now(timezone.utc)
+    server = TargetServer(server_context(report_ca, "127.0.0.1",
+                                         not_after=real_now + timedelta(days=40, hours=12))).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def checks_allowed(monkeypatch, report_ca, tmp_path):
+    """Loopback allowed for checks (and nothing else), the local CA trusted, short timeouts."""
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(report_ca.cert_pem.bytes())
+    monkeypatch.setenv("VIGIL_CHECK_ALLOW_CIDRS", "127.0.0.1/32")
+    monkeypatch.setenv("VIGIL_CHECK_CA_FILE", str(ca_file))
+    monkeypatch.setenv("VIGIL_CHECK_TIMEOUT_S", "3")
+
+
+def run_checks(ticks: int, step: timedelta, site=None, down_ticks: tuple[int, ...] = (),
+               state: str = "shop") -> None:
+    """``ticks`` scheduler runs ``step`` apart (dispatcher → queue → worker → real HTTP check);
+    ``/state/<state>`` answers 500 during the ticks listed in ``down_ticks``."""
+    from chalicelib import clock
+    from tests.monitoring.conftest import run_minute
+
+    for tick in range(ticks):
+        if site is not None:
+            site.states[state] = 500 if tick in down_ticks else 200
+        run_minute()
+        clock.advance(step)
+    if site is not None:
+        site.states[state] = 200
+
+
+def create_endpoint(api: Api, org_id: str, token: str, url: str, name: str = "Webshop",
+                    **extra) -> dict:
+    body = {"name": name, "url": url, "interval_minutes": 5,
+            "alert": {"consecutive_failures": 2, "recipients": []}, "sla_target": "99.5", **extra}
+    r = api.post(f"/orgs/{org_id}/endpoints", token, body)
+    assert r.status == 201, r
+    return r.json
+
+
+def upload_logo(api: Api, org_id: str, token: str, png: bytes) -> None:
+    r = api.put(f"/orgs/{org_id}/logo", token, body=png, headers={"Content-Type": "image/png"})
+    assert r.status in (200, 201, 204), r
+
+
+def download(url: str) -> bytes:
+    """The S3 object a presigned URL points to (in-process moto intercepts botocore only)."""
+    from urllib.parse import unquote, urlparse
+
+    from chalicelib import aws, settings
+
+    parsed = urlparse(url)
+    bucket = parsed.hostname.split(".")[0]
+    assert bucket == settings.bucket_name("files")
+    return aws.client("s3").get_object(Bucket=bucket, Key=unquote(parsed.path.lstrip("/")))["Body"].read()
+
+
+def first_image(pdf: bytes):
+    from pypdf import PdfReader
+
+    images = PdfReader(io.BytesIO(pdf)).pages[0].images
+    return images[0].image.convert("RGB") if images else None

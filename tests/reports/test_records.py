@@ -146,8 +146,11 @@ def test_purge_removes_records_pdfs_and_schedules(api, world):
     access = access_of(api, world.partner_token, world.customer_id)
     for _ in range(3):
         _create(access)
+    from tests.reports.conftest import create_endpoint
+
+    ep = create_endpoint(api, world.customer_id, world.partner_token, "https://shop.example.com/")
     r = api.post(f"/orgs/{world.customer_id}/report-schedules", world.partner_token,
-                 {"target": {"type": "endpoint", "id": "ep1"}, "frequency": "weekly",
+                 {"target": {"type": "endpoint", "id": ep["id"]}, "frequency": "weekly",
                   "recipients": ["chef@example.com"]})
     assert r.status == 201, r
     other = _create(access_of(api, world.partner_token, world.partner_id))

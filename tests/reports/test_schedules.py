@@ -18,12 +18,34 @@ def _path(world):
     return f"/orgs/{world.customer_id}/report-schedules"
 
 
-def test_create_list_delete(api, world):
+@pytest.fixture
+def body(api, world):
+    """BODY with a real endpoint of the customer org as target (unknown targets are 422)."""
+    from tests.reports.conftest import create_endpoint
+
+    ep = create_endpoint(api, world.customer_id, world.partner_token, "https://shop.example.com/")
+    return {**BODY, "target": {"type": "endpoint", "id": ep["id"]}}
+
+
+def _host(api, org_id, token):
+    r = api.post(f"/orgs/{org_id}/hosts", token, {"name": "web-01", "tags": []})
+    assert r.status == 201, r
+    return r.json["id"]
+
+
+def _own_endpoint(api, world):
+    from tests.reports.conftest import create_endpoint
+
+    ep = create_endpoint(api, world.partner_id, world.partner_token, "https://portal.example.com/")
+    return {**BODY, "target": {"type": "endpoint", "id": ep["id"]}}
+
+
+def test_create_list_delete(api, world, body):
     clock.set_now(NOW)
-    r = api.post(_path(world), world.partner_token, BODY)
+    r = api.post(_path(world), world.partner_token, body)
     assert r.status == 201, r
     s = r.json
-    assert s["target"] == {"type": "endpoint", "id": "ep1", "name": None}
+    assert s["target"] == {"type": "endpoint", "id": body["target"]["id"], "name": "Webshop"}
     assert s["recipients"] == ["chef@example.com", "it@example.com"]  # lower-cased, de-duplicated
     assert s["language"] == "de"  # the org's language
     assert s["next_run"] == "2026-11-30T06:00:00Z"  # next Monday 06:00 UTC
@@ -31,8 +53,9 @@ def test_create_list_delete(api, world):
     assert item.gsi1sk.startswith("2026-11-30T06:00:00Z#") and item.gsi1pk.startswith("DUE#")
 
     monthly = api.post(_path(world), world.partner_token,
-                       {**BODY, "frequency": "monthly", "language": "en",
-                        "target": {"type": "host", "id": "h1"}}).json
+                       {**body, "frequency": "monthly", "language": "en",
+                        "target": {"type": "host", "id": _host(api, world.customer_id, world.partner_token)}}).json
+    assert monthly["target"]["name"] == "web-01"
     assert monthly["next_run"] == "2026-12-01T06:00:00Z" and monthly["language"] == "en"
 
     listed = api.get(_path(world), world.partner_token).json["items"]
@@ -67,18 +90,26 @@ def test_validation_names_the_field_and_stores_nothing(api, world, body, field):
     assert list(ReportSchedule.query(f"ORG#{world.customer_id}")) == []
 
 
-def test_guest_may_read_but_not_write(api, world, guest_token):
-    created = api.post(_path(world), world.partner_token, BODY).json
+def test_guest_may_read_but_not_write(api, world, body, guest_token):
+    created = api.post(_path(world), world.partner_token, body).json
     assert api.get(_path(world), guest_token).status == 200
-    r = api.post(_path(world), guest_token, BODY)
+    r = api.post(_path(world), guest_token, body)
     assert r.status == 403, r
     assert api.delete(f"{_path(world)}/{created['id']}", guest_token).status == 403
     assert len(api.get(_path(world), guest_token).json["items"]) == 1
 
 
-def test_strangers_get_404(api, world):
-    created = api.post(_path(world), world.partner_token, BODY).json
-    assert api.post(_path(world), world.other_token, BODY).status == 404
+def test_unknown_or_other_orgs_targets_are_422(api, world, body):
+    for target in ({"type": "endpoint", "id": "e-nope"}, {"type": "host", "id": "h-nope"},
+                   _own_endpoint(api, world)["target"]):  # the partner org's endpoint
+        r = api.post(_path(world), world.partner_token, {**body, "target": target})
+        assert r.status == 422 and "target.id" in r.json["errors"], (target, r)
+    assert list(ReportSchedule.query(f"ORG#{world.customer_id}")) == []
+
+
+def test_strangers_get_404(api, world, body):
+    created = api.post(_path(world), world.partner_token, body).json
+    assert api.post(_path(world), world.other_token, body).status == 404
     assert api.get(_path(world), world.other_token).status == 404
     assert api.delete(f"{_path(world)}/{created['id']}", world.other_token).status == 404
     # a schedule id of this org under another org's path
@@ -86,11 +117,11 @@ def test_strangers_get_404(api, world):
                       world.partner_token).status == 404
 
 
-def test_limit_per_org(api, world, monkeypatch):
+def test_limit_per_org(api, world, body, monkeypatch):
     monkeypatch.setattr(schedules, "MAX_SCHEDULES_PER_ORG", 2)
     for _ in range(2):
-        assert api.post(_path(world), world.partner_token, BODY).status == 201
-    r = api.post(_path(world), world.partner_token, BODY)
+        assert api.post(_path(world), world.partner_token, body).status == 201
+    r = api.post(_path(world), world.partner_token, body)
     assert r.status == 422 and "at most 2" in r.json["detail"]
 
 
@@ -116,11 +147,12 @@ def test_period_for_a_run():
         datetime(2027, 2, 1, tzinfo=timezone.utc), datetime(2027, 3, 1, tzinfo=timezone.utc))
 
 
-def test_due_schedules_and_claiming_a_run(api, world):
+def test_due_schedules_and_claiming_a_run(api, world, body):
     clock.set_now(NOW)
-    weekly = [api.post(_path(world), world.partner_token, BODY).json for _ in range(6)]
-    monthly = api.post(_path(world), world.partner_token, {**BODY, "frequency": "monthly"}).json
-    other_org = api.post(f"/orgs/{world.partner_id}/report-schedules", world.partner_token, BODY).json
+    weekly = [api.post(_path(world), world.partner_token, body).json for _ in range(6)]
+    monthly = api.post(_path(world), world.partner_token, {**body, "frequency": "monthly"}).json
+    other_org = api.post(f"/orgs/{world.partner_id}/report-schedules", world.partner_token,
+                         _own_endpoint(api, world)).json
 
     assert schedules.due_schedules(datetime(2026, 11, 30, 5, 59, 59, tzinfo=timezone.utc)) == []
     monday = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
@@ -141,9 +173,9 @@ def test_due_schedules_and_claiming_a_run(api, world):
     assert monthly["id"] in in_december and first.schedule_id not in in_december
 
 
-def test_deleted_schedule_is_not_due_and_cannot_be_claimed(api, world):
+def test_deleted_schedule_is_not_due_and_cannot_be_claimed(api, world, body):
     clock.set_now(NOW)
-    created = api.post(_path(world), world.partner_token, BODY).json
+    created = api.post(_path(world), world.partner_token, body).json
     monday = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
     [held] = schedules.due_schedules(monday)
     assert api.delete(f"{_path(world)}/{created['id']}", world.partner_token).status == 204
@@ -152,7 +184,7 @@ def test_deleted_schedule_is_not_due_and_cannot_be_claimed(api, world):
     assert list(ReportSchedule.query(f"ORG#{world.customer_id}")) == []
 
 
-def test_scheduled_run_stores_a_report_by_the_schedule(api, world):
+def test_scheduled_run_stores_a_report_by_the_schedule(api, world, body):
     """What the phase-2 job will do, minus loading real rollups and sending the mail."""
     from chalicelib.audit.models import AuditEntry
     from chalicelib.reports import samples, service
@@ -160,7 +192,7 @@ def test_scheduled_run_stores_a_report_by_the_schedule(api, world):
     from tests.reports.conftest import pdf_text
 
     clock.set_now(NOW)
-    api.post(_path(world), world.partner_token, {**BODY, "frequency": "monthly", "language": "en"})
+    api.post(_path(world), world.partner_token, {**body, "frequency": "monthly", "language": "en"})
     run_at = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
     clock.set_now(run_at + timedelta(minutes=3))
     [schedule] = schedules.due_schedules(clock.now())
