@@ -5,7 +5,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
-from chalicelib.hosts import heartbeat, service, tokens
+from chalicelib.hosts import service, tokens
 from chalicelib.http import page_params, parse_body, respond
 
 bp = Blueprint(__name__)
@@ -67,6 +67,8 @@ def host_metrics(org_id: str, host_id: str) -> Response:
 # No Chalice authorizer: the agent token (not a user token) is checked by the heartbeat itself.
 @bp.route("/agent/heartbeat", methods=["POST"], content_types=["application/json"])
 def agent_heartbeat() -> Response:
+    from chalicelib.hosts import heartbeat  # pydantic: off the cold-start path
+
     request = bp.current_request
     token = tokens.from_headers({k.lower(): v for k, v in (request.headers or {}).items()})
     return respond(heartbeat.ingest(token, request.raw_body or b""))

@@ -14,7 +14,7 @@ from chalicelib import errors
 from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import header, page_params, parse_body, respond
-from chalicelib.reports import monitoring_ips, schedules, service
+from chalicelib.reports import monitoring_ips, service
 from chalicelib.reports.i18n import LANGUAGES, pick_language
 
 bp = Blueprint(__name__)
@@ -57,6 +57,8 @@ def get_report(org_id: str, report_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/report-schedules", methods=["POST"], authorizer=jwt_auth)
 def create_schedule(org_id: str) -> Response:
+    from chalicelib.reports import schedules  # pydantic: off the cold-start path
+
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, schedules.ScheduleIn)
     return respond(schedules.create(access, body), status=201)
@@ -64,6 +66,8 @@ def create_schedule(org_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/report-schedules", methods=["GET"], authorizer=jwt_auth)
 def list_schedules(org_id: str) -> Response:
+    from chalicelib.reports import schedules  # pydantic: off the cold-start path
+
     access = for_request(bp.current_request, org_id)
     limit, cursor = page_params(bp.current_request)
     return respond(schedules.list_schedules(access, limit, cursor))
@@ -71,6 +75,8 @@ def list_schedules(org_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/report-schedules/{schedule_id}", methods=["DELETE"], authorizer=jwt_auth)
 def delete_schedule(org_id: str, schedule_id: str) -> Response:
+    from chalicelib.reports import schedules  # pydantic: off the cold-start path
+
     access = for_request(bp.current_request, org_id)
     schedules.delete(access, schedule_id)
     return respond(None, status=204)
