@@ -29,7 +29,7 @@ def test_customer_admin_sees_no_subscription(page, vigil):
     # an admin may write: the team screen offers the invitation
     open_screen(page, "Team", "team")
     assert page.get_by_test_id("invite-form").is_visible()
-    shot(page, "07-customer-admin-team")
+    shot(page, "40-customer-admin-team")
 
 
 def test_partner_sees_own_subscription_and_settings_errors_next_to_fields(page, vigil):
@@ -37,7 +37,7 @@ def test_partner_sees_own_subscription_and_settings_errors_next_to_fields(page, 
     page.get_by_test_id("current-role").wait_for()
     open_screen(page, "Abonnement", "subscription")
     assert "Testphase" in page.get_by_test_id("subscription").inner_text()
-    shot(page, "08-subscription")
+    shot(page, "41-partner-subscription")
 
     open_screen(page, "Einstellungen", "settings")
     form = page.get_by_test_id("profile-form")
@@ -49,7 +49,7 @@ def test_partner_sees_own_subscription_and_settings_errors_next_to_fields(page, 
     assert error.inner_text().strip()
     assert form.get_by_label("USt-IdNr.").get_attribute("aria-invalid") == "true"
     assert form.get_by_label("Rechnungs-E-Mail").get_attribute("aria-invalid") is None
-    shot(page, "09-settings-field-error")
+    shot(page, "42-settings-field-error")
     # a valid change is saved through PATCH /orgs/{id}
     form.get_by_label("USt-IdNr.").fill("DE136695976")
     form.get_by_role("button", name="Speichern").click()
@@ -70,7 +70,7 @@ def test_language_switch_and_choice_is_kept(page, vigil):
     page.get_by_test_id("current-role").wait_for()
     assert "Role: Administrator" in page.get_by_test_id("current-role").inner_text()
     assert page.get_by_role("navigation").get_by_role("link", name="Customers").is_visible()
-    shot(page, "11-english-overview")
+    shot(page, "43-english-overview")
     page.reload()
     page.get_by_role("navigation").get_by_role("link", name="Overview").wait_for()
     page.get_by_label("Language").select_option("de")
@@ -90,15 +90,15 @@ def test_navigation_usable_at_390_px(browser, vigil):
         assert not nav_link.is_visible()  # folded away behind the menu button
         menu = page.get_by_role("button", name="Menü")
         assert menu.get_attribute("aria-expanded") == "false"
-        shot(page, "12-mobile-overview")
+        shot(page, "44-mobile-overview")
         menu.click()
         assert menu.get_attribute("aria-expanded") == "true"
-        shot(page, "13-mobile-menu-open")
+        shot(page, "45-mobile-menu-open")
         nav_link.click()
         page.locator('[data-screen="team"] h1').wait_for()
         # nothing wider than the screen: no sideways scrolling
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        shot(page, "14-mobile-team")
+        shot(page, "46-mobile-team")
     finally:
         context.close()
 

@@ -173,11 +173,29 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     page.get_by_role("link", name="db-01").click()
     page.get_by_test_id("host-status").wait_for()
     assert "ausstehend" in page.get_by_test_id("host-status").inner_text()
+    assert "noch nicht gemeldet" in page.locator("main").inner_text()
     accept_next_dialog(page)
     page.get_by_role("button", name="Token erneuern").click()
     page.locator("#agent-token").wait_for()
-    assert page.locator("#agent-token").input_value() not in ("", first_token)
+    rotated = page.locator("#agent-token").input_value()
+    assert rotated not in ("", first_token)
     shot(page, "10-host-detail-rotated")
+    # the agent reports with the new token (the old one is refused); the detail shows its metrics
+    heartbeat = {"hostname": "db-01.gartenbau.example", "os": {"name": "Debian GNU/Linux", "version": "12"},
+                 "uptime_s": 86400, "load": {"load1": 0.5, "load5": 0.4, "load15": 0.3}, "cpu_count": 4,
+                 "memory": {"total_bytes": 8 * 2**30, "available_bytes": 6 * 2**30},
+                 "disks": [{"mount": "/", "total_bytes": 100 * 2**30, "used_bytes": 40 * 2**30,
+                            "free_bytes": 60 * 2**30}]}
+    assert api_call(vigil, "POST", "/agent/heartbeat", first_token, heartbeat)[0] == 401
+    status_code, body = api_call(vigil, "POST", "/agent/heartbeat", rotated, heartbeat)
+    assert status_code in (200, 202, 204), body
+    page.reload()
+    metrics = page.get_by_test_id("host-metrics")
+    metrics.wait_for()
+    assert "online" in page.get_by_test_id("host-status").inner_text()
+    for shown in ("db-01.gartenbau.example", "Debian GNU/Linux 12", "25", "/: 40"):
+        assert shown in metrics.inner_text(), shown
+    shot(page, "10b-host-detail-metrics")
 
     # --- the audit log of the customer lists the partner's actions, as role Partner
     open_screen(page, "Audit-Log", "audit")

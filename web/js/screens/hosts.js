@@ -47,7 +47,7 @@ async function detail(ctx, id, nav) {
       section(t("hosts.status"), h("dl", { class: "facts", "data-testid": "host-status" },
         h("dt", {}, t("hosts.status")), h("dd", {}, stateBadge(host.status)),
         h("dt", {}, t("hosts.last_seen")), h("dd", {}, formatDate(host.last_seen_at)),
-        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d"].map((k) => `${k}: ${up[k] ?? "—"}%`).join(" · ")))),
+        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d"].map((k) => `${k}: ${up[k] != null ? `${up[k]} %` : "—"}`).join(" · ")))),
       section(t("hosts.metrics"), m ? metricFacts(m) : h("p", { class: "empty" }, t("hosts.no_metrics"))),
       section(t("incidents.title"), incidents),
     ];
