@@ -126,6 +126,8 @@ def test_main_pages_fit_390_px(browser, vigil):
             name = screen.split("/")[0]
             page.goto(f"{vigil.web}#/orgs/{org}/{screen}")
             page.locator(f'[data-screen="{name}"] h1').wait_for()
+            if "/" in screen:  # the list before it has the same data-screen
+                page.get_by_test_id("endpoint-status").wait_for()
             page.wait_for_load_state("networkidle")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{screen} is {width} px wide"

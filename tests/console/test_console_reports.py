@@ -32,7 +32,9 @@ def into_demo_customer_reports(page, vigil) -> str:
     login(page, vigil, "partner@example.com", vigil.password)
     page.get_by_test_id("current-role").wait_for()
     page.locator("#org-switch").select_option(demo)
-    page.get_by_test_id("overview-role").wait_for()
+    # wait for the switch itself: the partner's own overview is on screen already
+    page.wait_for_url(re.compile(f"#/orgs/{demo}/overview"))
+    page.get_by_role("heading", name=DEMO_CUSTOMER, level=1).wait_for()
     open_screen(page, "Berichte", "reports")
     return demo
 

@@ -214,7 +214,7 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     # --- the invoice lands in the partner org, with PDF and XML downloads
     page.locator("#org-switch").select_option(partner_org)
     page.wait_for_url(re.compile(f"#/orgs/{partner_org}/overview"))
-    page.get_by_test_id("overview-role").wait_for()
+    page.get_by_role("heading", name="SteineundUnkraut GmbH", level=1).wait_for()
     open_screen(page, "Rechnungen", "invoices")
     row = page.locator("main tbody tr", has_text=number)
     assert CUSTOMER in row.inner_text()
@@ -230,7 +230,8 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
 
     # --- invite a guest into the customer; the invitation mail carries the temporary password
     page.locator("#org-switch").select_option(customer)
-    page.get_by_test_id("overview-role").wait_for()
+    page.wait_for_url(re.compile(f"#/orgs/{customer}/overview"))
+    page.get_by_role("heading", name=CUSTOMER, level=1).wait_for()
     open_screen(page, "Team", "team")
     invite = page.get_by_test_id("invite-form")
     invite.get_by_label("E-Mail-Adresse").fill(GUEST)
