@@ -100,6 +100,7 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     order.get_by_label("Tarif").select_option("basic")
     order.get_by_role("button", name="Weiter zur Bestätigung").click()
     page.get_by_role("button", name="Zahlungspflichtig bestellen").wait_for()
+    assert "49,00" in page.get_by_test_id("order-price").inner_text()  # Basic, per month (plans.json)
     assert api_call(vigil, "GET", f"/orgs/{customer}/subscription", tok)[1]["plan"] == "trial"
     shot(page, "04-order-confirm")
     page.get_by_role("button", name="Zahlungspflichtig bestellen").click()

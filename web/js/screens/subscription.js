@@ -69,6 +69,7 @@ async function orderPanel(ctx, nav) {
       const confirm = h("div", { class: "confirm", role: "group", "aria-labelledby": "order-confirm-title" },
         h("h3", { id: "order-confirm-title" }, t("subscription.confirm_title")),
         h("p", {}, t("subscription.confirm_text", { plan: p.name, interval: t(`interval.${interval}`), org: org.name })),
+        p.price && p.price[interval] ? h("p", { "data-testid": "order-price" }, t("subscription.list_price", { price: price(p.price[interval], currency), interval: t(`interval.${interval}`) })) : null,
         discount ? h("p", {}, t("subscription.discount", { percent: discount })) : null,
         h("div", { class: "actions" },
           h("button", { type: "button", class: "primary", "data-testid": "order-confirm", onclick: async (e) => {
