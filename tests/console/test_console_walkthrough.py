@@ -222,6 +222,8 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     row.get_by_role("button", name=f"Herunterladen (Rechnung {number})").click()
     pdf_link = row.get_by_role("link", name="PDF herunterladen")
     pdf_link.wait_for()
+    # keyboard users land on the first file link
+    assert page.evaluate("document.activeElement.textContent") == "PDF herunterladen"
     assert fetch(pdf_link.get_attribute("href")).startswith(b"%PDF")
     assert b"CrossIndustryInvoice" in fetch(row.get_by_role("link", name="E-Rechnung (XML)").get_attribute("href"))
     shot(page, "12-partner-invoices")
