@@ -1,5 +1,5 @@
-"""Console tests: one `make run`-style local server and one headless Chromium, shared by all
-console tests of a test process (session scope).
+"""Console tests: one `make run`-style local server per test process (session scope) and one
+headless Chromium per test module.
 
 Chromium is the Debian package (Playwright cannot download browsers here); without it the
 browser tests skip with the reason, except under CI=true where that is a failure.
@@ -84,7 +84,10 @@ def _chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop marked as running in
+# this thread while it is open, and any later test in the same worker that calls asyncio.run()
+# (the endpoint checks) would fail. pytest closes it when the next test is from another module.
+@pytest.fixture(scope="module")
 def browser():
     if not _chromium_available():
         if os.environ.get("CI") == "true":
