@@ -37,6 +37,8 @@ def _configure_env(host: str, port: int, aws_port: int, web_port: int) -> None:
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "VIGIL_CONSOLE_URL": os.environ.get("VIGIL_CONSOLE_URL", f"http://{host}:{web_port}/"),
+        # the agent's install command names the API (the console now has its own port)
+        "VIGIL_API_URL": os.environ.get("VIGIL_API_URL", f"http://{host}:{port}"),
     })
     os.environ.setdefault("AWS_REGION", os.environ["AWS_DEFAULT_REGION"])
     os.environ.pop("AWS_SESSION_TOKEN", None)

@@ -1,6 +1,5 @@
-"""Console tests: one `make run`-style local server and one headless Chromium, shared by all
-console tests of a worker (package scope: Playwright's sync API keeps an event loop running in the
-worker's main thread until it stops, which other tests' asyncio.run() must not meet).
+"""Console tests: one `make run`-style local server per test process (session scope) and one
+headless Chromium per test module.
 
 Chromium is the Debian package (Playwright cannot download browsers here); without it the
 browser tests skip with the reason, except under CI=true where that is a failure.
@@ -58,7 +57,7 @@ def _wait_ok(url: str, proc: subprocess.Popen, deadline: float) -> None:
     pytest.fail(f"{url} did not answer")
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def vigil() -> Iterator[LocalVigil]:
     port, aws_port, web_port = _free_port(), _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIGIL_"))}
@@ -85,7 +84,10 @@ def _chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
 
-@pytest.fixture(scope="package")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop marked as running in
+# this thread while it is open, and any later test in the same worker that calls asyncio.run()
+# (the endpoint checks) would fail. pytest closes it when the next test is from another module.
+@pytest.fixture(scope="module")
 def browser():
     if not _chromium_available():
         if os.environ.get("CI") == "true":

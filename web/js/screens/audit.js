@@ -16,8 +16,8 @@ export async function render(ctx) {
         [t("audit.actor"), (e) => (e.actor && (e.actor.email || e.actor.user_id)) || "—"],
         [t("audit.role"), (e) => e.actor ? roleLabel(e.actor.role) : "—"],
         [t("audit.action"), (e) => h("code", {}, e.action)],
-        [t("audit.target"), (e) => e.target || ""],
-        [t("audit.details"), (e) => e.details && Object.keys(e.details).length ? h("code", { class: "details" }, JSON.stringify(e.details)) : ""],
+        [t("audit.target"), (e) => e.target ? h("code", { class: "id" }, e.target) : ""],
+        [t("audit.details"), (e) => e.details && Object.keys(e.details).length ? h("code", { class: "details" }, details(e.details)) : ""],
       ], page.items, t("audit.none")));
       more.replaceChildren(page.next ? h("button", { type: "button", onclick: () => load(page.next) }, t("common.more")) : "");
     }
@@ -25,4 +25,9 @@ export async function render(ctx) {
     return h("div", {}, list, more);
   });
   return h("div", {}, title(t("audit.title")), section(t("audit.entries"), body));
+}
+
+/** One "key: value" line per detail (nested values as compact JSON). */
+function details(d) {
+  return Object.entries(d).map(([k, v]) => `${k}: ${v !== null && typeof v === "object" ? JSON.stringify(v) : v}`).join("\n");
 }

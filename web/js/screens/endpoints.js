@@ -11,11 +11,16 @@ export async function render(ctx, params, nav) {
   const org = ctx.org;
   const body = await guarded(t("endpoints.title"), "GET", "/orgs/{org_id}/endpoints", async () => {
     const items = await listAll(`/orgs/${org.id}/endpoints?limit=200`);
+    // The list carries no state: ask each endpoint's status (in parallel; the first 100).
+    const states = new Map(await Promise.all(items.slice(0, 100).map(async (e) => {
+      try { return [e.id, (await api("GET", `/orgs/${org.id}/endpoints/${e.id}/status`)).state]; }
+      catch { return [e.id, null]; }
+    })));
     const rows = table([
       [t("endpoints.name"), (e) => h("a", { href: `#/orgs/${org.id}/endpoints/${e.id}` }, e.name)],
       [t("endpoints.url"), (e) => h("code", {}, e.url)],
       [t("endpoints.interval"), (e) => t("endpoints.every", { n: e.interval_minutes })],
-      [t("endpoints.state"), (e) => stateBadge((e.status && e.status.state) || e.state || (e.paused ? "paused" : "pending"))],
+      [t("endpoints.state"), (e) => stateBadge(states.get(e.id) || (e.paused ? "paused" : "pending"))],
     ], items, t("endpoints.none"));
     const parts = [section(t("endpoints.list"), rows)];
     if (ctx.canWrite && has("POST", "/orgs/{org_id}/endpoints")) {
@@ -47,8 +52,11 @@ async function detail(ctx, id, nav) {
         h("dt", {}, t("endpoints.state")), h("dd", {}, stateBadge(s.state)),
         h("dt", {}, t("endpoints.checked_at")), h("dd", {}, formatDate(s.checked_at)),
         h("dt", {}, t("endpoints.response_ms")), h("dd", {}, s.response_ms != null ? `${s.response_ms} ms` : "—"),
-        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d", "90d"].map((k) => `${k}: ${up[k] ?? "—"}%`).join(" · ")),
-        s.certificate && s.certificate.expires_at ? [h("dt", {}, t("endpoints.certificate")), h("dd", {}, formatDate(s.certificate.expires_at))] : null);
+        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d", "90d"].map((k) => `${k}: ${up[k] != null ? `${up[k]} %` : "—"}`).join(" · ")),
+        s.error ? [h("dt", {}, t("endpoints.error")), h("dd", {}, s.error)] : null,
+        s.certificate && s.certificate.not_after ? [h("dt", {}, t("endpoints.certificate")),
+          h("dd", {}, formatDate(s.certificate.not_after), s.certificate.days_left != null ? ` (${t("endpoints.days_left", { n: s.certificate.days_left })})` : "")] : null,
+        s.headers && s.headers.grade ? [h("dt", {}, t("endpoints.headers_grade")), h("dd", {}, s.headers.grade)] : null);
     });
     const results = await guarded(t("endpoints.results"), "GET", "/orgs/{org_id}/endpoints/{endpoint_id}/results", async () => {
       const page = await api("GET", `${base}/results?limit=200`);

@@ -22,10 +22,7 @@ export async function render(ctx, params, nav) {
       async (v, f) => {
         const created = await api("POST", `/orgs/${org.id}/hosts`, { body: v });
         f.reset();
-        // The token is shown only now; the server keeps a hash of it.
-        result.replaceChildren(notice(t("hosts.token_once"), "success"),
-          h("label", { for: "agent-token" }, t("hosts.token")),
-          h("input", { id: "agent-token", readonly: true, value: created.token || created.agent_token || "", class: "token" }),
+        result.replaceChildren(...tokenPanel(created, t("hosts.token_once")),
           h("p", {}, h("a", { href: `#/orgs/${org.id}/hosts/${created.id}` }, t("hosts.open", { name: created.name }))));
       }), result));
     }
@@ -39,7 +36,8 @@ async function detail(ctx, id, nav) {
   const base = `/orgs/${org.id}/hosts/${encodeURIComponent(id)}`;
   return guarded(t("hosts.title"), "GET", "/orgs/{org_id}/hosts/{host_id}", async () => {
     const host = await api("GET", base);
-    const metrics = host.metrics || {};
+    const m = host.metrics || null;
+    const up = host.uptime || {};
     const incidents = await guarded(t("incidents.title"), "GET", "/orgs/{org_id}/incidents", async () => {
       const page = await api("GET", `/orgs/${org.id}/incidents?limit=200`);
       return incidentTable((page.items || []).filter((i) => i.subject && i.subject.id === host.id));
@@ -49,17 +47,48 @@ async function detail(ctx, id, nav) {
       section(t("hosts.status"), h("dl", { class: "facts", "data-testid": "host-status" },
         h("dt", {}, t("hosts.status")), h("dd", {}, stateBadge(host.status)),
         h("dt", {}, t("hosts.last_seen")), h("dd", {}, formatDate(host.last_seen_at)),
-        Object.entries(metrics).map(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v))]))),
+        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d"].map((k) => `${k}: ${up[k] != null ? `${up[k]} %` : "—"}`).join(" · ")))),
+      section(t("hosts.metrics"), m ? metricFacts(m) : h("p", { class: "empty" }, t("hosts.no_metrics"))),
       section(t("incidents.title"), incidents),
     ];
-    if (ctx.canWrite && has("DELETE", "/orgs/{org_id}/hosts/{host_id}")) {
-      const line = h("div", { "aria-live": "polite" });
-      parts.push(section(t("common.actions"), h("button", { type: "button", class: "danger", onclick: async () => {
-        if (!window.confirm(t("hosts.confirm_delete", { name: host.name }))) return;
-        try { await api("DELETE", base); nav.go(`#/orgs/${org.id}/hosts`); }
-        catch (e) { line.replaceChildren(notice(errorText(e), "error")); }
-      } }, t("hosts.delete")), line));
+    if (ctx.canWrite) {
+      const line = h("div", { "aria-live": "polite", "data-testid": "host-action-result" });
+      parts.push(section(t("common.actions"), h("div", { class: "actions" },
+        has("POST", "/orgs/{org_id}/hosts/{host_id}/token") ? h("button", { type: "button", onclick: async () => {
+          if (!window.confirm(t("hosts.confirm_rotate", { name: host.name }))) return;
+          try { line.replaceChildren(...tokenPanel(await api("POST", `${base}/token`), t("hosts.token_rotated"))); }
+          catch (e) { line.replaceChildren(notice(errorText(e), "error")); }
+        } }, t("hosts.rotate")) : null,
+        has("DELETE", "/orgs/{org_id}/hosts/{host_id}") ? h("button", { type: "button", class: "danger", onclick: async () => {
+          if (!window.confirm(t("hosts.confirm_delete", { name: host.name }))) return;
+          try { await api("DELETE", base); nav.go(`#/orgs/${org.id}/hosts`); }
+          catch (e) { line.replaceChildren(notice(errorText(e), "error")); }
+        } }, t("hosts.delete")) : null), line));
     }
     return h("div", {}, parts);
   });
+}
+
+/** The agent token and install command of a create/rotate answer: shown now, never again
+ * (the server keeps only a hash). */
+function tokenPanel(created, message) {
+  const out = [notice(message, "success"),
+    h("label", { for: "agent-token" }, t("hosts.token")),
+    h("input", { id: "agent-token", readonly: true, value: created.agent_token || "", class: "token" })];
+  if (created.install) out.push(h("label", { for: "agent-install" }, t("hosts.install")),
+    h("textarea", { id: "agent-install", readonly: true, rows: 3, class: "token" }, created.install));
+  return out;
+}
+
+function metricFacts(m) {
+  const pct = (v) => (v === null || v === undefined ? "—" : `${v} %`);
+  const disks = (m.disks || []).map((d) => `${d.mount}: ${pct(d.used_percent)}`).join(" · ") || "—";
+  return h("dl", { class: "facts", "data-testid": "host-metrics" },
+    h("dt", {}, t("hosts.hostname")), h("dd", {}, m.hostname || "—"),
+    h("dt", {}, t("hosts.os")), h("dd", {}, m.os ? [m.os.name, m.os.version].filter(Boolean).join(" ") : "—"),
+    h("dt", {}, t("hosts.reported_at")), h("dd", {}, formatDate(m.reported_at)),
+    h("dt", {}, t("hosts.load")), h("dd", {}, m.load ? [m.load.load1, m.load.load5, m.load.load15].join(" / ") : "—"),
+    h("dt", {}, t("hosts.cpus")), h("dd", {}, m.cpu_count != null ? String(m.cpu_count) : "—"),
+    h("dt", {}, t("hosts.memory")), h("dd", {}, pct(m.memory && m.memory.used_percent)),
+    h("dt", {}, t("hosts.disks")), h("dd", {}, disks));
 }

@@ -21,16 +21,21 @@ export async function render(ctx) {
 }
 
 function downloads(org, invoice) {
-  const out = h("span", { class: "actions" });
-  // URLs are short-lived and only on the detail: fetch it when the user asks.
-  const get = (kind) => async () => {
+  const out = h("span", { class: "actions", "data-testid": `invoice-${invoice.number}` });
+  // The PDF/XML URLs are presigned for a few minutes and only on the detail: fetch it when the
+  // user asks, then offer the two files as plain links (no pop-up blocker involved).
+  const load = async () => {
     try {
       const detail = await api("GET", `/orgs/${org.id}/invoices/${encodeURIComponent(invoice.number)}`);
-      const url = detail[`${kind}_url`];
-      if (url) window.open(url, "_blank", "noopener");
+      const links = [["pdf", t("invoices.pdf")], ["xml", t("invoices.xml")]]
+        .filter(([kind]) => detail[`${kind}_url`])
+        .map(([kind, label]) => h("a", { href: detail[`${kind}_url`], target: "_blank", rel: "noopener",
+          download: `${invoice.number}.${kind}` }, label));
+      out.replaceChildren(...(links.length ? links : [h("span", { class: "empty" }, t("invoices.pending"))]));
+      if (links.length) links[0].focus();
     } catch (e) { out.append(notice(errorText(e), "error")); }
   };
-  out.append(h("button", { type: "button", class: "small", onclick: get("pdf") }, "PDF"),
-    h("button", { type: "button", class: "small", onclick: get("xml") }, "XML"));
+  out.append(h("button", { type: "button", class: "small", onclick: load,
+    "aria-label": t("invoices.load_files", { number: invoice.number }) }, t("invoices.download")));
   return out;
 }

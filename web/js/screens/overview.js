@@ -12,7 +12,7 @@ export async function render(ctx) {
     h("dt", {}, t("overview.kind")), h("dd", {}, t(`kind.${org.kind}`)),
     org.partner_id ? [h("dt", {}, t("overview.linked")), h("dd", {}, t(org.linked ? "common.yes" : "common.no"))] : null,
     sub ? [h("dt", {}, t("overview.plan")), h("dd", {}, planLabel(sub.plan), " ", stateBadge(sub.status))] : null,
-    sub && sub.trial_ends_at ? [h("dt", {}, t("overview.trial_ends")), h("dd", {}, formatDay(sub.trial_ends_at))] : null);
+    sub && sub.status === "trialing" && sub.trial_ends_at ? [h("dt", {}, t("overview.trial_ends")), h("dd", {}, formatDay(sub.trial_ends_at))] : null);
   const support = await guarded(t("support.title"), "GET", "/orgs/{org_id}/support", async () => {
     const s = await api("GET", `/orgs/${org.id}/support`);
     return supportCard(s);

@@ -1,7 +1,7 @@
 // PDF reports: create for an endpoint or host (period, language), list, download.
 import { api, has } from "../api.js";
 import { formatDate, formatDay, language, t } from "../i18n.js";
-import { field, h, onSubmit, section, table } from "../ui.js";
+import { field, h, onSubmit, section, table, unavailable } from "../ui.js";
 import { guarded, listAll, title } from "./common.js";
 
 export async function render(ctx, _params, nav) {
@@ -13,7 +13,8 @@ export async function render(ctx, _params, nav) {
       [t("reports.period"), (r) => `${formatDay(r.from)} – ${formatDay(r.to)}`],
       [t("reports.language"), (r) => t(`lang.${r.language}`)],
       [t("reports.created"), (r) => formatDate(r.created_at)],
-      [t("reports.download"), (r) => r.download_url ? h("a", { href: r.download_url, target: "_blank", rel: "noopener" }, "PDF") : "—"],
+      [t("reports.download"), (r) => r.download_url ? h("a", { href: r.download_url, target: "_blank", rel: "noopener",
+        "aria-label": t("reports.download_of", { name: (r.target && (r.target.name || r.target.id)) || "" }) }, "PDF") : "—"],
     ], items, t("reports.none")))];
     if (ctx.canWrite) parts.push(section(t("reports.create_title"), await createForm(ctx, nav)));
     return h("div", {}, parts);
@@ -23,6 +24,9 @@ export async function render(ctx, _params, nav) {
 
 async function createForm(ctx, nav) {
   const org = ctx.org;
+  if (!has("POST", "/orgs/{org_id}/endpoints/{endpoint_id}/reports") && !has("POST", "/orgs/{org_id}/hosts/{host_id}/reports")) {
+    return unavailable(t("reports.create_title"));
+  }
   const targets = [];
   if (has("GET", "/orgs/{org_id}/endpoints") && has("POST", "/orgs/{org_id}/endpoints/{endpoint_id}/reports")) {
     for (const e of await listAll(`/orgs/${org.id}/endpoints?limit=200`).catch(() => [])) targets.push([`endpoints/${e.id}`, `${t("reports.endpoint")}: ${e.name}`]);
@@ -42,7 +46,13 @@ async function createForm(ctx, nav) {
             options: [["de", t("lang.de")], ["en", t("lang.en")]] }),
     h("button", { type: "submit", class: "primary" }, t("reports.create"))),
   async (v) => {
-    const { target, ...body } = v;
+    const { target, language: lang } = v;
+    // The API takes timestamps with a time zone: the whole "from" day up to the end of the
+    // "to" day (or now, for today), in UTC.
+    const end = new Date(`${v.to}T23:59:59Z`);
+    const body = { from: `${v.from}T00:00:00Z`,
+                   to: (end > new Date() ? new Date() : end).toISOString().replace(/\.\d+Z$/, "Z"),
+                   language: lang };
     const created = await api("POST", `/orgs/${org.id}/${target}/reports`, { body });
     await nav.route();
     const main = document.querySelector("#main .screen");

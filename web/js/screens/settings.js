@@ -63,9 +63,10 @@ async function logo(ctx) {
   async function showCurrent() {
     if (!canRead) return preview.replaceChildren(h("p", { class: "empty" }, t("unavailable.short")));
     try {
-      const blob = await api("GET", `/orgs/${org.id}/logo`);
-      preview.replaceChildren(h("img", { src: URL.createObjectURL(blob), alt: t("logo.alt", { name: org.name }),
-        width: 150, height: 150, "data-testid": "logo-img" }));
+      // {url (presigned, a few minutes), width, height}: the image comes straight from storage
+      const logo = await api("GET", `/orgs/${org.id}/logo`);
+      preview.replaceChildren(h("img", { src: logo.url, alt: t("logo.alt", { name: org.name }),
+        width: logo.width || 150, height: logo.height || 150, "data-testid": "logo-img" }));
     } catch (e) {
       preview.replaceChildren(h("p", { class: "empty" }, e.status === 404 ? t("logo.none") : errorText(e)));
     }
@@ -89,8 +90,8 @@ async function logo(ctx) {
       const file = form.querySelector('[name="logo"]').files[0];
       if (!file) return showErrors(form, { message: "", fieldErrors: { logo: t("logo.choose") } });
       try {
-        await api("PUT", `/orgs/${org.id}/logo`, { raw: file });
-        status.replaceChildren(notice(t("logo.saved"), "success"));
+        const stored = await api("PUT", `/orgs/${org.id}/logo`, { raw: file });
+        status.replaceChildren(notice(stored && stored.note ? `${t("logo.saved")} ${stored.note}` : t("logo.saved"), "success"));
         await showCurrent();
       } catch (e) {
         // The server's own message (size, format, dimensions) is what the user needs to read.
@@ -108,20 +109,26 @@ async function support(ctx) {
   const org = ctx.org;
   return guarded(t("support.title"), "GET", "/orgs/{org_id}/support", async () => {
     const s = await api("GET", `/orgs/${org.id}/support`);
-    const out = [supportCard(s)];
+    let card = supportCard(s);
+    const out = [card];
     // Only a partner org maintains its own contact (shown to its customers).
     if (ctx.canWrite && org.kind === "partner" && has("PUT", "/orgs/{org_id}/support")) {
       const status = h("div", { "aria-live": "polite" });
-      out.push(h("h3", {}, t("support.edit")), onSubmit(h("form", { class: "grid-form", novalidate: true, "data-testid": "support-form" },
-        field({ name: "name", label: t("support.name"), value: s.name, required: true }),
-        field({ name: "email", label: t("support.email"), type: "email", value: s.email, required: true }),
-        field({ name: "phone", label: t("support.phone"), type: "tel", value: s.phone }),
-        field({ name: "hours", label: t("support.hours"), value: s.hours }),
-        field({ name: "url", label: t("support.url"), type: "url", value: s.url }),
+      // The form edits the partner's own contact (`own`), not the effective one shown above.
+      const own = s.own || {};
+      out.push(h("h3", {}, t("support.edit")), h("p", { class: "hint" }, t("support.edit_hint")), onSubmit(h("form", { class: "grid-form", novalidate: true, "data-testid": "support-form" },
+        field({ name: "name", label: t("support.name"), value: own.name, required: true }),
+        field({ name: "email", label: t("support.email"), type: "email", value: own.email, required: true }),
+        field({ name: "phone", label: t("support.phone"), type: "tel", value: own.phone }),
+        field({ name: "hours", label: t("support.hours"), value: own.hours }),
+        field({ name: "url", label: t("support.url"), type: "url", value: own.url }),
         h("button", { type: "submit", class: "primary" }, t("common.save"))),
       async (v) => {
-        await api("PUT", `/orgs/${org.id}/support`, { body: v });
+        // empty optional fields are sent as null (cleared), not as ""
+        const body = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === "" && !["name", "email"].includes(k) ? null : x]));
+        await api("PUT", `/orgs/${org.id}/support`, { body });
         status.replaceChildren(notice(t("common.saved"), "success"));
+        card.replaceWith(card = supportCard(await api("GET", `/orgs/${org.id}/support`)));
       }), status);
     }
     return h("div", {}, out);

@@ -20,7 +20,7 @@ export async function render(ctx, _params, nav) {
     h("dt", {}, t("subscription.plan")), h("dd", {}, planLabel(sub.plan)),
     h("dt", {}, t("subscription.status")), h("dd", {}, stateBadge(sub.status)),
     sub.interval ? [h("dt", {}, t("subscription.interval")), h("dd", {}, t(`interval.${sub.interval}`))] : null,
-    sub.trial_ends_at ? [h("dt", {}, t("subscription.trial_ends")), h("dd", {}, formatDay(sub.trial_ends_at))] : null,
+    sub.status === "trialing" && sub.trial_ends_at ? [h("dt", {}, t("subscription.trial_ends")), h("dd", {}, formatDay(sub.trial_ends_at))] : null,
     sub.current_period_end ? [h("dt", {}, t("subscription.period_end")), h("dd", {}, formatDay(sub.current_period_end))] : null,
     sub.cancel_at_period_end ? [h("dt", {}, t("subscription.cancel_at_end")), h("dd", {}, t("common.yes"))] : null)
     : h("p", { class: "empty" }, t("subscription.none"));
@@ -69,6 +69,7 @@ async function orderPanel(ctx, nav) {
       const confirm = h("div", { class: "confirm", role: "group", "aria-labelledby": "order-confirm-title" },
         h("h3", { id: "order-confirm-title" }, t("subscription.confirm_title")),
         h("p", {}, t("subscription.confirm_text", { plan: p.name, interval: t(`interval.${interval}`), org: org.name })),
+        p.price && p.price[interval] ? h("p", { "data-testid": "order-price" }, t("subscription.list_price", { price: price(p.price[interval], currency), interval: t(`interval.${interval}`) })) : null,
         discount ? h("p", {}, t("subscription.discount", { percent: discount })) : null,
         h("div", { class: "actions" },
           h("button", { type: "button", class: "primary", "data-testid": "order-confirm", onclick: async (e) => {
