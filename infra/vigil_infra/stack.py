@@ -21,13 +21,17 @@ from aws_cdk import (
     Stack,
     aws_apigateway as apigw,
     aws_cloudwatch as cloudwatch,
+    aws_cloudfront as cloudfront,
+    aws_cloudfront_origins as origins,
     aws_cloudwatch_actions as cw_actions,
     aws_cognito as cognito,
     aws_dynamodb as dynamodb,
     aws_iam as iam,
     aws_kms as kms,
+    aws_lambda as lambda_,
     aws_logs as logs,
     aws_s3 as s3,
+    aws_s3_deployment as s3deploy,
     aws_ses as ses,
     aws_sns as sns,
     aws_sns_subscriptions as subs,
@@ -35,6 +39,7 @@ from aws_cdk import (
 )
 from chalice.cdk import Chalice
 from chalicelib import settings
+from chalicelib.local.web import WEB_ROOT, config_js
 from constructs import Construct
 
 from vigil_infra import registry, suppress
@@ -110,6 +115,7 @@ class VigilStack(Stack):
             self._wire_function(spec)
         self._api()
         self._api_alarms()
+        self._console()
         self._outputs()
 
     # --- data ---------------------------------------------------------------------------------
@@ -408,7 +414,103 @@ class VigilStack(Stack):
             statistic="Sum", period=Duration.minutes(5)),
             "the API answered 5xx (app errors, integration failures)", threshold=5)
 
+    # --- console (web/) -----------------------------------------------------------------------
+
+    def _console(self) -> None:
+        """web/ in a private bucket behind CloudFront; the API under the same origin at /<stage>.
+
+        Same origin means the console needs no CORS and works on the distribution's own
+        *.cloudfront.net name without a certificate; `cors_origins` still governs other origins.
+        The files are this repository's web/ (also for a fixture app's synth), not the app's.
+        """
+        bucket = s3.Bucket(
+            self, "ConsoleBucket", bucket_name=f"{PREFIX}-console-{Aws.ACCOUNT_ID}",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            # SSE-S3: CloudFront's OAC could read SSE-KMS only with a customer managed key policy.
+            encryption=s3.BucketEncryption.S3_MANAGED, enforce_ssl=True, versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=self.access_logs, server_access_logs_prefix="console/",
+            lifecycle_rules=[s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1),
+                                              noncurrent_version_expiration=Duration.days(30))],
+            # Like the other buckets: a versioned bucket with objects would fail a stack deletion.
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        headers = cloudfront.ResponseHeadersPolicy(
+            self, "ConsoleHeaders", response_headers_policy_name=f"{PREFIX}-console-headers",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.days(365), include_subdomains=True,
+                    override=True),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                    override=True),
+            ))
+        api_id = self.chalice.get_resource("RestAPI").ref
+        stage = self.chalice.sam["Resources"]["RestAPI"]["Properties"]["StageName"]
+        api_origin = origins.HttpOrigin(
+            f"{api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2])
+        self.console_distribution = cloudfront.Distribution(
+            self, "Console", comment=f"{PREFIX} console and API",
+            default_root_object="index.html",
+            # No minimum_protocol_version: it needs a custom domain's certificate (docs/deploy.md).
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=headers, compress=True),
+            additional_behaviors={f"/{stage}/*": cloudfront.BehaviorOptions(
+                origin=api_origin,
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                response_headers_policy=headers)},
+        )
+        suppress.skip(self.console_distribution, *suppress.CONSOLE_CDN)
+        # The same file `make run` serves (chalicelib/local/web.py), with the API's path here.
+        config = config_js(f"/{stage}").decode()
+        deployment = s3deploy.BucketDeployment(
+            self, "ConsoleFiles", destination_bucket=bucket,
+            sources=[s3deploy.Source.asset(str(WEB_ROOT), exclude=["config.js"]),
+                     s3deploy.Source.data("config.js", config)],
+            distribution=self.console_distribution, distribution_paths=["/*"],
+            memory_limit=256, log_group=self._deploy_log_group())
+        self.console_bucket = bucket
+        self.console_files = deployment
+        # CDK's deployment function is a singleton at stack level, not a child of the deployment.
+        singleton = [c for c in self.node.find_all() if "CDKBucketDeployment" in c.node.path]
+        (fn,) = [c for c in singleton if isinstance(c, lambda_.CfnFunction)]
+        (policy,) = [c for c in singleton if isinstance(c, iam.CfnPolicy)]
+        suppress.skip(fn, *suppress.DEPLOY_FUNCTION)
+        # Its role's policy allows invalidations on "*"; the third statement (after the asset and
+        # console bucket grants) is that one: only this distribution (tested).
+        policy.add_property_override("PolicyDocument.Statement.2.Resource",
+                                     self.console_distribution.distribution_arn)
+        # It depends on its role through Role's GetAtt already (cfn-lint W3005); keep the policy.
+        fn.add_override("DependsOn", [self.get_logical_id(policy)])
+
+    def _deploy_log_group(self) -> logs.LogGroup:
+        group = logs.LogGroup(self, "ConsoleFilesLogs",
+                              log_group_name=f"/aws/lambda/{PREFIX}-console-files",
+                              removal_policy=RemovalPolicy.DESTROY)
+        cfn = group.node.default_child
+        assert isinstance(cfn, logs.CfnLogGroup)
+        cfn.add_property_override("RetentionInDays", self.cfg.log_retention_days)
+        suppress.skip(cfn, suppress.LOGS_NO_CMK)
+        return group
+
     def _outputs(self) -> None:
+        stage = self.chalice.sam["Resources"]["RestAPI"]["Properties"]["StageName"]
+        CfnOutput(self, "ConsoleUrl", description=f"The console (and the API under /{stage})",
+                  value=f"https://{self.console_distribution.distribution_domain_name}/")
         CfnOutput(self, "UserPoolId", value=self.pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.pool_client.user_pool_client_id)
         CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)

@@ -41,3 +41,28 @@ def skip(target: Union[IConstruct, CfnResource], *checks: tuple[str, str]) -> No
         if check_id not in known:
             current["skip"].append({"id": check_id, "comment": reason})
     resource.add_metadata("checkov", current)
+
+# The console's CloudFront distribution (stack._console).
+CONSOLE_CDN = (
+    ("CKV_AWS_68", "No WAF: a web ACL costs at least 5 USD/month plus 0.60 per million requests "
+                   "and rules; the static files are public code, and the API behind /v1 is "
+                   "throttled per stage and needs a token for everything but login. Revisit "
+                   "(rate-based rule) if login abuse shows up in the API access logs."),
+    ("CKV_AWS_86", "CloudFront standard logging needs an ACL-enabled bucket, the access-log "
+                   "bucket enforces bucket-owner ownership (ACLs off). API calls through this "
+                   "distribution are logged by the API Gateway access log (source IP, "
+                   "principal, status); the static files hold no data."),
+    ("CKV_AWS_174", "No custom domain by default: the *.cloudfront.net certificate is "
+                    "CloudFront's, whose minimum protocol cannot be set; a custom domain with "
+                    "an ACM certificate gets TLSv1.2_2021 (docs/deploy.md)."),
+)
+# The Lambda that aws_s3_deployment.BucketDeployment runs at deploy time (copies web/ to S3).
+DEPLOY_FUNCTION = (
+    ("CKV_AWS_116", "Runs synchronously as a CloudFormation custom resource; a failure fails "
+                    "and rolls back the deploy, there is nothing to redeliver from a DLQ."),
+    ("CKV_AWS_117", "CDK's deployment function only copies the console files between S3 "
+                    "buckets and invalidates CloudFront; a VPC would need endpoints for no gain."),
+    ("CKV_AWS_115", "Runs once per deploy; reserved concurrency would only take from the "
+                    "account pool."),
+    ("CKV_AWS_173", "No environment secrets; the function's environment is CDK's own."),
+)

@@ -1,0 +1,128 @@
+"""The console (web/) in a private bucket behind CloudFront, the API under the same origin."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_cdk.assertions import Match, Template
+
+from tests.conftest import TEMPLATE, resources
+
+#: Managed policies (ids are fixed by AWS).
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+
+def _console_bucket(raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    found = [(k, v) for k, v in resources(raw, "AWS::S3::Bucket").items()
+             if "vigil-prod-console-" in json.dumps(v["Properties"].get("BucketName"))]
+    assert len(found) == 1
+    return found[0]
+
+
+def _distribution(raw: dict[str, Any]) -> dict[str, Any]:
+    found = list(resources(raw, "AWS::CloudFront::Distribution").values())
+    assert len(found) == 1
+    return dict(found[0]["Properties"]["DistributionConfig"])
+
+
+def test_console_bucket_is_private_encrypted_versioned_logged(raw: dict[str, Any]) -> None:
+    logical, bucket = _console_bucket(raw)
+    props = bucket["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    sse = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert props["LoggingConfiguration"]["LogFilePrefix"] == "console/"
+    policy = next(p for p in resources(raw, "AWS::S3::BucketPolicy").values()
+                  if p["Properties"]["Bucket"] == {"Ref": logical})
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+               for s in statements), "bucket must refuse requests without TLS"
+    # Only CloudFront (through OAC, for this distribution) may read; nobody else is allowed.
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    reads = [s for s in allows if s["Principal"] == {"Service": "cloudfront.amazonaws.com"}]
+    assert reads and all("AWS:SourceArn" in json.dumps(s["Condition"]) for s in reads)
+    assert not any(s["Principal"] in ("*", {"AWS": "*"}) for s in allows)
+
+
+def test_distribution_serves_the_bucket_through_oac_over_https(template: Template,
+                                                               raw: dict[str, Any]) -> None:
+    template.resource_count_is("AWS::CloudFront::OriginAccessControl", 1)
+    template.has_resource_properties("AWS::CloudFront::OriginAccessControl", {
+        "OriginAccessControlConfig": Match.object_like({
+            "OriginAccessControlOriginType": "s3", "SigningBehavior": "always",
+            "SigningProtocol": "sigv4"})})
+    config = _distribution(raw)
+    bucket_logical, _ = _console_bucket(raw)
+    assert config["DefaultRootObject"] == "index.html"
+    s3_origin = next(o for o in config["Origins"] if "S3OriginConfig" in o)
+    assert s3_origin["DomainName"] == {"Fn::GetAtt": [bucket_logical, "RegionalDomainName"]}
+    assert "OriginAccessControlId" in s3_origin
+    assert s3_origin["S3OriginConfig"].get("OriginAccessIdentity", "") == ""
+    default = config["DefaultCacheBehavior"]
+    assert default["TargetOriginId"] == s3_origin["Id"]
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert default["ResponseHeadersPolicyId"]
+
+
+def test_api_is_routed_through_the_same_distribution_uncached(raw: dict[str, Any]) -> None:
+    config = _distribution(raw)
+    (behavior,) = config["CacheBehaviors"]
+    assert behavior["PathPattern"] == "/v1/*"  # the API Gateway stage (.chalice/config.json)
+    assert behavior["CachePolicyId"] == CACHING_DISABLED
+    assert behavior["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
+    assert behavior["ViewerProtocolPolicy"] in ("https-only", "redirect-to-https")
+    assert set(behavior["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+    origin = next(o for o in config["Origins"] if o["Id"] == behavior["TargetOriginId"])
+    domain = json.dumps(origin["DomainName"])
+    assert '"Ref": "RestAPI"' in domain and "execute-api" in domain
+    assert origin.get("OriginPath", "") == ""  # the path keeps /v1, the stage
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+
+def test_security_headers_are_sent(template: Template) -> None:
+    template.has_resource_properties("AWS::CloudFront::ResponseHeadersPolicy", {
+        "ResponseHeadersPolicyConfig": Match.object_like({
+            "SecurityHeadersConfig": Match.object_like({
+                "StrictTransportSecurity": Match.object_like({"Override": True}),
+                "ContentTypeOptions": {"Override": True},
+                "FrameOptions": {"FrameOption": "DENY", "Override": True}})})})
+
+
+def test_bucket_deployment_uploads_web_and_config_js(raw: dict[str, Any]) -> None:
+    deployments = resources(raw, "Custom::CDKBucketDeployment")
+    assert len(deployments) == 1
+    props = next(iter(deployments.values()))["Properties"]
+    bucket_logical, _ = _console_bucket(raw)
+    assert props["DestinationBucketName"] == {"Ref": bucket_logical}
+    assert len(props["SourceObjectKeys"]) == 2  # web/ and the generated config.js
+    assert props["DistributionPaths"] == ["/*"]
+
+
+def test_config_js_points_the_console_at_the_api_on_the_same_origin() -> None:
+    """Source.data writes config.js as its own asset; web/js/api.js reads VIGIL_CONFIG.apiUrl."""
+    assets = [d for d in TEMPLATE.parent.glob("asset.*") if (d / "config.js").is_file()]
+    assert len(assets) == 1, "one asset with the generated config.js (web/'s own is excluded)"
+    assert [p.name for p in assets[0].iterdir()] == ["config.js"]
+    assert (assets[0] / "config.js").read_text() == 'window.VIGIL_CONFIG = {"apiUrl": "/v1"};\n'
+    web = [d for d in TEMPLATE.parent.glob("asset.*") if (d / "index.html").is_file()]
+    assert len(web) == 1 and (web[0] / "js" / "api.js").is_file()
+
+
+def test_console_url_is_an_output(raw: dict[str, Any]) -> None:
+    url = json.dumps(raw["Outputs"]["ConsoleUrl"]["Value"])
+    assert "DomainName" in url and "https://" in url
+
+
+def test_deployment_function_invalidates_only_this_distribution(raw: dict[str, Any]) -> None:
+    (dist_logical,) = resources(raw, "AWS::CloudFront::Distribution")
+    (policy,) = [p for k, p in resources(raw, "AWS::IAM::Policy").items()
+                 if k.startswith("CustomCDKBucketDeployment")]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    invalidate = [s for s in statements if "cloudfront:CreateInvalidation" in s["Action"]]
+    assert len(invalidate) == 1
+    assert dist_logical in json.dumps(invalidate[0]["Resource"])
+    assert all(s["Resource"] != "*" for s in statements)
