@@ -129,6 +129,9 @@ def create_user(email: str, password: str, permanent: bool) -> str:
             raise errors.Conflict("A user with this e-mail address exists already.") from exc
         if _code(exc) == "InvalidPasswordException":
             raise errors.ValidationFailed({"password": _password_message(exc)}) from exc
+        if _code(exc) == "InvalidParameterException":
+            # An address the pool refuses as a user name: bad input (400), not a failed login.
+            raise errors.ValidationFailed({"email": "cannot be used as a login name"}) from exc
         raise _auth_error(exc) from exc
     attrs = {a["Name"]: a["Value"] for a in created["User"].get("Attributes", [])}
     return attrs.get("sub") or created["User"]["Username"]

@@ -16,7 +16,7 @@ import pytest
 
 from tests.security.world import SecWorld, build
 
-POSITIVE = 24   # examples per operation, each mode (about 50 operations → > 2,000 requests)
+POSITIVE = 28   # examples per operation, each mode (about 50 operations → > 2,000 requests)
 NEGATIVE = 16
 
 
@@ -65,6 +65,7 @@ def test_fuzz_the_api_against_its_openapi_document(live) -> None:
     import requests
     import schemathesis
     from hypothesis import HealthCheck, given, settings
+    from hypothesis.errors import Unsatisfiable
     from schemathesis.checks import (content_type_conformance, not_a_server_error,
                                      response_schema_conformance, status_code_conformance)
     from schemathesis.generation import GenerationMode
@@ -104,6 +105,8 @@ def test_fuzz_the_api_against_its_openapi_document(live) -> None:
 
             try:
                 run()
+            except Unsatisfiable:  # no invalid input exists (an operation without parameters)
+                pass
             except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 — reported together below
                 failures.append(f"{op.label} [{mode.value}]: {str(exc)[:600]}")
         timings.append((time.monotonic() - op_started, counted["requests"] - op_count, op.label))
