@@ -84,7 +84,10 @@ def _chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
 
-@pytest.fixture(scope="session")
+# Module scope: playwright's sync API keeps an event loop running in the main thread while it
+# is open, and any later test in the same xdist worker that calls asyncio.run (the endpoint
+# checks) would fail with "cannot be called from a running event loop".
+@pytest.fixture(scope="module")
 def browser():
     if not _chromium_available():
         if os.environ.get("CI") == "true":
