@@ -21,6 +21,9 @@ log = logging.getLogger("vigil.http")
 T = TypeVar("T")
 
 MAX_JSON_BODY = 64 * 1024
+# Any route, with or without a body of its own: nothing larger is read (API Gateway would pass
+# 10 MB). Room above the 1 MB logo so that the logo route explains its own limit.
+MAX_ANY_BODY = 1024 * 1024 + 64 * 1024
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 PROBLEM_TYPE = "application/problem+json"
@@ -156,6 +159,7 @@ def guard_views(app: Any) -> None:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
+                _refuse_oversized(app.current_request)
                 return view(*args, **kwargs)
             except errors.VigilError as exc:
                 return problem(exc)
@@ -174,6 +178,12 @@ def guard_views(app: Any) -> None:
         for entry in methods.values():
             if not getattr(entry.view_function, "__vigil_guarded__", False):
                 entry.view_function = guarded(entry.view_function)
+
+
+def _refuse_oversized(request: Optional[Request]) -> None:
+    raw = request.raw_body if request is not None and request.method in ("POST", "PUT", "PATCH", "DELETE") else b""
+    if raw and len(raw) > MAX_ANY_BODY:
+        raise errors.PayloadTooLarge(f"request body is larger than {MAX_ANY_BODY} bytes")
 
 
 def response_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:

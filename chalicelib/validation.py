@@ -38,9 +38,22 @@ def _vat_id(value: str) -> str:
     return compact
 
 
+def _single_line(value: str) -> str:
+    """Names end up in mail headers, PDF and XML: no control characters (line breaks, NUL …),
+    no surrogates or non-characters, which those formats cannot carry."""
+    import unicodedata
+
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            raise ValueError("must not contain control characters or line breaks")
+    return value
+
+
 Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_lower_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 AfterValidator(_single_line)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200),
+                      AfterValidator(_single_line)]
 Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2),
                     AfterValidator(_country)]
 VatId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=20),
@@ -49,6 +62,7 @@ VatId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, ma
 
 class AddressIn(Strict):
     street: Optional[ShortText] = None
-    postal_code: Optional[Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]] = None
+    postal_code: Optional[Annotated[str, StringConstraints(strip_whitespace=True, max_length=20),
+                                    AfterValidator(_single_line)]] = None
     city: Optional[ShortText] = None
     country: Optional[Country] = None

@@ -129,19 +129,26 @@ def create_user(email: str, password: str, permanent: bool) -> str:
             raise errors.Conflict("A user with this e-mail address exists already.") from exc
         if _code(exc) == "InvalidPasswordException":
             raise errors.ValidationFailed({"password": _password_message(exc)}) from exc
+        if _code(exc) == "InvalidParameterException":
+            # An address the pool refuses as a user name: bad input (400), not a failed login.
+            raise errors.ValidationFailed({"email": "cannot be used as a login name"}) from exc
         raise _auth_error(exc) from exc
     attrs = {a["Name"]: a["Value"] for a in created["User"].get("Attributes", [])}
     return attrs.get("sub") or created["User"]["Username"]
 
 
-def delete_user(email: str) -> None:
-    """Compensation when the database write after ``create_user`` failed."""
+def delete_user(email: str, strict: bool = False) -> None:
+    """Compensation when the database write after ``create_user`` failed (best effort), or the
+    purge of a user (``strict``: a failure raises so that the purge runs again; a user already
+    gone is fine)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         aws.client("cognito-idp").admin_delete_user(UserPoolId=settings.user_pool_id(), Username=email)
-    except (ClientError, BotoCoreError):
-        pass  # best effort; an orphan pool user without a Vigil user has no access
+    except (ClientError, BotoCoreError) as exc:
+        if strict and _code(exc) != "UserNotFoundException":
+            raise
+        # best effort otherwise; an orphan pool user without a Vigil user has no access
 
 
 def find_user_id(email: str) -> Optional[str]:

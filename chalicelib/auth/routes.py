@@ -16,8 +16,25 @@ bp = Blueprint(__name__)
 def login() -> Response:
     from chalicelib.auth.schemas import LoginBody
 
-    body = parse_body(bp.current_request, LoginBody)
-    return respond(cognito.login(body.email, body.password))
+    from chalicelib import errors, ratelimit
+
+    request = bp.current_request
+    body = parse_body(request, LoginBody)
+    # Throttle guessing: failed logins are counted per e-mail and per source address, known
+    # addresses or not, so the 429 does not tell which addresses have accounts either.
+    counted = (("login_email", body.email), ("login_ip", _source_ip(request)))
+    ratelimit.check(*counted)
+    try:
+        return respond(cognito.login(body.email, body.password))
+    except errors.Unauthorized:
+        for scope, key in counted:
+            ratelimit.add(scope, key)
+        raise
+
+
+def _source_ip(request: "object") -> str:
+    identity = (getattr(request, "context", None) or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
 
 
 @bp.route("/auth/new-password", methods=["POST"])

@@ -57,11 +57,12 @@ def list_invoices(org_id: str) -> Response:
 
 
 def _invoice_of(org_id: str, number: str):  # type: ignore[no-untyped-def]
-    """The invoice if the caller administers the paying org; 404 otherwise (never leaks)."""
+    """The invoice if the caller administers the paying org: 404 across tenants or for an unknown
+    number, 403 for a role in the org that may not see invoices (as the list answers)."""
     from chalicelib.billing import invoices
 
-    access = for_request(bp.current_request, org_id)
-    if not access.allows(Action.INVOICES) or len(number) > 40:
+    access = for_request(bp.current_request, org_id).require(Action.INVOICES)
+    if len(number) > 40:
         raise errors.NotFound("Invoice not found.")
     invoice = invoices.get(access.org_id, number)
     if invoice is None:

@@ -211,7 +211,9 @@ def _delete_user(user_id: str, email: str) -> None:
 
     User(*User.key(user_id)).delete()
     EmailIndex(*EmailIndex.key(email)).delete()
-    cognito.delete_user(email)
+    # Strict: a pool user left behind could still log in; the membership stays until this
+    # succeeds, so the next run repeats the deletion.
+    cognito.delete_user(email, strict=True)
 
 
 def run_scheduled(context: Any = None, budget_s: float = 45.0) -> dict[str, int]:

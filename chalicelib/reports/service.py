@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any, Optional, Union
 
-from chalicelib import clock, db, errors, ids, storage
+from chalicelib import clock, db, errors, ids, ratelimit, storage
 from chalicelib.audit import service as audit
 from chalicelib.auth.access import Access, Action
 from chalicelib.reports.data import Branding, EndpointReportData, HostReportData
@@ -130,6 +130,7 @@ def create_report(access: Access, target: dict[str, Any], period: tuple[datetime
     """Render ``data``, store the PDF and its record (with audit entry); the Report shape with a
     fresh download URL. ``target`` = {type: endpoint|host, id, name}; admin/partner only."""
     access.require(Action.WRITE)
+    ratelimit.take("reports", access.org_id)  # rendering is the most expensive thing a user can ask
     entry = audit.entry(access, "report.created", None, {
         "target_type": target.get("type"), "target_id": target.get("id"),
         "from": clock.iso(period[0]), "to": clock.iso(period[1]), "language": language})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Optional
 
-from chalicelib import clock, db, errors, idempotency
+from chalicelib import clock, db, errors, idempotency, ratelimit
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.orgs.models import Org
@@ -58,6 +58,7 @@ def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, 
     from chalicelib.team import invitations
 
     access.require(Action.WRITE)
+    ratelimit.take("invites", access.org_id)  # each new address costs a pool user and a mail
     # The e-mail lookup and the idempotency record come in one BatchGetItem.
     wanted: list[tuple[type, tuple[str, str]]] = [(EmailIndex, EmailIndex.key(body.email))]
     idem_key_item = idempotency.record_key(f"{access.org_id}:members", idem_key) if idem_key else None
@@ -92,7 +93,8 @@ def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, 
         user_id = email_item.user_id
     member = Membership.build(org.org_id, user_id, body.email, body.role, now,
                               access.principal.user_id)
-    result = view(member) | {"invited": created_in_pool}
+    # The same answer whether the address had an account: an invite must not reveal that.
+    result = view(member)
     entry = audit_log.entry(access, "member.added", user_id, {"email": body.email, "role": body.role})
     try:
         with db.transaction() as tx:

@@ -52,7 +52,7 @@ def test_partner_orders_basic_for_customer_and_receives_the_invoice(api, partner
     # … and the customer's admin sees neither subscription nor invoice
     assert api.get(f"/orgs/{customer}/subscription", customer_token).status == 403
     assert order(api, customer_token, customer, key="k-c").status == 403
-    assert api.get(f"/orgs/{customer}/invoices/VIG-2026-000001", customer_token).status == 404
+    assert api.get(f"/orgs/{customer}/invoices/VIG-2026-000001", customer_token).status == 403
     assert api.get(f"/orgs/{partner.org_id}/invoices/VIG-2026-000001",
                    customer_token).status == 404
 
