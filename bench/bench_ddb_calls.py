@@ -22,9 +22,11 @@ def run() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as meter_dir:
         env = dict(os.environ, VIGIL_METER_DIR=meter_dir)
         # The console tests talk to a server subprocess (not counted here); skip them.
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile",
-                        "tests", "--ignore=tests/console", "-k", "not make_run"],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist",
+                               "loadfile", "tests", "--ignore=tests/console", "-k", "not make_run"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        if done.returncode != 0:  # still report what was counted; `make test` is the gate
+            print(f"   warning: the metered test run exited {done.returncode}")
         per_route: dict[str, list[int]] = defaultdict(list)
         for file in Path(meter_dir).glob("calls-*.jsonl"):
             for line in file.read_text().splitlines():
