@@ -19,7 +19,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.db import meta, register_table
+from chalicelib.db import SchemaOwner, meta, register_table
 
 TABLE = "core"
 
@@ -43,16 +43,12 @@ class ByUserIndex(GlobalSecondaryIndex):
 
 
 @register_table
-class CoreTable(Model):
+class CoreTable(SchemaOwner):
     """Schema owner of the table (keys, GSIs, TTL); entity models below share it."""
 
     Meta = meta(TABLE)
     ttl_attribute = "expires_at"
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)

@@ -32,6 +32,19 @@ def meta(short_name: str) -> type:
     return Meta
 
 
+class SchemaOwner(Model):
+    """Base of a table's schema-owning model: generic keys and the first GSI key pair.
+
+    Each owner adds its ``Meta``, its GSIs and (optionally) further GSI keys and a TTL
+    attribute; entity models share the table through key prefixes.
+    """
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+
+
 def register_table(model: type[M]) -> type[M]:
     """Class decorator: this model's ``Meta``/indexes define a table to create."""
     TABLE_MODELS.append(model)

@@ -47,7 +47,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.db import meta, register_table
+from chalicelib.db import SchemaOwner, meta, register_table
 
 TABLE = "hosts"
 SHARDS = 4
@@ -66,16 +66,12 @@ class ByDeadlineIndex(GlobalSecondaryIndex):
 
 
 @register_table
-class HostsTable(Model):
+class HostsTable(SchemaOwner):
     """Schema owner of the table (keys, GSI, TTL); entity models below share it."""
 
     Meta = meta(TABLE)
     ttl_attribute = "expires_at"
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
 
     by_deadline = ByDeadlineIndex()

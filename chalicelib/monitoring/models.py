@@ -34,7 +34,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from chalicelib.db import meta, register_table
+from chalicelib.db import SchemaOwner, meta, register_table
 
 TABLE = "monitoring"
 DUE_SHARDS = 8
@@ -54,16 +54,12 @@ class ByDueIndex(GlobalSecondaryIndex):
 
 
 @register_table
-class MonitoringTable(Model):
+class MonitoringTable(SchemaOwner):
     """Schema owner of the table (keys, GSI, TTL); entity models below share it."""
 
     Meta = meta(TABLE)
     ttl_attribute = "expires_at"
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
 
     by_due = ByDueIndex()

@@ -20,7 +20,7 @@ from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, Un
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.db import meta, register_table
+from chalicelib.db import SchemaOwner, meta, register_table
 
 TABLE = "reports"
 DUE_SHARDS = 4
@@ -46,15 +46,10 @@ class ByDueIndex(GlobalSecondaryIndex):
 
 
 @register_table
-class ReportsTable(Model):
+class ReportsTable(SchemaOwner):
     """Schema owner of the table (keys, GSI); the entity models below share it."""
 
     Meta = meta(TABLE)
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
 
     by_due = ByDueIndex()
 
