@@ -1,4 +1,5 @@
 """Vigil API: builds the Chalice app and registers each domain's blueprint. Nothing else."""
+
 from __future__ import annotations
 
 from chalice import Chalice, CORSConfig
@@ -14,9 +15,9 @@ from chalicelib.hosts.jobs import bp as host_jobs
 from chalicelib.hosts.routes import bp as host_routes
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
-from chalicelib.orgs.jobs import bp as org_jobs
 from chalicelib.monitoring.jobs import bp as monitoring_jobs
 from chalicelib.monitoring.routes import bp as monitoring_routes
+from chalicelib.orgs.jobs import bp as org_jobs
 from chalicelib.orgs.routes import bp as org_routes
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.reports.jobs import bp as report_jobs

@@ -1,4 +1,5 @@
 """Run every ``bench/bench_*.py`` (or those named on the command line) and write results."""
+
 from __future__ import annotations
 
 import importlib
@@ -24,7 +25,7 @@ def main(argv: list[str]) -> int:
         print(f"== {name} …", flush=True)
         try:
             found = module.run()
-        except Exception:  # noqa: BLE001 — report and go on with the others
+        except Exception:
             traceback.print_exc()
             failed.append(name)
             continue

@@ -13,11 +13,12 @@ the table, so wall time per payer grows with the table: 0.36 s/payer at 400 subs
 moto; ``BENCH_BILLING_PARTNERS`` scales it down (the metric names keep their meaning: calls per
 subscription, seconds of the finalize step for the seeded size).
 """
+
 from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 #: 500 is the size the issue asks for (10,000 subscriptions); the default is smaller because moto
 #: needs well over an hour for it (see the scaling note). BENCH_BILLING_PARTNERS=500 runs it.
@@ -32,22 +33,47 @@ def _seed(now: datetime) -> None:
     from chalicelib.orgs.models import Address, Org
     from chalicelib.orgs.service import _new_org
 
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
-    end = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    end = datetime(2026, 12, 1, tzinfo=UTC)
     orgs, subs, payers = [], [], []
     for p in range(PARTNERS):
-        partner = _new_org(f"Partner {p:04d} GmbH", "partner", None, "vendor", "de", None,
-                           f"billing-{p}@partner.example", None, start, None, 1)
-        partner.address = Address(street="Weg 1", postal_code="10115", city="Berlin",
-                                  country="DE")
+        partner = _new_org(
+            f"Partner {p:04d} GmbH",
+            "partner",
+            None,
+            "vendor",
+            "de",
+            None,
+            f"billing-{p}@partner.example",
+            None,
+            start,
+            None,
+            1,
+        )
+        partner.address = Address(street="Weg 1", postal_code="10115", city="Berlin", country="DE")
         orgs.append(partner)
-        payers.append(PayerEntry(subscriptions.payer_shard(partner.org_id),
-                                 f"ORG#{partner.org_id}", payer_org_id=partner.org_id,
-                                 since=start))
+        payers.append(
+            PayerEntry(
+                subscriptions.payer_shard(partner.org_id),
+                f"ORG#{partner.org_id}",
+                payer_org_id=partner.org_id,
+                since=start,
+            )
+        )
         for c in range(CUSTOMERS):
-            customer = _new_org(f"Kunde {p:04d}-{c:02d}", "customer", partner.org_id,
-                                "partner" if c % 2 else "vendor", "de", None, None, None,
-                                start, None, 0)
+            customer = _new_org(
+                f"Kunde {p:04d}-{c:02d}",
+                "customer",
+                partner.org_id,
+                "partner" if c % 2 else "vendor",
+                "de",
+                None,
+                None,
+                None,
+                start,
+                None,
+                0,
+            )
             orgs.append(customer)
             sub = subscriptions.new_trial(customer.org_id, partner.org_id, start)
             sub.gsi2pk = sub.gsi2sk = None
@@ -79,24 +105,24 @@ def _cheap_transaction_snapshots() -> None:
         if isinstance(value, Table):
             snapshot = copy.copy(value)
             snapshot.items = type(value.items)(dict)
-            snapshot.items.update({k: dict(v) if isinstance(v, dict) else v
-                                   for k, v in value.items.items()})
+            snapshot.items.update({k: dict(v) if isinstance(v, dict) else v for k, v in value.items.items()})
             return snapshot
         return copy.deepcopy(value, memo)
 
     ddb_models.copy = types.SimpleNamespace(deepcopy=deepcopy, copy=copy.copy)  # type: ignore[attr-defined]
 
 
-def run() -> dict[str, float]:  # noqa: C901 — a linear script
+def run() -> dict[str, float]:
     from bench.env import emulated_aws
 
     _cheap_transaction_snapshots()
     with emulated_aws():
         from chalicelib import clock
-        from chalicelib.billing import invoices, run as billing
+        from chalicelib.billing import invoices
+        from chalicelib.billing import run as billing
         from chalicelib.local.metering import count_calls
 
-        now = datetime(2026, 12, 1, 0, 30, tzinfo=timezone.utc)
+        now = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)
         clock.set_now(now)
         t0 = time.perf_counter()
         _seed(now)
@@ -124,10 +150,12 @@ def run() -> dict[str, float]:  # noqa: C901 — a linear script
         per_doc_s = docs_s / max(delivered, 1)
         clock.set_now(None)
 
-    print(f"   seeded {subscriptions_total} subscriptions in {seed_s:.1f} s; finalize step "
-          f"{finalize_s:.1f} s, {ddb} DynamoDB calls ({ddb / subscriptions_total:.3f}/subscription,"
-          f" {ddb / PARTNERS:.2f}/invoice); documents {per_doc_s * 1000:.0f} ms/invoice "
-          f"(sample {delivered}) → {per_doc_s * PARTNERS:.0f} s for {PARTNERS}")
+    print(
+        f"   seeded {subscriptions_total} subscriptions in {seed_s:.1f} s; finalize step "
+        f"{finalize_s:.1f} s, {ddb} DynamoDB calls ({ddb / subscriptions_total:.3f}/subscription,"
+        f" {ddb / PARTNERS:.2f}/invoice); documents {per_doc_s * 1000:.0f} ms/invoice "
+        f"(sample {delivered}) → {per_doc_s * PARTNERS:.0f} s for {PARTNERS}"
+    )
     out = {
         "billing_calls_per_subscription": round(ddb / subscriptions_total, 4),
         "billing_calls_per_invoice": round(ddb / PARTNERS, 2),

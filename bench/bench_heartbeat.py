@@ -9,27 +9,42 @@ Handler time includes the embedded emulator: moto deep-copies every table on eac
 TransactWriteItems (for its rollback), so the time grows with the table and says little about
 DynamoDB itself; compare runs with each other, not with production latencies.
 """
+
 from __future__ import annotations
 
 import json
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 HOSTS = 20
 ROUNDS = 10
 
 
 def _body() -> bytes:
-    return json.dumps({
-        "agent_version": "1.0.0", "interval_s": 60, "hostname": "bench",
-        "os": {"name": "Linux", "version": "Debian 12", "kernel": "6.1.0", "arch": "x86_64"},
-        "uptime_s": 1000, "load": {"load1": 0.5, "load5": 0.4, "load15": 0.3}, "cpu_count": 4,
-        "memory": {"total_bytes": 8 * 2 ** 30, "available_bytes": 6 * 2 ** 30},
-        "swap": {"total_bytes": 2 ** 30, "free_bytes": 2 ** 30},
-        "disks": [{"mount": f"/d{i}", "fs": "ext4", "total_bytes": 10 ** 11,
-                   "used_bytes": 4 * 10 ** 10, "free_bytes": 6 * 10 ** 10} for i in range(4)],
-    }).encode()
+    return json.dumps(
+        {
+            "agent_version": "1.0.0",
+            "interval_s": 60,
+            "hostname": "bench",
+            "os": {"name": "Linux", "version": "Debian 12", "kernel": "6.1.0", "arch": "x86_64"},
+            "uptime_s": 1000,
+            "load": {"load1": 0.5, "load5": 0.4, "load15": 0.3},
+            "cpu_count": 4,
+            "memory": {"total_bytes": 8 * 2**30, "available_bytes": 6 * 2**30},
+            "swap": {"total_bytes": 2**30, "free_bytes": 2**30},
+            "disks": [
+                {
+                    "mount": f"/d{i}",
+                    "fs": "ext4",
+                    "total_bytes": 10**11,
+                    "used_bytes": 4 * 10**10,
+                    "free_bytes": 6 * 10**10,
+                }
+                for i in range(4)
+            ],
+        }
+    ).encode()
 
 
 def run() -> dict[str, float]:
@@ -48,14 +63,13 @@ def run() -> dict[str, float]:
         from chalicelib.local.metering import count_calls
         from chalicelib.team.models import Membership
 
-        clock.set_now(datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc))
+        clock.set_now(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))
         org, _ = admin.create_org("Bench GmbH", "bench@example.com", "Bench-Passwort-2026!")
         sub = Subscription.get(*Subscription.key(org.org_id))
         sub.update(actions=[Subscription.plan.set("professional"), Subscription.status.set("active")])
         member = next(iter(Membership.query(f"ORG#{org.org_id}", Membership.sk.startswith("MEMBER#"))))
         access = resolve(Principal(member.user_id, "bench@example.com", "id"), org.org_id)
-        tokens = [service.create(access, HostCreate(name=f"host-{i}"))["agent_token"]
-                  for i in range(HOSTS)]
+        tokens = [service.create(access, HostCreate(name=f"host-{i}"))["agent_token"] for i in range(HOSTS)]
         body = _body()
         steady_calls: list[int] = []
         first_calls: list[int] = []

@@ -1,4 +1,5 @@
 """Cold import of the API module vs boto3 alone, each in a fresh interpreter."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,14 @@ def _import_ms(statement: str) -> tuple[float, set[str]]:
     best = float("inf")
     modules: set[str] = set()
     for _ in range(5):
-        out = subprocess.run([sys.executable, "-X", "importtime", "-c", statement], cwd=ROOT,
-                             env=env, capture_output=True, text=True, check=True).stderr
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", statement],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
         total = 0
         for line in out.splitlines():
             m = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
@@ -34,5 +41,8 @@ def run() -> dict[str, float]:
     boto_ms, _ = _import_ms("import boto3")
     heavy = sorted(set(HEAVY) & modules)
     print(f"   import app: {app_ms:.0f} ms, import boto3: {boto_ms:.0f} ms, heavy modules: {heavy or 'none'}")
-    return {"import_app_ms": round(app_ms, 1), "import_boto3_ms": round(boto_ms, 1),
-            "import_app_heavy_modules": float(len(heavy))}
+    return {
+        "import_app_ms": round(app_ms, 1),
+        "import_boto3_ms": round(boto_ms, 1),
+        "import_app_heavy_modules": float(len(heavy)),
+    }

@@ -17,14 +17,16 @@ plus ``render.render_endpoint_report`` — best of three warm runs.
   one-page Query in milliseconds.
 - ``report_30d_create_s``: the whole ``create_report`` (data, render, S3 upload, record).
 """
+
 from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-END = datetime(2026, 11, 1, tzinfo=timezone.utc)
+END = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def _best(fn: Callable[[], Any], runs: int = 3) -> tuple[float, Any]:
@@ -53,8 +55,12 @@ def _endpoint() -> tuple[Any, str]:
     sub = Subscription.get(*Subscription.key(org.org_id))
     sub.update(actions=[Subscription.plan.set("professional"), Subscription.status.set("active")])
     access = resolve(Principal(user_id=user_id, email="bench@example.com", token_use="id"), org.org_id)
-    ep = service.create(access, EndpointIn.model_validate(
-        {"name": "Webshop", "url": "https://shop.example.com/", "interval_minutes": 1}))
+    ep = service.create(
+        access,
+        EndpointIn.model_validate(
+            {"name": "Webshop", "url": "https://shop.example.com/", "interval_minutes": 1}
+        ),
+    )
     return access, ep["id"]
 
 
@@ -73,8 +79,9 @@ def _seed(org_id: str, endpoint_id: str) -> int:
         for minute in range(1440):
             at = day + timedelta(minutes=minute, seconds=7)
             up = rng.random() > 0.002
-            batch.append(rollups.Sample(org_id, endpoint_id, at, up,
-                                        int(rng.gauss(180, 40)) if up else None, False))
+            batch.append(
+                rollups.Sample(org_id, endpoint_id, at, up, int(rng.gauss(180, 40)) if up else None, False)
+            )
         with Rollup.batch_write() as w:
             for r in rollups.merge_samples(batch):
                 w.save(r)
@@ -100,12 +107,19 @@ def _measure(access: Any, endpoint_id: str, days: int) -> dict[str, float]:
 
     load_and_render()  # warm: fonts registered, reportlab imported
     seconds, pdf = _best(load_and_render)
-    load_s, (_, data) = _best(lambda: sources.endpoint_report_data(access.org_id, endpoint_id, period,
-                                                                   "de", branding))
+    load_s, (_, data) = _best(
+        lambda: sources.endpoint_report_data(access.org_id, endpoint_id, period, "de", branding)
+    )
     pdf_s, _ = _best(lambda: render.render_endpoint_report(data))
-    return {"items": float(2 + len(stored) + len(incidents)), "render_s": round(seconds, 3),
-            "load_s": round(load_s, 3), "pdf_s": round(pdf_s, 3),
-            "bytes": float(len(pdf)), "ddb_calls": float(calls["dynamodb"]), "kind": kind}
+    return {
+        "items": float(2 + len(stored) + len(incidents)),
+        "render_s": round(seconds, 3),
+        "load_s": round(load_s, 3),
+        "pdf_s": round(pdf_s, 3),
+        "bytes": float(len(pdf)),
+        "ddb_calls": float(calls["dynamodb"]),
+        "kind": kind,
+    }
 
 
 def run() -> dict[str, float]:
@@ -124,14 +138,17 @@ def run() -> dict[str, float]:
 
         from chalicelib.reports import generate
 
-        body = generate.ReportIn.model_validate({"from": clock.iso(END - timedelta(days=30)),
-                                                 "to": clock.iso(END)})
+        body = generate.ReportIn.model_validate(
+            {"from": clock.iso(END - timedelta(days=30)), "to": clock.iso(END)}
+        )
         create_s, _ = _best(lambda: generate.create(access, "endpoint", endpoint_id, body))
         clock.set_now(None)
-    print(f"   seeded {samples} samples in {seeded_s:.1f} s; 30 d: {m30['items']:.0f} items, "
-          f"{m30['ddb_calls']:.0f} calls, {m30['render_s']:.3f} s, {m30['bytes'] / 1024:.0f} KiB, "
-          f"create {create_s:.3f} s; 366 d: {m366['items']:.0f} items, {m366['ddb_calls']:.0f} calls, "
-          f"{m366['render_s']:.3f} s, {m366['bytes'] / 1024:.0f} KiB")
+    print(
+        f"   seeded {samples} samples in {seeded_s:.1f} s; 30 d: {m30['items']:.0f} items, "
+        f"{m30['ddb_calls']:.0f} calls, {m30['render_s']:.3f} s, {m30['bytes'] / 1024:.0f} KiB, "
+        f"create {create_s:.3f} s; 366 d: {m366['items']:.0f} items, {m366['ddb_calls']:.0f} calls, "
+        f"{m366['render_s']:.3f} s, {m366['bytes'] / 1024:.0f} KiB"
+    )
     return {
         "report_30d_items": m30["items"],
         "report_30d_ddb_calls": m30["ddb_calls"],

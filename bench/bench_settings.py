@@ -1,4 +1,5 @@
 """Org settings, logo, support, audit and purge: DynamoDB calls per route and logo/purge speed."""
+
 from __future__ import annotations
 
 import time

@@ -12,6 +12,7 @@ each request. Measured:
   BatchWrite of results/status/rollups) with moto in-process;
 - ``sweep_peak_rss_mb``: peak resident memory of this process.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -112,8 +113,10 @@ def _blackbox_binary() -> str | None:
     found = shutil.which("prometheus-blackbox-exporter") or shutil.which("blackbox_exporter")
     if found:
         return found
-    subprocess.run([str(ROOT / "scripts/ensure-apt.sh"),
-                    "prometheus-blackbox-exporter:prometheus-blackbox-exporter"], check=False)
+    subprocess.run(
+        [str(ROOT / "scripts/ensure-apt.sh"), "prometheus-blackbox-exporter:prometheus-blackbox-exporter"],
+        check=False,
+    )
     return shutil.which("prometheus-blackbox-exporter")
 
 
@@ -123,8 +126,10 @@ async def _probe_all(port: int, module: str, urls: list[str]) -> int:
 
     async def one(url: str) -> bool:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(f"GET /probe?module={module}&target={quote(url, safe='')} HTTP/1.1\r\n"
-                     f"Host: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        writer.write(
+            f"GET /probe?module={module}&target={quote(url, safe='')} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
         data = await reader.read()
         writer.close()
         return b"probe_success 1" in data
@@ -141,14 +146,29 @@ def _blackbox(http_urls: list[str], https_urls: list[str], ca_file: str) -> dict
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "blackbox.yml"
-        config.write_text(json.dumps({"modules": {
-            "http_2xx": {"prober": "http", "timeout": "10s", "http": {"preferred_ip_protocol": "ip4"}},
-            "https_2xx": {"prober": "http", "timeout": "10s", "http": {
-                "preferred_ip_protocol": "ip4", "tls_config": {"ca_file": ca_file}}},
-        }}))
-        proc = subprocess.Popen([binary, f"--config.file={config}",
-                                 f"--web.listen-address=127.0.0.1:{port}"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        config.write_text(
+            json.dumps(
+                {
+                    "modules": {
+                        "http_2xx": {
+                            "prober": "http",
+                            "timeout": "10s",
+                            "http": {"preferred_ip_protocol": "ip4"},
+                        },
+                        "https_2xx": {
+                            "prober": "http",
+                            "timeout": "10s",
+                            "http": {"preferred_ip_protocol": "ip4", "tls_config": {"ca_file": ca_file}},
+                        },
+                    }
+                }
+            )
+        )
+        proc = subprocess.Popen(
+            [binary, f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             for _ in range(100):
                 try:
@@ -194,11 +214,23 @@ def _full_path(http_urls: list[str]) -> float:
         with Endpoint.batch_write() as w:
             for i, url in enumerate(http_urls):
                 eid = f"e{i:05d}"
-                w.save(Endpoint(*Endpoint.key(org.org_id, eid), endpoint_id=eid, org_id=org.org_id,
-                                name=f"bench {i}", url=url, interval_minutes=1, checks={},
-                                alert={"consecutive_failures": 2, "recipients": []},
-                                next_check_at=now, created_at=now, updated_at=now,
-                                gsi1pk=shard_of(eid), gsi1sk=due_key(org.org_id, eid, now)))
+                w.save(
+                    Endpoint(
+                        *Endpoint.key(org.org_id, eid),
+                        endpoint_id=eid,
+                        org_id=org.org_id,
+                        name=f"bench {i}",
+                        url=url,
+                        interval_minutes=1,
+                        checks={},
+                        alert={"consecutive_failures": 2, "recipients": []},
+                        next_check_at=now,
+                        created_at=now,
+                        updated_at=now,
+                        gsi1pk=shard_of(eid),
+                        gsi1sk=due_key(org.org_id, eid, now),
+                    )
+                )
         from app import app
 
         started = time.perf_counter()
@@ -216,9 +248,14 @@ def run() -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory() as tmp:
         ca_file = str(Path(tmp) / "ca.pem")
-        server = subprocess.Popen([sys.executable, "-c", _SERVER, ca_file, str(DELAY_MS)], cwd=ROOT,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                  preexec_fn=_raise_nofile)
+        server = subprocess.Popen(
+            [sys.executable, "-c", _SERVER, ca_file, str(DELAY_MS)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            preexec_fn=_raise_nofile,
+        )
         try:
             http_port, https_port = map(int, server.stdout.readline().split())  # type: ignore[union-attr]
             os.environ["VIGIL_CHECK_ALLOW_CIDRS"] = "127.0.0.1/32"
@@ -228,8 +265,10 @@ def run() -> dict[str, Any]:
             http_wall, http_cpu = _best_sweep(http_urls, "http")
             https_wall, https_cpu = _best_sweep(https_urls, "https")
             out: dict[str, Any] = {
-                "sweep_http_1000_s": round(http_wall, 3), "sweep_http_1000_cpu_s": round(http_cpu, 3),
-                "sweep_https_1000_s": round(https_wall, 3), "sweep_https_1000_cpu_s": round(https_cpu, 3),
+                "sweep_http_1000_s": round(http_wall, 3),
+                "sweep_http_1000_cpu_s": round(http_cpu, 3),
+                "sweep_https_1000_s": round(https_wall, 3),
+                "sweep_https_1000_cpu_s": round(https_cpu, 3),
             }
             out.update(_blackbox(http_urls, https_urls, ca_file))
             for label in ("http", "https"):

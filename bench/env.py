@@ -1,9 +1,10 @@
 """Shared setup for benchmarks: the same embedded AWS and bootstrap as the tests."""
+
 from __future__ import annotations
 
 import contextlib
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 BENCH_ENV = {
     "VIGIL_STAGE": "local",

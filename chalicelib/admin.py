@@ -6,11 +6,11 @@
 
 They use the same settings as the API (table prefix, region, user pool from the environment).
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional
 
 from chalicelib import clock, db, errors
 from chalicelib.audit import service as audit_log
@@ -38,9 +38,15 @@ def grant_partner(org_id: str) -> Org:
     org = _org(org_id)
     if org.partner_id:
         raise errors.Conflict("a linked customer organisation cannot become a partner")
-    entry = audit_log.build(org_id=org_id, actor_id=OPERATOR, actor_email=None,
-                            actor_role=OPERATOR, actor_org_id=OPERATOR,
-                            action="org.partner_granted", target=org_id)
+    entry = audit_log.build(
+        org_id=org_id,
+        actor_id=OPERATOR,
+        actor_email=None,
+        actor_role=OPERATOR,
+        actor_org_id=OPERATOR,
+        action="org.partner_granted",
+        target=org_id,
+    )
     with db.transaction() as tx:
         tx.update(org, actions=[Org.kind.set("partner")], condition=Org.status == "active")
         tx.save(entry)
@@ -52,9 +58,15 @@ def revoke_partner(org_id: str) -> Org:
     org = _org(org_id)
     if next(iter(Org.by_partner.query(f"PARTNER#{org_id}", limit=1)), None) is not None:
         raise errors.Conflict("the partner still has linked customers")
-    entry = audit_log.build(org_id=org_id, actor_id=OPERATOR, actor_email=None,
-                            actor_role=OPERATOR, actor_org_id=OPERATOR,
-                            action="org.partner_revoked", target=org_id)
+    entry = audit_log.build(
+        org_id=org_id,
+        actor_id=OPERATOR,
+        actor_email=None,
+        actor_role=OPERATOR,
+        actor_org_id=OPERATOR,
+        action="org.partner_revoked",
+        target=org_id,
+    )
     with db.transaction() as tx:
         tx.update(org, actions=[Org.kind.set("customer")], condition=Org.status == "active")
         tx.save(entry)
@@ -62,8 +74,14 @@ def revoke_partner(org_id: str) -> Org:
     return org
 
 
-def create_org(name: str, admin_email: str, password: Optional[str] = None,
-               partner: bool = False, language: str = "de", **profile: object) -> tuple[Org, str]:
+def create_org(
+    name: str,
+    admin_email: str,
+    password: str | None = None,
+    partner: bool = False,
+    language: str = "de",
+    **profile: object,
+) -> tuple[Org, str]:
     """An independent org with one admin (new pool user, permanent password if given)."""
     from chalicelib.auth import cognito
     from chalicelib.orgs.service import _new_org
@@ -72,9 +90,19 @@ def create_org(name: str, admin_email: str, password: Optional[str] = None,
     temp = password or cognito.temporary_password()
     user_id = cognito.create_user(admin_email, temp, permanent=password is not None)
     now = clock.now()
-    org = _new_org(name, "partner" if partner else "customer", None, "vendor", language,
-                   None, profile.get("billing_email") or admin_email, profile.get("vat_id"), now,
-                   OPERATOR, 1)
+    org = _new_org(
+        name,
+        "partner" if partner else "customer",
+        None,
+        "vendor",
+        language,
+        None,
+        profile.get("billing_email") or admin_email,
+        profile.get("vat_id"),
+        now,
+        OPERATOR,
+        1,
+    )
     if profile.get("address"):
         from chalicelib.orgs.models import Address
 
@@ -83,13 +111,23 @@ def create_org(name: str, admin_email: str, password: Optional[str] = None,
         tx.save(org, condition=Org.pk.does_not_exist())
         tx.save(Membership.build(org.org_id, user_id, admin_email, "admin", now, OPERATOR))
         tx.save(User(*User.key(user_id), user_id=user_id, email=admin_email, created_at=now))
-        tx.save(EmailIndex(*EmailIndex.key(admin_email), user_id=user_id),
-                condition=EmailIndex.pk.does_not_exist())
+        tx.save(
+            EmailIndex(*EmailIndex.key(admin_email), user_id=user_id),
+            condition=EmailIndex.pk.does_not_exist(),
+        )
         tx.save(subscriptions.new_trial(org.org_id, org.org_id, now))
-        tx.save(audit_log.build(org_id=org.org_id, actor_id=OPERATOR, actor_email=None,
-                                actor_role=OPERATOR, actor_org_id=OPERATOR,
-                                action="org.created", target=org.org_id,
-                                details={"name": name, "partner": partner}))
+        tx.save(
+            audit_log.build(
+                org_id=org.org_id,
+                actor_id=OPERATOR,
+                actor_email=None,
+                actor_role=OPERATOR,
+                actor_org_id=OPERATOR,
+                action="org.created",
+                target=org.org_id,
+                details={"name": name, "partner": partner},
+            )
+        )
     return org, temp
 
 
@@ -102,23 +140,35 @@ def add_user(org_id: str, email: str, role: str, password: str) -> str:
     user_id = cognito.create_user(email, password, permanent=True)
     now = clock.now()
     with db.transaction() as tx:
-        tx.save(Membership.build(org_id, user_id, email, role, now, OPERATOR),
-                condition=Membership.pk.does_not_exist())
+        tx.save(
+            Membership.build(org_id, user_id, email, role, now, OPERATOR),
+            condition=Membership.pk.does_not_exist(),
+        )
         tx.save(User(*User.key(user_id), user_id=user_id, email=email, created_at=now))
-        tx.save(EmailIndex(*EmailIndex.key(email), user_id=user_id),
-                condition=EmailIndex.pk.does_not_exist())
+        tx.save(EmailIndex(*EmailIndex.key(email), user_id=user_id), condition=EmailIndex.pk.does_not_exist())
         if role == "admin":
             tx.update(org, actions=[Org.admin_count.add(1)], condition=Org.status == "active")
-        tx.save(audit_log.build(org_id=org_id, actor_id=OPERATOR, actor_email=None,
-                                actor_role=OPERATOR, actor_org_id=OPERATOR,
-                                action="member.added", target=user_id,
-                                details={"email": email, "role": role}))
+        tx.save(
+            audit_log.build(
+                org_id=org_id,
+                actor_id=OPERATOR,
+                actor_email=None,
+                actor_role=OPERATOR,
+                actor_org_id=OPERATOR,
+                action="member.added",
+                target=user_id,
+                details={"email": email, "role": role},
+            )
+        )
     return user_id
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chalicelib.admin", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m chalicelib.admin",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grant-partner", help="make an organisation a partner")
     g.add_argument("org_id")
@@ -138,10 +188,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             org = revoke_partner(args.org_id)
             print(f"{org.org_id} {org.name}: customer")
         else:
-            org, temp = create_org(args.name, args.admin_email, partner=args.partner,
-                                   language=args.language)
-            print(f"{org.org_id} {org.name} created; admin {args.admin_email}, "
-                  f"temporary password (change at first login): {temp}")
+            org, temp = create_org(args.name, args.admin_email, partner=args.partner, language=args.language)
+            print(
+                f"{org.org_id} {org.name} created; admin {args.admin_email}, "
+                f"temporary password (change at first login): {temp}"
+            )
     except errors.VigilError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 1

@@ -5,6 +5,7 @@ pays only for the clients a route needs and tests can point everything at the em
 environment. ``AWS_ENDPOINT_URL`` is honoured by botocore itself; it is passed explicitly too so
 that a value set after the first client was made still wins.
 """
+
 from __future__ import annotations
 
 import threading

@@ -13,11 +13,11 @@ One table, entity type selected by key prefix (never by a filter). Access patter
 | user id by e-mail (unique) | pk=`EMAIL#<email>`, sk=`EMAIL` |
 | idempotency record | pk=`IDEM#<scope>#<key>`, sk=`IDEM` (TTL) |
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
 from chalicelib.db import SchemaOwner, meta, register_table
 

@@ -4,11 +4,13 @@ Table names and region are fixed when a model class is created (PynamoDB reads `
 so tests and the local runner set ``VIGIL_PREFIX``/``AWS_DEFAULT_REGION`` before importing models.
 Each domain registers its table-owning model in ``TABLE_MODELS`` for the bootstrap and infra.
 """
+
 from __future__ import annotations
 
 import base64
 import json
-from typing import Any, Iterable, Optional, TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
@@ -51,7 +53,7 @@ def register_table(model: type[M]) -> type[M]:
     return model
 
 
-def encode_cursor(last_key: Optional[dict[str, Any]]) -> Optional[str]:
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     """Opaque pagination cursor from a DynamoDB ``LastEvaluatedKey``."""
     if not last_key:
         return None
@@ -59,7 +61,7 @@ def encode_cursor(last_key: Optional[dict[str, Any]]) -> Optional[str]:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: Optional[str]) -> Optional[dict[str, Any]]:
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     from chalicelib.errors import ValidationFailed
 
     if not cursor:
@@ -74,7 +76,7 @@ def decode_cursor(cursor: Optional[str]) -> Optional[dict[str, Any]]:
     return value
 
 
-def page(result_iterator: Any, limit: int) -> tuple[list[Any], Optional[str]]:
+def page(result_iterator: Any, limit: int) -> tuple[list[Any], str | None]:
     """Drain one page of a PynamoDB query iterator, returning (items, next cursor)."""
     items = []
     for item in result_iterator:
@@ -89,7 +91,7 @@ class KeyAttribute(UnicodeAttribute):
     """Marks key attributes in the models for readers; behaves as a string."""
 
 
-def first(items: Iterable[M]) -> Optional[M]:
+def first(items: Iterable[M]) -> M | None:
     for item in items:
         return item
     return None
@@ -105,10 +107,10 @@ def batch_get_mixed(wanted: list[tuple[type[Model], tuple[str, str]]]) -> dict[t
         return {}
     model0 = wanted[0][0]
     table = model0.Meta.table_name
-    conn = model0._get_connection()  # noqa: SLF001 — PynamoDB's public low-level handle
+    conn = model0._get_connection()
     by_key = {key: model for model, key in wanted}
-    hash_name = str(model0._hash_keyname)  # noqa: SLF001
-    range_name = str(model0._range_keyname)  # noqa: SLF001
+    hash_name = str(model0._hash_keyname)
+    range_name = str(model0._range_keyname)
     keys = [{hash_name: {"S": k[0]}, range_name: {"S": k[1]}} for k in by_key]
     out: dict[tuple[str, str], Model] = {}
     request = {table: {"Keys": keys}}
@@ -145,7 +147,7 @@ def transaction() -> Any:
     return TransactWrite(connection=_connection())
 
 
-def cancelled_by_condition(exc: Exception, index: Optional[int] = None) -> bool:
+def cancelled_by_condition(exc: Exception, index: int | None = None) -> bool:
     """Whether a TransactWriteError was (at ``index``, or anywhere) a failed condition."""
     reasons = getattr(exc, "cancellation_reasons", None) or []
     if index is not None:

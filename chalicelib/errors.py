@@ -1,7 +1,8 @@
 """Domain errors and the one place that turns them into RFC 9457 problem responses."""
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 
 class VigilError(Exception):
@@ -10,8 +11,9 @@ class VigilError(Exception):
     status = 500
     title = "Internal Server Error"
 
-    def __init__(self, detail: str = "", *, headers: Optional[dict[str, str]] = None,
-                 extra: Optional[dict[str, Any]] = None) -> None:
+    def __init__(
+        self, detail: str = "", *, headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.headers = headers or {}
@@ -48,7 +50,7 @@ class Unprocessable(VigilError):
 
     status, title = 422, "Unprocessable Content"
 
-    def __init__(self, detail: str, errors: Optional[dict[str, str]] = None) -> None:
+    def __init__(self, detail: str, errors: dict[str, str] | None = None) -> None:
         super().__init__(detail, extra={"errors": errors} if errors else None)
 
 
@@ -89,20 +91,29 @@ class TooManyRequests(VigilError):
 class ServiceUnavailable(VigilError):
     status, title = 503, "Service Unavailable"
 
-    def __init__(self, detail: str = "A backing service is busy; please retry.",
-                 retry_after: int = 2) -> None:
+    def __init__(
+        self, detail: str = "A backing service is busy; please retry.", retry_after: int = 2
+    ) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
-def from_aws_error(exc: Exception) -> Optional[VigilError]:
+def from_aws_error(exc: Exception) -> VigilError | None:
     """Map transient AWS failures (throttling, 5xx, timeouts) to a 503 the client may retry."""
-    from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError
-    from botocore.exceptions import ReadTimeoutError
+    from botocore.exceptions import ClientError, ReadTimeoutError
+    from botocore.exceptions import ConnectionError as BotoConnectionError
 
     transient_codes = {
-        "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-        "TooManyRequestsException", "Throttling", "ServiceUnavailable", "InternalServerError",
-        "InternalFailure", "SlowDown", "InternalError", "TransactionConflictException",
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "Throttling",
+        "ServiceUnavailable",
+        "InternalServerError",
+        "InternalFailure",
+        "SlowDown",
+        "InternalError",
+        "TransactionConflictException",
     }
     if isinstance(exc, (BotoConnectionError, ReadTimeoutError)):
         return ServiceUnavailable()

@@ -4,13 +4,15 @@ Routes stay thin: ``parse_body`` validates the JSON body against a pydantic mode
 fields rejected, every message tied to its field), ``respond`` serialises with Decimal support,
 and ``problem_middleware`` is the single place where errors become problem+json.
 """
+
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 from chalice.app import Request, Response
 
@@ -45,7 +47,7 @@ def dumps(body: Any) -> str:
     return json.dumps(body, default=_default, ensure_ascii=False, separators=(",", ":"))
 
 
-def respond(body: Any = None, status: int = 200, headers: Optional[dict[str, str]] = None) -> Response:
+def respond(body: Any = None, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     out_headers = {"Content-Type": "application/json"}
     out_headers.update(headers or {})
     if body is None and status == 204:
@@ -113,7 +115,7 @@ def parse_query(request: Request, model: type[T]) -> T:
         raise errors.ValidationFailed(validation_errors(exc)) from exc
 
 
-def page_params(request: Request) -> tuple[int, Optional[str]]:
+def page_params(request: Request) -> tuple[int, str | None]:
     """`?limit=` (default 50, max 200) and `?next=` cursor."""
     params = request.query_params or {}
     raw = params.get("limit")
@@ -128,16 +130,16 @@ def page_params(request: Request) -> tuple[int, Optional[str]]:
     return limit, cursor
 
 
-def listing(items: list[Any], next_cursor: Optional[str]) -> dict[str, Any]:
+def listing(items: list[Any], next_cursor: str | None) -> dict[str, Any]:
     return {"items": items, "next": next_cursor}
 
 
-def header(request: Request, name: str) -> Optional[str]:
+def header(request: Request, name: str) -> str | None:
     value = (request.headers or {}).get(name.lower())
     return value if value else None
 
 
-def _cors_headers(request: Optional[Request]) -> dict[str, str]:
+def _cors_headers(request: Request | None) -> dict[str, str]:
     if request is None:
         return {}
     origin = header(request, "origin")
@@ -163,7 +165,7 @@ def guard_views(app: Any) -> None:
                 return view(*args, **kwargs)
             except errors.VigilError as exc:
                 return problem(exc)
-            except Exception as exc:  # noqa: BLE001 — the last line of defence
+            except Exception as exc:
                 mapped = errors.from_aws_error(exc)
                 if mapped is None:
                     log.exception("unhandled error in %s", view.__name__)
@@ -180,8 +182,12 @@ def guard_views(app: Any) -> None:
                 entry.view_function = guarded(entry.view_function)
 
 
-def _refuse_oversized(request: Optional[Request]) -> None:
-    raw = request.raw_body if request is not None and request.method in ("POST", "PUT", "PATCH", "DELETE") else b""
+def _refuse_oversized(request: Request | None) -> None:
+    raw = (
+        request.raw_body
+        if request is not None and request.method in ("POST", "PUT", "PATCH", "DELETE")
+        else b""
+    )
     if raw and len(raw) > MAX_ANY_BODY:
         raise errors.PayloadTooLarge(f"request body is larger than {MAX_ANY_BODY} bytes")
 

@@ -9,6 +9,7 @@ again. A key reused with a different body answers 422. Records live 24 h or more
 |---|---|
 | record of a key | pk=`IDEM#<scope>#<key>`, sk=`IDEM` |
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
@@ -57,14 +58,19 @@ class Claim:
         from chalicelib.http import dumps
 
         return IdempotencyRecord(
-            self.pk, "IDEM", fingerprint=self.fingerprint, status=status, body=dumps(body),
+            self.pk,
+            "IDEM",
+            fingerprint=self.fingerprint,
+            status=status,
+            body=dumps(body),
             expires_at=clock.epoch(clock.now() + KEEP),
         )
 
     def condition(self) -> Any:
         """No live record yet (an expired one the emulator kept may be overwritten)."""
         return IdempotencyRecord.pk.does_not_exist() | (
-            IdempotencyRecord.expires_at < clock.epoch(clock.now()))
+            IdempotencyRecord.expires_at < clock.epoch(clock.now())
+        )
 
 
 def fingerprint(payload: Any) -> str:
@@ -72,14 +78,13 @@ def fingerprint(payload: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def validate_key(key: Optional[str], required: bool) -> Optional[str]:
+def validate_key(key: str | None, required: bool) -> str | None:
     if key is None or key == "":
         if required:
             raise errors.ValidationFailed({"Idempotency-Key": "header required for this request"})
         return None
     if len(key) > MAX_KEY_LENGTH or not all(33 <= ord(c) < 127 for c in key):
-        raise errors.ValidationFailed(
-            {"Idempotency-Key": f"1 to {MAX_KEY_LENGTH} visible ASCII characters"})
+        raise errors.ValidationFailed({"Idempotency-Key": f"1 to {MAX_KEY_LENGTH} visible ASCII characters"})
     return key
 
 
@@ -91,11 +96,12 @@ def _replay_or_reject(found: IdempotencyRecord, fp: str) -> Replay:
     if found.fingerprint != fp:
         raise errors.Unprocessable(
             "This Idempotency-Key was used with a different request body.",
-            {"Idempotency-Key": "reused with a different request"})
+            {"Idempotency-Key": "reused with a different request"},
+        )
     return Replay(status=int(found.status), body=json.loads(found.body))
 
 
-def begin(scope: str, key: Optional[str], payload: Any) -> "Replay | Claim | None":
+def begin(scope: str, key: str | None, payload: Any) -> Replay | Claim | None:
     """Replay of an earlier answer, a Claim to go ahead, or None without a key."""
     if key is None:
         return None
@@ -108,7 +114,7 @@ def record_key(scope: str, key: str) -> tuple[str, str]:
     return _pk(scope, key), "IDEM"
 
 
-def decide(pk: str, found: Optional[IdempotencyRecord], payload: Any) -> "Replay | Claim":
+def decide(pk: str, found: IdempotencyRecord | None, payload: Any) -> Replay | Claim:
     """Like ``begin`` with the record already fetched (or None when absent)."""
     fp = fingerprint(payload)
     if found is not None and found.expires_at >= clock.epoch(clock.now()):
@@ -128,7 +134,7 @@ def after_conflict(claim: Claim, wait_s: float = 5.0) -> Replay:
         time.sleep(0.05)
 
 
-def _get(pk: str, consistent: bool = False) -> Optional[IdempotencyRecord]:
+def _get(pk: str, consistent: bool = False) -> IdempotencyRecord | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:

@@ -1,4 +1,5 @@
 """Opaque identifiers: random, URL-safe, sortable by creation time where that helps."""
+
 from __future__ import annotations
 
 import secrets

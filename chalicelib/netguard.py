@@ -17,29 +17,49 @@ ULA, link-local, site-local, and IPv4-mapped/-compatible/NAT64/6to4 forms of all
 Only configuration widens this: ``VIGIL_CHECK_ALLOW_CIDRS`` (``settings.check_allow_cidrs()``),
 used by the local demo and the tests.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import socket
 import time
-from typing import Any, Callable, Optional, Union
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from chalicelib import settings
 
-IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_URL_LENGTH = 2048
 
 #: Names that point at cloud metadata services or the host itself whatever DNS says.
-_BLOCKED_NAMES = ("localhost", "metadata.google.internal", "metadata", "instance-data",
-                  "metadata.azure.internal")
+_BLOCKED_NAMES = (
+    "localhost",
+    "metadata.google.internal",
+    "metadata",
+    "instance-data",
+    "metadata.azure.internal",
+)
 _BLOCKED_SUFFIXES = (".localhost", ".internal", ".local", ".localdomain", ".home.arpa")
 
-_EXTRA_BLOCKED = [ipaddress.ip_network(n) for n in (
-    "0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
-    "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "255.255.255.255/32",
-    "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "fec0::/10",
-)]
+_EXTRA_BLOCKED = [
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "240.0.0.0/4",
+        "255.255.255.255/32",
+        "64:ff9b:1::/48",
+        "100::/64",
+        "2001:db8::/32",
+        "fec0::/10",
+    )
+]
 
 
 class Refused(ValueError):
@@ -56,22 +76,25 @@ def _allowed_networks() -> list[Any]:
     return out
 
 
-def _embedded_v4(addr: ipaddress.IPv6Address) -> Optional[ipaddress.IPv4Address]:
+def _embedded_v4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address hidden in mapped, compatible, NAT64 and 6to4 IPv6 forms."""
     if addr.ipv4_mapped is not None:
         return addr.ipv4_mapped
     if addr.sixtofour is not None:
         return addr.sixtofour
     packed = addr.packed
-    if packed[:12] == bytes(12) and addr != ipaddress.IPv6Address("::") \
-            and addr != ipaddress.IPv6Address("::1"):
+    if (
+        packed[:12] == bytes(12)
+        and addr != ipaddress.IPv6Address("::")
+        and addr != ipaddress.IPv6Address("::1")
+    ):
         return ipaddress.IPv4Address(packed[12:])  # deprecated IPv4-compatible ::a.b.c.d
     if addr in ipaddress.ip_network("64:ff9b::/96"):
         return ipaddress.IPv4Address(packed[12:])
     return None
 
 
-def why_forbidden(addr: IPAddress) -> Optional[str]:
+def why_forbidden(addr: IPAddress) -> str | None:
     """Reason the address may not be contacted, or None when it may."""
     for net in _allowed_networks():
         if addr.version == net.version and addr in net:
@@ -83,9 +106,14 @@ def why_forbidden(addr: IPAddress) -> Optional[str]:
             return f"{reason} (embedded in IPv6)" if reason else None
         if addr.scope_id:
             return "scoped IPv6 address"
-    checks = (("unspecified", addr.is_unspecified), ("loopback", addr.is_loopback),
-              ("link-local", addr.is_link_local), ("multicast", addr.is_multicast),
-              ("private", addr.is_private), ("reserved", addr.is_reserved))
+    checks = (
+        ("unspecified", addr.is_unspecified),
+        ("loopback", addr.is_loopback),
+        ("link-local", addr.is_link_local),
+        ("multicast", addr.is_multicast),
+        ("private", addr.is_private),
+        ("reserved", addr.is_reserved),
+    )
     for name, hit in checks:
         if hit:
             if str(addr) == "169.254.169.254":
@@ -109,7 +137,7 @@ def vet_address(value: str) -> IPAddress:
     return addr
 
 
-def parse_ip_literal(host: str) -> Optional[IPAddress]:
+def parse_ip_literal(host: str) -> IPAddress | None:
     """An IP address in any spelling browsers and libc accept (``0x7f.1``, ``2130706433``, ``0``)."""
     h = host.strip("[]")
     try:
@@ -136,9 +164,8 @@ def _idna(host: str) -> str:
 
 def _vet_name(host: str) -> None:
     lowered = host.rstrip(".").lower()
-    if lowered in _BLOCKED_NAMES or lowered.endswith(_BLOCKED_SUFFIXES):
-        if not _allowed_networks():
-            raise Refused(f"{host} is an internal name")
+    if (lowered in _BLOCKED_NAMES or lowered.endswith(_BLOCKED_SUFFIXES)) and not _allowed_networks():
+        raise Refused(f"{host} is an internal name")
         # a configured allowance (local demo) may point such names at allowed ranges
     if "." not in lowered and lowered not in _BLOCKED_NAMES:
         raise Refused(f"{host} is not a fully qualified host name")
@@ -151,7 +178,7 @@ def normalize_url(raw: str) -> str:
         raise Refused("a URL is required")
     if len(url) > MAX_URL_LENGTH:
         raise Refused(f"must be at most {MAX_URL_LENGTH} characters")
-    if any(ord(c) < 0x21 or ord(c) == 0x7f for c in url):
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
         raise Refused("must not contain spaces or control characters")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -202,7 +229,7 @@ def _system_resolve(host: str, port: int) -> list[tuple[int, str]]:
     return [(int(fam), str(sockaddr[0])) for fam, _t, _p, _c, sockaddr in infos]
 
 
-def resolve_vetted(host: str, port: int, resolve: Optional[Resolve] = None) -> list[IPAddress]:
+def resolve_vetted(host: str, port: int, resolve: Resolve | None = None) -> list[IPAddress]:
     """Resolve a name once and vet every answer; refuse if any address is forbidden."""
     _vet_name(host)
     try:
@@ -219,8 +246,11 @@ def resolve_vetted(host: str, port: int, resolve: Optional[Resolve] = None) -> l
     return out
 
 
-def guarded_resolver(resolve: Optional[Resolve] = None, timings: Optional[dict[str, float]] = None,
-                     answers: Optional[dict[str, list[str]]] = None) -> Any:
+def guarded_resolver(
+    resolve: Resolve | None = None,
+    timings: dict[str, float] | None = None,
+    answers: dict[str, list[str]] | None = None,
+) -> Any:
     """An aiohttp resolver that only ever returns vetted addresses (aiohttp imported lazily).
 
     ``resolve`` replaces the system resolver (tests use it to simulate hostile DNS answers);
@@ -232,8 +262,9 @@ def guarded_resolver(resolve: Optional[Resolve] = None, timings: Optional[dict[s
     from aiohttp.abc import AbstractResolver
 
     class GuardedResolver(AbstractResolver):
-        async def resolve(self, host: str, port: int = 0,
-                          family: socket.AddressFamily = socket.AF_INET) -> list[dict[str, Any]]:
+        async def resolve(
+            self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+        ) -> list[dict[str, Any]]:
             started = time.perf_counter()
             loop = asyncio.get_running_loop()
             if resolve is None:
@@ -246,9 +277,17 @@ def guarded_resolver(resolve: Optional[Resolve] = None, timings: Optional[dict[s
                 timings[host.lower()] = (time.perf_counter() - started) * 1000
             if answers is not None:
                 answers[host.lower()] = [str(a) for a in addrs]
-            return [{"hostname": host, "host": str(a), "port": port,
-                     "family": socket.AF_INET6 if a.version == 6 else socket.AF_INET,
-                     "proto": 0, "flags": socket.AI_NUMERICHOST} for a in addrs]
+            return [
+                {
+                    "hostname": host,
+                    "host": str(a),
+                    "port": port,
+                    "family": socket.AF_INET6 if a.version == 6 else socket.AF_INET,
+                    "proto": 0,
+                    "flags": socket.AI_NUMERICHOST,
+                }
+                for a in addrs
+            ]
 
         async def close(self) -> None:
             return None

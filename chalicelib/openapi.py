@@ -4,6 +4,7 @@ Each domain keeps the description of its routes next to them in ``<domain>/opena
 ``openapi_base.yaml`` holds the shared parts (info, security, problem responses, schemas).
 A test compares the result with the app's route table in both directions.
 """
+
 from __future__ import annotations
 
 import functools
@@ -36,6 +37,7 @@ def _add_shared_responses(doc: dict[str, Any]) -> None:
     """Answers every route can give through ``http.guard_views`` / ``page_params``, so that the
     fragments need not repeat them: 503 (transient AWS failure), 413 (oversized body) on writes,
     400 where there is input to refuse (query, headers or body)."""
+
     def resolve(param: dict[str, Any]) -> dict[str, Any]:
         ref = param.get("$ref", "")
         if not ref:
@@ -51,7 +53,8 @@ def _add_shared_responses(doc: dict[str, Any]) -> None:
             responses.setdefault("503", {"$ref": "#/components/responses/Unavailable"})
             if method != "get":
                 responses.setdefault("413", {"$ref": "#/components/responses/TooLarge"})
-            params = [p for p in map(resolve, [*shared_params, *op.get("parameters", [])])
-                      if p.get("in") != "path"]
+            params = [
+                p for p in map(resolve, [*shared_params, *op.get("parameters", [])]) if p.get("in") != "path"
+            ]
             if op.get("requestBody") or params:
                 responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})

@@ -6,6 +6,7 @@ items/objects and returns True once nothing of the org is left in its domain; it
 around ``deadline`` (``time.monotonic()`` value) and be safe to call again (resumable).
 Invoices issued to a partner are legal records and are never purged.
 """
+
 from __future__ import annotations
 
 PURGERS: list[str] = [

@@ -12,6 +12,7 @@ environment: ``VIGIL_RATE_<SCOPE>="<count>/<seconds>"`` (e.g. ``VIGIL_RATE_REPOR
 Scopes: ``reports`` and ``invites`` (per org, every attempt counts), ``login_email`` and
 ``login_ip`` (failed logins per e-mail / source address; login refuses once either is full).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,10 +27,10 @@ from chalicelib.core_table import TABLE
 from chalicelib.db import meta
 
 DEFAULTS = {
-    "reports": "30/3600",       # report generations per org and hour
-    "invites": "50/3600",       # member additions per org and hour
-    "login_email": "5/900",     # failed logins per e-mail address in 15 minutes
-    "login_ip": "20/900",       # failed logins per source address in 15 minutes
+    "reports": "30/3600",  # report generations per org and hour
+    "invites": "50/3600",  # member additions per org and hour
+    "login_email": "5/900",  # failed logins per e-mail address in 15 minutes
+    "login_ip": "20/900",  # failed logins per source address in 15 minutes
 }
 
 
@@ -67,9 +68,10 @@ def _pk(scope: str, key: str, window: int) -> str:
 
 
 def _refuse(scope: str, retry_after: int) -> errors.TooManyRequests:
-    what = {"reports": "Too many reports were requested for this organisation",
-            "invites": "Too many members were added to this organisation",
-            }.get(scope, "Too many failed logins")
+    what = {
+        "reports": "Too many reports were requested for this organisation",
+        "invites": "Too many members were added to this organisation",
+    }.get(scope, "Too many failed logins")
     return errors.TooManyRequests(f"{what}; please try again later.", retry_after)
 
 
@@ -82,8 +84,10 @@ def take(scope: str, key: str) -> None:
     item = RateCounter(_pk(scope, key, window), "RATE")
     try:
         item.update(
-            actions=[RateCounter.hits.add(1),
-                     RateCounter.expires_at.set(int(clock.now().timestamp()) + left + limit.seconds)],
+            actions=[
+                RateCounter.hits.add(1),
+                RateCounter.expires_at.set(int(clock.now().timestamp()) + left + limit.seconds),
+            ],
             condition=RateCounter.hits.does_not_exist() | (RateCounter.hits < limit.count),
         )
     except UpdateError as exc:
@@ -96,9 +100,12 @@ def add(scope: str, key: str) -> None:
     """Count one event without refusing (e.g. a failed login)."""
     limit = limit_of(scope)
     window, left = _window(limit)
-    RateCounter(_pk(scope, key, window), "RATE").update(actions=[
-        RateCounter.hits.add(1),
-        RateCounter.expires_at.set(int(clock.now().timestamp()) + left + limit.seconds)])
+    RateCounter(_pk(scope, key, window), "RATE").update(
+        actions=[
+            RateCounter.hits.add(1),
+            RateCounter.expires_at.set(int(clock.now().timestamp()) + left + limit.seconds),
+        ]
+    )
 
 
 def check(*scoped_keys: tuple[str, str]) -> None:

@@ -3,11 +3,11 @@
 Chalice sets stage variables after importing ``app.py`` and tests change the environment
 between cases, so nothing here is cached at import time.
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Optional
 
 DEFAULT_REGION = "eu-central-1"
 
@@ -29,7 +29,7 @@ def region() -> str:
     return _env("AWS_REGION") or _env("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
 
-def aws_endpoint_url() -> Optional[str]:
+def aws_endpoint_url() -> str | None:
     """Set in local mode to the embedded AWS emulator; unset in AWS."""
     return _env("AWS_ENDPOINT_URL") or None
 

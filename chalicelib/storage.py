@@ -8,9 +8,8 @@ Binary downloads leave through short-lived presigned URLs, never through API Gat
 | PDF report | files | `orgs/<org>/reports/<report>.pdf` |
 | invoice PDF / XML (legal original) | invoices | `invoices/<year>/<number>.pdf`, `.xml` |
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from chalicelib import aws, settings
 
@@ -35,11 +34,16 @@ def invoice_key(number: str, ext: str) -> str:
 
 
 def put(bucket: str, key: str, body: bytes, content_type: str) -> None:
-    aws.client("s3").put_object(Bucket=settings.bucket_name(bucket), Key=key, Body=body,
-                                ContentType=content_type, ServerSideEncryption="AES256")
+    aws.client("s3").put_object(
+        Bucket=settings.bucket_name(bucket),
+        Key=key,
+        Body=body,
+        ContentType=content_type,
+        ServerSideEncryption="AES256",
+    )
 
 
-def get(bucket: str, key: str) -> Optional[bytes]:
+def get(bucket: str, key: str) -> bytes | None:
     s3 = aws.client("s3")
     try:
         obj = s3.get_object(Bucket=settings.bucket_name(bucket), Key=key)
@@ -52,10 +56,10 @@ def delete(bucket: str, key: str) -> None:
     aws.client("s3").delete_object(Bucket=settings.bucket_name(bucket), Key=key)
 
 
-def presigned_get(bucket: str, key: str, filename: Optional[str] = None,
-                  expires_s: int = DOWNLOAD_TTL_S) -> str:
+def presigned_get(bucket: str, key: str, filename: str | None = None, expires_s: int = DOWNLOAD_TTL_S) -> str:
     params = {"Bucket": settings.bucket_name(bucket), "Key": key}
     if filename:
         params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
     return aws.client("s3").generate_presigned_url(  # type: ignore[no-any-return]
-        "get_object", Params=params, ExpiresIn=expires_s)
+        "get_object", Params=params, ExpiresIn=expires_s
+    )

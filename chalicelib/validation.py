@@ -1,7 +1,8 @@
 """Reusable pydantic field types and validators for request bodies."""
+
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
@@ -50,19 +51,25 @@ def _single_line(value: str) -> str:
 
 
 Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_lower_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-                 AfterValidator(_single_line)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200),
-                      AfterValidator(_single_line)]
-Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2),
-                    AfterValidator(_country)]
-VatId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=20),
-                  AfterValidator(_vat_id)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_single_line)
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_single_line)
+]
+Country = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2), AfterValidator(_country)
+]
+VatId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=4, max_length=20), AfterValidator(_vat_id)
+]
 
 
 class AddressIn(Strict):
-    street: Optional[ShortText] = None
-    postal_code: Optional[Annotated[str, StringConstraints(strip_whitespace=True, max_length=20),
-                                    AfterValidator(_single_line)]] = None
-    city: Optional[ShortText] = None
-    country: Optional[Country] = None
+    street: ShortText | None = None
+    postal_code: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_single_line)]
+        | None
+    ) = None
+    city: ShortText | None = None
+    country: Country | None = None

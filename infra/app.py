@@ -6,6 +6,7 @@
 `python infra/app.py [--source-dir DIR] [--outdir DIR]` works without the cdk CLI. Settings come
 from the `vigil` context in infra/cdk.json, overridable with `cdk ... -c vigil='{...}'`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,12 +62,19 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True)
     os.chdir(work)
     started = time.perf_counter()
-    VigilStack(app, cfg, source_dir=source_dir,
-               env=cdk.Environment(region=os.environ["AWS_DEFAULT_REGION"],
-                                   account=os.environ.get("CDK_DEFAULT_ACCOUNT")))
+    VigilStack(
+        app,
+        cfg,
+        source_dir=source_dir,
+        env=cdk.Environment(
+            region=os.environ["AWS_DEFAULT_REGION"], account=os.environ.get("CDK_DEFAULT_ACCOUNT")
+        ),
+    )
     app.synth()
-    print(f"synthesized stack vigil-prod in {time.perf_counter() - started:.1f} s -> {outdir}",
-          file=sys.stderr)
+    print(
+        f"synthesized stack vigil-prod in {time.perf_counter() - started:.1f} s -> {outdir}", file=sys.stderr
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -5,6 +5,7 @@
 Suppressions live in the template itself (Metadata.checkov.skip, written by
 infra/vigil_infra/suppress.py); this prints them so that each CI log shows what is accepted.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,10 @@ import sys
 def main(checkov: str, template: str) -> int:
     proc = subprocess.run(
         [checkov, "-f", template, "--framework", "cloudformation", "--skip-download", "-o", "json"],
-        capture_output=True, text=True, check=False)
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     try:
         report = json.loads(proc.stdout)
     except json.JSONDecodeError:
@@ -30,9 +34,11 @@ def main(checkov: str, template: str) -> int:
         print(f"  skipped {skipped['check_id']:<12} {skipped['resource']:<55} {reason}")
     for failed in results.get("failed_checks", []):
         print(f"  FAILED  {failed['check_id']:<12} {failed['resource']:<55} {failed['check_name']}")
-    print(f"checkov {summary['checkov_version']}: {summary['passed']} passed, {summary['failed']} failed, "
-          f"{summary['skipped']} skipped (suppressed with a reason), "
-          f"{summary['parsing_errors']} parsing errors, {summary['resource_count']} resources")
+    print(
+        f"checkov {summary['checkov_version']}: {summary['passed']} passed, {summary['failed']} failed, "
+        f"{summary['skipped']} skipped (suppressed with a reason), "
+        f"{summary['parsing_errors']} parsing errors, {summary['resource_count']} resources"
+    )
     if summary["failed"] or summary["parsing_errors"] or not summary["resource_count"]:
         return 1
     return 0

@@ -4,21 +4,24 @@ Environment is fixed before anything of the app is imported (PynamoDB fixes tabl
 class creation). The user pool's signing keys are served by a moto server on a free port, so
 token verification fetches a real JWKS over HTTP exactly as in local mode.
 """
+
 from __future__ import annotations
 
 import os
 import socket
 
-os.environ.update({
-    "VIGIL_STAGE": "local",
-    "VIGIL_PREFIX": "vigil-test",
-    "AWS_DEFAULT_REGION": "eu-central-1",
-    "AWS_REGION": "eu-central-1",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "VIGIL_CONSOLE_URL": "http://console.test/",
-})
+os.environ.update(
+    {
+        "VIGIL_STAGE": "local",
+        "VIGIL_PREFIX": "vigil-test",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "AWS_REGION": "eu-central-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "VIGIL_CONSOLE_URL": "http://console.test/",
+    }
+)
 for _var in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "VIGIL_JWKS_URL"):
     os.environ.pop(_var, None)
 
@@ -50,7 +53,8 @@ def jwks_server() -> str:
 @pytest.fixture(autouse=True)
 def aws(jwks_server: str):
     """A fresh emulated AWS account per test, with every resource the app needs."""
-    from chalicelib import aws as aws_clients, clock
+    from chalicelib import aws as aws_clients
+    from chalicelib import clock
     from chalicelib.local.bootstrap import bootstrap
 
     aws_clients.reset_clients()

@@ -8,27 +8,28 @@
 It wraps botocore's single dispatch point for every client (including PynamoDB's), so the
 failure looks exactly like one from AWS: the app's own error handling is what is tested.
 """
+
 from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
 
 _lock = threading.Lock()
-_faults: list["Fault"] = []
+_faults: list[Fault] = []
 _installed = False
 
 
 @dataclass
 class Fault:
     service: str
-    operation: Optional[str]
+    operation: str | None
     code: str = "ThrottlingException"
     status: int = 400
     timeout: bool = False
-    skip: int = 0          # let this many matching calls through first
-    times: Optional[int] = None  # fail this many times, then pass (None: always)
+    skip: int = 0  # let this many matching calls through first
+    times: int | None = None  # fail this many times, then pass (None: always)
     seen: int = 0
     failed: int = 0
     calls: list[str] = field(default_factory=list)
@@ -61,9 +62,18 @@ def _install() -> None:
         if hit is not None:
             if hit.timeout:
                 raise ReadTimeoutError(endpoint_url=f"https://{service}.injected")
-            status = 500 if hit.code in ("InternalServerError", "ServiceUnavailable", "InternalFailure") else hit.status
-            raise ClientError({"Error": {"Code": hit.code, "Message": "injected fault"},
-                               "ResponseMetadata": {"HTTPStatusCode": status}}, operation_name)
+            status = (
+                500
+                if hit.code in ("InternalServerError", "ServiceUnavailable", "InternalFailure")
+                else hit.status
+            )
+            raise ClientError(
+                {
+                    "Error": {"Code": hit.code, "Message": "injected fault"},
+                    "ResponseMetadata": {"HTTPStatusCode": status},
+                },
+                operation_name,
+            )
         return original(self, operation_name, api_params)  # type: ignore[no-any-return]
 
     # Applied on top of whatever else wraps the dispatch (metering), for the process lifetime.
@@ -72,8 +82,14 @@ def _install() -> None:
 
 
 @contextlib.contextmanager
-def inject(service: str, operation: Optional[str] = None, code: str = "ThrottlingException",
-           timeout: bool = False, skip: int = 0, times: Optional[int] = None) -> Iterator[Fault]:
+def inject(
+    service: str,
+    operation: str | None = None,
+    code: str = "ThrottlingException",
+    timeout: bool = False,
+    skip: int = 0,
+    times: int | None = None,
+) -> Iterator[Fault]:
     _install()
     fault = Fault(service, operation, code=code, timeout=timeout, skip=skip, times=times)
     with _lock:

@@ -1,11 +1,12 @@
 """Helpers the API tests share: a JSON client, logins, worlds of orgs, the mailbox."""
+
 from __future__ import annotations
 
 import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 PASSWORD = "Demo-Passwort-2026!"
 
@@ -30,13 +31,22 @@ class Api:
     def __init__(self, client: Any) -> None:
         self.client = client
 
-    def call(self, method: str, path: str, token: Optional[str] = None, json_body: Any = None,
-             headers: Optional[dict[str, str]] = None, body: Optional[bytes] = None) -> Result:
+    def call(
+        self,
+        method: str,
+        path: str,
+        token: str | None = None,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> Result:
         h = {"Content-Type": "application/json"}
         if token:
             h["Authorization"] = f"Bearer {token}"
         h.update(headers or {})
-        data = body if body is not None else (json.dumps(json_body).encode() if json_body is not None else b"")
+        data = (
+            body if body is not None else (json.dumps(json_body).encode() if json_body is not None else b"")
+        )
         meter_dir = os.environ.get("VIGIL_METER_DIR")
         if not meter_dir:
             r = self.client.http.request(method, path, headers=h, body=data)
@@ -48,19 +58,19 @@ class Api:
         _record_calls(meter_dir, method, path, r.status_code, calls["dynamodb"])
         return Result(r.status_code, dict(r.headers), r.body or b"")
 
-    def get(self, path: str, token: Optional[str] = None, **kw: Any) -> Result:
+    def get(self, path: str, token: str | None = None, **kw: Any) -> Result:
         return self.call("GET", path, token, **kw)
 
-    def post(self, path: str, token: Optional[str] = None, json_body: Any = None, **kw: Any) -> Result:
+    def post(self, path: str, token: str | None = None, json_body: Any = None, **kw: Any) -> Result:
         return self.call("POST", path, token, json_body=json_body, **kw)
 
-    def patch(self, path: str, token: Optional[str] = None, json_body: Any = None, **kw: Any) -> Result:
+    def patch(self, path: str, token: str | None = None, json_body: Any = None, **kw: Any) -> Result:
         return self.call("PATCH", path, token, json_body=json_body, **kw)
 
-    def put(self, path: str, token: Optional[str] = None, json_body: Any = None, **kw: Any) -> Result:
+    def put(self, path: str, token: str | None = None, json_body: Any = None, **kw: Any) -> Result:
         return self.call("PUT", path, token, json_body=json_body, **kw)
 
-    def delete(self, path: str, token: Optional[str] = None, **kw: Any) -> Result:
+    def delete(self, path: str, token: str | None = None, **kw: Any) -> Result:
         return self.call("DELETE", path, token, **kw)
 
     def login(self, email: str, password: str = PASSWORD) -> str:
@@ -72,8 +82,10 @@ class Api:
     def first_login(self, email: str, temp_password: str, new_password: str = PASSWORD) -> str:
         r = self.post("/auth/login", json_body={"email": email, "password": temp_password})
         assert r.status == 200 and r.json.get("challenge") == "NEW_PASSWORD_REQUIRED", r
-        r = self.post("/auth/new-password", json_body={
-            "email": email, "session": r.json["session"], "new_password": new_password})
+        r = self.post(
+            "/auth/new-password",
+            json_body={"email": email, "session": r.json["session"], "new_password": new_password},
+        )
         assert r.status == 200, r
         return str(r.json["id_token"])
 
@@ -87,7 +99,8 @@ def _route_of(path: str) -> str:
     for template in app.routes:
         tparts = template.strip("/").split("/")
         if len(tparts) == len(parts) and all(
-                t.startswith("{") or t == p for t, p in zip(tparts, parts)):
+            t.startswith("{") or t == p for t, p in zip(tparts, parts, strict=False)
+        ):
             return template
     return bare
 
@@ -121,13 +134,16 @@ def seed_world(api: Api) -> World:
     partner_id = make_org("SteineundUnkraut GmbH", "partner@example.com", partner=True)
     other_id = make_org("Andere Partner AG", "other@example.com", partner=True)
     token = api.login("partner@example.com")
-    r = api.post("/orgs", token, {"name": "Innendekoration Stein & Mehr", "linked": True,
-                                  "support_by": "partner", "language": "de"})
+    r = api.post(
+        "/orgs",
+        token,
+        {"name": "Innendekoration Stein & Mehr", "linked": True, "support_by": "partner", "language": "de"},
+    )
     assert r.status == 201, r
     return World(partner_id, token, r.json["id"], other_id, api.login("other@example.com"))
 
 
-def mails(to: Optional[str] = None) -> list[Any]:
+def mails(to: str | None = None) -> list[Any]:
     from chalicelib.local.mailbox import from_backend
 
     found = from_backend()

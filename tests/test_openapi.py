@@ -1,4 +1,5 @@
 """The OpenAPI document and the app's route table describe the same API."""
+
 from __future__ import annotations
 
 

@@ -2,4 +2,5 @@
 
 Standard library only, so it runs on any Linux with Python 3.8+ and nothing to install.
 """
+
 __version__ = "1.0.0"

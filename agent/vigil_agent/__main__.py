@@ -1,4 +1,5 @@
 """``python -m vigil_agent [run|once|install]`` (or ``python3 vigil-agent.pyz …``)."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import List, Optional
 
 from vigil_agent import __version__, collect, config, sender
 
@@ -21,10 +21,9 @@ UNIT_NAME = "vigil-agent.service"
 INSTALL_DIR = "/opt/vigil-agent"
 
 
-def run(cfg: config.Config, stop: threading.Event, host_id: Optional[str] = None) -> None:
+def run(cfg: config.Config, stop: threading.Event, host_id: str | None = None) -> None:
     schedule = sender.Schedule(cfg.interval)
-    log.info("vigil-agent %s reporting to %s every %g s", __version__, cfg.heartbeat_url,
-             cfg.interval)
+    log.info("vigil-agent %s reporting to %s every %g s", __version__, cfg.heartbeat_url, cfg.interval)
     while not stop.is_set():
         try:
             body = collect.collect(cfg.interval, host_id)
@@ -42,8 +41,12 @@ def run(cfg: config.Config, stop: threading.Event, host_id: Optional[str] = None
         elif outcome.status == 429:
             log.info("server asks to slow down; next heartbeat in %.0f s", delay)
         else:
-            log.warning("heartbeat failed (%s %s); retrying in %.0f s",
-                        outcome.status or "network", outcome.detail, delay)
+            log.warning(
+                "heartbeat failed (%s %s); retrying in %.0f s",
+                outcome.status or "network",
+                outcome.detail,
+                delay,
+            )
         stop.wait(delay)
 
 
@@ -68,8 +71,12 @@ def install(args: argparse.Namespace) -> int:
         program = f"/usr/bin/python3 {INSTALL_DIR}/vigil-agent.pyz"
     else:
         package = os.path.dirname(os.path.abspath(__file__))
-        shutil.copytree(package, os.path.join(target_dir, "vigil_agent"), dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            package,
+            os.path.join(target_dir, "vigil_agent"),
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
         program = f"/usr/bin/env PYTHONPATH={INSTALL_DIR} /usr/bin/python3 -m vigil_agent"
     conf_path = root + config.DEFAULT_PATH
     os.makedirs(os.path.dirname(conf_path), exist_ok=True)
@@ -93,13 +100,15 @@ def install(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vigil-agent", description="Vigil host agent")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command")
     for name in ("run", "once"):
-        p = sub.add_parser(name, help="post heartbeats forever" if name == "run"
-                           else "collect once and print (posts nothing)")
+        p = sub.add_parser(
+            name,
+            help="post heartbeats forever" if name == "run" else "collect once and print (posts nothing)",
+        )
         p.add_argument("--config", help="config file (default /etc/vigil-agent.conf)")
         p.add_argument("--interval", type=float, help="seconds between heartbeats")
         p.add_argument("-v", "--verbose", action="store_true")
@@ -111,8 +120,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--no-start", action="store_true", help="do not enable/start the service")
     args = parser.parse_args(argv)
     command = args.command or "run"
-    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
     if command == "install":
         return install(args)
     if command == "once":

@@ -1,20 +1,46 @@
 """System facts and metrics from /proc and the standard library (Linux)."""
+
 from __future__ import annotations
 
 import os
 import platform
 import socket
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from vigil_agent import __version__
 
 MAX_MOUNTS = 64
 # Kernel and virtual filesystems: not storage anybody runs out of.
 PSEUDO_FS = {
-    "proc", "sysfs", "devtmpfs", "devpts", "tmpfs", "securityfs", "cgroup", "cgroup2", "pstore",
-    "bpf", "debugfs", "tracefs", "configfs", "fusectl", "mqueue", "hugetlbfs", "autofs",
-    "binfmt_misc", "rpc_pipefs", "nsfs", "ramfs", "efivarfs", "selinuxfs", "squashfs",
-    "fuse.lxcfs", "fuse.gvfsd-fuse", "fuse.portal", "nfsd", "overlay-lower",
+    "proc",
+    "sysfs",
+    "devtmpfs",
+    "devpts",
+    "tmpfs",
+    "securityfs",
+    "cgroup",
+    "cgroup2",
+    "pstore",
+    "bpf",
+    "debugfs",
+    "tracefs",
+    "configfs",
+    "fusectl",
+    "mqueue",
+    "hugetlbfs",
+    "autofs",
+    "binfmt_misc",
+    "rpc_pipefs",
+    "nsfs",
+    "ramfs",
+    "efivarfs",
+    "selinuxfs",
+    "squashfs",
+    "fuse.lxcfs",
+    "fuse.gvfsd-fuse",
+    "fuse.portal",
+    "nfsd",
+    "overlay-lower",
 }
 
 
@@ -23,7 +49,7 @@ def _read(path: str) -> str:
         return fh.read()
 
 
-def os_info() -> Dict[str, str]:
+def os_info() -> dict[str, str]:
     version = ""
     try:
         for line in _read("/etc/os-release").splitlines():
@@ -31,15 +57,19 @@ def os_info() -> Dict[str, str]:
                 version = line.split("=", 1)[1].strip().strip('"')
     except OSError:
         pass
-    return {"name": platform.system()[:200], "version": version[:200],
-            "kernel": platform.release()[:200], "arch": platform.machine()[:32]}
+    return {
+        "name": platform.system()[:200],
+        "version": version[:200],
+        "kernel": platform.release()[:200],
+        "arch": platform.machine()[:32],
+    }
 
 
 def uptime_s() -> int:
     return int(float(_read("/proc/uptime").split()[0]))
 
 
-def meminfo() -> Dict[str, int]:
+def meminfo() -> dict[str, int]:
     out = {}
     for line in _read("/proc/meminfo").splitlines():
         name, _, rest = line.partition(":")
@@ -56,8 +86,8 @@ def _unescape(path: str) -> str:
     return path
 
 
-def disks() -> List[Dict[str, Any]]:
-    out: List[Dict[str, Any]] = []
+def disks() -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     seen_devices = set()
     try:
         lines = _read("/proc/self/mounts").splitlines()
@@ -70,7 +100,7 @@ def disks() -> List[Dict[str, Any]]:
         device, mount, fs = parts[0], _unescape(parts[1]), parts[2]
         if fs in PSEUDO_FS or (not device.startswith("/") and mount != "/"):
             continue
-        if device in seen_devices and mount != "/" or len(mount) > 256:
+        if (device in seen_devices and mount != "/") or len(mount) > 256:
             continue
         try:
             st = os.statvfs(mount)
@@ -82,29 +112,38 @@ def disks() -> List[Dict[str, Any]]:
         free = st.f_bavail * st.f_frsize  # available to unprivileged users, as df shows
         used = (st.f_blocks - st.f_bfree) * st.f_frsize
         seen_devices.add(device)
-        out.append({"mount": mount, "fs": fs[:64], "total_bytes": total,
-                    "used_bytes": min(used, total), "free_bytes": min(free, total)})
+        out.append(
+            {
+                "mount": mount,
+                "fs": fs[:64],
+                "total_bytes": total,
+                "used_bytes": min(used, total),
+                "free_bytes": min(free, total),
+            }
+        )
         if len(out) >= MAX_MOUNTS:
             break
     return out
 
 
-def collect(interval: float, host_id: Optional[str] = None) -> Dict[str, Any]:
+def collect(interval: float, host_id: str | None = None) -> dict[str, Any]:
     mem = meminfo()
     total = mem.get("MemTotal", 0)
     available = min(mem.get("MemAvailable", mem.get("MemFree", 0)), total)
     load1, load5, load15 = os.getloadavg()
-    body: Dict[str, Any] = {
+    body: dict[str, Any] = {
         "agent_version": __version__,
-        "interval_s": max(1, int(round(interval))),
+        "interval_s": max(1, round(interval)),
         "hostname": (socket.gethostname() or "unknown")[:253],
         "os": os_info(),
         "uptime_s": uptime_s(),
         "load": {"load1": round(load1, 2), "load5": round(load5, 2), "load15": round(load15, 2)},
         "cpu_count": os.cpu_count() or 1,
         "memory": {"total_bytes": total, "available_bytes": available},
-        "swap": {"total_bytes": mem.get("SwapTotal", 0),
-                 "free_bytes": min(mem.get("SwapFree", 0), mem.get("SwapTotal", 0))},
+        "swap": {
+            "total_bytes": mem.get("SwapTotal", 0),
+            "free_bytes": min(mem.get("SwapFree", 0), mem.get("SwapTotal", 0)),
+        },
         "disks": disks(),
     }
     if host_id:

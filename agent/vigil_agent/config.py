@@ -10,12 +10,12 @@ File format (``/etc/vigil-agent.conf``; under systemd it arrives as the credenti
 Environment: ``VIGIL_API_URL``, ``VIGIL_AGENT_TOKEN``, ``VIGIL_AGENT_INTERVAL``,
 ``VIGIL_AGENT_CONFIG`` (path of the file).
 """
+
 from __future__ import annotations
 
 import configparser
 import os
 from dataclasses import dataclass
-from typing import Dict, Optional
 
 DEFAULT_PATH = "/etc/vigil-agent.conf"
 DEFAULT_INTERVAL = 60.0
@@ -30,7 +30,7 @@ class Config:
     api_url: str
     token: str
     interval: float = DEFAULT_INTERVAL
-    path: Optional[str] = None
+    path: str | None = None
 
     @property
     def heartbeat_url(self) -> str:
@@ -44,7 +44,7 @@ def default_path() -> str:
     return os.environ.get("VIGIL_AGENT_CONFIG", DEFAULT_PATH)
 
 
-def read_file(path: str) -> Dict[str, str]:
+def read_file(path: str) -> dict[str, str]:
     if not os.path.exists(path):
         return {}
     with open(path, encoding="utf-8") as fh:
@@ -56,16 +56,20 @@ def read_file(path: str) -> Dict[str, str]:
         parser.read_string(text)
     except configparser.Error as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    section = parser["agent"] if parser.has_section("agent") else parser[parser.sections()[0]] \
-        if parser.sections() else {}
+    section = (
+        parser["agent"]
+        if parser.has_section("agent")
+        else parser[parser.sections()[0]]
+        if parser.sections()
+        else {}
+    )
     return {k.strip().lower(): v.strip() for k, v in dict(section).items()}
 
 
-def load(path: Optional[str] = None, overrides: Optional[Dict[str, str]] = None) -> Config:
+def load(path: str | None = None, overrides: dict[str, str] | None = None) -> Config:
     path = path or default_path()
     values = read_file(path)
-    env = {"api_url": "VIGIL_API_URL", "token": "VIGIL_AGENT_TOKEN",
-           "interval": "VIGIL_AGENT_INTERVAL"}
+    env = {"api_url": "VIGIL_API_URL", "token": "VIGIL_AGENT_TOKEN", "interval": "VIGIL_AGENT_INTERVAL"}
     for key, var in env.items():
         if os.environ.get(var):
             values[key] = os.environ[var]

@@ -6,6 +6,7 @@ one second; a 429 waits at least its Retry-After. A 401 means the token was revo
 the agent keeps trying slowly and re-reads its config file, so a new token placed there is
 picked up without a restart.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ import random
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any
 
 from vigil_agent import __version__
 
@@ -29,7 +30,7 @@ TIMEOUT_S = 15.0
 @dataclass
 class Outcome:
     status: int  # HTTP status, 0 for a network failure
-    retry_after: Optional[float] = None
+    retry_after: float | None = None
     detail: str = ""
 
     @property
@@ -37,15 +38,20 @@ class Outcome:
         return 200 <= self.status < 300
 
 
-def post(url: str, token: str, body: Dict[str, Any], timeout: float = TIMEOUT_S) -> Outcome:
+def post(url: str, token: str, body: dict[str, Any], timeout: float = TIMEOUT_S) -> Outcome:
     data = json.dumps(body, separators=(",", ":")).encode()
-    request = urllib.request.Request(url, data=data, method="POST", headers={
-        "Content-Type": "application/json",
-        "Authorization": f"Bearer {token}",
-        "User-Agent": f"vigil-agent/{__version__}",
-    })
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {token}",
+            "User-Agent": f"vigil-agent/{__version__}",
+        },
+    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 — configured URL
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
             return Outcome(response.status)
     except urllib.error.HTTPError as exc:
@@ -65,7 +71,7 @@ def post(url: str, token: str, body: Dict[str, Any], timeout: float = TIMEOUT_S)
 class Schedule:
     """Decides how long to wait after each outcome."""
 
-    def __init__(self, interval: float, rng: Optional[random.Random] = None) -> None:
+    def __init__(self, interval: float, rng: random.Random | None = None) -> None:
         self.interval = interval
         self.failures = 0
         self.rng = rng or random.Random()

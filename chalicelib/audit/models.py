@@ -10,6 +10,7 @@ Entries expire after a year (TTL `expires_at`); readers also skip expired ones. 
 append-only: nothing updates them, only the org purge deletes them. Markers expire after
 ``MARKER_TTL`` (longer than a Cognito refresh-token session, so one session stays one entry).
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute

@@ -1,4 +1,5 @@
 """Route: GET /orgs/{org_id}/audit — the org's audit log for its admins and its partner."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response

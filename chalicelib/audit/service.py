@@ -3,10 +3,11 @@
 Services put ``entry(...)`` into the same transaction as the change it records, so an audit
 entry exists exactly when the change does.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import clock, db, ids
 from chalicelib.audit.models import AuditEntry, EntryMarker
@@ -17,25 +18,46 @@ RETENTION = timedelta(days=366)
 MARKER_TTL = timedelta(days=31)
 
 
-def entry(access: Access, action: str, target: Optional[str] = None,
-          details: Optional[dict[str, Any]] = None) -> AuditEntry:
+def entry(
+    access: Access, action: str, target: str | None = None, details: dict[str, Any] | None = None
+) -> AuditEntry:
     """An unsaved entry for a change made by the caller in ``access.org``."""
     return build(
-        org_id=access.org_id, actor_id=access.principal.user_id, actor_email=access.principal.email,
-        actor_role=access.role, actor_org_id=access.acting_org_id, action=action, target=target,
+        org_id=access.org_id,
+        actor_id=access.principal.user_id,
+        actor_email=access.principal.email,
+        actor_role=access.role,
+        actor_org_id=access.acting_org_id,
+        action=action,
+        target=target,
         details=details,
     )
 
 
-def build(org_id: str, actor_id: str, actor_email: Optional[str], actor_role: str,
-          actor_org_id: str, action: str, target: Optional[str] = None,
-          details: Optional[dict[str, Any]] = None) -> AuditEntry:
+def build(
+    org_id: str,
+    actor_id: str,
+    actor_email: str | None,
+    actor_role: str,
+    actor_org_id: str,
+    action: str,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
     now = clock.now()
     entry_id = ids.new_id("a")
     return AuditEntry(
-        f"AUDIT#{org_id}", f"{clock.iso(now)}#{entry_id}", entry_id=entry_id, org_id=org_id,
-        at=now, actor_id=actor_id, actor_email=actor_email or None, actor_role=actor_role,
-        actor_org_id=actor_org_id, action=action, target=target,
+        f"AUDIT#{org_id}",
+        f"{clock.iso(now)}#{entry_id}",
+        entry_id=entry_id,
+        org_id=org_id,
+        at=now,
+        actor_id=actor_id,
+        actor_email=actor_email or None,
+        actor_role=actor_role,
+        actor_org_id=actor_org_id,
+        action=action,
+        target=target,
         details={k: v for k, v in (details or {}).items() if v is not None} or None,
         expires_at=clock.epoch(now + RETENTION),
     )
@@ -45,24 +67,32 @@ def view(e: AuditEntry) -> dict[str, Any]:
     return {
         "id": e.entry_id,
         "at": clock.iso(e.at),
-        "actor": {"user_id": e.actor_id, "email": e.actor_email, "role": e.actor_role,
-                  "org_id": e.actor_org_id},
+        "actor": {
+            "user_id": e.actor_id,
+            "email": e.actor_email,
+            "role": e.actor_role,
+            "org_id": e.actor_org_id,
+        },
         "action": e.action,
         "target": e.target,
         "details": e.details.as_dict() if e.details is not None else {},
     }
 
 
-def list_entries(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
+def list_entries(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
     """One page of the org's audit log, newest first; expired entries are skipped.
 
     TTL deletion lags by up to days, so the expiry filter keeps the one-year promise exactly.
     """
     access.require(Action.AUDIT)
     now = clock.epoch(clock.now())
-    query = AuditEntry.query(f"AUDIT#{access.org_id}", scan_index_forward=False,
-                             filter_condition=AuditEntry.expires_at > now, limit=limit,
-                             last_evaluated_key=db.decode_cursor(cursor))
+    query = AuditEntry.query(
+        f"AUDIT#{access.org_id}",
+        scan_index_forward=False,
+        filter_condition=AuditEntry.expires_at > now,
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     items, next_cursor = db.page(query, limit)
     return {"items": [view(e) for e in items if e.expires_at > now], "next": next_cursor}
 
@@ -85,10 +115,13 @@ def record_partner_entry(access: Access) -> bool:
 
     session = session_of(access)
     now = clock.now()
-    marker = EntryMarker(*EntryMarker.key(access.org_id, access.principal.user_id, session),
-                         expires_at=clock.epoch(now + MARKER_TTL))
-    record = entry(access, "partner.entered", access.org_id,
-                   {"session": session, "partner_org_id": access.acting_org_id})
+    marker = EntryMarker(
+        *EntryMarker.key(access.org_id, access.principal.user_id, session),
+        expires_at=clock.epoch(now + MARKER_TTL),
+    )
+    record = entry(
+        access, "partner.entered", access.org_id, {"session": session, "partner_org_id": access.acting_org_id}
+    )
     try:
         with db.transaction() as tx:
             tx.save(marker, condition=EntryMarker.pk.does_not_exist())

@@ -5,11 +5,11 @@ caller is an admin of the partner org a linked customer belongs to (partner wins
 the billing rights a customer admin lacks). No role at all → 404 (existence does not leak);
 a role too small for the action → 403.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
-from typing import Optional
+from enum import StrEnum
 
 from chalicelib import errors
 from chalicelib.auth.principal import Principal
@@ -17,16 +17,16 @@ from chalicelib.orgs.models import Org
 from chalicelib.team.models import Membership
 
 
-class Action(str, Enum):
-    READ = "read"                      # any data of the org
-    WRITE = "write"                    # any change in the org
-    BILLING = "billing"                # subscription, orders
-    INVOICES = "invoices"              # invoices of the paying org
-    AUDIT = "audit"                    # audit log
+class Action(StrEnum):
+    READ = "read"  # any data of the org
+    WRITE = "write"  # any change in the org
+    BILLING = "billing"  # subscription, orders
+    INVOICES = "invoices"  # invoices of the paying org
+    AUDIT = "audit"  # audit log
     CREATE_CUSTOMER = "create_customer"
     DELETE_ORG = "delete_org"
-    SUPPORT_WRITE = "support_write"    # a partner's own support contact
-    SUPPORT_BY = "support_by"          # who supports a linked customer
+    SUPPORT_WRITE = "support_write"  # a partner's own support contact
+    SUPPORT_BY = "support_by"  # who supports a linked customer
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Access:
     def allows(self, action: Action) -> bool:
         return _allowed(self.org, self.role, action)
 
-    def require(self, action: Action) -> "Access":
+    def require(self, action: Action) -> Access:
         if not self.allows(action):
             raise errors.Forbidden(_denial(self.role, action))
         return self
@@ -81,13 +81,12 @@ def _denial(role: str, action: Action) -> str:
     reasons = {
         Action.WRITE: "Guests have read-only access.",
         Action.BILLING: "Only the billing role of this organisation (the partner for a linked "
-                        "customer, otherwise its administrators) may do this.",
+        "customer, otherwise its administrators) may do this.",
         Action.INVOICES: "Invoices are visible to administrators of the paying organisation only.",
         Action.CREATE_CUSTOMER: "Only administrators of a partner organisation can create "
-                                "customer organisations.",
+        "customer organisations.",
         Action.DELETE_ORG: "Only the partner can delete a linked customer organisation.",
-        Action.SUPPORT_WRITE: "Only administrators of a partner organisation can change its "
-                              "support contact.",
+        Action.SUPPORT_WRITE: "Only administrators of a partner organisation can change its support contact.",
         Action.SUPPORT_BY: "Only the partner decides who supports a linked customer.",
         Action.AUDIT: "The audit log is visible to administrators and the partner.",
     }
@@ -115,7 +114,7 @@ def _valid_id(value: str) -> bool:
     return 0 < len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
 
 
-def _membership(org_id: str, user_id: str) -> Optional[Membership]:
+def _membership(org_id: str, user_id: str) -> Membership | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
@@ -124,7 +123,7 @@ def _membership(org_id: str, user_id: str) -> Optional[Membership]:
         return None
 
 
-def _load_both(org_id: str, user_id: str) -> tuple[Optional[Org], Optional[Membership]]:
+def _load_both(org_id: str, user_id: str) -> tuple[Org | None, Membership | None]:
     """Org + membership with a single BatchGetItem on the core table."""
     from chalicelib.db import batch_get_mixed
 
@@ -134,7 +133,7 @@ def _load_both(org_id: str, user_id: str) -> tuple[Optional[Org], Optional[Membe
     return found.get(org_key), found.get(member_key)  # type: ignore[return-value]
 
 
-def for_request(request: "Request", org_id: str) -> Access:  # noqa: F821 — typing only
+def for_request(request: Request, org_id: str) -> Access:  # noqa: F821 — typing only
     """Shortcut for routes: the caller's access to the org in the path."""
     from chalicelib.auth.principal import current
 

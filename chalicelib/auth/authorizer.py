@@ -5,6 +5,7 @@ verification happens here, the same way in Lambda and locally. A rejected token 
 from the gateway: in Lambda by API Gateway's ``Unauthorized`` convention, locally by the local
 gateway's own 401 (with a problem+json body).
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,7 @@ log = logging.getLogger("vigil.auth")
 auth_bp = Blueprint(__name__)
 
 _PROBLEM_401 = (
-    b'{"type":"about:blank","title":"Unauthorized","status":401,'
-    b'"detail":"A valid bearer token is required."}'
+    b'{"type":"about:blank","title":"Unauthorized","status":401,"detail":"A valid bearer token is required."}'
 )
 
 
@@ -31,8 +31,7 @@ def _reject() -> None:
     from chalice.local import NotAuthorizedError  # dev dependency, local gateway only
 
     raise NotAuthorizedError(
-        {"Content-Type": "application/problem+json",
-         "WWW-Authenticate": 'Bearer error="invalid_token"'},
+        {"Content-Type": "application/problem+json", "WWW-Authenticate": 'Bearer error="invalid_token"'},
         _PROBLEM_401,
     )
 
@@ -52,6 +51,10 @@ def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
     return AuthResponse(
         routes=["*"],
         principal_id=claims.sub,
-        context={"sub": claims.sub, "email": claims.email, "token_use": claims.token_use,
-                 "auth_time": claims.auth_time},
+        context={
+            "sub": claims.sub,
+            "email": claims.email,
+            "token_use": claims.token_use,
+            "auth_time": claims.auth_time,
+        },
     )

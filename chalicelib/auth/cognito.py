@@ -3,11 +3,12 @@
 Login failures are reported with one message whatever the cause (unknown user, wrong
 password), so the API does not reveal which addresses have accounts.
 """
+
 from __future__ import annotations
 
 import secrets
 import string
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import aws, errors, settings
 
@@ -18,7 +19,7 @@ def _code(exc: Exception) -> str:
     return (getattr(exc, "response", None) or {}).get("Error", {}).get("Code", "")
 
 
-def _tokens(result: dict[str, Any], refresh_token: Optional[str] = None) -> dict[str, Any]:
+def _tokens(result: dict[str, Any], refresh_token: str | None = None) -> dict[str, Any]:
     return {
         "id_token": result["IdToken"],
         "access_token": result["AccessToken"],
@@ -34,9 +35,15 @@ def _auth_error(exc: Exception) -> errors.VigilError:
     if isinstance(exc, ParamValidationError):
         return errors.Unauthorized(_BAD_LOGIN)
     code = _code(exc)
-    if code in ("NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException",
-                "PasswordResetRequiredException", "CodeMismatchException",
-                "ExpiredCodeException", "InvalidParameterException"):
+    if code in (
+        "NotAuthorizedException",
+        "UserNotFoundException",
+        "UserNotConfirmedException",
+        "PasswordResetRequiredException",
+        "CodeMismatchException",
+        "ExpiredCodeException",
+        "InvalidParameterException",
+    ):
         return errors.Unauthorized(_BAD_LOGIN)
     if code in ("TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException"):
         return errors.TooManyRequests("Too many attempts; please wait a moment.", retry_after=30)
@@ -56,7 +63,8 @@ def login(email: str, password: str) -> dict[str, Any]:
 
     try:
         result = aws.client("cognito-idp").initiate_auth(
-            ClientId=settings.user_pool_client_id(), AuthFlow="USER_PASSWORD_AUTH",
+            ClientId=settings.user_pool_client_id(),
+            AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": email, "PASSWORD": password},
         )
     except (ClientError, BotoCoreError) as exc:
@@ -73,8 +81,10 @@ def new_password(email: str, session: str, password: str) -> dict[str, Any]:
 
     try:
         result = aws.client("cognito-idp").respond_to_auth_challenge(
-            ClientId=settings.user_pool_client_id(), ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=session, ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": password},
+            ClientId=settings.user_pool_client_id(),
+            ChallengeName="NEW_PASSWORD_REQUIRED",
+            Session=session,
+            ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": password},
         )
     except (ClientError, BotoCoreError) as exc:
         if _code(exc) == "ResourceNotFoundException":  # the emulator's word for a bad session
@@ -90,7 +100,8 @@ def refresh(refresh_token: str) -> dict[str, Any]:
 
     try:
         result = aws.client("cognito-idp").initiate_auth(
-            ClientId=settings.user_pool_client_id(), AuthFlow="REFRESH_TOKEN_AUTH",
+            ClientId=settings.user_pool_client_id(),
+            AuthFlow="REFRESH_TOKEN_AUTH",
             AuthParameters={"REFRESH_TOKEN": refresh_token},
         )
     except (ClientError, BotoCoreError) as exc:
@@ -102,8 +113,12 @@ def temporary_password(length: int = 16) -> str:
     """Meets the pool policy: upper, lower, digit and symbol, from a CSPRNG."""
     alphabet = string.ascii_letters + string.digits
     symbols = "!#$%&*+-=?@"
-    chars = [secrets.choice(string.ascii_uppercase), secrets.choice(string.ascii_lowercase),
-             secrets.choice(string.digits), secrets.choice(symbols)]
+    chars = [
+        secrets.choice(string.ascii_uppercase),
+        secrets.choice(string.ascii_lowercase),
+        secrets.choice(string.digits),
+        secrets.choice(symbols),
+    ]
     chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)
@@ -116,14 +131,16 @@ def create_user(email: str, password: str, permanent: bool) -> str:
     idp = aws.client("cognito-idp")
     try:
         created = idp.admin_create_user(
-            UserPoolId=settings.user_pool_id(), Username=email, TemporaryPassword=password,
+            UserPoolId=settings.user_pool_id(),
+            Username=email,
+            TemporaryPassword=password,
             MessageAction="SUPPRESS",  # our own invitation mail names org and role
-            UserAttributes=[{"Name": "email", "Value": email},
-                            {"Name": "email_verified", "Value": "true"}],
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
         )
         if permanent:
-            idp.admin_set_user_password(UserPoolId=settings.user_pool_id(), Username=email,
-                                        Password=password, Permanent=True)
+            idp.admin_set_user_password(
+                UserPoolId=settings.user_pool_id(), Username=email, Password=password, Permanent=True
+            )
     except (ClientError, BotoCoreError) as exc:
         if _code(exc) == "UsernameExistsException":
             raise errors.Conflict("A user with this e-mail address exists already.") from exc
@@ -151,7 +168,7 @@ def delete_user(email: str, strict: bool = False) -> None:
         # best effort otherwise; an orphan pool user without a Vigil user has no access
 
 
-def find_user_id(email: str) -> Optional[str]:
+def find_user_id(email: str) -> str | None:
     """The ``sub`` of a pool user, if the pool knows the address."""
     from botocore.exceptions import BotoCoreError, ClientError
 

@@ -1,4 +1,5 @@
 """Who is calling: built from the authorizer's context, never from the request body."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ def current(request: Request) -> Principal:
     if not sub:
         # Only reachable if a route was registered without the authorizer.
         raise errors.Unauthorized()
-    return Principal(user_id=str(sub), email=str(ctx.get("email") or ""),
-                     token_use=str(ctx.get("token_use") or ""),
-                     auth_time=str(ctx.get("auth_time") or ""))
+    return Principal(
+        user_id=str(sub),
+        email=str(ctx.get("email") or ""),
+        token_use=str(ctx.get("token_use") or ""),
+        auth_time=str(ctx.get("auth_time") or ""),
+    )

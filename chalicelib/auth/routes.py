@@ -2,6 +2,7 @@
 
 Request schemas (pydantic) are imported inside the views: cold starts stay small.
 """
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -14,9 +15,8 @@ bp = Blueprint(__name__)
 
 @bp.route("/auth/login", methods=["POST"])
 def login() -> Response:
-    from chalicelib.auth.schemas import LoginBody
-
     from chalicelib import errors, ratelimit
+    from chalicelib.auth.schemas import LoginBody
 
     request = bp.current_request
     body = parse_body(request, LoginBody)
@@ -32,7 +32,7 @@ def login() -> Response:
         raise
 
 
-def _source_ip(request: "object") -> str:
+def _source_ip(request: object) -> str:
     identity = (getattr(request, "context", None) or {}).get("identity") or {}
     return str(identity.get("sourceIp") or "unknown")
 

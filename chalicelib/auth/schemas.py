@@ -1,4 +1,5 @@
 """Request bodies of the auth routes."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator

@@ -3,6 +3,7 @@
 The signing keys are fetched once and cached; an unknown ``kid`` triggers at most one refetch
 per minute (key rotation) so that garbage tokens cannot make us hammer the JWKS endpoint.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import settings
 
@@ -35,7 +36,7 @@ class Claims:
 class _JwksCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._url: Optional[str] = None
+        self._url: str | None = None
         self._keys: dict[str, Any] = {}
         self._fetched_at = 0.0
 
@@ -57,7 +58,7 @@ class _JwksCache:
         from jwt import PyJWK
 
         try:
-            with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 — configured URL
+            with urllib.request.urlopen(url, timeout=5) as resp:
                 document = json.loads(resp.read(1_000_000))
         except (OSError, ValueError) as exc:
             raise InvalidToken(f"signing keys unavailable: {exc}") from exc
@@ -109,9 +110,13 @@ def verify(token: str) -> Claims:
             raise InvalidToken("client mismatch")
     else:
         raise InvalidToken(f"token_use {use!r} not accepted")
-    return Claims(sub=str(claims["sub"]), email=str(claims.get("email", "")).lower(),
-                  token_use=str(use), exp=int(claims["exp"]),
-                  auth_time=_auth_time(claims.get("auth_time")))
+    return Claims(
+        sub=str(claims["sub"]),
+        email=str(claims.get("email", "")).lower(),
+        token_use=str(use),
+        exp=int(claims["exp"]),
+        auth_time=_auth_time(claims.get("auth_time")),
+    )
 
 
 def _auth_time(value: Any) -> str:

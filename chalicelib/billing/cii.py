@@ -6,11 +6,12 @@ BR-O-02 (no seller/buyer VAT ID on "not subject to VAT" invoices — the tax num
 instead), BR-AE-02 (both VAT IDs on reverse-charge invoices), BR-27 (prices are never negative:
 credits carry quantity −1).
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib.billing import texts
 
@@ -30,7 +31,7 @@ def build_xml(invoice: Any) -> bytes:
 
     nsmap = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
 
-    def el(parent: Any, tag: str, text: Optional[str] = None, **attrs: str) -> Any:
+    def el(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
         prefix, name = tag.split(":")
         node = etree.SubElement(parent, f"{{{nsmap[prefix]}}}{name}", **attrs)
         if text is not None:
@@ -80,11 +81,9 @@ def build_xml(invoice: Any) -> bytes:
             allowance = el(gross_price, "ram:AppliedTradeAllowanceCharge")
             el(el(allowance, "ram:ChargeIndicator"), "udt:Indicator", "false")
             el(allowance, "ram:ActualAmount", f"{discount:.2f}")
-        el(el(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount",
-           f"{list_price - discount:.2f}")
+        el(el(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", f"{list_price - discount:.2f}")
         quantity = "-1" if line.get("kind") == "credit" else "1"
-        el(el(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity", quantity,
-           unitCode="C62")
+        el(el(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity", quantity, unitCode="C62")
         settlement = el(item, "ram:SpecifiedLineTradeSettlement")
         tax = el(settlement, "ram:ApplicableTradeTax")
         el(tax, "ram:TypeCode", "VAT")
@@ -92,8 +91,11 @@ def build_xml(invoice: Any) -> bytes:
         if category != "O":
             el(tax, "ram:RateApplicablePercent", f"{rate:.2f}")
         period(settlement, line["period_start"], line["period_end"])
-        el(el(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation"),
-           "ram:LineTotalAmount", line["net"])
+        el(
+            el(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation"),
+            "ram:LineTotalAmount",
+            line["net"],
+        )
 
     agreement = el(tx, "ram:ApplicableHeaderTradeAgreement")
     el(agreement, "ram:BuyerReference", buyer["org_id"])
@@ -101,8 +103,14 @@ def build_xml(invoice: Any) -> bytes:
     el(s, "ram:Name", seller["name"])
     if seller.get("register_id"):
         el(el(s, "ram:SpecifiedLegalOrganization"), "ram:ID", seller["register_id"])
-    _address(el, s, seller.get("postal_code"), seller.get("street"), seller.get("city"),
-             seller.get("country") or "DE")
+    _address(
+        el,
+        s,
+        seller.get("postal_code"),
+        seller.get("street"),
+        seller.get("city"),
+        seller.get("country") or "DE",
+    )
     el(el(s, "ram:URIUniversalCommunication"), "ram:URIID", seller["email"], schemeID="EM")
     el(el(s, "ram:SpecifiedTaxRegistration"), "ram:ID", seller["tax_number"], schemeID="FC")
     if category != "O":
@@ -110,11 +118,11 @@ def build_xml(invoice: Any) -> bytes:
     b = el(agreement, "ram:BuyerTradeParty")
     el(b, "ram:Name", buyer["name"])
     addr = buyer.get("address") or {}
-    _address(el, b, addr.get("postal_code"), addr.get("street"), addr.get("city"),
-             addr.get("country") or "DE")
+    _address(
+        el, b, addr.get("postal_code"), addr.get("street"), addr.get("city"), addr.get("country") or "DE"
+    )
     if buyer.get("billing_email"):
-        el(el(b, "ram:URIUniversalCommunication"), "ram:URIID", buyer["billing_email"],
-           schemeID="EM")
+        el(el(b, "ram:URIUniversalCommunication"), "ram:URIID", buyer["billing_email"], schemeID="EM")
     if buyer.get("vat_id") and category != "O":
         el(el(b, "ram:SpecifiedTaxRegistration"), "ram:ID", buyer["vat_id"], schemeID="VA")
 
@@ -154,8 +162,9 @@ def build_xml(invoice: Any) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _address(el: Any, party: Any, postal_code: Optional[str], street: Optional[str],
-             city: Optional[str], country: str) -> None:
+def _address(
+    el: Any, party: Any, postal_code: str | None, street: str | None, city: str | None, country: str
+) -> None:
     a = el(party, "ram:PostalTradeAddress")
     if postal_code:
         el(a, "ram:PostcodeCode", postal_code)

@@ -6,20 +6,26 @@ caller adds (subscription changes, idempotency record, audit entry). A number is
 used exactly when an invoice exists — no gaps, no duplicates. PDF/XML rendering and the mail
 happen after the commit (``deliver``); the work item keeps them from being lost.
 """
+
 from __future__ import annotations
 
 import logging
 import random
 import time
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable, Optional
+from typing import Any
 
 from chalicelib import clock, db, storage
 from chalicelib.billing import pricing
 from chalicelib.billing.models import (
-    DOCS_SHARDS, Invoice, InvoiceNumber, InvoiceSequence, PendingDocuments,
+    DOCS_SHARDS,
+    Invoice,
+    InvoiceNumber,
+    InvoiceSequence,
+    PendingDocuments,
 )
 from chalicelib.billing.seller import seller
 from chalicelib.orgs.models import Org
@@ -44,27 +50,44 @@ def docs_shard(number: str) -> str:
 
 
 def buyer_of(payer: Org) -> dict[str, Any]:
-    return {"org_id": payer.org_id, "name": payer.name, "address": payer.address_dict(),
-            "vat_id": payer.vat_id, "billing_email": payer.billing_email}
+    return {
+        "org_id": payer.org_id,
+        "name": payer.name,
+        "address": payer.address_dict(),
+        "vat_id": payer.vat_id,
+        "billing_email": payer.billing_email,
+    }
 
 
-def build(payer: Org, lines: list[pricing.Line], reason: str, now: datetime,
-          number: str) -> Invoice:
+def build(payer: Org, lines: list[pricing.Line], reason: str, now: datetime, number: str) -> Invoice:
     addr = payer.address_dict()
     tax = pricing.tax_for(addr.get("country"), payer.vat_id)
     total = pricing.totals(lines, tax)
     pk, sk = Invoice.key(payer.org_id, number)
     return Invoice(
-        pk, sk, number=number, payer_org_id=payer.org_id, issued_at=now,
-        language=payer.language or "de", reason=reason, buyer=buyer_of(payer),
-        seller=seller().as_dict(), lines=[line.as_dict() for line in lines],
-        net=pricing.money(total.net), vat_rate=str(tax.rate), vat=pricing.money(total.vat),
-        gross=pricing.money(total.gross), currency="EUR", tax_category=tax.category,
-        reverse_charge=tax.reverse_charge, documents="pending", mail_status="pending",
+        pk,
+        sk,
+        number=number,
+        payer_org_id=payer.org_id,
+        issued_at=now,
+        language=payer.language or "de",
+        reason=reason,
+        buyer=buyer_of(payer),
+        seller=seller().as_dict(),
+        lines=[line.as_dict() for line in lines],
+        net=pricing.money(total.net),
+        vat_rate=str(tax.rate),
+        vat=pricing.money(total.vat),
+        gross=pricing.money(total.gross),
+        currency="EUR",
+        tax_category=tax.category,
+        reverse_charge=tax.reverse_charge,
+        documents="pending",
+        mail_status="pending",
     )
 
 
-def _read_sequence(year: int) -> Optional[InvoiceSequence]:
+def _read_sequence(year: int) -> InvoiceSequence | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
@@ -73,8 +96,9 @@ def _read_sequence(year: int) -> Optional[InvoiceSequence]:
         return None
 
 
-def finalize(payer: Org, lines: list[pricing.Line], reason: str, now: datetime,
-             extra: Callable[[Any, Invoice], None]) -> Invoice:
+def finalize(
+    payer: Org, lines: list[pricing.Line], reason: str, now: datetime, extra: Callable[[Any, Invoice], None]
+) -> Invoice:
     """Number and store an invoice together with the caller's writes (``extra(tx, invoice)``).
 
     Raises ``StaleState`` when the caller's conditions failed; retries when only the number
@@ -91,16 +115,24 @@ def finalize(payer: Org, lines: list[pricing.Line], reason: str, now: datetime,
         try:
             with db.transaction() as tx:
                 if seq is None:
-                    tx.save(InvoiceSequence(*InvoiceSequence.key(year), last=1),
-                            condition=InvoiceSequence.pk.does_not_exist())
+                    tx.save(
+                        InvoiceSequence(*InvoiceSequence.key(year), last=1),
+                        condition=InvoiceSequence.pk.does_not_exist(),
+                    )
                 else:
-                    tx.update(seq, actions=[InvoiceSequence.last.set(last + 1)],
-                              condition=InvoiceSequence.last == last)
-                tx.save(InvoiceNumber(*InvoiceNumber.key(number), payer_org_id=payer.org_id),
-                        condition=InvoiceNumber.pk.does_not_exist())
+                    tx.update(
+                        seq,
+                        actions=[InvoiceSequence.last.set(last + 1)],
+                        condition=InvoiceSequence.last == last,
+                    )
+                tx.save(
+                    InvoiceNumber(*InvoiceNumber.key(number), payer_org_id=payer.org_id),
+                    condition=InvoiceNumber.pk.does_not_exist(),
+                )
                 tx.save(invoice, condition=Invoice.pk.does_not_exist())
-                tx.save(PendingDocuments(docs_shard(number), number, number=number,
-                                         payer_org_id=payer.org_id))
+                tx.save(
+                    PendingDocuments(docs_shard(number), number, number=number, payer_org_id=payer.org_id)
+                )
                 extra(tx, invoice)
         except TransactWriteError as exc:
             if not db.cancelled_by_condition(exc):
@@ -116,12 +148,15 @@ def finalize(payer: Org, lines: list[pricing.Line], reason: str, now: datetime,
 
 # --- public shape ---------------------------------------------------------------------------
 
-def service_period(invoice: Invoice) -> dict[str, Optional[str]]:
+
+def service_period(invoice: Invoice) -> dict[str, str | None]:
     lines = list(invoice.lines or [])
     if not lines:
         return {"start": None, "end": None}
-    return {"start": min(line["period_start"] for line in lines),
-            "end": max(line["period_end"] for line in lines)}
+    return {
+        "start": min(line["period_start"] for line in lines),
+        "end": max(line["period_end"] for line in lines),
+    }
 
 
 def view(invoice: Invoice, with_urls: bool = False) -> dict[str, Any]:
@@ -144,15 +179,17 @@ def view(invoice: Invoice, with_urls: bool = False) -> dict[str, Any]:
     }
     if with_urls and invoice.documents == "stored":
         out["pdf_url"] = storage.presigned_get(
-            "invoices", storage.invoice_key(invoice.number, "pdf"), f"{invoice.number}.pdf")
+            "invoices", storage.invoice_key(invoice.number, "pdf"), f"{invoice.number}.pdf"
+        )
         out["xml_url"] = storage.presigned_get(
-            "invoices", storage.invoice_key(invoice.number, "xml"), f"{invoice.number}.xml")
+            "invoices", storage.invoice_key(invoice.number, "xml"), f"{invoice.number}.xml"
+        )
     elif with_urls:
         out["pdf_url"] = out["xml_url"] = None
     return out
 
 
-def get(payer_org_id: str, number: str) -> Optional[Invoice]:
+def get(payer_org_id: str, number: str) -> Invoice | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
@@ -161,13 +198,18 @@ def get(payer_org_id: str, number: str) -> Optional[Invoice]:
         return None
 
 
-def list_page(payer_org_id: str, limit: int, cursor: Optional[str]) -> tuple[list[Invoice], Optional[str]]:
-    results = Invoice.query(f"INVOICES#{payer_org_id}", scan_index_forward=False, limit=limit,
-                            last_evaluated_key=db.decode_cursor(cursor))
+def list_page(payer_org_id: str, limit: int, cursor: str | None) -> tuple[list[Invoice], str | None]:
+    results = Invoice.query(
+        f"INVOICES#{payer_org_id}",
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     return db.page(results, limit)
 
 
 # --- documents and mail ---------------------------------------------------------------------
+
 
 def render(invoice: Invoice) -> tuple[bytes, bytes]:
     """(Factur-X PDF with the XML embedded, the EN 16931 XML)."""
@@ -177,24 +219,27 @@ def render(invoice: Invoice) -> tuple[bytes, bytes]:
     return pdf.factur_x(pdf.render(invoice), xml), xml
 
 
-def recipients(payer_org_id: str, billing_email: Optional[str]) -> list[str]:
+def recipients(payer_org_id: str, billing_email: str | None) -> list[str]:
     """The paying org's billing e-mail, else its administrators."""
     if billing_email:
         return [billing_email]
     from chalicelib.core_table import org_pk
     from chalicelib.team.models import Membership
 
-    return sorted({m.email for m in Membership.query(org_pk(payer_org_id),
-                                                     Membership.sk.startswith("MEMBER#"))
-                   if m.role == "admin" and m.email})
+    return sorted(
+        {
+            m.email
+            for m in Membership.query(org_pk(payer_org_id), Membership.sk.startswith("MEMBER#"))
+            if m.role == "admin" and m.email
+        }
+    )
 
 
 def store_documents(invoice: Invoice) -> bytes:
     """Render and store PDF and XML (idempotent: same number → same keys). Returns the PDF."""
     pdf_bytes, xml = render(invoice)
     storage.put("invoices", storage.invoice_key(invoice.number, "xml"), xml, "application/xml")
-    storage.put("invoices", storage.invoice_key(invoice.number, "pdf"), pdf_bytes,
-                "application/pdf")
+    storage.put("invoices", storage.invoice_key(invoice.number, "pdf"), pdf_bytes, "application/pdf")
     return pdf_bytes
 
 
@@ -204,8 +249,15 @@ def mail(invoice: Invoice, pdf_bytes: bytes, to: list[str]) -> bool:
     from chalicelib.mail.service import Attachment, Message, send
 
     subject, text = texts.invoice_mail(invoice)
-    return send(Message(to=to, subject=subject, text=text, attachments=[
-        Attachment(f"{invoice.number}.pdf", pdf_bytes, "application/pdf")]), durable=True)
+    return send(
+        Message(
+            to=to,
+            subject=subject,
+            text=text,
+            attachments=[Attachment(f"{invoice.number}.pdf", pdf_bytes, "application/pdf")],
+        ),
+        durable=True,
+    )
 
 
 def deliver(invoice: Invoice) -> Invoice:
@@ -217,11 +269,23 @@ def deliver(invoice: Invoice) -> Invoice:
         status = "sent" if mail(invoice, pdf_bytes, to) else "queued"
     now = clock.now()
     with db.transaction() as tx:
-        tx.update(invoice, actions=[Invoice.documents.set("stored"), Invoice.mail_status.set(status),
-                                    Invoice.mail_to.set(",".join(to) or None),
-                                    Invoice.mailed_at.set(now)])
-        tx.delete(PendingDocuments(docs_shard(invoice.number), invoice.number,
-                                   number=invoice.number, payer_org_id=invoice.payer_org_id))
+        tx.update(
+            invoice,
+            actions=[
+                Invoice.documents.set("stored"),
+                Invoice.mail_status.set(status),
+                Invoice.mail_to.set(",".join(to) or None),
+                Invoice.mailed_at.set(now),
+            ],
+        )
+        tx.delete(
+            PendingDocuments(
+                docs_shard(invoice.number),
+                invoice.number,
+                number=invoice.number,
+                payer_org_id=invoice.payer_org_id,
+            )
+        )
     invoice.documents, invoice.mail_status, invoice.mailed_at = "stored", status, now
     invoice.mail_to = ",".join(to) or None
     return invoice
@@ -241,7 +305,7 @@ def deliver_pending(deadline: float, limit: int = 100) -> dict[str, int]:
             try:
                 deliver(invoice)
                 done += 1
-            except Exception:  # noqa: BLE001 — stays on the work list; retried next time
+            except Exception:
                 log.exception("documents of invoice %s not delivered", item.number)
                 failed += 1
     return {"delivered": done, "failed": failed}

@@ -1,4 +1,5 @@
 """Scheduled billing work: the billing run with document delivery, and trial reminders/expiry."""
+
 from __future__ import annotations
 
 import time

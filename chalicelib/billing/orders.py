@@ -11,11 +11,12 @@
 Every change is one transaction: subscription (conditional on its version), invoice (with its
 number), payer work-list item, audit entry and Idempotency-Key record.
 """
+
 from __future__ import annotations
 
 import logging
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import clock, db, errors, idempotency
 from chalicelib.audit import service as audit_log
@@ -50,11 +51,15 @@ def paying_org(org: Org) -> Org:
 
 
 def _payer_entry(payer_org_id: str) -> PayerEntry:
-    return PayerEntry(subscriptions.payer_shard(payer_org_id), f"ORG#{payer_org_id}",
-                      payer_org_id=payer_org_id, since=clock.now())
+    return PayerEntry(
+        subscriptions.payer_shard(payer_org_id),
+        f"ORG#{payer_org_id}",
+        payer_org_id=payer_org_id,
+        since=clock.now(),
+    )
 
 
-def _order_response(sub: Subscription, invoice: Optional[Any]) -> dict[str, Any]:
+def _order_response(sub: Subscription, invoice: Any | None) -> dict[str, Any]:
     body: dict[str, Any] = {"subscription": subscriptions.view(sub), "invoice": None}
     if invoice is not None:
         inv = invoices.view(invoice)
@@ -64,7 +69,7 @@ def _order_response(sub: Subscription, invoice: Optional[Any]) -> dict[str, Any]
     return body
 
 
-def order(access: Access, body: OrderIn, idem_key: Optional[str]) -> tuple[int, dict[str, Any]]:
+def order(access: Access, body: OrderIn, idem_key: str | None) -> tuple[int, dict[str, Any]]:
     access.require(Action.BILLING)
     key = idempotency.validate_key(idem_key, required=True)
     claim = idempotency.begin(f"{access.org_id}:orders", key, body.model_dump())
@@ -102,8 +107,9 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int
 
     if sub.status not in subscriptions.PAID_STATES:
         start, end = pricing.period_for(body.interval, now)
-        lines.append(pricing.charge(org.org_id, org.name, body.plan, body.interval, start, end,
-                                    now, discount))
+        lines.append(
+            pricing.charge(org.org_id, org.name, body.plan, body.interval, start, end, now, discount)
+        )
         new.plan, new.interval, new.status = body.plan, body.interval, "active"
         new.current_period_start, new.current_period_end = start, end
         new.pending_plan = new.pending_interval = None
@@ -115,19 +121,38 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int
         if new_price > old_price:
             action = "subscription.upgraded"
             old_discount = Decimal(sub.discount_percent or discount)
-            lines.append(pricing.credit(org.org_id, org.name, sub.plan, sub.interval,
-                                        sub.current_period_start, sub.current_period_end, now,
-                                        old_discount))
-            lines.append(pricing.charge(org.org_id, org.name, body.plan, sub.interval,
-                                        sub.current_period_start, sub.current_period_end, now,
-                                        discount))
+            lines.append(
+                pricing.credit(
+                    org.org_id,
+                    org.name,
+                    sub.plan,
+                    sub.interval,
+                    sub.current_period_start,
+                    sub.current_period_end,
+                    now,
+                    old_discount,
+                )
+            )
+            lines.append(
+                pricing.charge(
+                    org.org_id,
+                    org.name,
+                    body.plan,
+                    sub.interval,
+                    sub.current_period_start,
+                    sub.current_period_end,
+                    now,
+                    discount,
+                )
+            )
             new.plan = body.plan
             new.pending_plan = None
             new.pending_interval = body.interval if body.interval != sub.interval else None
         elif body.plan == sub.plan and body.interval == sub.interval:
             if sub.status == "active" and not sub.pending_plan and not sub.pending_interval:
-                raise errors.Conflict(f"The organisation is on the {body.plan} plan "
-                                      f"({body.interval}ly) already.")
+                raise errors.Conflict(
+                    f"The organisation is on the {body.plan} plan ({body.interval}ly) already."
+                )
             action = "subscription.change_withdrawn"
             new.pending_plan = new.pending_interval = None
         else:
@@ -135,16 +160,25 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int
             new.pending_plan = body.plan if body.plan != sub.plan else None
             new.pending_interval = body.interval if body.interval != sub.interval else None
 
-    details = {"plan": body.plan, "interval": body.interval, "previous_plan": sub.plan,
-               "previous_status": sub.status, "discount_percent": str(discount)}
+    details = {
+        "plan": body.plan,
+        "interval": body.interval,
+        "previous_plan": sub.plan,
+        "previous_status": sub.status,
+        "discount_percent": str(discount),
+    }
     status = 201 if lines else 202
     holder: dict[str, Any] = {}
 
-    def writes(tx: Any, invoice: Optional[Any]) -> None:
+    def writes(tx: Any, invoice: Any | None) -> None:
         response = _order_response(new, invoice)
         holder["body"] = response
-        tx.save(new, condition=Subscription.version == sub.version
-                if sub.version is not None else Subscription.version.does_not_exist())
+        tx.save(
+            new,
+            condition=Subscription.version == sub.version
+            if sub.version is not None
+            else Subscription.version.does_not_exist(),
+        )
         tx.save(_payer_entry(payer.org_id))
         entry_details = dict(details)
         if invoice is not None:
@@ -157,8 +191,9 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int
     invoice = None
     try:
         if lines:
-            invoice = invoices.finalize(payer, lines, "upgrade" if action.endswith("upgraded")
-                                        else "order", now, writes)
+            invoice = invoices.finalize(
+                payer, lines, "upgrade" if action.endswith("upgraded") else "order", now, writes
+            )
         else:
             with db.transaction() as tx:
                 writes(tx, None)
@@ -168,8 +203,10 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int
         replay = idempotency.after_conflict(claim, wait_s=2.0) if _recorded(claim) else None
         if replay is not None:
             return replay.status, replay.body
-        raise errors.Conflict("The subscription changed while this order was processed; "
-                              "please retry with a new Idempotency-Key.") from exc
+        raise errors.Conflict(
+            "The subscription changed while this order was processed; "
+            "please retry with a new Idempotency-Key."
+        ) from exc
     if invoice is not None:
         _deliver_quietly(invoice)
     return status, holder["body"]
@@ -193,11 +230,11 @@ def _deliver_quietly(invoice: Any) -> None:
     """Documents and mail right away; on failure the work list retries (billing job)."""
     try:
         invoices.deliver(invoice)
-    except Exception:  # noqa: BLE001 — the invoice is committed; delivery is retried
+    except Exception:
         log.exception("invoice %s: documents/mail deferred to the billing job", invoice.number)
 
 
-def cancel(access: Access, idem_key: Optional[str]) -> tuple[int, dict[str, Any]]:
+def cancel(access: Access, idem_key: str | None) -> tuple[int, dict[str, Any]]:
     """Cancel at the end of the paid period; monitoring runs until then."""
     access.require(Action.BILLING)
     key = idempotency.validate_key(idem_key, required=False)
@@ -206,8 +243,9 @@ def cancel(access: Access, idem_key: Optional[str]) -> tuple[int, dict[str, Any]
         return claim.status, claim.body
     sub = load_subscription(access.org_id)
     if sub.status not in subscriptions.PAID_STATES:
-        raise errors.Conflict(f"There is no paid subscription to cancel (status {sub.status}); "
-                              "a trial ends by itself.")
+        raise errors.Conflict(
+            f"There is no paid subscription to cancel (status {sub.status}); a trial ends by itself."
+        )
     if sub.status == "canceled":
         return 200, subscriptions.view(sub)
     new = subscriptions.copy(sub)
@@ -220,9 +258,14 @@ def cancel(access: Access, idem_key: Optional[str]) -> tuple[int, dict[str, Any]
     try:
         with db.transaction() as tx:
             tx.save(new, condition=Subscription.version == sub.version)
-            tx.save(audit_log.entry(access, "subscription.canceled", access.org_id,
-                                    {"plan": sub.plan,
-                                     "ends_at": clock.iso(sub.current_period_end)}))
+            tx.save(
+                audit_log.entry(
+                    access,
+                    "subscription.canceled",
+                    access.org_id,
+                    {"plan": sub.plan, "ends_at": clock.iso(sub.current_period_end)},
+                )
+            )
             if isinstance(claim, idempotency.Claim):
                 tx.save(claim.record(200, body), condition=claim.condition())
     except TransactWriteError as exc:

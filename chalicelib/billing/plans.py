@@ -1,4 +1,5 @@
 """The plan catalog (data in ``plans.json``, not code) and the limits other domains enforce."""
+
 from __future__ import annotations
 
 import functools
@@ -6,7 +7,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 CATALOG_FILE = Path(__file__).with_name("plans.json")
 
@@ -44,9 +45,15 @@ def plans() -> dict[str, Plan]:
     out = {}
     for p in catalog()["plans"]:
         lim = p["limits"]
-        out[p["id"]] = Plan(p["id"], p["name"], Decimal(p["price_month"]), bool(p["orderable"]),
-                            int(lim["endpoints"]), int(lim["hosts"]),
-                            int(lim["min_interval_minutes"]))
+        out[p["id"]] = Plan(
+            p["id"],
+            p["name"],
+            Decimal(p["price_month"]),
+            bool(p["orderable"]),
+            int(lim["endpoints"]),
+            int(lim["hosts"]),
+            int(lim["min_interval_minutes"]),
+        )
     return out
 
 
@@ -54,7 +61,7 @@ def plan(plan_id: str) -> Plan:
     return plans()[plan_id]
 
 
-def discount_percent(linked: bool, support_by: Optional[str]) -> Decimal:
+def discount_percent(linked: bool, support_by: str | None) -> Decimal:
     """Partner discount by who supports the customer; independent orgs get none."""
     if not linked:
         return Decimal("0")
@@ -63,9 +70,13 @@ def discount_percent(linked: bool, support_by: Optional[str]) -> Decimal:
 
 def limits_of(subscription: Any) -> Limits:
     p = plan(subscription.plan)
-    return Limits(plan=p.id, endpoints=p.endpoints, hosts=p.hosts,
-                  min_interval_minutes=p.min_interval_minutes,
-                  monitoring_active=subscription.status in MONITORING_STATES)
+    return Limits(
+        plan=p.id,
+        endpoints=p.endpoints,
+        hosts=p.hosts,
+        min_interval_minutes=p.min_interval_minutes,
+        monitoring_active=subscription.status in MONITORING_STATES,
+    )
 
 
 def limits_for(org_id: str) -> Limits:

@@ -3,13 +3,14 @@
 All amounts are ``Decimal``; each line is rounded half-up to the cent once, totals are exact
 sums of rounded lines, VAT is rounded once on the invoice net (EN 16931 BR-CO-14 style).
 """
+
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import countries, errors
 from chalicelib.billing import plans
@@ -28,13 +29,14 @@ def money(value: Decimal) -> str:
 
 # --- calendar -------------------------------------------------------------------------------
 
+
 def day_start(value: datetime) -> datetime:
-    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def next_month_start(value: datetime) -> datetime:
     year, month = (value.year + 1, 1) if value.month == 12 else (value.year, value.month + 1)
-    return datetime(year, month, 1, tzinfo=timezone.utc)
+    return datetime(year, month, 1, tzinfo=UTC)
 
 
 def days_in_month(value: datetime) -> int:
@@ -68,6 +70,7 @@ def last_day(period_end: datetime) -> date:
 
 # --- prices ---------------------------------------------------------------------------------
 
+
 def period_price(plan_id: str, interval: str) -> Decimal:
     """List price of one full period: monthly price, or yearly = N × monthly (catalog)."""
     monthly = plans.plan(plan_id).price_month
@@ -76,8 +79,9 @@ def period_price(plan_id: str, interval: str) -> Decimal:
     return monthly
 
 
-def prorated_list_price(plan_id: str, interval: str, period_start: datetime,
-                        period_end: datetime, from_day: datetime) -> Decimal:
+def prorated_list_price(
+    plan_id: str, interval: str, period_start: datetime, period_end: datetime, from_day: datetime
+) -> Decimal:
     """List price for the days from ``from_day`` to ``period_end``, rounded to the cent.
 
     Monthly: by days of the calendar month. Yearly: by days of the 12-month period.
@@ -114,48 +118,87 @@ class Line:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "org_id": self.org_id, "org_name": self.org_name,
-            "plan": self.plan, "interval": self.interval,
+            "kind": self.kind,
+            "org_id": self.org_id,
+            "org_name": self.org_name,
+            "plan": self.plan,
+            "interval": self.interval,
             "period_start": self.period_start.isoformat(),
             "period_end": self.period_end.isoformat(),
-            "list_price": money(self.list_price), "discount_percent": str(self.discount_percent),
-            "discount": money(self.discount), "net": money(self.net),
+            "list_price": money(self.list_price),
+            "discount_percent": str(self.discount_percent),
+            "discount": money(self.discount),
+            "net": money(self.net),
         }
 
 
-def charge(org_id: str, org_name: str, plan_id: str, interval: str, period_start: datetime,
-           period_end: datetime, from_day: datetime, discount_percent: Decimal) -> Line:
+def charge(
+    org_id: str,
+    org_name: str,
+    plan_id: str,
+    interval: str,
+    period_start: datetime,
+    period_end: datetime,
+    from_day: datetime,
+    discount_percent: Decimal,
+) -> Line:
     price = prorated_list_price(plan_id, interval, period_start, period_end, from_day)
-    return Line(org_id, org_name, plan_id, interval, day_start(from_day).date(),
-                last_day(period_end), price, discount_percent)
+    return Line(
+        org_id,
+        org_name,
+        plan_id,
+        interval,
+        day_start(from_day).date(),
+        last_day(period_end),
+        price,
+        discount_percent,
+    )
 
 
-def credit(org_id: str, org_name: str, plan_id: str, interval: str, period_start: datetime,
-           period_end: datetime, from_day: datetime, discount_percent: Decimal) -> Line:
+def credit(
+    org_id: str,
+    org_name: str,
+    plan_id: str,
+    interval: str,
+    period_start: datetime,
+    period_end: datetime,
+    from_day: datetime,
+    discount_percent: Decimal,
+) -> Line:
     """Unused days of the old plan, returned as a negative line."""
     price = prorated_list_price(plan_id, interval, period_start, period_end, from_day)
-    return Line(org_id, org_name, plan_id, interval, day_start(from_day).date(),
-                last_day(period_end), -price, discount_percent, kind="credit")
+    return Line(
+        org_id,
+        org_name,
+        plan_id,
+        interval,
+        day_start(from_day).date(),
+        last_day(period_end),
+        -price,
+        discount_percent,
+        kind="credit",
+    )
 
 
 # --- tax ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Tax:
     category: str  # EN 16931 VAT category: S (standard), AE (reverse charge), O (not subject)
     rate: Decimal
     reverse_charge: bool = False
-    exemption_code: Optional[str] = None  # VATEX code for AE / O
+    exemption_code: str | None = None  # VATEX code for AE / O
 
     @property
-    def note_key(self) -> Optional[str]:
+    def note_key(self) -> str | None:
         return {"AE": "reverse_charge", "O": "not_taxable"}.get(self.category)
 
 
 GERMAN_VAT = Decimal("19")
 
 
-def tax_for(country: Optional[str], vat_id: Optional[str]) -> Tax:
+def tax_for(country: str | None, vat_id: str | None) -> Tax:
     """§ 3a UStG: B2B services are taxed where the buyer sits.
 
     DE → 19 %. Other EU state with a VAT ID → reverse charge (0 %, § 13b UStG). Outside the
@@ -172,19 +215,21 @@ def tax_for(country: Optional[str], vat_id: Optional[str]) -> Tax:
     return Tax("O", Decimal("0"), exemption_code="VATEX-EU-O")
 
 
-def require_orderable_buyer(country: Optional[str], vat_id: Optional[str]) -> None:
+def require_orderable_buyer(country: str | None, vat_id: str | None) -> None:
     """422 unless the paying org's profile allows a correct invoice."""
     if not country:
         raise errors.Unprocessable(
             "The paying organisation needs a postal address with a country before it can order "
             "(it is printed on the invoice and decides the VAT treatment).",
-            {"address.country": "required for invoicing"})
+            {"address.country": "required for invoicing"},
+        )
     code = country.upper()
     if code != "DE" and code in countries.EU_MEMBER_STATES and not vat_id:
         raise errors.Unprocessable(
             f"Buyers in {code} need a VAT identification number: the service is invoiced under "
             "the reverse-charge procedure. Add vat_id to the paying organisation's profile.",
-            {"vat_id": f"required for buyers in {code}"})
+            {"vat_id": f"required for buyers in {code}"},
+        )
 
 
 @dataclass(frozen=True)

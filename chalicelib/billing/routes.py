@@ -1,4 +1,5 @@
 """Routes: plan catalog, subscription, orders, invoices (billing role / paying org only)."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -104,5 +105,4 @@ def resend_invoice(org_id: str, number: str) -> Response:
             return respond(replay.body, status=replay.status)
         raise
     result = invoices.resend(invoice)
-    return respond({"number": number, "status": result["status"], "to": result["to"]},
-                   status=202)
+    return respond({"number": number, "status": result["status"], "to": result["to"]}, status=202)

@@ -11,12 +11,13 @@ item keeps a cursor (shard, last payer) and stops before the deadline; the next 
 A subscription deleted meanwhile (org purge) fails its condition or is missing from the
 BatchGet; the payer is re-read once and billed without it.
 """
+
 from __future__ import annotations
 
 import logging
 import time
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import clock, db
 from chalicelib.billing import invoices, plans, pricing, subscriptions
@@ -41,8 +42,7 @@ def _run_item(now: datetime) -> BillingRun:
         return BillingRun(pk, "RUN", started_at=now, done=False, invoices=0)
 
 
-def run(now: Optional[datetime] = None, deadline: Optional[float] = None,
-        force: bool = False) -> dict[str, Any]:
+def run(now: datetime | None = None, deadline: float | None = None, force: bool = False) -> dict[str, Any]:
     """Bill everything due at ``now``; returns counts. ``force`` ignores the day's done mark."""
     now = now or clock.now()
     deadline = deadline or time.monotonic() + 600
@@ -73,20 +73,23 @@ def run(now: Optional[datetime] = None, deadline: Optional[float] = None,
 
 def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
     """Invoice the due periods of one paying org; returns the number of invoices made."""
-    subs = [s for s in Subscription.by_payer.query(f"PAYER#{payer_org_id}")
-            if s.status in subscriptions.PAID_STATES and s.current_period_end is not None
-            and s.current_period_end <= now]
+    subs = [
+        s
+        for s in Subscription.by_payer.query(f"PAYER#{payer_org_id}")
+        if s.status in subscriptions.PAID_STATES
+        and s.current_period_end is not None
+        and s.current_period_end <= now
+    ]
     if not subs:
         return 0
     orgs = _orgs([payer_org_id] + [s.org_id for s in subs])
     payer = orgs.get(payer_org_id)
     if payer is None:
-        log.warning("billing: paying org %s is gone; %d subscription(s) skipped",
-                    payer_org_id, len(subs))
+        log.warning("billing: paying org %s is gone; %d subscription(s) skipped", payer_org_id, len(subs))
         return 0
     made = 0
     for start in range(0, len(subs), MAX_LINES_PER_INVOICE):
-        chunk = subs[start:start + MAX_LINES_PER_INVOICE]
+        chunk = subs[start : start + MAX_LINES_PER_INVOICE]
         lines: list[pricing.Line] = []
         updates: list[tuple[Subscription, Subscription]] = []
         for sub in chunk:
@@ -99,7 +102,7 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
         if not updates:
             continue
 
-        def writes(tx: Any, invoice: Optional[Any], updates: list = updates) -> None:
+        def writes(tx: Any, invoice: Any | None, updates: list = updates) -> None:
             for old, new in updates:
                 tx.save(new, condition=Subscription.version == old.version)
                 tx.save(_audit(new, invoice))
@@ -111,11 +114,12 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
             else:
                 with db.transaction() as tx:
                     writes(tx, None)
-        except Exception as exc:  # noqa: BLE001 — re-read once: a subscription changed or vanished
+        except Exception as exc:
             from pynamodb.exceptions import TransactWriteError
 
             stale = isinstance(exc, invoices.StaleState) or (
-                isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc))
+                isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc)
+            )
             if not stale:
                 raise
             if retry:
@@ -125,18 +129,27 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
     return made
 
 
-def _audit(new: Subscription, invoice: Optional[Any]) -> Any:
+def _audit(new: Subscription, invoice: Any | None) -> Any:
     """The customer org's audit entry for what the run did to its subscription."""
     from chalicelib.audit import service as audit_log
 
     ended = new.status == "ended"
-    details = {"plan": new.plan, "interval": new.interval,
-               "period_end": clock.iso(new.current_period_end),
-               "invoice": invoice.number if invoice is not None and not ended else None}
-    return audit_log.build(org_id=new.org_id, actor_id=SYSTEM, actor_email=None,
-                           actor_role=SYSTEM, actor_org_id=SYSTEM,
-                           action="subscription.ended" if ended else "subscription.renewed",
-                           target=new.org_id, details=details)
+    details = {
+        "plan": new.plan,
+        "interval": new.interval,
+        "period_end": clock.iso(new.current_period_end),
+        "invoice": invoice.number if invoice is not None and not ended else None,
+    }
+    return audit_log.build(
+        org_id=new.org_id,
+        actor_id=SYSTEM,
+        actor_email=None,
+        actor_role=SYSTEM,
+        actor_org_id=SYSTEM,
+        action="subscription.ended" if ended else "subscription.renewed",
+        target=new.org_id,
+        details=details,
+    )
 
 
 def _advance(sub: Subscription, org: Org, now: datetime) -> tuple[Subscription, list[pricing.Line]]:
@@ -156,8 +169,11 @@ def _advance(sub: Subscription, org: Org, now: datetime) -> tuple[Subscription, 
     end = sub.current_period_end
     while end <= now:  # a late run bills every missed period, each on its own line
         period_start, period_end = pricing.period_for(new.interval, end)
-        lines.append(pricing.charge(org.org_id, org.name, new.plan, new.interval, period_start,
-                                    period_end, period_start, discount))
+        lines.append(
+            pricing.charge(
+                org.org_id, org.name, new.plan, new.interval, period_start, period_end, period_start, discount
+            )
+        )
         new.current_period_start, end = period_start, period_end
     new.current_period_end = end
     return new, lines
@@ -168,6 +184,6 @@ def _orgs(org_ids: list[str]) -> dict[str, Org]:
     out: dict[str, Org] = {}
     keys = [Org.key(o) for o in dict.fromkeys(org_ids)]
     for start in range(0, len(keys), 100):
-        for org in Org.batch_get(keys[start:start + 100]):
+        for org in Org.batch_get(keys[start : start + 100]):
             out[org.org_id] = org
     return out

@@ -3,6 +3,7 @@
 Defaults are demo values so that ``make run`` and the tests produce complete invoices; a real
 deployment sets every ``VIGIL_SELLER_*`` variable.
 """
+
 from __future__ import annotations
 
 import os

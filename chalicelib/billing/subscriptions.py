@@ -1,4 +1,5 @@
 """Subscription records and their public shape."""
+
 from __future__ import annotations
 
 import zlib
@@ -25,12 +26,22 @@ def new_trial(org_id: str, payer_org_id: str, now: datetime) -> Subscription:
     ends = now + timedelta(days=settings.trial_days())
     pk, sk = Subscription.key(org_id)
     return Subscription(
-        pk, sk,
-        gsi1pk=f"PAYER#{payer_org_id}", gsi1sk=f"ORG#{org_id}",
-        gsi2pk=trial_shard(org_id), gsi2sk=f"{clock.iso(ends)}#{org_id}",
-        org_id=org_id, payer_org_id=payer_org_id, plan="trial", interval="month",
-        status="trialing", trial_ends_at=ends, current_period_start=now,
-        current_period_end=ends, cancel_at_period_end=False, created_at=now,
+        pk,
+        sk,
+        gsi1pk=f"PAYER#{payer_org_id}",
+        gsi1sk=f"ORG#{org_id}",
+        gsi2pk=trial_shard(org_id),
+        gsi2sk=f"{clock.iso(ends)}#{org_id}",
+        org_id=org_id,
+        payer_org_id=payer_org_id,
+        plan="trial",
+        interval="month",
+        status="trialing",
+        trial_ends_at=ends,
+        current_period_start=now,
+        current_period_end=ends,
+        cancel_at_period_end=False,
+        created_at=now,
     )
 
 
@@ -55,7 +66,9 @@ def view(sub: Subscription) -> dict[str, Any]:
         "monitoring_active": sub.status in plans.MONITORING_STATES,
     }
     if sub.plan in plans.plans():
-        out["price"] = {"list": pricing.money(pricing.period_price(sub.plan, sub.interval)),
-                        "currency": plans.catalog()["currency"]}
+        out["price"] = {
+            "list": pricing.money(pricing.period_price(sub.plan, sub.interval)),
+            "currency": plans.catalog()["currency"],
+        }
     out["discount_percent"] = str(Decimal(sub.discount_percent)) if sub.discount_percent else None
     return out

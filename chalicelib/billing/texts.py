@@ -1,40 +1,71 @@
 """Invoice wording in German and English (PDF labels, notes, mails)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 LABELS: dict[str, dict[str, str]] = {
     "de": {
-        "title": "Rechnung", "number": "Rechnungsnummer", "issued": "Rechnungsdatum",
-        "period": "Leistungszeitraum", "buyer": "Rechnungsempfänger", "seller": "Rechnungssteller",
-        "vat_id": "USt-IdNr.", "tax_number": "Steuernummer", "pos": "Pos.",
-        "description": "Leistung", "list_price": "Listenpreis", "discount": "Rabatt",
-        "net": "Netto", "net_total": "Summe netto", "vat": "Umsatzsteuer",
-        "gross": "Gesamtbetrag (brutto)", "payment": "Zahlbar ohne Abzug innerhalb von "
+        "title": "Rechnung",
+        "number": "Rechnungsnummer",
+        "issued": "Rechnungsdatum",
+        "period": "Leistungszeitraum",
+        "buyer": "Rechnungsempfänger",
+        "seller": "Rechnungssteller",
+        "vat_id": "USt-IdNr.",
+        "tax_number": "Steuernummer",
+        "pos": "Pos.",
+        "description": "Leistung",
+        "list_price": "Listenpreis",
+        "discount": "Rabatt",
+        "net": "Netto",
+        "net_total": "Summe netto",
+        "vat": "Umsatzsteuer",
+        "gross": "Gesamtbetrag (brutto)",
+        "payment": "Zahlbar ohne Abzug innerhalb von "
         "{days} Tagen per Überweisung unter Angabe der Rechnungsnummer.",
-        "bank": "Bankverbindung", "credit": "Gutschrift nicht genutzter Tage",
-        "customer": "Kunde", "plan": "Tarif", "monthly": "monatlich", "yearly": "jährlich",
+        "bank": "Bankverbindung",
+        "credit": "Gutschrift nicht genutzter Tage",
+        "customer": "Kunde",
+        "plan": "Tarif",
+        "monthly": "monatlich",
+        "yearly": "jährlich",
         "reverse_charge": "Steuerschuldnerschaft des Leistungsempfängers / Reverse charge "
-                          "(§ 13b UStG, Art. 196 MwStSystRL).",
+        "(§ 13b UStG, Art. 196 MwStSystRL).",
         "not_taxable": "Nicht im Inland steuerbare Leistung (§ 3a Abs. 2 UStG); die Steuer "
-                       "schuldet gegebenenfalls der Leistungsempfänger nach dem Recht seines "
-                       "Landes.",
+        "schuldet gegebenenfalls der Leistungsempfänger nach dem Recht seines "
+        "Landes.",
         "email": "E-Mail",
     },
     "en": {
-        "title": "Invoice", "number": "Invoice number", "issued": "Invoice date",
-        "period": "Service period", "buyer": "Bill to", "seller": "Issued by",
-        "vat_id": "VAT ID", "tax_number": "Tax number", "pos": "No.",
-        "description": "Service", "list_price": "List price", "discount": "Discount",
-        "net": "Net", "net_total": "Total net", "vat": "VAT",
-        "gross": "Total (gross)", "payment": "Payable without deduction within {days} days by "
+        "title": "Invoice",
+        "number": "Invoice number",
+        "issued": "Invoice date",
+        "period": "Service period",
+        "buyer": "Bill to",
+        "seller": "Issued by",
+        "vat_id": "VAT ID",
+        "tax_number": "Tax number",
+        "pos": "No.",
+        "description": "Service",
+        "list_price": "List price",
+        "discount": "Discount",
+        "net": "Net",
+        "net_total": "Total net",
+        "vat": "VAT",
+        "gross": "Total (gross)",
+        "payment": "Payable without deduction within {days} days by "
         "bank transfer quoting the invoice number.",
-        "bank": "Bank details", "credit": "Credit for unused days",
-        "customer": "Customer", "plan": "Plan", "monthly": "monthly", "yearly": "yearly",
+        "bank": "Bank details",
+        "credit": "Credit for unused days",
+        "customer": "Customer",
+        "plan": "Plan",
+        "monthly": "monthly",
+        "yearly": "yearly",
         "reverse_charge": "Steuerschuldnerschaft des Leistungsempfängers / Reverse charge "
-                          "(Art. 196 VAT Directive): VAT is due from the recipient.",
+        "(Art. 196 VAT Directive): VAT is due from the recipient.",
         "not_taxable": "Not taxable in Germany (§ 3a (2) UStG): service supplied to a business "
-                       "outside the EU; any tax is due from the recipient under local law.",
+        "outside the EU; any tax is due from the recipient under local law.",
         "email": "E-mail",
     },
 }
@@ -63,26 +94,34 @@ def invoice_mail(invoice: Any) -> tuple[str, str]:
     seller = invoice.seller
     if lang == "de":
         subject = f"Ihre Rechnung {invoice.number} von {seller['name']}"
-        text = (f"Guten Tag,\n\nanbei erhalten Sie die Rechnung {invoice.number} über "
-                f"{invoice.gross} {invoice.currency} (brutto).\n"
-                f"Die PDF-Datei enthält die elektronische Rechnung (ZUGFeRD/Factur-X, EN 16931).\n\n"
-                f"Mit freundlichen Grüßen\n{seller['name']}\n")
+        text = (
+            f"Guten Tag,\n\nanbei erhalten Sie die Rechnung {invoice.number} über "
+            f"{invoice.gross} {invoice.currency} (brutto).\n"
+            f"Die PDF-Datei enthält die elektronische Rechnung (ZUGFeRD/Factur-X, EN 16931).\n\n"
+            f"Mit freundlichen Grüßen\n{seller['name']}\n"
+        )
     else:
         subject = f"Your invoice {invoice.number} from {seller['name']}"
-        text = (f"Hello,\n\nplease find attached invoice {invoice.number} for "
-                f"{invoice.gross} {invoice.currency} (gross).\n"
-                f"The PDF carries the electronic invoice (ZUGFeRD/Factur-X, EN 16931).\n\n"
-                f"Kind regards\n{seller['name']}\n")
+        text = (
+            f"Hello,\n\nplease find attached invoice {invoice.number} for "
+            f"{invoice.gross} {invoice.currency} (gross).\n"
+            f"The PDF carries the electronic invoice (ZUGFeRD/Factur-X, EN 16931).\n\n"
+            f"Kind regards\n{seller['name']}\n"
+        )
     return subject, text
 
 
 def trial_reminder(language: str, org_name: str, ends: str) -> tuple[str, str]:
     if language == "de":
-        return (f"Vigil: Testphase von {org_name} endet am {ends}",
-                f"Guten Tag,\n\ndie 14-tägige Testphase der Organisation „{org_name}“ endet am "
-                f"{ends}. Danach pausiert die Überwachung, bis ein Tarif zahlungspflichtig "
-                f"bestellt wird. Es werden keine Daten gelöscht.\n\nIhr Vigil-Team\n")
-    return (f"Vigil: trial of {org_name} ends on {ends}",
-            f"Hello,\n\nthe 14-day trial of the organisation “{org_name}” ends on {ends}. "
-            f"Monitoring then pauses until a paid plan is ordered. No data is deleted.\n\n"
-            f"Your Vigil team\n")
+        return (
+            f"Vigil: Testphase von {org_name} endet am {ends}",
+            f"Guten Tag,\n\ndie 14-tägige Testphase der Organisation „{org_name}“ endet am "
+            f"{ends}. Danach pausiert die Überwachung, bis ein Tarif zahlungspflichtig "
+            f"bestellt wird. Es werden keine Daten gelöscht.\n\nIhr Vigil-Team\n",
+        )
+    return (
+        f"Vigil: trial of {org_name} ends on {ends}",
+        f"Hello,\n\nthe 14-day trial of the organisation “{org_name}” ends on {ends}. "
+        f"Monitoring then pauses until a paid plan is ordered. No data is deleted.\n\n"
+        f"Your Vigil team\n",
+    )

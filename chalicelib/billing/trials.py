@@ -5,11 +5,11 @@ linked customer, else the org's billing e-mail, else its admins). At the end the
 `expired`: monitoring pauses (``limits_for().monitoring_active`` is False), nothing is deleted,
 and an order reactivates it. Expired subscriptions leave the index (gsi2 attributes removed).
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Optional
 
 from chalicelib import clock, db
 from chalicelib.audit import service as audit_log
@@ -23,7 +23,7 @@ REMIND_BEFORE = timedelta(days=3)
 SYSTEM = "system"
 
 
-def process(now: Optional[datetime] = None) -> dict[str, int]:
+def process(now: datetime | None = None) -> dict[str, int]:
     now = now or clock.now()
     upper = f"{clock.iso(now + REMIND_BEFORE)}#~"
     reminded = expired = 0
@@ -38,7 +38,7 @@ def process(now: Optional[datetime] = None) -> dict[str, int]:
     return {"reminded": reminded, "expired": expired}
 
 
-def _org(org_id: str) -> Optional[Org]:
+def _org(org_id: str) -> Org | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
@@ -52,15 +52,28 @@ def _expire(sub: Subscription, now: datetime) -> int:
 
     try:
         with db.transaction() as tx:
-            tx.update(sub, actions=[Subscription.status.set("expired"), Subscription.gsi2pk.remove(),
-                                    Subscription.gsi2sk.remove(),
-                                    Subscription.version.set(int(sub.version or 1) + 1)],
-                      condition=(Subscription.status == "trialing")
-                      & (Subscription.version == sub.version))
-            tx.save(audit_log.build(org_id=sub.org_id, actor_id=SYSTEM, actor_email=None,
-                                    actor_role=SYSTEM, actor_org_id=SYSTEM,
-                                    action="subscription.trial_expired", target=sub.org_id,
-                                    details={"trial_ends_at": clock.iso(sub.trial_ends_at)}))
+            tx.update(
+                sub,
+                actions=[
+                    Subscription.status.set("expired"),
+                    Subscription.gsi2pk.remove(),
+                    Subscription.gsi2sk.remove(),
+                    Subscription.version.set(int(sub.version or 1) + 1),
+                ],
+                condition=(Subscription.status == "trialing") & (Subscription.version == sub.version),
+            )
+            tx.save(
+                audit_log.build(
+                    org_id=sub.org_id,
+                    actor_id=SYSTEM,
+                    actor_email=None,
+                    actor_role=SYSTEM,
+                    actor_org_id=SYSTEM,
+                    action="subscription.trial_expired",
+                    target=sub.org_id,
+                    details={"trial_ends_at": clock.iso(sub.trial_ends_at)},
+                )
+            )
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
             return 0  # ordered or deleted meanwhile
@@ -69,8 +82,9 @@ def _expire(sub: Subscription, now: datetime) -> int:
 
 
 def _remind(sub: Subscription) -> int:
-    from chalicelib.mail.service import Message, send
     from pynamodb.exceptions import UpdateError
+
+    from chalicelib.mail.service import Message, send
 
     org = _org(sub.org_id)
     if org is None or org.status != "active":
@@ -81,10 +95,11 @@ def _remind(sub: Subscription) -> int:
     to = invoices.recipients(payer.org_id, payer.billing_email)
     try:
         # Mark first: a reminder is a courtesy, one too few beats one every day.
-        sub.update(actions=[Subscription.trial_reminded.set(True)],
-                   condition=(Subscription.status == "trialing")
-                   & (Subscription.trial_reminded.does_not_exist()
-                      | (Subscription.trial_reminded == False)))  # noqa: E712 — a condition
+        sub.update(
+            actions=[Subscription.trial_reminded.set(True)],
+            condition=(Subscription.status == "trialing")
+            & (Subscription.trial_reminded.does_not_exist() | (Subscription.trial_reminded == False)),
+        )
     except UpdateError:
         return 0
     if not to:
@@ -94,5 +109,3 @@ def _remind(sub: Subscription) -> int:
     subject, text = texts.trial_reminder(language, org.name, ends)
     send(Message(to=to, subject=subject, text=text))
     return 1
-
-

@@ -7,11 +7,11 @@ gigabytes (a decompression bomb) is refused without decoding it. The result is r
 raw pixels, so EXIF (GPS!), ICC profiles, text chunks and trailing data never reach storage.
 Pillow is imported inside the functions (cold start).
 """
+
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Optional
 
 SIDE = 150
 MAX_BYTES = 1024 * 1024  # "Maximal 1MB"
@@ -23,8 +23,13 @@ _MAGIC = (
     (b"\xff\xd8\xff", "JPEG"),
 )
 _OTHER_MAGIC = (
-    (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"BM", "BMP"), (b"II*\x00", "TIFF"),
-    (b"MM\x00*", "TIFF"), (b"\x00\x00\x01\x00", "ICO"), (b"%PDF", "PDF"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"\x00\x00\x01\x00", "ICO"),
+    (b"%PDF", "PDF"),
 )
 
 
@@ -49,7 +54,7 @@ class CleanLogo:
         return self.source_size != (SIDE, SIDE)
 
 
-def sniff(data: bytes) -> Optional[str]:
+def sniff(data: bytes) -> str | None:
     """The format the first bytes claim (None: not recognisably an image we know)."""
     for magic, name in _MAGIC + _OTHER_MAGIC:
         if data.startswith(magic):
@@ -93,7 +98,7 @@ def _check_bounds(width: int, height: int) -> None:
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
-def header_size(data: bytes, fmt: str) -> Optional[tuple[int, int]]:
+def header_size(data: bytes, fmt: str) -> tuple[int, int] | None:
     """Width and height as the header declares them, read without any decoder (None: unknown)."""
     import struct
 
@@ -113,9 +118,9 @@ def header_size(data: bytes, fmt: str) -> Optional[tuple[int, int]]:
         if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
             i += 2
             continue
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
         if marker in _JPEG_SOF and i + 9 <= len(data):
-            height, width = struct.unpack(">HH", data[i + 5:i + 9])
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
             return int(width), int(height)
         i += 2 + length
     return None
@@ -148,8 +153,14 @@ def _decode(img):  # type: ignore[no-untyped-def]
             img.load()
             # Apply the EXIF rotation before the EXIF goes away, so the logo stays upright.
             img = ImageOps.exif_transpose(img)
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError) as exc:
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ) as exc:
         raise LogoRejected("unreadable", 422) from exc
     if img.mode.startswith("I"):
         # 16-bit greyscale: scale to 8 bits (a plain convert would clip everything to white).

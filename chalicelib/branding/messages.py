@@ -1,7 +1,6 @@
 """Rejection messages a person understands, in German or English."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from chalicelib.branding.image import MAX_SIDE, SIDE
 
@@ -20,15 +19,16 @@ MESSAGES = {
     },
     "unreadable": {
         "de": "Die Datei ist kein vollständiges, lesbares PNG- oder JPEG-Bild (beschädigt oder "
-              "abgeschnitten?).",
+        "abgeschnitten?).",
         "en": "The file is not a complete, readable PNG or JPEG image (damaged or truncated?).",
     },
     "dimensions": {
         "de": "Das Logo muss " + f"{SIDE}×{SIDE}" + " Pixel groß sein, hochgeladen: "
-              "{width}×{height}. Größere quadratische Bilder bis " + f"{MAX_SIDE}×{MAX_SIDE}"
-              + " Pixel werden verkleinert.",
+        "{width}×{height}. Größere quadratische Bilder bis "
+        + f"{MAX_SIDE}×{MAX_SIDE}"
+        + " Pixel werden verkleinert.",
         "en": "The logo must be " + f"{SIDE}×{SIDE}" + " pixels, uploaded: {width}×{height}. "
-              "Larger square images up to " + f"{MAX_SIDE}×{MAX_SIDE}" + " pixels are scaled down.",
+        "Larger square images up to " + f"{MAX_SIDE}×{MAX_SIDE}" + " pixels are scaled down.",
     },
     "animated": {
         "de": "Das Logo darf nicht animiert sein; bitte laden Sie ein einzelnes Bild hoch.",
@@ -50,7 +50,7 @@ _FOUND = {
 }
 
 
-def language(accept_language: Optional[str], org_language: str) -> str:
+def language(accept_language: str | None, org_language: str) -> str:
     """The first of de/en named in Accept-Language (by q-value), else the org's language."""
     if accept_language:
         ranked = []
@@ -73,8 +73,9 @@ def text(code: str, lang: str, **params: object) -> str:
     found = str(params.get("found", "unknown"))
     size = params.get("size")
     extra = {
-        "found_text": _FOUND[lang].get(found, ("ein " if lang == "de" else "a ") + found
-                                       + ("-Bild" if lang == "de" else " image")),
+        "found_text": _FOUND[lang].get(
+            found, ("ein " if lang == "de" else "a ") + found + ("-Bild" if lang == "de" else " image")
+        ),
         "size_text": _size(size if isinstance(size, int) else 0, lang),
     }
     return MESSAGES[code][lang].format(**{**params, **extra})

@@ -1,4 +1,5 @@
 """Routes: PUT, GET, DELETE /orgs/{org_id}/logo (PUT body: the raw PNG or JPEG)."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response

@@ -9,11 +9,12 @@ the stored logo changes exactly when its audit entry exists.
 straight into an ``<img src>`` (which cannot send a bearer token), and binary downloads leave
 through S3 as everywhere else in Vigil.
 """
+
 from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import aws, clock, db, errors, settings, storage
 from chalicelib.audit import service as audit_log
@@ -24,8 +25,12 @@ from chalicelib.orgs.models import Org
 
 BUCKET = "files"
 URL_TTL_S = 5 * 60
-_ERRORS = {400: errors.BadRequest, 413: errors.PayloadTooLarge, 415: errors.UnsupportedMediaType,
-           422: errors.Unprocessable}
+_ERRORS = {
+    400: errors.BadRequest,
+    413: errors.PayloadTooLarge,
+    415: errors.UnsupportedMediaType,
+    422: errors.Unprocessable,
+}
 
 
 def _rejection(exc: LogoRejected, lang: str) -> errors.VigilError:
@@ -44,21 +49,35 @@ def put(access: Access, data: bytes, lang: str) -> dict[str, Any]:
     key = storage.logo_key(access.org_id)
     previous = storage.get(BUCKET, key)
     digest = hashlib.sha256(logo.png).hexdigest()
-    entry = audit_log.entry(access, "logo.updated", key, {
-        "sha256": digest, "bytes": len(logo.png), "source_format": logo.source_format,
-        "source_size": f"{logo.source_size[0]}x{logo.source_size[1]}",
-        "replaced": previous is not None})
+    entry = audit_log.entry(
+        access,
+        "logo.updated",
+        key,
+        {
+            "sha256": digest,
+            "bytes": len(logo.png),
+            "source_format": logo.source_format,
+            "source_size": f"{logo.source_size[0]}x{logo.source_size[1]}",
+            "replaced": previous is not None,
+        },
+    )
     storage.put(BUCKET, key, logo.png, "image/png")
     _commit_or_restore(access, entry, key, previous)
-    out: dict[str, Any] = {"content_type": "image/png", "width": SIDE, "height": SIDE,
-                           "bytes": len(logo.png), "sha256": digest, "downscaled": logo.downscaled}
+    out: dict[str, Any] = {
+        "content_type": "image/png",
+        "width": SIDE,
+        "height": SIDE,
+        "bytes": len(logo.png),
+        "sha256": digest,
+        "downscaled": logo.downscaled,
+    }
     if logo.downscaled:
         w, h = logo.source_size
         out["note"] = messages.text("downscaled", lang, width=w, height=h)
     return out
 
 
-def _commit_or_restore(access: Access, entry: Any, key: str, previous: Optional[bytes]) -> None:
+def _commit_or_restore(access: Access, entry: Any, key: str, previous: bytes | None) -> None:
     try:
         with db.transaction() as tx:
             tx.condition_check(Org, access.org.pk, access.org.sk, condition=Org.status == "active")
@@ -75,7 +94,7 @@ def _commit_or_restore(access: Access, entry: Any, key: str, previous: Optional[
         raise
 
 
-def _exists(key: str) -> Optional[dict[str, Any]]:
+def _exists(key: str) -> dict[str, Any] | None:
     s3 = aws.client("s3")
     from botocore.exceptions import ClientError
 
@@ -94,10 +113,15 @@ def get(access: Access, lang: str) -> dict[str, Any]:
     if head is None:
         raise errors.NotFound(messages.text("no_logo", lang))
     expires = clock.now() + timedelta(seconds=URL_TTL_S)
-    return {"url": storage.presigned_get(BUCKET, key, expires_s=URL_TTL_S),
-            "expires_at": clock.iso(expires), "content_type": "image/png",
-            "width": SIDE, "height": SIDE, "bytes": int(head.get("ContentLength", 0)),
-            "updated_at": clock.iso(head.get("LastModified"))}
+    return {
+        "url": storage.presigned_get(BUCKET, key, expires_s=URL_TTL_S),
+        "expires_at": clock.iso(expires),
+        "content_type": "image/png",
+        "width": SIDE,
+        "height": SIDE,
+        "bytes": int(head.get("ContentLength", 0)),
+        "updated_at": clock.iso(head.get("LastModified")),
+    }
 
 
 def delete(access: Access, lang: str) -> None:
@@ -106,7 +130,6 @@ def delete(access: Access, lang: str) -> None:
     previous = storage.get(BUCKET, key)
     if previous is None:
         raise errors.NotFound(messages.text("no_logo", lang))
-    entry = audit_log.entry(access, "logo.deleted", key,
-                            {"sha256": hashlib.sha256(previous).hexdigest()})
+    entry = audit_log.entry(access, "logo.deleted", key, {"sha256": hashlib.sha256(previous).hexdigest()})
     storage.delete(BUCKET, key)
     _commit_or_restore(access, entry, key, previous)

@@ -4,13 +4,15 @@ Each transition mails the org's admins once, in the org's language. Opening resp
 ``monitoring_active`` (an expired trial pauses alerts, nothing is deleted); resolving always
 happens so that no incident stays open forever.
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
-from chalicelib.incidents import alerts, service as incidents
+from chalicelib.incidents import alerts
+from chalicelib.incidents import service as incidents
 
 log = logging.getLogger("vigil.hosts")
 
@@ -55,11 +57,18 @@ def summary(kind: str, language: str, **values: Any) -> str:
     return texts[kind].format(**values)
 
 
-def open_alert(orgs: OrgInfo, org_id: str, kind: str, host_id: str, host_name: str,
-               text: str, details: Optional[dict[str, Any]], at: datetime) -> bool:
+def open_alert(
+    orgs: OrgInfo,
+    org_id: str,
+    kind: str,
+    host_id: str,
+    host_name: str,
+    text: str,
+    details: dict[str, Any] | None,
+    at: datetime,
+) -> bool:
     """Open (kind, host) unless open already, and mail the admins; True when newly opened."""
-    incident = incidents.open_incident(org_id, kind, "host", host_id, host_name, text,
-                                       details, at=at)
+    incident = incidents.open_incident(org_id, kind, "host", host_id, host_name, text, details, at=at)
     if incident is None:
         return False
     name, language = orgs.get(org_id)
@@ -67,8 +76,9 @@ def open_alert(orgs: OrgInfo, org_id: str, kind: str, host_id: str, host_name: s
     return True
 
 
-def resolve_alert(orgs: OrgInfo, org_id: str, kind: str, host_id: str, at: datetime,
-                  mail: bool = True) -> bool:
+def resolve_alert(
+    orgs: OrgInfo, org_id: str, kind: str, host_id: str, at: datetime, mail: bool = True
+) -> bool:
     incident = incidents.resolve_incident(org_id, kind, host_id, at=at)
     if incident is None:
         return False

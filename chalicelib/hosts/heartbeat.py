@@ -14,6 +14,7 @@ apply the transition (pending/offline → online, a threshold crossed) with an o
 condition on what was read, then open/resolve incidents and mail. The rate limit is thus a
 conditional write, never a read-then-write.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,7 @@ from typing import Any
 
 from chalicelib import clock, db, errors
 from chalicelib.hosts import alerting, tokens
-from chalicelib.hosts.models import AgentToken, Host, HostRollup, ROLLUP_KEEP, hour_key, shard_of
+from chalicelib.hosts.models import ROLLUP_KEEP, AgentToken, Host, HostRollup, hour_key, shard_of
 from chalicelib.hosts.schemas import Heartbeat
 from chalicelib.orgs import counters
 
@@ -49,15 +50,23 @@ class Sample:
     def __init__(self, hb: Heartbeat, at: datetime) -> None:
         self.hb = hb
         self.mem_pct = _pct(hb.memory.total_bytes - hb.memory.available_bytes, hb.memory.total_bytes)
-        self.swap_pct = _pct(hb.swap.total_bytes - hb.swap.free_bytes, hb.swap.total_bytes) \
-            if hb.swap else 0.0
+        self.swap_pct = (
+            _pct(hb.swap.total_bytes - hb.swap.free_bytes, hb.swap.total_bytes) if hb.swap else 0.0
+        )
         self.disks = []
         for d in hb.disks:
             # df's percent: used of (used + available to users), root reserve excluded.
             pct = _pct(d.used_bytes, d.used_bytes + d.free_bytes)
-            self.disks.append({"mount": d.mount, "fs": d.fs, "total_bytes": d.total_bytes,
-                               "used_bytes": d.used_bytes, "free_bytes": d.free_bytes,
-                               "used_percent": f"{pct:.1f}"})
+            self.disks.append(
+                {
+                    "mount": d.mount,
+                    "fs": d.fs,
+                    "total_bytes": d.total_bytes,
+                    "used_bytes": d.used_bytes,
+                    "free_bytes": d.free_bytes,
+                    "used_percent": f"{pct:.1f}",
+                }
+            )
         fullest = max(self.disks, key=lambda d: float(d["used_percent"]), default=None)
         self.disk_pct = float(fullest["used_percent"]) if fullest else 0.0
         self.fullest_mount = str(fullest["mount"]) if fullest else ""
@@ -67,21 +76,25 @@ class Sample:
         hb = self.hb
         out: dict[str, Any] = {
             "hostname": hb.hostname,
-            "os": {"name": hb.os.name, "version": hb.os.version, "kernel": hb.os.kernel,
-                   "arch": hb.os.arch},
+            "os": {"name": hb.os.name, "version": hb.os.version, "kernel": hb.os.kernel, "arch": hb.os.arch},
             "agent_version": hb.agent_version,
             "uptime_s": hb.uptime_s,
             "load": {"load1": hb.load.load1, "load5": hb.load.load5, "load15": hb.load.load15},
             "cpu_count": hb.cpu_count,
-            "memory": {"total_bytes": hb.memory.total_bytes,
-                       "available_bytes": hb.memory.available_bytes,
-                       "used_percent": f"{self.mem_pct:.1f}"},
+            "memory": {
+                "total_bytes": hb.memory.total_bytes,
+                "available_bytes": hb.memory.available_bytes,
+                "used_percent": f"{self.mem_pct:.1f}",
+            },
             "disks": self.disks,
             "reported_at": clock.iso(self.at),
         }
         if hb.swap is not None:
-            out["swap"] = {"total_bytes": hb.swap.total_bytes, "free_bytes": hb.swap.free_bytes,
-                           "used_percent": f"{self.swap_pct:.1f}"}
+            out["swap"] = {
+                "total_bytes": hb.swap.total_bytes,
+                "free_bytes": hb.swap.free_bytes,
+                "used_percent": f"{self.swap_pct:.1f}",
+            }
         return out
 
 
@@ -154,31 +167,36 @@ def _rollup_update(tx: Any, link: AgentToken, sample: Sample) -> None:
     hour_start = sample.at.replace(minute=0, second=0, microsecond=0)
     rollup = HostRollup(*HostRollup.key(link.host_id, hour_key(sample.at)))
     load = sample.hb.load
-    tx.update(rollup, actions=[
-        HostRollup.org_id.set(link.org_id),
-        HostRollup.host_id.set(link.host_id),
-        HostRollup.n.add(1),
-        HostRollup.interval_s.set(sample.hb.interval_s),
-        HostRollup.cpu_count.set(sample.hb.cpu_count),
-        HostRollup.load1_sum.add(_num(load.load1)),
-        HostRollup.load5_sum.add(_num(load.load5)),
-        HostRollup.load15_sum.add(_num(load.load15)),
-        HostRollup.mem_pct_sum.add(_num(sample.mem_pct)),
-        HostRollup.swap_pct_sum.add(_num(sample.swap_pct)),
-        HostRollup.disk_pct_sum.add(_num(sample.disk_pct)),
-        HostRollup.mem_pct_last.set(_num(sample.mem_pct)),
-        HostRollup.disk_pct_last.set(_num(sample.disk_pct)),
-        HostRollup.load1_last.set(_num(load.load1)),
-        HostRollup.expires_at.set(clock.epoch(hour_start + ROLLUP_KEEP)),
-    ])
+    tx.update(
+        rollup,
+        actions=[
+            HostRollup.org_id.set(link.org_id),
+            HostRollup.host_id.set(link.host_id),
+            HostRollup.n.add(1),
+            HostRollup.interval_s.set(sample.hb.interval_s),
+            HostRollup.cpu_count.set(sample.hb.cpu_count),
+            HostRollup.load1_sum.add(_num(load.load1)),
+            HostRollup.load5_sum.add(_num(load.load5)),
+            HostRollup.load15_sum.add(_num(load.load15)),
+            HostRollup.mem_pct_sum.add(_num(sample.mem_pct)),
+            HostRollup.swap_pct_sum.add(_num(sample.swap_pct)),
+            HostRollup.disk_pct_sum.add(_num(sample.disk_pct)),
+            HostRollup.mem_pct_last.set(_num(sample.mem_pct)),
+            HostRollup.disk_pct_last.set(_num(sample.disk_pct)),
+            HostRollup.load1_last.set(_num(load.load1)),
+            HostRollup.expires_at.set(clock.epoch(hour_start + ROLLUP_KEEP)),
+        ],
+    )
 
 
 def _flags_agree(sample: Sample) -> Any:
     """Condition: the stored alert flags already describe this sample (no transition)."""
-    disk = (((Host.disk_alert == False) & (Host.disk_limit >= _num(sample.disk_pct)))  # noqa: E712
-            | ((Host.disk_alert == True) & (Host.disk_limit < _num(sample.disk_pct))))  # noqa: E712
-    mem = (((Host.memory_alert == False) & (Host.memory_limit >= _num(sample.mem_pct)))  # noqa: E712
-           | ((Host.memory_alert == True) & (Host.memory_limit < _num(sample.mem_pct))))  # noqa: E712
+    disk = ((Host.disk_alert == False) & (Host.disk_limit >= _num(sample.disk_pct))) | (
+        (Host.disk_alert == True) & (Host.disk_limit < _num(sample.disk_pct))
+    )
+    mem = ((Host.memory_alert == False) & (Host.memory_limit >= _num(sample.mem_pct))) | (
+        (Host.memory_alert == True) & (Host.memory_limit < _num(sample.mem_pct))
+    )
     return disk & mem
 
 
@@ -187,10 +205,12 @@ def _fast_path(link: AgentToken, token_hash: str, sample: Sample) -> bool:
 
     cutoff = int(sample.at.timestamp() * 1000) - MIN_GAP_MS
     host = Host(*Host.key(link.org_id, link.host_id))
-    condition = ((Host.token_hash == token_hash)
-                 & (Host.hb_ms.does_not_exist() | (Host.hb_ms <= cutoff))
-                 & (Host.status == "online")
-                 & _flags_agree(sample))
+    condition = (
+        (Host.token_hash == token_hash)
+        & (Host.hb_ms.does_not_exist() | (Host.hb_ms <= cutoff))
+        & (Host.status == "online")
+        & _flags_agree(sample)
+    )
     try:
         with db.transaction() as tx:
             tx.update(host, actions=_host_actions(link, sample), condition=condition)
@@ -217,7 +237,8 @@ def _slow_path(link: AgentToken, token_hash: str, sample: Sample) -> None:
         raise errors.TooManyRequests("At most one heartbeat per host every 10 seconds.", wait)
     disk_alert = sample.disk_pct > float(host.disk_limit)
     memory_alert = sample.mem_pct > float(host.memory_limit)
-    actions = _host_actions(link, sample) + [
+    actions = [
+        *_host_actions(link, sample),
         Host.status.set("online"),
         Host.gsi1pk.set(shard_of(link.host_id)),
         Host.disk_alert.set(disk_alert),
@@ -227,14 +248,14 @@ def _slow_path(link: AgentToken, token_hash: str, sample: Sample) -> None:
     condition = (Host.token_hash == token_hash) & same_hb & (Host.status == host.status)
     try:
         with db.transaction() as tx:
-            tx.update(Host(*Host.key(link.org_id, link.host_id)), actions=actions,
-                      condition=condition)
+            tx.update(Host(*Host.key(link.org_id, link.host_id)), actions=actions, condition=condition)
             _rollup_update(tx, link, sample)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
             # Another heartbeat of this host won the race (or the token was revoked meanwhile).
-            raise errors.TooManyRequests("At most one heartbeat per host every 10 seconds.",
-                                         MIN_GAP_MS // 1000) from exc
+            raise errors.TooManyRequests(
+                "At most one heartbeat per host every 10 seconds.", MIN_GAP_MS // 1000
+            ) from exc
         raise
     _transitions(host, sample, disk_alert, memory_alert)
 
@@ -250,21 +271,44 @@ def _transitions(host: Host, sample: Sample, disk_alert: bool, memory_alert: boo
     language = orgs.get(host.org_id)[1] if opening else "en"
     if disk_alert != bool(host.disk_alert):
         if disk_alert and active:
-            text = alerting.summary("host_disk", language, mount=sample.fullest_mount,
-                                    percent=f"{sample.disk_pct:.1f}", limit=int(host.disk_limit))
-            alerting.open_alert(orgs, host.org_id, "host_disk", host.host_id, host.name, text,
-                                {"mount": sample.fullest_mount,
-                                 "used_percent": f"{sample.disk_pct:.1f}",
-                                 "limit_percent": str(int(host.disk_limit))}, at)
+            text = alerting.summary(
+                "host_disk",
+                language,
+                mount=sample.fullest_mount,
+                percent=f"{sample.disk_pct:.1f}",
+                limit=int(host.disk_limit),
+            )
+            alerting.open_alert(
+                orgs,
+                host.org_id,
+                "host_disk",
+                host.host_id,
+                host.name,
+                text,
+                {
+                    "mount": sample.fullest_mount,
+                    "used_percent": f"{sample.disk_pct:.1f}",
+                    "limit_percent": str(int(host.disk_limit)),
+                },
+                at,
+            )
         elif not disk_alert:
             alerting.resolve_alert(orgs, host.org_id, "host_disk", host.host_id, at)
     if memory_alert != bool(host.memory_alert):
         if memory_alert and active:
-            text = alerting.summary("host_memory", language, percent=f"{sample.mem_pct:.1f}",
-                                    limit=int(host.memory_limit))
-            alerting.open_alert(orgs, host.org_id, "host_memory", host.host_id, host.name, text,
-                                {"used_percent": f"{sample.mem_pct:.1f}",
-                                 "limit_percent": str(int(host.memory_limit))}, at)
+            text = alerting.summary(
+                "host_memory", language, percent=f"{sample.mem_pct:.1f}", limit=int(host.memory_limit)
+            )
+            alerting.open_alert(
+                orgs,
+                host.org_id,
+                "host_memory",
+                host.host_id,
+                host.name,
+                text,
+                {"used_percent": f"{sample.mem_pct:.1f}", "limit_percent": str(int(host.memory_limit))},
+                at,
+            )
         elif not memory_alert:
             alerting.resolve_alert(orgs, host.org_id, "host_memory", host.host_id, at)
 
@@ -273,5 +317,3 @@ def _monitoring_active(org_id: str) -> bool:
     from chalicelib.billing.plans import limits_for
 
     return limits_for(org_id).monitoring_active
-
-

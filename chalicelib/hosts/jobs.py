@@ -1,4 +1,5 @@
 """Scheduled host work: offline detection every minute."""
+
 from __future__ import annotations
 
 from typing import Any

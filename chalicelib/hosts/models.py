@@ -35,13 +35,18 @@ Hourly rollup item (``HostRollup``; consumed by host reports):
 Online percent of an hour = min(100, n × interval_s ÷ 3600 × 100); hours without an item were
 offline (or before the host existed).
 """
+
 from __future__ import annotations
 
 import zlib
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import (
-    BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute,
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex

@@ -5,11 +5,11 @@ sort key = deadline), never a Scan. Each host is flipped with a conditional upda
 exact deadline that was read, so a heartbeat arriving meanwhile wins and no host is marked
 offline twice; only the run that flipped it opens the incident and mails.
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Optional
 
 from chalicelib import clock
 from chalicelib.hosts import alerting
@@ -19,7 +19,7 @@ from chalicelib.orgs import counters
 log = logging.getLogger("vigil.hosts")
 
 
-def mark_offline(now: Optional[datetime] = None) -> dict[str, int]:
+def mark_offline(now: datetime | None = None) -> dict[str, int]:
     from pynamodb.exceptions import UpdateError
 
     from chalicelib.billing.plans import limits_for
@@ -33,9 +33,10 @@ def mark_offline(now: Optional[datetime] = None) -> dict[str, int]:
             found += 1
             seen_deadline = host.gsi1sk
             try:
-                host.update(actions=[Host.status.set("offline"), Host.gsi1pk.remove(),
-                                     Host.gsi1sk.remove()],
-                            condition=(Host.gsi1sk == seen_deadline) & (Host.status == "online"))
+                host.update(
+                    actions=[Host.status.set("offline"), Host.gsi1pk.remove(), Host.gsi1sk.remove()],
+                    condition=(Host.gsi1sk == seen_deadline) & (Host.status == "online"),
+                )
             except UpdateError as exc:
                 if getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException":
                     continue  # a heartbeat arrived meanwhile, or the host was deleted
@@ -46,12 +47,23 @@ def mark_offline(now: Optional[datetime] = None) -> dict[str, int]:
                 active[host.org_id] = limits_for(host.org_id).monitoring_active
             if not active[host.org_id]:
                 continue  # monitoring paused (expired trial): state kept, nobody alerted
-            name, language = orgs.get(host.org_id)
-            text = alerting.summary("host_offline", language,
-                                    since=f"{host.last_seen_at:%Y-%m-%d %H:%M}",
-                                    interval=int(host.interval_s))
-            if alerting.open_alert(orgs, host.org_id, "host_offline", host.host_id, host.name,
-                                   text, {"last_seen_at": clock.iso(host.last_seen_at)}, now):
+            _name, language = orgs.get(host.org_id)
+            text = alerting.summary(
+                "host_offline",
+                language,
+                since=f"{host.last_seen_at:%Y-%m-%d %H:%M}",
+                interval=int(host.interval_s),
+            )
+            if alerting.open_alert(
+                orgs,
+                host.org_id,
+                "host_offline",
+                host.host_id,
+                host.name,
+                text,
+                {"last_seen_at": clock.iso(host.last_seen_at)},
+                now,
+            ):
                 alerted += 1
     if flipped:
         log.info("hosts offline: %d flipped, %d alerted", flipped, alerted)

@@ -1,4 +1,5 @@
 """Routes: /orgs/{org_id}/hosts… (user API) and /agent/heartbeat (agent token only)."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -24,8 +25,7 @@ def create_host(org_id: str) -> Response:
 
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, HostCreate)
-    return respond(service.create(access, body), status=201,
-                   headers={"Cache-Control": "no-store"})
+    return respond(service.create(access, body), status=201, headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/orgs/{org_id}/hosts/{host_id}", methods=["GET"], authorizer=jwt_auth)
@@ -51,8 +51,7 @@ def delete_host(org_id: str, host_id: str) -> Response:
 @bp.route("/orgs/{org_id}/hosts/{host_id}/token", methods=["POST"], authorizer=jwt_auth)
 def rotate_token(org_id: str, host_id: str) -> Response:
     access = for_request(bp.current_request, org_id)
-    return respond(service.rotate_token(access, host_id), status=201,
-                   headers={"Cache-Control": "no-store"})
+    return respond(service.rotate_token(access, host_id), status=201, headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/orgs/{org_id}/hosts/{host_id}/metrics", methods=["GET"], authorizer=jwt_auth)
@@ -60,8 +59,7 @@ def host_metrics(org_id: str, host_id: str) -> Response:
     request = bp.current_request
     access = for_request(request, org_id)
     limit, cursor = page_params(request)
-    return respond(service.metrics(access, host_id, dict(request.query_params or {}), limit,
-                                   cursor))
+    return respond(service.metrics(access, host_id, dict(request.query_params or {}), limit, cursor))
 
 
 # No Chalice authorizer: the agent token (not a user token) is checked by the heartbeat itself.

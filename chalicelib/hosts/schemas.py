@@ -1,14 +1,15 @@
 """Request bodies of the host API and of the agent heartbeat (bounded on every axis)."""
+
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from chalicelib.validation import Name, Strict
 
 MAX_MOUNTS = 64
-MAX_BYTES = 2 ** 62  # 4 EiB: far beyond any real disk, far below DynamoDB's number range
+MAX_BYTES = 2**62  # 4 EiB: far beyond any real disk, far below DynamoDB's number range
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Text = Annotated[str, StringConstraints(max_length=200)]
@@ -22,10 +23,10 @@ class HostCreate(Strict):
 
 
 class HostPatch(Strict):
-    name: Optional[Name] = None
-    tags: Optional[list[Tag]] = Field(default=None, max_length=20)
-    disk_limit: Optional[Limit] = None  # alert when a mount is fuller than this percent
-    memory_limit: Optional[Limit] = None
+    name: Name | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+    disk_limit: Limit | None = None  # alert when a mount is fuller than this percent
+    memory_limit: Limit | None = None
 
 
 class Measured(Strict):
@@ -52,7 +53,7 @@ class Memory(Measured):
     available_bytes: Bytes
 
     @model_validator(mode="after")
-    def _within_total(self) -> "Memory":
+    def _within_total(self) -> Memory:
         if self.available_bytes > self.total_bytes:
             raise ValueError("available_bytes exceeds total_bytes")
         return self
@@ -63,7 +64,7 @@ class Swap(Measured):
     free_bytes: Bytes
 
     @model_validator(mode="after")
-    def _within_total(self) -> "Swap":
+    def _within_total(self) -> Swap:
         if self.free_bytes > self.total_bytes:
             raise ValueError("free_bytes exceeds total_bytes")
         return self
@@ -77,7 +78,7 @@ class Disk(Measured):
     free_bytes: Bytes
 
     @model_validator(mode="after")
-    def _within_total(self) -> "Disk":
+    def _within_total(self) -> Disk:
         if self.used_bytes > self.total_bytes or self.free_bytes > self.total_bytes:
             raise ValueError("used_bytes and free_bytes cannot exceed total_bytes")
         return self
@@ -90,12 +91,12 @@ class Heartbeat(Measured):
     interval_s: Annotated[int, Field(ge=1, le=3600)] = 60
     hostname: Annotated[str, StringConstraints(min_length=1, max_length=253)]
     os: OsInfo
-    uptime_s: Annotated[int, Field(ge=0, le=10 ** 10)]
+    uptime_s: Annotated[int, Field(ge=0, le=10**10)]
     load: Load
     cpu_count: Annotated[int, Field(ge=1, le=65_536)]
     memory: Memory
-    swap: Optional[Swap] = None
+    swap: Swap | None = None
     disks: list[Disk] = Field(default_factory=list, max_length=MAX_MOUNTS)
     #: Informational only (the agent may echo the id it was installed with); never used to
     #: choose the host — that is the token's job.
-    host_id: Optional[Annotated[str, StringConstraints(max_length=64)]] = None
+    host_id: Annotated[str, StringConstraints(max_length=64)] | None = None

@@ -1,18 +1,24 @@
 """Host management (create, rotate token, change, delete), reads, the org's host count, purge."""
+
 from __future__ import annotations
 
 import logging
 import os
 import time
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, db, errors, ids, settings
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.hosts import tokens
 from chalicelib.hosts.models import (
-    ROLLUP_KEEP, AgentToken, GoneHost, Host, HostRollup, hour_key,
+    ROLLUP_KEEP,
+    AgentToken,
+    GoneHost,
+    Host,
+    HostRollup,
+    hour_key,
 )
 from chalicelib.orgs import counters
 from chalicelib.orgs.counters import Counters
@@ -29,6 +35,7 @@ HOST_KINDS = ("host_offline", "host_disk", "host_memory")
 
 # --- views -----------------------------------------------------------------------------------
 
+
 def view(host: Host) -> dict[str, Any]:
     return {
         "id": host.host_id,
@@ -38,8 +45,7 @@ def view(host: Host) -> dict[str, Any]:
         "last_seen_at": clock.iso(host.last_seen_at),
         "created_at": clock.iso(host.created_at),
         "interval_s": int(host.interval_s),
-        "thresholds": {"disk_percent": int(host.disk_limit),
-                       "memory_percent": int(host.memory_limit)},
+        "thresholds": {"disk_percent": int(host.disk_limit), "memory_percent": int(host.memory_limit)},
         "alerts": {"disk": bool(host.disk_alert), "memory": bool(host.memory_alert)},
         "metrics": host.metrics.as_dict() if host.metrics is not None else None,
     }
@@ -49,10 +55,10 @@ def rollup_view(r: HostRollup) -> dict[str, Any]:
     n = int(r.n or 0)
     interval = int(r.interval_s or 60)
 
-    def avg(total: Any) -> Optional[float]:
+    def avg(total: Any) -> float | None:
         return round(float(total) / n, 2) if n else None
 
-    def pct(total: Any) -> Optional[str]:
+    def pct(total: Any) -> str | None:
         return f"{float(total) / n:.1f}" if n else None
 
     return {
@@ -70,6 +76,7 @@ def rollup_view(r: HostRollup) -> dict[str, Any]:
 
 # --- install command -------------------------------------------------------------------------
 
+
 def api_url() -> str:
     """Public base URL the agent posts to: ``VIGIL_API_URL``; in local mode the API itself."""
     configured = os.environ.get("VIGIL_API_URL", "")
@@ -79,13 +86,14 @@ def api_url() -> str:
 
 
 def agent_download_url() -> str:
-    return os.environ.get("VIGIL_AGENT_DOWNLOAD_URL",
-                          "https://downloads.vigil.example/agent/vigil-agent.pyz")
+    return os.environ.get("VIGIL_AGENT_DOWNLOAD_URL", "https://downloads.vigil.example/agent/vigil-agent.pyz")
 
 
 def install_command(token: str) -> str:
-    return (f"curl -fsSL {agent_download_url()} -o /tmp/vigil-agent.pyz && "
-            f"sudo python3 /tmp/vigil-agent.pyz install --api-url {api_url()} --token {token}")
+    return (
+        f"curl -fsSL {agent_download_url()} -o /tmp/vigil-agent.pyz && "
+        f"sudo python3 /tmp/vigil-agent.pyz install --api-url {api_url()} --token {token}"
+    )
 
 
 def _with_token(host: Host, token: str) -> dict[str, Any]:
@@ -96,6 +104,7 @@ def _with_token(host: Host, token: str) -> dict[str, Any]:
 
 
 # --- writes ----------------------------------------------------------------------------------
+
 
 def _valid_id(host_id: str) -> bool:
     return 0 < len(host_id) <= 64 and all(c.isalnum() or c in "-_" for c in host_id)
@@ -123,11 +132,17 @@ def create(access: Access, body: HostCreate) -> dict[str, Any]:
     host_id = ids.new_id("h")
     token = tokens.new_token()
     token_hash = tokens.hash_token(token)
-    host = Host(*Host.key(access.org_id, host_id), host_id=host_id, org_id=access.org_id,
-                name=body.name, tags=list(dict.fromkeys(body.tags)), token_hash=token_hash,
-                created_at=now, status="pending")
-    link = AgentToken(*AgentToken.key(token_hash), org_id=access.org_id, host_id=host_id,
-                      created_at=now)
+    host = Host(
+        *Host.key(access.org_id, host_id),
+        host_id=host_id,
+        org_id=access.org_id,
+        name=body.name,
+        tags=list(dict.fromkeys(body.tags)),
+        token_hash=token_hash,
+        created_at=now,
+        status="pending",
+    )
+    link = AgentToken(*AgentToken.key(token_hash), org_id=access.org_id, host_id=host_id, created_at=now)
     entry = audit_log.entry(access, "host.created", host_id, {"name": body.name})
     try:
         with db.transaction() as tx:
@@ -141,7 +156,8 @@ def create(access: Access, body: HostCreate) -> dict[str, Any]:
             raise errors.Unprocessable(
                 f"The {limits.plan} plan allows {limits.hosts} hosts and this organisation has "
                 f"reached that number. Delete a host or order a larger plan.",
-                {"hosts": f"quota of {limits.hosts} reached"}) from exc
+                {"hosts": f"quota of {limits.hosts} reached"},
+            ) from exc
         raise
     log.info("host %s created in %s", host_id, access.org_id)
     return _with_token(host, token)
@@ -156,20 +172,24 @@ def rotate_token(access: Access, host_id: str) -> dict[str, Any]:
     token = tokens.new_token()
     token_hash = tokens.hash_token(token)
     now = clock.now()
-    link = AgentToken(*AgentToken.key(token_hash), org_id=access.org_id, host_id=host_id,
-                      created_at=now)
+    link = AgentToken(*AgentToken.key(token_hash), org_id=access.org_id, host_id=host_id, created_at=now)
     entry = audit_log.entry(access, "host.token_rotated", host_id, {"name": host.name})
     try:
         with db.transaction() as tx:
-            tx.update(host, actions=[Host.token_hash.set(token_hash), Host.version.add(1)],
-                      condition=Host.token_hash == host.token_hash)
+            tx.update(
+                host,
+                actions=[Host.token_hash.set(token_hash), Host.version.add(1)],
+                condition=Host.token_hash == host.token_hash,
+            )
             tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
             tx.save(link, condition=AgentToken.pk.does_not_exist())
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
-            raise errors.Conflict("The host changed meanwhile (deleted, or its token was "
-                                  "rotated by someone else); reload and retry.") from exc
+            raise errors.Conflict(
+                "The host changed meanwhile (deleted, or its token was "
+                "rotated by someone else); reload and retry."
+            ) from exc
         raise
     host.token_hash = token_hash
     return _with_token(host, token)
@@ -195,8 +215,7 @@ def patch(access: Access, host_id: str, body: HostPatch) -> dict[str, Any]:
     entry = audit_log.entry(access, "host.updated", host_id, {"changed": sorted(changes)})
     try:
         with db.transaction() as tx:
-            tx.update(Host(*Host.key(access.org_id, host_id)), actions=actions,
-                      condition=Host.pk.exists())
+            tx.update(Host(*Host.key(access.org_id, host_id)), actions=actions, condition=Host.pk.exists())
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
@@ -212,16 +231,23 @@ def delete(access: Access, host_id: str) -> None:
     access.require(Action.WRITE)
     host = _load(access, host_id, consistent=True)
     now = clock.now()
-    gone = GoneHost(f"ORG#{access.org_id}", f"GONE#{host_id}", host_id=host_id,
-                    expires_at=clock.epoch(now + ROLLUP_KEEP + timedelta(hours=1)))
+    gone = GoneHost(
+        f"ORG#{access.org_id}",
+        f"GONE#{host_id}",
+        host_id=host_id,
+        expires_at=clock.epoch(now + ROLLUP_KEEP + timedelta(hours=1)),
+    )
     entry = audit_log.entry(access, "host.deleted", host_id, {"name": host.name})
     try:
         with db.transaction() as tx:
             tx.delete(host, condition=Host.token_hash == host.token_hash)
             tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
             down = [Counters.hosts_down.add(-1)] if host.status == "offline" else []
-            tx.update(Counters(*Counters.key(access.org_id)),
-                      actions=[Counters.hosts.add(-1), *down], condition=Counters.hosts > 0)
+            tx.update(
+                Counters(*Counters.key(access.org_id)),
+                actions=[Counters.hosts.add(-1), *down],
+                condition=Counters.hosts > 0,
+            )
             tx.save(gone)
             tx.save(entry)
     except TransactWriteError as exc:
@@ -241,9 +267,14 @@ def _close_incidents(org_id: str, host_id: str, at: datetime) -> None:
 
 # --- reads -----------------------------------------------------------------------------------
 
-def list_hosts(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
-    query = Host.query(f"ORG#{access.org_id}", Host.sk.startswith("HOST#"), limit=limit,
-                       last_evaluated_key=db.decode_cursor(cursor))
+
+def list_hosts(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
+    query = Host.query(
+        f"ORG#{access.org_id}",
+        Host.sk.startswith("HOST#"),
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     items, next_cursor = db.page(query, limit)
     return {"items": [view(h) for h in items], "next": next_cursor}
 
@@ -255,13 +286,12 @@ def get(access: Access, host_id: str) -> dict[str, Any]:
     return out
 
 
-def uptime(host: Host, now: datetime) -> dict[str, Optional[str]]:
+def uptime(host: Host, now: datetime) -> dict[str, str | None]:
     """Online percent over 24 h / 7 d / 30 d from the hourly rollups (one Query)."""
     longest = max(UPTIME_WINDOWS.values())
     since = max(now - longest, host.created_at)
-    rollups = list(HostRollup.query(f"RU#{host.host_id}",
-                                    HostRollup.sk >= hour_key(since)))
-    out: dict[str, Optional[str]] = {}
+    rollups = list(HostRollup.query(f"RU#{host.host_id}", HostRollup.sk >= hour_key(since)))
+    out: dict[str, str | None] = {}
     for name, span in UPTIME_WINDOWS.items():
         start = max(now - span, host.created_at)
         elapsed = (now - start).total_seconds()
@@ -269,13 +299,14 @@ def uptime(host: Host, now: datetime) -> dict[str, Optional[str]]:
             out[name] = None
             continue
         first_hour = hour_key(start)
-        online = sum(min(3600.0, int(r.n or 0) * int(r.interval_s or 60))
-                     for r in rollups if r.sk >= first_hour)
+        online = sum(
+            min(3600.0, int(r.n or 0) * int(r.interval_s or 60)) for r in rollups if r.sk >= first_hour
+        )
         out[name] = f"{min(100.0, online * 100.0 / elapsed):.1f}"
     return out
 
 
-def _parse_time(value: Optional[str], field: str) -> Optional[datetime]:
+def _parse_time(value: str | None, field: str) -> datetime | None:
     if value is None or value == "":
         return None
     try:
@@ -284,8 +315,9 @@ def _parse_time(value: Optional[str], field: str) -> Optional[datetime]:
         raise errors.ValidationFailed({field: "must be an ISO-8601 timestamp"}) from None
 
 
-def metrics(access: Access, host_id: str, params: dict[str, str], limit: int,
-            cursor: Optional[str]) -> dict[str, Any]:
+def metrics(
+    access: Access, host_id: str, params: dict[str, str], limit: int, cursor: str | None
+) -> dict[str, Any]:
     """Hourly rollups in [from, to] (default: the last 24 hours), oldest first."""
     to = _parse_time(params.get("to"), "to") or clock.now()
     start = _parse_time(params.get("from"), "from") or to - timedelta(hours=24)
@@ -294,12 +326,19 @@ def metrics(access: Access, host_id: str, params: dict[str, str], limit: int,
     if to - start > MAX_METRICS_SPAN:
         raise errors.ValidationFailed({"from": "the range may span at most 92 days"})
     host = _load(access, host_id)
-    query = HostRollup.query(f"RU#{host.host_id}",
-                             HostRollup.sk.between(hour_key(start), hour_key(to)),
-                             limit=limit, last_evaluated_key=db.decode_cursor(cursor))
+    query = HostRollup.query(
+        f"RU#{host.host_id}",
+        HostRollup.sk.between(hour_key(start), hour_key(to)),
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     items, next_cursor = db.page(query, limit)
-    return {"items": [rollup_view(r) for r in items], "next": next_cursor,
-            "from": clock.iso(start), "to": clock.iso(to)}
+    return {
+        "items": [rollup_view(r) for r in items],
+        "next": next_cursor,
+        "from": clock.iso(start),
+        "to": clock.iso(to),
+    }
 
 
 def host_count(org_id: str) -> int:
@@ -308,6 +347,7 @@ def host_count(org_id: str) -> int:
 
 
 # --- purge -----------------------------------------------------------------------------------
+
 
 def _delete_rollups(host_id: str, deadline: float) -> bool:
     while True:
@@ -343,5 +383,3 @@ def purge_org(org_id: str, deadline: float) -> bool:
         if time.monotonic() > deadline:
             return False
     return True
-
-

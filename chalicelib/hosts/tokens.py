@@ -4,6 +4,7 @@ The hash is HMAC-SHA256 with a server-side key (``VIGIL_AGENT_TOKEN_KEY``), so a
 does not let anyone test guessed tokens offline. Local mode (``make run``, tests) falls back to a
 fixed development key; any other stage refuses to start hashing without a configured key.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,11 @@ def hash_token(token: str) -> str:
 
 def looks_valid(token: str) -> bool:
     """Cheap shape check before any database work (refuses junk without a lookup)."""
-    return (token.startswith(PREFIX) and len(token) <= _MAX_LEN
-            and all(c.isalnum() or c in "-_" for c in token[len(PREFIX):]))
+    return (
+        token.startswith(PREFIX)
+        and len(token) <= _MAX_LEN
+        and all(c.isalnum() or c in "-_" for c in token[len(PREFIX) :])
+    )
 
 
 def from_headers(headers: dict[str, str]) -> str:

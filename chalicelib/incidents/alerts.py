@@ -3,36 +3,57 @@
 Recipients: the org's admins plus the subject's configured recipients. Webhook delivery
 (JSON with an HMAC-SHA256 signature, through the SSRF guard) is added by endpoint monitoring.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from chalicelib import settings
 from chalicelib.incidents.models import Incident
 from chalicelib.mail.service import Message, send
 
 _KIND = {
-    "de": {"endpoint_down": "Endpunkt nicht erreichbar", "certificate": "Zertifikat",
-           "headers": "Sicherheits-Header", "host_offline": "Host offline",
-           "host_disk": "Festplatte fast voll", "host_memory": "Arbeitsspeicher knapp"},
-    "en": {"endpoint_down": "Endpoint down", "certificate": "Certificate",
-           "headers": "Security headers", "host_offline": "Host offline",
-           "host_disk": "Disk almost full", "host_memory": "Memory low"},
+    "de": {
+        "endpoint_down": "Endpunkt nicht erreichbar",
+        "certificate": "Zertifikat",
+        "headers": "Sicherheits-Header",
+        "host_offline": "Host offline",
+        "host_disk": "Festplatte fast voll",
+        "host_memory": "Arbeitsspeicher knapp",
+    },
+    "en": {
+        "endpoint_down": "Endpoint down",
+        "certificate": "Certificate",
+        "headers": "Security headers",
+        "host_offline": "Host offline",
+        "host_disk": "Disk almost full",
+        "host_memory": "Memory low",
+    },
 }
 
 
 def admin_emails(org_id: str) -> list[str]:
     from chalicelib.team.models import Membership
 
-    return [m.email for m in Membership.query(f"ORG#{org_id}", Membership.sk.startswith("MEMBER#"))
-            if m.role == "admin" and m.email]
+    return [
+        m.email
+        for m in Membership.query(f"ORG#{org_id}", Membership.sk.startswith("MEMBER#"))
+        if m.role == "admin" and m.email
+    ]
 
 
-def notify(incident: Incident, event: str, org_name: str, language: str,
-           extra_recipients: Iterable[str] = (), admins: Optional[list[str]] = None) -> bool:
+def notify(
+    incident: Incident,
+    event: str,
+    org_name: str,
+    language: str,
+    extra_recipients: Iterable[str] = (),
+    admins: list[str] | None = None,
+) -> bool:
     """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``."""
-    recipients = list(dict.fromkeys([*(admins if admins is not None else admin_emails(incident.org_id)),
-                                     *extra_recipients]))
+    recipients = list(
+        dict.fromkeys([*(admins if admins is not None else admin_emails(incident.org_id)), *extra_recipients])
+    )
     if not recipients:
         return False
     lang = language if language in _KIND else "en"
@@ -41,17 +62,21 @@ def notify(incident: Incident, event: str, org_name: str, language: str,
     if lang == "de":
         state = "NEU" if event == "opened" else "BEHOBEN"
         subject = f"[{state}] {kind}: {incident.subject_name}"
-        text = (f"Organisation: {org_name}\nBetroffen: {incident.subject_name}\n"
-                f"Art: {kind}\nStatus: {'offen' if event == 'opened' else 'behoben'}\n"
-                f"Beschreibung: {incident.summary}\nBeginn: {incident.opened_at:%d.%m.%Y %H:%M} UTC\n"
-                + (f"Behoben: {incident.resolved_at:%d.%m.%Y %H:%M} UTC\n" if incident.resolved_at else "")
-                + f"\nDetails: {url}\n")
+        text = (
+            f"Organisation: {org_name}\nBetroffen: {incident.subject_name}\n"
+            f"Art: {kind}\nStatus: {'offen' if event == 'opened' else 'behoben'}\n"
+            f"Beschreibung: {incident.summary}\nBeginn: {incident.opened_at:%d.%m.%Y %H:%M} UTC\n"
+            + (f"Behoben: {incident.resolved_at:%d.%m.%Y %H:%M} UTC\n" if incident.resolved_at else "")
+            + f"\nDetails: {url}\n"
+        )
     else:
         state = "OPEN" if event == "opened" else "RESOLVED"
         subject = f"[{state}] {kind}: {incident.subject_name}"
-        text = (f"Organisation: {org_name}\nAffected: {incident.subject_name}\nKind: {kind}\n"
-                f"State: {'open' if event == 'opened' else 'resolved'}\n"
-                f"Description: {incident.summary}\nStarted: {incident.opened_at:%Y-%m-%d %H:%M} UTC\n"
-                + (f"Resolved: {incident.resolved_at:%Y-%m-%d %H:%M} UTC\n" if incident.resolved_at else "")
-                + f"\nDetails: {url}\n")
+        text = (
+            f"Organisation: {org_name}\nAffected: {incident.subject_name}\nKind: {kind}\n"
+            f"State: {'open' if event == 'opened' else 'resolved'}\n"
+            f"Description: {incident.summary}\nStarted: {incident.opened_at:%Y-%m-%d %H:%M} UTC\n"
+            + (f"Resolved: {incident.resolved_at:%Y-%m-%d %H:%M} UTC\n" if incident.resolved_at else "")
+            + f"\nDetails: {url}\n"
+        )
     return send(Message(to=recipients, subject=subject, text=text))

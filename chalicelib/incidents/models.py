@@ -6,6 +6,7 @@
 | the open incident of a subject and kind | pk=`INCOPEN#<org>`, sk=`<kind>#<subject>` → incident sk |
 | open incidents of an org (partner overview) | pk=`INCOPEN#<org>` (Query, count) |
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute

@@ -1,4 +1,5 @@
 """Routes: /orgs/{org_id}/incidents."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response

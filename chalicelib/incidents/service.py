@@ -4,11 +4,12 @@ Opening is a transaction of the incident and its open-pointer with the condition
 pointer exists: concurrent workers cannot open the same incident twice, and a flapping subject
 opens a new incident only after the previous one was resolved.
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import clock, db, ids
 from chalicelib.incidents.models import Incident, OpenIncident
@@ -21,29 +22,48 @@ KEEP = timedelta(days=400)
 
 def view(i: Incident) -> dict[str, Any]:
     return {
-        "id": i.incident_id, "kind": i.kind, "state": i.state,
+        "id": i.incident_id,
+        "kind": i.kind,
+        "state": i.state,
         "subject": {"type": i.subject_type, "id": i.subject_id, "name": i.subject_name},
-        "summary": i.summary, "details": i.details.as_dict() if i.details is not None else {},
-        "opened_at": clock.iso(i.opened_at), "resolved_at": clock.iso(i.resolved_at),
+        "summary": i.summary,
+        "details": i.details.as_dict() if i.details is not None else {},
+        "opened_at": clock.iso(i.opened_at),
+        "resolved_at": clock.iso(i.resolved_at),
     }
 
 
-def open_incident(org_id: str, kind: str, subject_type: str, subject_id: str,
-                  subject_name: str, summary: str, details: Optional[dict[str, Any]] = None,
-                  at: Optional[datetime] = None) -> Optional[Incident]:
+def open_incident(
+    org_id: str,
+    kind: str,
+    subject_type: str,
+    subject_id: str,
+    subject_name: str,
+    summary: str,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Incident | None:
     """Open an incident unless one is open for (kind, subject); returns it when new."""
     from pynamodb.exceptions import TransactWriteError
 
     at = at or clock.now()
     incident_id = ids.new_id("i")
     incident = Incident(
-        f"INC#{org_id}", f"{clock.iso(at)}#{incident_id}", incident_id=incident_id,
-        org_id=org_id, kind=kind, subject_type=subject_type, subject_id=subject_id,
-        subject_name=subject_name, state="open", summary=summary[:500], details=details or None,
-        opened_at=at, expires_at=clock.epoch(at + KEEP),
+        f"INC#{org_id}",
+        f"{clock.iso(at)}#{incident_id}",
+        incident_id=incident_id,
+        org_id=org_id,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_name=subject_name,
+        state="open",
+        summary=summary[:500],
+        details=details or None,
+        opened_at=at,
+        expires_at=clock.epoch(at + KEEP),
     )
-    pointer = OpenIncident(f"INCOPEN#{org_id}", f"{kind}#{subject_id}",
-                           incident_sk=incident.sk, opened_at=at)
+    pointer = OpenIncident(f"INCOPEN#{org_id}", f"{kind}#{subject_id}", incident_sk=incident.sk, opened_at=at)
     try:
         with db.transaction() as tx:
             tx.save(pointer, condition=OpenIncident.pk.does_not_exist())
@@ -57,8 +77,7 @@ def open_incident(org_id: str, kind: str, subject_type: str, subject_id: str,
     return incident
 
 
-def resolve_incident(org_id: str, kind: str, subject_id: str,
-                     at: Optional[datetime] = None) -> Optional[Incident]:
+def resolve_incident(org_id: str, kind: str, subject_id: str, at: datetime | None = None) -> Incident | None:
     """Resolve the open incident of (kind, subject), if any; returns it when resolved now."""
     from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
@@ -75,9 +94,11 @@ def resolve_incident(org_id: str, kind: str, subject_id: str,
     try:
         with db.transaction() as tx:
             tx.delete(pointer, condition=OpenIncident.incident_sk == pointer.incident_sk)
-            tx.update(incident, actions=[Incident.state.set("resolved"),
-                                         Incident.resolved_at.set(at)],
-                      condition=Incident.state == "open")
+            tx.update(
+                incident,
+                actions=[Incident.state.set("resolved"), Incident.resolved_at.set(at)],
+                condition=Incident.state == "open",
+            )
             counters.add_to(tx, org_id, "incidents_open", -1)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
@@ -101,7 +122,7 @@ def open_count(org_id: str) -> int:
     return OpenIncident.count(f"INCOPEN#{org_id}")
 
 
-def open_incident_of(org_id: str, kind: str, subject_id: str) -> Optional[Incident]:
+def open_incident_of(org_id: str, kind: str, subject_id: str) -> Incident | None:
     """The open incident of (kind, subject), if any (two GetItems)."""
     from pynamodb.exceptions import DoesNotExist
 
@@ -112,10 +133,10 @@ def open_incident_of(org_id: str, kind: str, subject_id: str) -> Optional[Incide
         return None
 
 
-def list_incidents(org_id: str, limit: int, cursor: Optional[str],
-                   state: Optional[str] = None) -> dict[str, Any]:
-    query = Incident.query(f"INC#{org_id}", scan_index_forward=False, limit=limit,
-                           last_evaluated_key=db.decode_cursor(cursor))
+def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | None = None) -> dict[str, Any]:
+    query = Incident.query(
+        f"INC#{org_id}", scan_index_forward=False, limit=limit, last_evaluated_key=db.decode_cursor(cursor)
+    )
     items, next_cursor = db.page(query, limit)
     out = [view(i) for i in items if state is None or i.state == state]
     return {"items": out, "next": next_cursor}

@@ -7,6 +7,7 @@ incoming webhooks as is. Headers: ``X-Vigil-Timestamp`` (Unix seconds) and
 can check origin and freshness. The URL is vetted like a monitored URL (``netguard``), the name
 is resolved once by the guard's resolver, redirects are not followed, 10 s timeout.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import netguard
 
@@ -36,13 +37,15 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def encode(delivery: Delivery, now: Optional[float] = None) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"),
-                      default=str).encode()
+def encode(delivery: Delivery, now: float | None = None) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"), default=str).encode()
     ts = str(int(now if now is not None else time.time()))
-    return body, {"Content-Type": "application/json", "X-Vigil-Timestamp": ts,
-                  "X-Vigil-Signature": sign(delivery.secret, ts, body),
-                  "User-Agent": "Vigil-Webhook/1.0"}
+    return body, {
+        "Content-Type": "application/json",
+        "X-Vigil-Timestamp": ts,
+        "X-Vigil-Signature": sign(delivery.secret, ts, body),
+        "User-Agent": "Vigil-Webhook/1.0",
+    }
 
 
 async def _post(session: Any, d: Delivery) -> bool:
@@ -56,23 +59,24 @@ async def _post(session: Any, d: Delivery) -> bool:
             return ok
     except netguard.Refused as exc:
         log.warning("webhook refused by the SSRF guard: %s", exc)
-    except Exception as exc:  # noqa: BLE001 — a receiver's failure must not stop the worker
+    except Exception as exc:
         log.warning("webhook delivery failed: %s", exc)
     return False
 
 
-async def deliver_async(deliveries: list[Delivery], resolve: Optional[netguard.Resolve] = None) -> list[bool]:
+async def deliver_async(deliveries: list[Delivery], resolve: netguard.Resolve | None = None) -> list[bool]:
     import aiohttp
 
     if not deliveries:
         return []
     connector = aiohttp.TCPConnector(resolver=netguard.guarded_resolver(resolve), force_close=True)
-    async with aiohttp.ClientSession(connector=connector,
-                                     timeout=aiohttp.ClientTimeout(total=TIMEOUT_S)) as session:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=TIMEOUT_S)
+    ) as session:
         return list(await asyncio.gather(*(_post(session, d) for d in deliveries)))
 
 
-def deliver(deliveries: list[Delivery], resolve: Optional[netguard.Resolve] = None) -> list[bool]:
+def deliver(deliveries: list[Delivery], resolve: netguard.Resolve | None = None) -> list[bool]:
     """Send all webhooks concurrently; returns per delivery whether it was accepted (2xx)."""
     if not deliveries:
         return []

@@ -3,6 +3,7 @@
 Used by ``make run``, by the tests and by the benchmarks, so that all three run the same setup.
 Idempotent: existing resources are kept.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -47,8 +48,9 @@ def create_tables() -> None:
             ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
         ttl = getattr(model, "ttl_attribute", None)
         if ttl:
-            ddb.update_time_to_live(TableName=name,
-                                    TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl})
+            ddb.update_time_to_live(
+                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl}
+            )
 
 
 def create_buckets() -> None:
@@ -58,8 +60,7 @@ def create_buckets() -> None:
         name = settings.bucket_name(short)
         if name in existing:
             continue
-        s3.create_bucket(Bucket=name,
-                         CreateBucketConfiguration={"LocationConstraint": settings.region()})
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": settings.region()})
 
 
 def verify_sender() -> None:
@@ -76,14 +77,22 @@ def create_user_pool() -> Resources:
         PoolName=f"{settings.resource_prefix()}-users",
         UsernameAttributes=["email"],
         AutoVerifiedAttributes=["email"],
-        Policies={"PasswordPolicy": {"MinimumLength": 10, "RequireUppercase": True,
-                                     "RequireLowercase": True, "RequireNumbers": True,
-                                     "RequireSymbols": True,
-                                     "TemporaryPasswordValidityDays": 7}},
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 10,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": True,
+                "TemporaryPasswordValidityDays": 7,
+            }
+        },
         AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
     )["UserPool"]
     client = idp.create_user_pool_client(
-        UserPoolId=pool["Id"], ClientName="vigil-console", GenerateSecret=False,
+        UserPoolId=pool["Id"],
+        ClientName="vigil-console",
+        GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]
     return Resources(user_pool_id=pool["Id"], user_pool_client_id=client["ClientId"])

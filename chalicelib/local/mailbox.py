@@ -1,7 +1,8 @@
 """Read the mail the emulator captured instead of sending (local mode and tests).
 
-    python -m chalicelib.local.mailbox [--last N] [--full]     # what `make mail` runs
+python -m chalicelib.local.mailbox [--last N] [--full]     # what `make mail` runs
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,7 @@ import os
 import sys
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 
 @dataclass
@@ -38,11 +39,16 @@ def parse_raw(raw: bytes | str) -> Mail:
         elif part.get_content_type() == "text/plain" and not text:
             text = part.get_content()
     to = [a.strip() for a in str(msg.get("To", "")).split(",") if a.strip()]
-    return Mail(to=to, subject=str(msg.get("Subject", "")), text=text, attachments=attachments,
-                sender=str(msg.get("From", "")))
+    return Mail(
+        to=to,
+        subject=str(msg.get("Subject", "")),
+        text=text,
+        attachments=attachments,
+        sender=str(msg.get("From", "")),
+    )
 
 
-def from_backend(region: Optional[str] = None) -> list[Mail]:
+def from_backend(region: str | None = None) -> list[Mail]:
     """In-process emulator (tests): every message SES accepted, oldest first."""
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
@@ -56,8 +62,13 @@ def from_backend(region: Optional[str] = None) -> list[Mail]:
         if raw is not None:
             out.append(parse_raw(raw))
         else:
-            out.append(Mail(to=list(message.destinations.get("ToAddresses", [])),
-                            subject=message.subject, text=message.body))
+            out.append(
+                Mail(
+                    to=list(message.destinations.get("ToAddresses", [])),
+                    subject=message.subject,
+                    text=message.body,
+                )
+            )
     return out
 
 
@@ -69,7 +80,8 @@ def from_server(endpoint: str) -> list[Mail]:
     # Older moto lists everything under "sent_messages"; moto 5.2 groups by kind
     # ("RawMessage", "Message", "TemplateMessage"), each in the order sent.
     messages = ses.get("sent_messages") or [
-        m for kind in ("RawMessage", "Message", "TemplateMessage") for m in ses.get(kind, [])]
+        m for kind in ("RawMessage", "Message", "TemplateMessage") for m in ses.get(kind, [])
+    ]
     out = []
     for message in messages:
         raw = message.get("raw_data")
@@ -77,28 +89,37 @@ def from_server(endpoint: str) -> list[Mail]:
             out.append(parse_raw(raw))
         else:
             destinations = message.get("destinations", {})
-            to = destinations.get("ToAddresses", []) if isinstance(destinations, dict) \
+            to = (
+                destinations.get("ToAddresses", [])
+                if isinstance(destinations, dict)
                 else list(dict.fromkeys(destinations))
+            )
             out.append(Mail(to=to, subject=message.get("subject", ""), text=message.get("body", "")))
     return out
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="List mail sent in local mode.")
-    parser.add_argument("--endpoint", default=os.environ.get(
-        "AWS_ENDPOINT_URL", f"http://127.0.0.1:{os.environ.get('VIGIL_AWS_PORT', '5555')}"))
+    parser.add_argument(
+        "--endpoint",
+        default=os.environ.get(
+            "AWS_ENDPOINT_URL", f"http://127.0.0.1:{os.environ.get('VIGIL_AWS_PORT', '5555')}"
+        ),
+    )
     parser.add_argument("--last", type=int, default=20, help="how many, newest last")
     parser.add_argument("--full", action="store_true", help="print the whole text")
     args = parser.parse_args(argv)
     try:
         mails = from_server(args.endpoint)
     except OSError as exc:
-        print(f"cannot reach the local AWS emulator at {args.endpoint}: {exc}\n"
-              f"(is `make run` running?)", file=sys.stderr)
+        print(
+            f"cannot reach the local AWS emulator at {args.endpoint}: {exc}\n(is `make run` running?)",
+            file=sys.stderr,
+        )
         return 1
     if not mails:
         print("no mail sent yet")
-    for i, m in enumerate(mails[-args.last:], start=max(1, len(mails) - args.last + 1)):
+    for i, m in enumerate(mails[-args.last :], start=max(1, len(mails) - args.last + 1)):
         print(f"--- #{i}  To: {', '.join(m.to)}\n    Subject: {m.subject}")
         if m.attachments:
             print(f"    Attachments: {', '.join(m.attachments)}")

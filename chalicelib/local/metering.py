@@ -3,12 +3,13 @@
 botocore's ``before-call`` event fires once per API operation on every client, including the
 clients PynamoDB creates itself; registering on the botocore session class catches them all.
 """
+
 from __future__ import annotations
 
 import contextlib
 import threading
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 _lock = threading.Lock()
 _active: list[Counter[str]] = []

@@ -5,6 +5,7 @@ Environment: ``VIGIL_HOST`` (127.0.0.1), ``VIGIL_PORT`` (8000), ``VIGIL_AWS_PORT
 ``VIGIL_CHECK_ALLOW_CIDRS`` (added to the loopback allowance the demo targets need).
 Ctrl-C or SIGTERM stops everything.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,30 +30,42 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _configure_env(host: str, port: int, aws_port: int, web_port: int) -> None:
-    os.environ.update({
-        "VIGIL_STAGE": "local",
-        "VIGIL_PREFIX": os.environ.get("VIGIL_PREFIX", "vigil-local"),
-        "AWS_ENDPOINT_URL": f"http://{host}:{aws_port}",
-        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1"),
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "VIGIL_CONSOLE_URL": os.environ.get("VIGIL_CONSOLE_URL", f"http://{host}:{web_port}/"),
-        # the agent's install command names the API (the console now has its own port)
-        "VIGIL_API_URL": os.environ.get("VIGIL_API_URL", f"http://{host}:{port}"),
-    })
+    os.environ.update(
+        {
+            "VIGIL_STAGE": "local",
+            "VIGIL_PREFIX": os.environ.get("VIGIL_PREFIX", "vigil-local"),
+            "AWS_ENDPOINT_URL": f"http://{host}:{aws_port}",
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1"),
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "VIGIL_CONSOLE_URL": os.environ.get("VIGIL_CONSOLE_URL", f"http://{host}:{web_port}/"),
+            # the agent's install command names the API (the console now has its own port)
+            "VIGIL_API_URL": os.environ.get("VIGIL_API_URL", f"http://{host}:{port}"),
+        }
+    )
     os.environ.setdefault("AWS_REGION", os.environ["AWS_DEFAULT_REGION"])
     os.environ.pop("AWS_SESSION_TOKEN", None)
     os.environ.pop("AWS_PROFILE", None)
     origins = os.environ.get("VIGIL_CORS_ORIGINS", "")
     # The console's origin comes first: chalice answers preflights with the first origin only.
     os.environ["VIGIL_CORS_ORIGINS"] = ",".join(
-        o for o in [f"http://{host}:{web_port}", f"http://localhost:{web_port}",
-                    f"http://{host}:{port}", f"http://localhost:{port}", origins] if o)
+        o
+        for o in [
+            f"http://{host}:{web_port}",
+            f"http://localhost:{web_port}",
+            f"http://{host}:{port}",
+            f"http://localhost:{port}",
+            origins,
+        ]
+        if o
+    )
 
 
 def main() -> int:
-    logging.basicConfig(level=os.environ.get("VIGIL_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("VIGIL_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     for noisy in ("werkzeug", "botocore", "urllib3", "pynamodb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     host = os.environ.get("VIGIL_HOST", "127.0.0.1")
@@ -60,11 +73,13 @@ def main() -> int:
     aws_port = int(os.environ.get("VIGIL_AWS_PORT", "5555"))
     web_port = int(os.environ.get("VIGIL_WEB_PORT", "8080"))
     password = os.environ.get("VIGIL_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-    for name, p in (("VIGIL_PORT", port), ("VIGIL_AWS_PORT", aws_port),
-                    ("VIGIL_WEB_PORT", web_port)):
+    for name, p in (("VIGIL_PORT", port), ("VIGIL_AWS_PORT", aws_port), ("VIGIL_WEB_PORT", web_port)):
         if not _port_free(host, p):
-            print(f"error: port {p} on {host} is in use ({name}); stop what uses it or set "
-                  f"{name} to a free port.", file=sys.stderr)
+            print(
+                f"error: port {p} on {host} is in use ({name}); stop what uses it or set "
+                f"{name} to a free port.",
+                file=sys.stderr,
+            )
             return 2
     _configure_env(host, port, aws_port, web_port)
 
@@ -132,10 +147,10 @@ def _allow_demo_targets(ca_file: str) -> None:
     os.environ["VIGIL_CHECK_CA_FILE"] = ca_file
 
 
-def _banner(host: str, port: int, aws_port: int, web_port: int, password: str,
-            demo: Any) -> None:
+def _banner(host: str, port: int, aws_port: int, web_port: int, password: str, demo: Any) -> None:
     url = f"http://{host}:{port}"
-    print(f"""
+    print(
+        f"""
 ============================================================================
  Vigil is running (local mode, embedded AWS on {host}:{aws_port})
 
@@ -155,7 +170,9 @@ def _banner(host: str, port: int, aws_port: int, web_port: int, password: str,
  Sent mail      make mail      (or: {url.replace(str(port), str(aws_port))}/moto-api/data.json)
  Stop           Ctrl-C
 ============================================================================
-""", flush=True)
+""",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

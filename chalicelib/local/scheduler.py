@@ -6,14 +6,16 @@ The app's SQS event sources (``@bp.on_sqs_message``) are polled from the emulato
 and their handlers invoked with Lambda-shaped events (``pump_sqs``, also used by tests), so the
 dispatcher → queue → worker path runs locally exactly as in AWS.
 """
+
 from __future__ import annotations
 
 import importlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger("vigil.scheduler")
 
@@ -53,8 +55,7 @@ def jobs_of(app: Any, first_delay_s: float = 3.0) -> list[Job]:
             continue
         module, _, func = source.handler_string.rpartition(".")
         handler = getattr(importlib.import_module(module), func)
-        out.append(Job(source.name, _interval(source.schedule_expression), handler,
-                       now + first_delay_s))
+        out.append(Job(source.name, _interval(source.schedule_expression), handler, now + first_delay_s))
     return out
 
 
@@ -72,8 +73,11 @@ def queue_sources_of(app: Any) -> list[QueueSource]:
     for source in app.event_sources:
         if isinstance(source, SQSEventConfig) and source.queue:
             module, _, func = source.handler_string.rpartition(".")
-            out.append(QueueSource(source.queue, int(source.batch_size or 1),
-                                   getattr(importlib.import_module(module), func)))
+            out.append(
+                QueueSource(
+                    source.queue, int(source.batch_size or 1), getattr(importlib.import_module(module), func)
+                )
+            )
     return out
 
 
@@ -93,19 +97,30 @@ def pump_sqs(app: Any, max_rounds: int = 100, wait_s: int = 0) -> int:
         except sqs.exceptions.QueueDoesNotExist:
             continue
         for _ in range(max_rounds):
-            resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(10, source.batch_size),
-                                       WaitTimeSeconds=wait_s)
+            resp = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=min(10, source.batch_size), WaitTimeSeconds=wait_s
+            )
             messages = resp.get("Messages", [])
             if not messages:
                 break
-            event = {"Records": [{
-                "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                "attributes": m.get("Attributes", {}), "messageAttributes": {},
-                "eventSource": "aws:sqs", "eventSourceARN": f"arn:aws:sqs:local:000000000000:{source.queue}",
-                "awsRegion": "local"} for m in messages]}
+            event = {
+                "Records": [
+                    {
+                        "messageId": m["MessageId"],
+                        "receiptHandle": m["ReceiptHandle"],
+                        "body": m["Body"],
+                        "attributes": m.get("Attributes", {}),
+                        "messageAttributes": {},
+                        "eventSource": "aws:sqs",
+                        "eventSourceARN": f"arn:aws:sqs:local:000000000000:{source.queue}",
+                        "awsRegion": "local",
+                    }
+                    for m in messages
+                ]
+            }
             try:
                 source.handler(event, None)
-            except Exception:  # noqa: BLE001 — like Lambda: the messages come back later
+            except Exception:
                 log.exception("queue %s handler failed", source.queue)
                 continue
             for m in messages:
@@ -130,19 +145,26 @@ class LocalScheduler(threading.Thread):
                     self._fire(job)
             try:
                 pump_sqs(self.app, max_rounds=10)
-            except Exception:  # noqa: BLE001 — the emulator may be going down
+            except Exception:
                 log.exception("polling the local queues failed")
             self._stop.wait(1.0)
 
     def _fire(self, job: Job) -> None:
-        event = {"version": "0", "id": f"local-{job.name}", "detail-type": "Scheduled Event",
-                 "account": "000000000000",
-                 "source": "aws.events", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                 "region": "local", "resources": [f"local:{job.name}"], "detail": {}}
+        event = {
+            "version": "0",
+            "id": f"local-{job.name}",
+            "detail-type": "Scheduled Event",
+            "account": "000000000000",
+            "source": "aws.events",
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "region": "local",
+            "resources": [f"local:{job.name}"],
+            "detail": {},
+        }
         try:
             result = job.handler(event, None)
             log.info("job %s: %s", job.name, result)
-        except Exception:  # noqa: BLE001 — a failing job must not stop the others
+        except Exception:
             log.exception("job %s failed", job.name)
 
     def stop(self) -> None:

@@ -1,8 +1,9 @@
 """The demo of ``make run``: the seed document's partner and its linked customer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import admin
 from chalicelib.auth.principal import Principal
@@ -20,21 +21,30 @@ class Demo:
     password: str
 
 
-def seed(password: str, endpoints: Optional[list[dict[str, Any]]] = None) -> Demo:
+def seed(password: str, endpoints: list[dict[str, Any]] | None = None) -> Demo:
     partner, _ = admin.create_org(
-        "SteineundUnkraut GmbH", PARTNER_EMAIL, password, partner=True, language="de",
+        "SteineundUnkraut GmbH",
+        PARTNER_EMAIL,
+        password,
+        partner=True,
+        language="de",
         vat_id="DE136695976",
         address={"street": "Gartenweg 1", "postal_code": "07743", "city": "Jena", "country": "DE"},
     )
     from chalicelib.team.models import Membership
 
-    member = next(iter(Membership.query(f"ORG#{partner.org_id}",
-                                        Membership.sk.startswith("MEMBER#"))))
+    member = next(iter(Membership.query(f"ORG#{partner.org_id}", Membership.sk.startswith("MEMBER#"))))
     principal = Principal(user_id=member.user_id, email=PARTNER_EMAIL, token_use="id")
-    customer = orgs.create_customer(principal, OrgCreate(
-        name="Innendekoration Stein & Mehr", linked=True, support_by="partner", language="de",
-        address={"street": "Marktplatz 5", "postal_code": "07743", "city": "Jena", "country": "DE"},
-    ))
+    customer = orgs.create_customer(
+        principal,
+        OrgCreate(
+            name="Innendekoration Stein & Mehr",
+            linked=True,
+            support_by="partner",
+            language="de",
+            address={"street": "Marktplatz 5", "postal_code": "07743", "city": "Jena", "country": "DE"},
+        ),
+    )
     admin.add_user(customer["id"], CUSTOMER_EMAIL, "admin", password)
     if endpoints:
         seed_endpoints(principal, [customer["id"], partner.org_id], endpoints)
@@ -53,6 +63,6 @@ def seed_endpoints(principal: Principal, org_ids: list[str], endpoints: list[dic
     for org_id in org_ids:
         access = resolve(principal, org_id)
         quota = limits_for(org_id).endpoints
-        for spec in remaining[:quota - 1]:
+        for spec in remaining[: quota - 1]:
             monitoring.create(access, EndpointIn.model_validate(spec))
-        remaining = remaining[quota - 1:]
+        remaining = remaining[quota - 1 :]

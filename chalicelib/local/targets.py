@@ -19,6 +19,7 @@ One aiohttp web server per (scheme, certificate) on loopback, in its own thread 
 CA (trustme) and expires in 5 days; the checks trust that CA through ``VIGIL_CHECK_CA_FILE``
 and loopback is allowed through ``VIGIL_CHECK_ALLOW_CIDRS`` — in local mode only.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,8 @@ import ssl
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 SECURE_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
@@ -49,8 +50,9 @@ def _app(states: dict[str, int]) -> Any:
         return web.Response(status=code, text=f"state {code}", headers=SECURE_HEADERS)
 
     async def healthy(_r: Any) -> Any:
-        return web.Response(text="<html><body>Vigil demo OK</body></html>",
-                            content_type="text/html", headers=SECURE_HEADERS)
+        return web.Response(
+            text="<html><body>Vigil demo OK</body></html>", content_type="text/html", headers=SECURE_HEADERS
+        )
 
     async def slow(r: Any) -> Any:
         await asyncio.sleep(int(r.query.get("ms", "2500")) / 1000)
@@ -100,12 +102,13 @@ def _app(states: dict[str, int]) -> Any:
 class TargetServer:
     """The demo app on 127.0.0.1:<free port>, plain or with ``ssl_context``, in a thread."""
 
-    def __init__(self, ssl_context: Optional[ssl.SSLContext] = None, host: str = "127.0.0.1",
-                 port: int = 0) -> None:
+    def __init__(
+        self, ssl_context: ssl.SSLContext | None = None, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.ssl_context = ssl_context
         self.host = host
         self.port = port
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: Any = None
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="vigil-targets", daemon=True)
@@ -117,7 +120,7 @@ class TargetServer:
         scheme = "https" if self.ssl_context else "http"
         return f"{scheme}://{self.host}:{self.port}"
 
-    def start(self) -> "TargetServer":
+    def start(self) -> TargetServer:
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("demo target server did not start")
@@ -132,10 +135,9 @@ class TargetServer:
         async def boot() -> None:
             self._runner = web.AppRunner(_app(self.states), access_log=None)
             await self._runner.setup()
-            site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self.ssl_context,
-                               backlog=4096)
+            site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self.ssl_context, backlog=4096)
             await site.start()
-            self.port = int(site._server.sockets[0].getsockname()[1])  # noqa: SLF001
+            self.port = int(site._server.sockets[0].getsockname()[1])
 
         self._loop.run_until_complete(boot())
         self._ready.set()
@@ -154,8 +156,9 @@ class TargetServer:
         self._thread.join(10)
 
 
-def server_context(ca: Any, *names: str, not_after: Optional[datetime] = None,
-                   not_before: Optional[datetime] = None) -> ssl.SSLContext:
+def server_context(
+    ca: Any, *names: str, not_after: datetime | None = None, not_before: datetime | None = None
+) -> ssl.SSLContext:
     """A server TLS context with a certificate for ``names`` issued by the trustme ``ca``."""
     cert = ca.issue_cert(*names, not_before=not_before, not_after=not_after)
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -180,22 +183,37 @@ def start_demo(host: str = "127.0.0.1") -> Demo:
     import trustme
 
     ca = trustme.CA()
-    ca_file = tempfile.NamedTemporaryFile(prefix="vigil-demo-ca-", suffix=".pem", delete=False)
-    ca_file.write(ca.cert_pem.bytes())
-    ca_file.close()
-    expires = datetime.now(timezone.utc) + timedelta(days=5)
+    # kept after the run: the scheduler's check engine reads it by path
+    with tempfile.NamedTemporaryFile(prefix="vigil-demo-ca-", suffix=".pem", delete=False) as ca_file:
+        ca_file.write(ca.cert_pem.bytes())
+    expires = datetime.now(UTC) + timedelta(days=5)
     http = TargetServer(host=host).start()
     https = TargetServer(server_context(ca, host, "localhost", not_after=expires), host=host).start()
     endpoints = [
         {"name": "Demo: healthy site", "url": f"{http.base}/healthy", "interval_minutes": 5},
-        {"name": "Demo: slow site", "url": f"{http.base}/slow?ms=2500", "interval_minutes": 5,
-         "checks": {"availability": {"max_response_ms": 1000}}},
-        {"name": "Demo: fails every third request", "url": f"{http.base}/flaky",
-         "interval_minutes": 5, "alert": {"consecutive_failures": 1}},
+        {
+            "name": "Demo: slow site",
+            "url": f"{http.base}/slow?ms=2500",
+            "interval_minutes": 5,
+            "checks": {"availability": {"max_response_ms": 1000}},
+        },
+        {
+            "name": "Demo: fails every third request",
+            "url": f"{http.base}/flaky",
+            "interval_minutes": 5,
+            "alert": {"consecutive_failures": 1},
+        },
         {"name": "Demo: missing security headers", "url": f"{http.base}/bare", "interval_minutes": 5},
-        {"name": "Demo: down (HTTP 503)", "url": f"{http.base}/status/503", "interval_minutes": 5,
-         "alert": {"consecutive_failures": 1}},
-        {"name": "Demo: certificate expires in 5 days", "url": f"{https.base}/healthy",
-         "interval_minutes": 5},
+        {
+            "name": "Demo: down (HTTP 503)",
+            "url": f"{http.base}/status/503",
+            "interval_minutes": 5,
+            "alert": {"consecutive_failures": 1},
+        },
+        {
+            "name": "Demo: certificate expires in 5 days",
+            "url": f"{https.base}/healthy",
+            "interval_minutes": 5,
+        },
     ]
     return Demo(http=http, https=https, ca_file=ca_file.name, endpoints=endpoints)

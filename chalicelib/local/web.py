@@ -4,6 +4,7 @@ In AWS the same files lie in S3 behind CloudFront and ``config.js`` is written a
 locally a small threaded HTTP server answers ``/config.js`` itself so that the console talks to
 whichever port ``make run`` chose for the API. Nothing else is generated: ``web/`` stays static.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,7 +25,7 @@ def config_js(api_url: str) -> bytes:
 class _Handler(SimpleHTTPRequestHandler):
     api_url = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the API's log is what matters; static hits would drown it
 
     def end_headers(self) -> None:
@@ -33,7 +34,7 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802 — stdlib naming
+    def do_GET(self) -> None:
         if self.path.split("?", 1)[0] == "/config.js":
             body = config_js(self.api_url)
             self.send_response(200)
@@ -48,9 +49,13 @@ class _Handler(SimpleHTTPRequestHandler):
 def start(host: str, port: int, api_url: str) -> ThreadingHTTPServer:
     """Serve ``web/`` on host:port in a daemon thread; call ``shutdown()`` to stop."""
     handler = type("ConsoleHandler", (_Handler,), {"api_url": api_url})
-    handler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
-                              ".js": "text/javascript", ".json": "application/json",
-                              ".css": "text/css", ".svg": "image/svg+xml"}
+    handler.extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+    }
     server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(WEB_ROOT)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="vigil-web", daemon=True).start()

@@ -1,4 +1,5 @@
 """Scheduled delivery of parked mail."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,6 +5,7 @@
 | pending messages due by a time | pk=`OUTBOX#<shard>`, sk=`<next_attempt_at>#<id>` |
 | a message by id (resend/inspect) | the same key, carried in `message_id` and the sk |
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import BinaryAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute

@@ -6,6 +6,7 @@ A message is stored before the first attempt only when ``durable=True`` — call
 never lose a mail (invoices) ask for that; for them delivery is at-least-once, de-duplicated by
 the outbox item being deleted right after the successful send.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Optional
 
 from chalicelib import aws, clock, ids, settings
 from chalicelib.mail.models import OUTBOX_SHARDS, OutboxItem
@@ -37,9 +37,9 @@ class Message:
     to: list[str]
     subject: str
     text: str
-    html: Optional[str] = None
+    html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
-    reply_to: Optional[str] = None
+    reply_to: str | None = None
 
     def mime(self) -> bytes:
         msg = EmailMessage()
@@ -55,8 +55,9 @@ class Message:
             msg.add_alternative(self.html, subtype="html")
         for att in self.attachments:
             main, _, sub = att.mime_type.partition("/")
-            msg.add_attachment(att.content, maintype=main, subtype=sub or "octet-stream",
-                               filename=att.filename)
+            msg.add_attachment(
+                att.content, maintype=main, subtype=sub or "octet-stream", filename=att.filename
+            )
         return msg.as_bytes()
 
 
@@ -76,9 +77,14 @@ def _park(message: Message, raw: bytes, error: str, attempts: int, now: datetime
     item = OutboxItem(
         f"OUTBOX#{zlib.crc32(message_id.encode()) % OUTBOX_SHARDS}",
         f"{clock.iso(due)}#{message_id}",
-        message_id=message_id, raw=raw, recipients=",".join(message.to)[:2000],
-        subject=message.subject[:500], attempts=attempts, last_error=error[:500] or None,
-        created_at=now, expires_at=clock.epoch(now + timedelta(days=OUTBOX_KEEP_DAYS)),
+        message_id=message_id,
+        raw=raw,
+        recipients=",".join(message.to)[:2000],
+        subject=message.subject[:500],
+        attempts=attempts,
+        last_error=error[:500] or None,
+        created_at=now,
+        expires_at=clock.epoch(now + timedelta(days=OUTBOX_KEEP_DAYS)),
     )
     item.save()
     return item
@@ -93,7 +99,7 @@ def send(message: Message, durable: bool = False) -> bool:
     item = _park(message, raw, "", 0, now) if durable else None
     try:
         _ses_send(raw, message.to)
-    except Exception as exc:  # noqa: BLE001 — any failure is retried from the outbox
+    except Exception as exc:
         log.warning("mail to %d recipient(s) deferred: %s", len(message.to), exc)
         if item is None:
             _park(message, raw, str(exc), 1, now)
@@ -112,10 +118,18 @@ def _reschedule(item: OutboxItem, error: str, now: datetime) -> None:
         log.error("mail %s dropped after %d attempts: %s", item.message_id, attempts, error)
         return
     due = now + _backoff(attempts)
-    OutboxItem(item.pk, f"{clock.iso(due)}#{item.message_id}", message_id=item.message_id,
-               raw=item.raw, recipients=item.recipients, subject=item.subject,
-               attempts=attempts, last_error=error[:500], created_at=item.created_at,
-               expires_at=item.expires_at).save()
+    OutboxItem(
+        item.pk,
+        f"{clock.iso(due)}#{item.message_id}",
+        message_id=item.message_id,
+        raw=item.raw,
+        recipients=item.recipients,
+        subject=item.subject,
+        attempts=attempts,
+        last_error=error[:500],
+        created_at=item.created_at,
+        expires_at=item.expires_at,
+    ).save()
 
 
 def retry_outbox(limit: int = 100) -> dict[str, int]:
@@ -128,7 +142,7 @@ def retry_outbox(limit: int = 100) -> dict[str, int]:
             recipients = [r for r in item.recipients.split(",") if r]
             try:
                 _ses_send(bytes(item.raw), recipients)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 failed += 1
                 _reschedule(item, str(exc), now)
                 continue

@@ -12,11 +12,12 @@ Rules:
   left fall to, plus an invalid chain/hostname/expiry; resolved when a fresh certificate is seen.
 - Inside a maintenance window nothing opens, resolves or alerts, and failures are not counted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import clock
 from chalicelib.incidents import service as incidents
@@ -36,7 +37,7 @@ class Alert:
     incident: Incident
     event: str  # opened | resolved
     recipients: list[str]
-    webhook: Optional[Delivery] = None
+    webhook: Delivery | None = None
 
 
 @dataclass
@@ -55,14 +56,21 @@ def in_maintenance(ep: Endpoint, at: datetime) -> bool:
     return False
 
 
-def _webhook(ep: Endpoint, incident: Incident, event: str, text: str) -> Optional[Delivery]:
+def _webhook(ep: Endpoint, incident: Incident, event: str, text: str) -> Delivery | None:
     alert = ep.alert.as_dict() if ep.alert is not None else {}
     url, secret = alert.get("webhook_url"), alert.get("webhook_secret")
     if not url or not secret:
         return None
-    return Delivery(url=url, secret=secret, payload={
-        "text": text, "event": f"incident.{event}", "incident": incidents.view(incident),
-        "subject": {"type": "endpoint", "id": ep.endpoint_id, "name": ep.name, "url": ep.url}})
+    return Delivery(
+        url=url,
+        secret=secret,
+        payload={
+            "text": text,
+            "event": f"incident.{event}",
+            "incident": incidents.view(incident),
+            "subject": {"type": "endpoint", "id": ep.endpoint_id, "name": ep.name, "url": ep.url},
+        },
+    )
 
 
 def _text(ep: Endpoint, incident: Incident, event: str) -> str:
@@ -86,10 +94,20 @@ def evaluate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> None:
     st.fails = int(st.fails or 0) + 1 if failed else 0
     if failed and st.fails >= needed:
         inc = incidents.open_incident(
-            ep.org_id, "endpoint_down", "endpoint", ep.endpoint_id, ep.name,
+            ep.org_id,
+            "endpoint_down",
+            "endpoint",
+            ep.endpoint_id,
+            ep.name,
             f"{ep.url}: {out.error or 'check failed'}",
-            {"url": ep.url, "error": out.error or "", "status_code": out.status_code,
-             "consecutive_failures": st.fails}, at=now)
+            {
+                "url": ep.url,
+                "error": out.error or "",
+                "status_code": out.status_code,
+                "consecutive_failures": st.fails,
+            },
+            at=now,
+        )
         if inc is not None:
             if not st.down_counted:
                 st.down_counted = True
@@ -97,8 +115,15 @@ def evaluate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> None:
             quiet = st.last_open_mail_at is None or now - st.last_open_mail_at >= FLAP_QUIET
             if quiet:
                 st.last_open_mail_at, st.mailed_incident = now, inc.incident_id
-                effects.alerts.append(Alert(ep.org_id, inc, "opened", _recipients(ep),
-                                            _webhook(ep, inc, "opened", _text(ep, inc, "opened"))))
+                effects.alerts.append(
+                    Alert(
+                        ep.org_id,
+                        inc,
+                        "opened",
+                        _recipients(ep),
+                        _webhook(ep, inc, "opened", _text(ep, inc, "opened")),
+                    )
+                )
     elif not failed:
         inc = incidents.resolve_incident(ep.org_id, "endpoint_down", ep.endpoint_id, at=now)
         if st.down_counted:
@@ -106,8 +131,15 @@ def evaluate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> None:
             effects.down_delta[ep.org_id] = effects.down_delta.get(ep.org_id, 0) - 1
         if inc is not None and st.mailed_incident == inc.incident_id:
             st.mailed_incident = None
-            effects.alerts.append(Alert(ep.org_id, inc, "resolved", _recipients(ep),
-                                        _webhook(ep, inc, "resolved", _text(ep, inc, "resolved"))))
+            effects.alerts.append(
+                Alert(
+                    ep.org_id,
+                    inc,
+                    "resolved",
+                    _recipients(ep),
+                    _webhook(ep, inc, "resolved", _text(ep, inc, "resolved")),
+                )
+            )
     _certificate(ep, st, out, effects)
 
 
@@ -121,7 +153,7 @@ def _certificate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> No
         st.cert_not_after, st.cert_alerted = cert.get("not_after"), None  # a new certificate
     days = int(cert.get("days_left", 0))
     invalid = not cert.get("valid", True) or days < 0
-    level: Optional[int] = 0 if invalid else None
+    level: int | None = 0 if invalid else None
     if level is None:
         hits = [t for t in thresholds if days <= t]
         level = min(hits) if hits else None
@@ -129,26 +161,51 @@ def _certificate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> No
         inc = incidents.resolve_incident(ep.org_id, "certificate", ep.endpoint_id, at=out.checked_at)
         st.cert_alerted = None
         if inc is not None:
-            effects.alerts.append(Alert(ep.org_id, inc, "resolved", _recipients(ep),
-                                        _webhook(ep, inc, "resolved", _text(ep, inc, "resolved"))))
+            effects.alerts.append(
+                Alert(
+                    ep.org_id,
+                    inc,
+                    "resolved",
+                    _recipients(ep),
+                    _webhook(ep, inc, "resolved", _text(ep, inc, "resolved")),
+                )
+            )
         return
     if st.cert_alerted is not None and level >= int(st.cert_alerted):
         return  # this threshold (or a lower one) was alerted already for this certificate
     st.cert_alerted = level
     findings = cert.get("findings") or []
-    summary = (f"certificate invalid: {findings[0] if findings else 'expired'}" if invalid
-               else f"certificate expires in {days} days ({cert.get('not_after')})")
-    details = {"days_left": days, "threshold": level, "not_after": cert.get("not_after"),
-               "issuer": cert.get("issuer")}
-    inc = incidents.open_incident(ep.org_id, "certificate", "endpoint", ep.endpoint_id, ep.name,
-                                  f"{ep.url}: {summary}", details, at=out.checked_at)
+    summary = (
+        f"certificate invalid: {findings[0] if findings else 'expired'}"
+        if invalid
+        else f"certificate expires in {days} days ({cert.get('not_after')})"
+    )
+    details = {
+        "days_left": days,
+        "threshold": level,
+        "not_after": cert.get("not_after"),
+        "issuer": cert.get("issuer"),
+    }
+    inc = incidents.open_incident(
+        ep.org_id,
+        "certificate",
+        "endpoint",
+        ep.endpoint_id,
+        ep.name,
+        f"{ep.url}: {summary}",
+        details,
+        at=out.checked_at,
+    )
     if inc is None:
         inc = incidents.open_incident_of(ep.org_id, "certificate", ep.endpoint_id)
         if inc is None:
             return
         inc.summary = f"{ep.url}: {summary}"  # the mail tells the threshold reached now
-    effects.alerts.append(Alert(ep.org_id, inc, "opened", _recipients(ep),
-                                _webhook(ep, inc, "opened", _text(ep, inc, "opened"))))
+    effects.alerts.append(
+        Alert(
+            ep.org_id, inc, "opened", _recipients(ep), _webhook(ep, inc, "opened", _text(ep, inc, "opened"))
+        )
+    )
 
 
 def status_fields(st: Status, out: Outcome, maintenance: bool) -> None:
@@ -159,8 +216,7 @@ def status_fields(st: Status, out: Outcome, maintenance: bool) -> None:
     if out.certificate is not None:
         st.certificate = out.certificate
     if out.headers is not None:
-        st.headers = {"grade": out.headers["grade"],
-                      **{k: v for k, v in out.headers["items"].items()}}
+        st.headers = {"grade": out.headers["grade"], **dict(out.headers["items"].items())}
 
 
 def compact(out: Outcome) -> dict[str, Any]:

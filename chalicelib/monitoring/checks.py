@@ -11,6 +11,7 @@ literal), ``connect_ms`` (TCP connect), ``tls_ms`` (TLS handshake, https only; b
 ``InspectingConnector``, which also keeps the peer certificate), ``first_byte_ms``
 (request sent → response headers of the last hop), ``total_ms`` (start → body read, all hops).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,7 +20,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from chalicelib import clock, netguard
@@ -43,19 +44,19 @@ class Outcome:
     key: str
     state: str  # up | down | degraded
     checked_at: datetime
-    status_code: Optional[int] = None
-    response_ms: Optional[int] = None
-    error: Optional[str] = None
-    timings: dict[str, Optional[int]] = field(default_factory=dict)
-    final_url: Optional[str] = None
+    status_code: int | None = None
+    response_ms: int | None = None
+    error: str | None = None
+    timings: dict[str, int | None] = field(default_factory=dict)
+    final_url: str | None = None
     hops: int = 0
-    certificate: Optional[dict[str, Any]] = None
-    headers: Optional[dict[str, Any]] = None
-    dns: Optional[dict[str, Any]] = None
+    certificate: dict[str, Any] | None = None
+    headers: dict[str, Any] | None = None
+    dns: dict[str, Any] | None = None
     findings: list[str] = field(default_factory=list)
 
 
-def ca_file() -> Optional[str]:
+def ca_file() -> str | None:
     """Extra trusted CA bundle (local demo and tests use a local CA); unset in AWS."""
     return os.environ.get("VIGIL_CHECK_CA_FILE") or None
 
@@ -80,8 +81,10 @@ def ssl_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
 
 # -- certificate -------------------------------------------------------------------------------
 
-def describe_certificate(der: bytes, protocol: Optional[str], cipher: Optional[str],
-                         now: datetime) -> dict[str, Any]:
+
+def describe_certificate(
+    der: bytes, protocol: str | None, cipher: str | None, now: datetime
+) -> dict[str, Any]:
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
@@ -107,11 +110,17 @@ def describe_certificate(der: bytes, protocol: Optional[str], cipher: Optional[s
     if key_type == "RSA" and bits is not None and bits < 2048:
         findings.append(f"weak key: RSA {bits} bit")
     return {
-        "valid": True, "subject": cert.subject.rfc4514_string(),
-        "issuer": cert.issuer.rfc4514_string(), "serial": format(cert.serial_number, "x"),
-        "not_before": clock.iso(not_before), "not_after": clock.iso(not_after),
+        "valid": True,
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "serial": format(cert.serial_number, "x"),
+        "not_before": clock.iso(not_before),
+        "not_after": clock.iso(not_after),
         "days_left": int((not_after - now).total_seconds() // 86400),
-        "key_type": key_type, "key_bits": bits, "protocol": protocol, "cipher": cipher,
+        "key_type": key_type,
+        "key_bits": bits,
+        "protocol": protocol,
+        "cipher": cipher,
         "findings": findings,
     }
 
@@ -120,14 +129,20 @@ def _verify_finding(exc: BaseException) -> str:
     err = getattr(exc, "certificate_error", exc)
     code = getattr(err, "verify_code", None)
     message = getattr(err, "verify_message", None) or str(err)
-    names = {10: "certificate expired", 9: "certificate not yet valid",
-             18: "self-signed certificate", 19: "self-signed certificate in chain",
-             20: "unknown issuer (chain incomplete or untrusted)", 62: "hostname mismatch",
-             21: "unable to verify the first certificate", 64: "hostname mismatch (IP address)"}
+    names = {
+        10: "certificate expired",
+        9: "certificate not yet valid",
+        18: "self-signed certificate",
+        19: "self-signed certificate in chain",
+        20: "unknown issuer (chain incomplete or untrusted)",
+        62: "hostname mismatch",
+        21: "unable to verify the first certificate",
+        64: "hostname mismatch (IP address)",
+    }
     return names.get(code or -1, f"certificate invalid: {message}")
 
 
-def _peer(ctx: dict[str, Any]) -> tuple[Optional[bytes], Optional[str], Optional[str]]:
+def _peer(ctx: dict[str, Any]) -> tuple[bytes | None, str | None, str | None]:
     sslobj = ctx.get("ssl_object")
     if sslobj is None:
         return None, None, None
@@ -135,7 +150,7 @@ def _peer(ctx: dict[str, Any]) -> tuple[Optional[bytes], Optional[str], Optional
     return sslobj.getpeercert(binary_form=True), sslobj.version(), cipher[0] if cipher else None
 
 
-def _request_ctx(req: Any) -> Optional[dict[str, Any]]:
+def _request_ctx(req: Any) -> dict[str, Any] | None:
     """The per-check dict given as ``trace_request_ctx`` (aiohttp keeps it on the request's traces)."""
     for trace in getattr(req, "_traces", None) or ():
         found = getattr(getattr(trace, "_trace_config_ctx", None), "trace_request_ctx", None)
@@ -158,16 +173,21 @@ def _connector_class() -> Any:
         #: (then the kernel retransmits after 1 s, 3 s …), a bounded ramp finishes sooner
         connect_slots = asyncio.Semaphore(int(os.environ.get("VIGIL_CHECK_CONNECT_PARALLEL", "100")))
 
-        async def _wrap_create_connection(self, *args: Any, addr_infos: Any, req: Any,
-                                          timeout: Any, client_error: type = aiohttp.ClientConnectorError,
-                                          **kwargs: Any) -> Any:
+        async def _wrap_create_connection(
+            self,
+            *args: Any,
+            addr_infos: Any,
+            req: Any,
+            timeout: Any,
+            client_error: type = aiohttp.ClientConnectorError,
+            **kwargs: Any,
+        ) -> Any:
             ctx = _request_ctx(req)
             try:
                 async with asyncio.timeout(timeout.sock_connect):
                     async with self.connect_slots:
                         t0 = time.perf_counter()
-                        sock = await aiohappyeyeballs.start_connection(addr_infos=addr_infos,
-                                                                       loop=self._loop)
+                        sock = await aiohappyeyeballs.start_connection(addr_infos=addr_infos, loop=self._loop)
                         t1 = time.perf_counter()
                     transport, proto = await self._loop.create_connection(*args, **kwargs, sock=sock)
             except ssl.SSLCertVerificationError as exc:
@@ -204,11 +224,14 @@ RECOMMEND = {
 def grade_headers(headers: Any, https: bool) -> dict[str, Any]:
     """Each security header present|missing|weak with a one-line recommendation; grade A–F."""
     get = lambda name: (headers.get(name) or "").strip()  # noqa: E731
-    out: dict[str, dict[str, Optional[str]]] = {}
+    out: dict[str, dict[str, str | None]] = {}
 
     def put(name: str, state: str, value: str) -> None:
-        out[name] = {"state": state, "value": value[:300] or None,
-                     "recommendation": None if state == "present" else RECOMMEND[name]}
+        out[name] = {
+            "state": state,
+            "value": value[:300] or None,
+            "recommendation": None if state == "present" else RECOMMEND[name],
+        }
 
     hsts = get("Strict-Transport-Security")
     if not https:
@@ -230,7 +253,11 @@ def grade_headers(headers: Any, https: bool) -> dict[str, Any]:
         weak = "'unsafe-inline'" in csp or "'unsafe-eval'" in csp
         put("content-security-policy", "weak" if weak else "present", csp)
     xcto = get("X-Content-Type-Options")
-    put("x-content-type-options", "present" if xcto.lower() == "nosniff" else ("weak" if xcto else "missing"), xcto)
+    put(
+        "x-content-type-options",
+        "present" if xcto.lower() == "nosniff" else ("weak" if xcto else "missing"),
+        xcto,
+    )
     xfo = get("X-Frame-Options")
     if "frame-ancestors" in csp.lower() or xfo.upper() in ("DENY", "SAMEORIGIN"):
         put("frame-protection", "present", xfo or "frame-ancestors")
@@ -241,20 +268,32 @@ def grade_headers(headers: Any, https: bool) -> dict[str, Any]:
     put("referrer-policy", "missing" if not rp else ("weak" if weak_rp else "present"), rp)
     pp = get("Permissions-Policy")
     put("permissions-policy", "present" if pp else "missing", pp)
-    score = sum(2 if v["state"] == "present" else 1 if v["state"] == "weak" else 0
-                for v in out.values())
-    grade = "A" if score >= 11 else "B" if score >= 9 else "C" if score >= 7 else \
-        "D" if score >= 5 else "E" if score >= 3 else "F"
+    score = sum(2 if v["state"] == "present" else 1 if v["state"] == "weak" else 0 for v in out.values())
+    grade = (
+        "A"
+        if score >= 11
+        else "B"
+        if score >= 9
+        else "C"
+        if score >= 7
+        else "D"
+        if score >= 5
+        else "E"
+        if score >= 3
+        else "F"
+    )
     return {"grade": grade, "score": score, "items": out}
 
 
 # -- the engine --------------------------------------------------------------------------------
 
+
 class Engine:
     """Checks a batch concurrently. ``resolve`` replaces DNS (tests feed hostile answers)."""
 
-    def __init__(self, concurrency: int = 1000, timeout_s: Optional[float] = None,
-                 resolve: Optional[netguard.Resolve] = None) -> None:
+    def __init__(
+        self, concurrency: int = 1000, timeout_s: float | None = None, resolve: netguard.Resolve | None = None
+    ) -> None:
         self.concurrency = concurrency
         # VIGIL_CHECK_TIMEOUT_S lets tests keep "timeout" cases short; 10 s otherwise
         self.timeout_s = timeout_s or float(os.environ.get("VIGIL_CHECK_TIMEOUT_S", CHECK_TIMEOUT_S))
@@ -273,13 +312,22 @@ class Engine:
         trace = aiohttp.TraceConfig()
         trace.on_request_headers_sent.append(self._sent)
         connector = _connector_class()(
-            limit=0, force_close=True, resolver=netguard.guarded_resolver(self.resolve, self._dns, self._answers),
-            ttl_dns_cache=10, ssl=self._verified, enable_cleanup_closed=False)
+            limit=0,
+            force_close=True,
+            resolver=netguard.guarded_resolver(self.resolve, self._dns, self._answers),
+            ttl_dns_cache=10,
+            ssl=self._verified,
+            enable_cleanup_closed=False,
+        )
         sem = asyncio.Semaphore(self.concurrency)
         async with aiohttp.ClientSession(
-                connector=connector, trace_configs=[trace], auto_decompress=True,
-                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.timeout_s),
-                headers={"User-Agent": USER_AGENT}, cookie_jar=aiohttp.DummyCookieJar()) as session:
+            connector=connector,
+            trace_configs=[trace],
+            auto_decompress=True,
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.timeout_s),
+            headers={"User-Agent": USER_AGENT},
+            cookie_jar=aiohttp.DummyCookieJar(),
+        ) as session:
 
             async def one(t: Target) -> Outcome:
                 async with sem:
@@ -302,7 +350,7 @@ class Engine:
             out.state, out.error = "down", f"timeout after {self.timeout_s:g} s"
         except netguard.Refused as exc:
             out.state, out.error = "down", f"refused by the SSRF guard: {exc}"
-        except Exception as exc:  # noqa: BLE001 — any network failure is a failed check
+        except Exception as exc:
             out.state, out.error = "down", _network_error(exc)
         out.timings["total_ms"] = round((time.perf_counter() - started) * 1000)
         if out.status_code is not None and out.response_ms is None:
@@ -319,8 +367,12 @@ class Engine:
             return {"ok": True, "skipped": "IP address"}
         ms = self._dns.get(host)
         addrs = self._answers.get(host, [])
-        return {"ok": ms is not None, "time_ms": round(ms) if ms is not None else None,
-                "a": [a for a in addrs if ":" not in a], "aaaa": [a for a in addrs if ":" in a]}
+        return {
+            "ok": ms is not None,
+            "time_ms": round(ms) if ms is not None else None,
+            "a": [a for a in addrs if ":" not in a],
+            "aaaa": [a for a in addrs if ":" in a],
+        }
 
     async def _availability(self, session: Any, target: Target, out: Outcome, started: float) -> None:
         import aiohttp
@@ -335,14 +387,14 @@ class Engine:
             https = url.startswith("https:")
             ctx: dict[str, Any] = {}
             hop_t0 = time.perf_counter()
-            cert_error: Optional[str] = None
+            cert_error: str | None = None
             try:
-                resp = await session.get(url, allow_redirects=False, trace_request_ctx=ctx,
-                                         ssl=self._verified if https else None)
+                resp = await session.get(
+                    url, allow_redirects=False, trace_request_ctx=ctx, ssl=self._verified if https else None
+                )
             except aiohttp.ClientConnectorCertificateError as exc:
                 cert_error = _verify_finding(exc)
-                resp = await session.get(url, allow_redirects=False, trace_request_ctx=ctx,
-                                         ssl=self._inspect)
+                resp = await session.get(url, allow_redirects=False, trace_request_ctx=ctx, ssl=self._inspect)
             async with resp:
                 first_byte = time.perf_counter()
                 if https and not cert_done and cert_cfg.get("enabled", True):
@@ -378,14 +430,14 @@ class Engine:
                 out.final_url = url
                 if target.checks.get("headers", {}).get("enabled", True):
                     out.headers = grade_headers(resp.headers, https)
-                self._judge(out, avail, bytes(body), resp.charset or "utf-8",
-                            cert_error)
+                self._judge(out, avail, bytes(body), resp.charset or "utf-8", cert_error)
                 return
         raise RedirectLoop(f"more than {MAX_HOPS} redirects")
 
     @staticmethod
-    def _judge(out: Outcome, avail: dict[str, Any], body: bytes, encoding: str,
-               cert_error: Optional[str]) -> None:
+    def _judge(
+        out: Outcome, avail: dict[str, Any], body: bytes, encoding: str, cert_error: str | None
+    ) -> None:
         lo, hi = int(avail.get("expected_status_min", 200)), int(avail.get("expected_status_max", 399))
         code = out.status_code or 0
         if not lo <= code <= hi:

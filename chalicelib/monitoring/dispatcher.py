@@ -8,13 +8,14 @@ whose slot passed is found by the next run, so none is skipped. Endpoints of org
 expired or subscription ended are advanced without being checked (nothing piles up; they resume
 on the next slot after a plan is ordered).
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import os
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import aws, clock, settings
 from chalicelib.billing.plans import limits_for
@@ -42,10 +43,15 @@ def queue_url() -> str:
             raise
     dlq = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    return str(sqs.create_queue(QueueName=name, Attributes={
-        "VisibilityTimeout": "60",
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"}),
-    })["QueueUrl"])
+    return str(
+        sqs.create_queue(
+            QueueName=name,
+            Attributes={
+                "VisibilityTimeout": "60",
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"}),
+            },
+        )["QueueUrl"]
+    )
 
 
 def next_slot(scheduled: datetime, interval_minutes: int, now: datetime) -> datetime:
@@ -72,16 +78,20 @@ def select_due(now: datetime) -> list[Endpoint]:
     return out
 
 
-def claim(item: Endpoint, now: datetime) -> Optional[datetime]:
+def claim(item: Endpoint, now: datetime) -> datetime | None:
     """Advance one endpoint to its next slot if nobody else did; returns the claimed slot."""
     from pynamodb.exceptions import UpdateError
 
     scheduled, org_id, endpoint_id = _parse_due(item.gsi1sk)
     nxt = next_slot(scheduled, int(item.interval_minutes), now)
     try:
-        item.update(actions=[Endpoint.next_check_at.set(nxt),
-                             Endpoint.gsi1sk.set(f"{clock.iso(nxt)}#{org_id}#{endpoint_id}")],
-                    condition=Endpoint.gsi1sk == item.gsi1sk)
+        item.update(
+            actions=[
+                Endpoint.next_check_at.set(nxt),
+                Endpoint.gsi1sk.set(f"{clock.iso(nxt)}#{org_id}#{endpoint_id}"),
+            ],
+            condition=Endpoint.gsi1sk == item.gsi1sk,
+        )
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException":
             return None  # claimed by an overlapping run, or changed/deleted meanwhile
@@ -89,7 +99,7 @@ def claim(item: Endpoint, now: datetime) -> Optional[datetime]:
     return scheduled
 
 
-def dispatch(now: Optional[datetime] = None) -> dict[str, int]:
+def dispatch(now: datetime | None = None) -> dict[str, int]:
     """One scheduler run: claim due endpoints and queue them in batches for the worker."""
     now = now or clock.now()
     due = select_due(now)
@@ -109,8 +119,13 @@ def dispatch(now: Optional[datetime] = None) -> dict[str, int]:
         claimed.append([org_id, item.endpoint_id, clock.iso(slot) or ""])
     sent = send_batches(claimed)
     if due:
-        log.info("dispatch: %d due, %d queued in %d batches, %d paused by plan",
-                 len(due), len(claimed), sent, skipped)
+        log.info(
+            "dispatch: %d due, %d queued in %d batches, %d paused by plan",
+            len(due),
+            len(claimed),
+            sent,
+            skipped,
+        )
     return {"due": len(due), "queued": len(claimed), "batches": sent, "skipped": skipped}
 
 
@@ -120,11 +135,12 @@ def send_batches(claimed: list[list[str]]) -> int:
     sqs = aws.client("sqs")
     url = queue_url()
     size = batch_size()
-    bodies = [json.dumps({"endpoints": claimed[i:i + size]}) for i in range(0, len(claimed), size)]
+    bodies = [json.dumps({"endpoints": claimed[i : i + size]}) for i in range(0, len(claimed), size)]
     for start in range(0, len(bodies), 10):
-        chunk = bodies[start:start + 10]
-        resp = sqs.send_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)])
+        chunk = bodies[start : start + 10]
+        resp = sqs.send_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)]
+        )
         if resp.get("Failed"):
             # The claim already moved these slots; a lost batch is one missed check, never two.
             log.error("dispatch: %d batches not queued: %s", len(resp["Failed"]), resp["Failed"])

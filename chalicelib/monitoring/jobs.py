@@ -1,4 +1,5 @@
 """Scheduled dispatcher (every minute) and the SQS worker of the check fan-out."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -25,10 +25,15 @@ For the reports helper:
   (grade A–F, per header present|missing|weak with a recommendation).
 - ``Endpoint.sla_target`` (Decimal percent, default 99.9).
 """
+
 from __future__ import annotations
 
 from pynamodb.attributes import (
-    BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute,
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection

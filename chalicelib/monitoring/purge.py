@@ -5,6 +5,7 @@ and rollups, then its status, then the endpoint item itself — so an interrupte
 remaining partitions again through the endpoint items it has not deleted yet. Finally the org's
 monitoring counters.
 """
+
 from __future__ import annotations
 
 import time
@@ -34,8 +35,10 @@ def purge_org(org_id: str, deadline: float) -> bool:
                 break
             for item in items:
                 endpoint_id = item.sk.split("#", 1)[1]
-                for m, pk in ((Result, f"RES#{org_id}#{endpoint_id}"),
-                              (Rollup, f"ROLL#{org_id}#{endpoint_id}")):
+                for m, pk in (
+                    (Result, f"RES#{org_id}#{endpoint_id}"),
+                    (Rollup, f"ROLL#{org_id}#{endpoint_id}"),
+                ):
                     if not _drain(m, pk, deadline):
                         return False
                 Status(*Status.key(org_id, endpoint_id)).delete()  # no error when absent

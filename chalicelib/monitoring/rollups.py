@@ -6,13 +6,15 @@ a day is the merge of its hours and p95 can be read from any merge. The worker t
 endpoint is the only writer of its rollups in that minute (the dispatcher's claim guarantees it),
 so read–merge–write with BatchGet/BatchWrite is safe and costs few calls per batch.
 """
+
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from chalicelib import clock
 from chalicelib.monitoring.models import HIST_BOUNDS_MS, Rollup
@@ -26,7 +28,7 @@ class Sample:
     endpoint_id: str
     at: datetime
     up: bool
-    response_ms: Optional[int]
+    response_ms: int | None
     maintenance: bool
 
 
@@ -42,7 +44,7 @@ def bucket(ms: int) -> int:
     return bisect.bisect_left(HIST_BOUNDS_MS, ms)
 
 
-def p95(hist: list[int]) -> Optional[int]:
+def p95(hist: list[int]) -> int | None:
     """Upper bound of the bucket where 95 % of the timed checks are reached (last: max bound)."""
     total = sum(hist)
     if not total:
@@ -84,7 +86,7 @@ def merge_samples(samples: Iterable[Sample]) -> list[Rollup]:
     keys = list(wanted)
     found: dict[tuple[str, str], Rollup] = {}
     for start in range(0, len(keys), 100):
-        for r in Rollup.batch_get(keys[start:start + 100]):
+        for r in Rollup.batch_get(keys[start : start + 100]):
             found[(r.pk, r.sk)] = r
     out = []
     for key, group in wanted.items():
@@ -99,8 +101,8 @@ def merge_samples(samples: Iterable[Sample]) -> list[Rollup]:
 def summarize(items: Iterable[Rollup]) -> dict[str, Any]:
     """Merge rollups into one summary (reports use this too)."""
     count = up = maint = timed = total_ms = 0
-    lo: Optional[int] = None
-    hi: Optional[int] = None
+    lo: int | None = None
+    hi: int | None = None
     hist = [0] * (len(HIST_BOUNDS_MS) + 1)
     for r in items:
         count += int(r.count or 0)
@@ -115,12 +117,19 @@ def summarize(items: Iterable[Rollup]) -> dict[str, Any]:
         for i, n in enumerate(r.hist or []):
             if i < len(hist):
                 hist[i] += int(n)
-    return {"count": count, "up": up, "maintenance": maint, "uptime": uptime_percent(up, count),
-            "min_ms": lo, "max_ms": hi, "mean_ms": round(total_ms / timed) if timed else None,
-            "p95_ms": p95(hist)}
+    return {
+        "count": count,
+        "up": up,
+        "maintenance": maint,
+        "uptime": uptime_percent(up, count),
+        "min_ms": lo,
+        "max_ms": hi,
+        "mean_ms": round(total_ms / timed) if timed else None,
+        "p95_ms": p95(hist),
+    }
 
 
-def uptime_percent(up: int, count: int) -> Optional[str]:
+def uptime_percent(up: int, count: int) -> str | None:
     if not count:
         return None
     value = (Decimal(up) * 100 / Decimal(count)).quantize(Decimal("0.001"), rounding=ROUND_DOWN)
@@ -133,11 +142,11 @@ def query(org_id: str, endpoint_id: str, kind: str, start: datetime, end: dateti
     return list(Rollup.query(f"ROLL#{org_id}#{endpoint_id}", Rollup.sk.between(fmt(start), fmt(end))))
 
 
-def uptime(org_id: str, endpoint_id: str, now: datetime) -> dict[str, Optional[str]]:
+def uptime(org_id: str, endpoint_id: str, now: datetime) -> dict[str, str | None]:
     """Uptime over 24 h (hourly rollups) and 7/30/90 days (daily rollups): two Queries."""
     hours = query(org_id, endpoint_id, "H", now - timedelta(hours=23), now)
     days = query(org_id, endpoint_id, "D", now - timedelta(days=89), now)
-    out: dict[str, Optional[str]] = {"24h": summarize(hours)["uptime"]}
+    out: dict[str, str | None] = {"24h": summarize(hours)["uptime"]}
     for n in (7, 30, 90):
         first = day_sk(now - timedelta(days=n - 1))
         out[f"{n}d"] = summarize(r for r in days if r.sk >= first)["uptime"]

@@ -1,4 +1,5 @@
 """Routes: /orgs/{org_id}/endpoints (CRUD), …/results, …/status."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -25,8 +26,7 @@ def create_endpoint(org_id: str) -> Response:
     access = for_request(bp.current_request, org_id)
     body = parse_body(bp.current_request, EndpointIn)
     created = service.create(access, body)
-    return respond(created, status=201,
-                   headers={"Location": f"/orgs/{org_id}/endpoints/{created['id']}"})
+    return respond(created, status=201, headers={"Location": f"/orgs/{org_id}/endpoints/{created['id']}"})
 
 
 @bp.route("/orgs/{org_id}/endpoints/{endpoint_id}", methods=["GET"], authorizer=jwt_auth)
@@ -56,8 +56,7 @@ def endpoint_results(org_id: str, endpoint_id: str) -> Response:
     request = bp.current_request
     access = for_request(request, org_id)
     limit, cursor = page_params(request)
-    return respond(service.results(access, endpoint_id, dict(request.query_params or {}),
-                                   limit, cursor))
+    return respond(service.results(access, endpoint_id, dict(request.query_params or {}), limit, cursor))
 
 
 @bp.route("/orgs/{org_id}/endpoints/{endpoint_id}/status", methods=["GET"], authorizer=jwt_auth)

@@ -1,9 +1,10 @@
 """Request bodies of the endpoint routes (pydantic, unknown fields rejected)."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -28,12 +29,12 @@ MonitoredUrl = Annotated[str, Field(max_length=4096), AfterValidator(_url)]
 class AvailabilityIn(Strict):
     expected_status_min: int = Field(200, ge=100, le=599)
     expected_status_max: int = Field(399, ge=100, le=599)
-    keyword: Optional[Annotated[str, Field(min_length=1, max_length=200)]] = None
+    keyword: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     keyword_mode: Literal["present", "absent"] = "present"
-    max_response_ms: Optional[int] = Field(None, ge=50, le=10000)
+    max_response_ms: int | None = Field(None, ge=50, le=10000)
 
     @model_validator(mode="after")
-    def _range(self) -> "AvailabilityIn":
+    def _range(self) -> AvailabilityIn:
         if self.expected_status_min > self.expected_status_max:
             raise ValueError("expected_status_min must not exceed expected_status_max")
         return self
@@ -42,7 +43,8 @@ class AvailabilityIn(Strict):
 class CertificateIn(Strict):
     enabled: bool = True
     warn_days: list[Annotated[int, Field(ge=1, le=365)]] = Field(
-        default_factory=lambda: list(DEFAULT_CERT_WARN_DAYS), min_length=1, max_length=6)
+        default_factory=lambda: list(DEFAULT_CERT_WARN_DAYS), min_length=1, max_length=6
+    )
 
     @field_validator("warn_days")
     @classmethod
@@ -64,10 +66,10 @@ class ChecksIn(Strict):
 class WindowIn(Strict):
     starts_at: datetime
     ends_at: datetime
-    reason: Optional[ShortText] = None
+    reason: ShortText | None = None
 
     @model_validator(mode="after")
-    def _order(self) -> "WindowIn":
+    def _order(self) -> WindowIn:
         if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
             raise ValueError("starts_at and ends_at need a time zone (e.g. Z)")
         if self.ends_at <= self.starts_at:
@@ -78,7 +80,7 @@ class WindowIn(Strict):
 class AlertIn(Strict):
     consecutive_failures: int = Field(2, ge=1, le=10)
     recipients: list[Email] = Field(default_factory=list, max_length=20)
-    webhook_url: Optional[MonitoredUrl] = None
+    webhook_url: MonitoredUrl | None = None
 
 
 class EndpointIn(Strict):
@@ -88,18 +90,16 @@ class EndpointIn(Strict):
     checks: ChecksIn = Field(default_factory=ChecksIn)
     maintenance_windows: list[WindowIn] = Field(default_factory=list, max_length=20)
     alert: AlertIn = Field(default_factory=AlertIn)
-    sla_target: Decimal = Field(Decimal("99.9"), ge=Decimal("50"), le=Decimal("100"),
-                                decimal_places=3)
+    sla_target: Decimal = Field(Decimal("99.9"), ge=Decimal("50"), le=Decimal("100"), decimal_places=3)
     paused: bool = False
 
 
 class EndpointPatch(Strict):
-    name: Optional[Name] = None
-    url: Optional[MonitoredUrl] = None
-    interval_minutes: Optional[Literal[1, 5, 15, 60]] = None
-    checks: Optional[ChecksIn] = None
-    maintenance_windows: Optional[list[WindowIn]] = Field(None, max_length=20)
-    alert: Optional[AlertIn] = None
-    sla_target: Optional[Decimal] = Field(None, ge=Decimal("50"), le=Decimal("100"),
-                                          decimal_places=3)
-    paused: Optional[bool] = None
+    name: Name | None = None
+    url: MonitoredUrl | None = None
+    interval_minutes: Literal[1, 5, 15, 60] | None = None
+    checks: ChecksIn | None = None
+    maintenance_windows: list[WindowIn] | None = Field(None, max_length=20)
+    alert: AlertIn | None = None
+    sla_target: Decimal | None = Field(None, ge=Decimal("50"), le=Decimal("100"), decimal_places=3)
+    paused: bool | None = None

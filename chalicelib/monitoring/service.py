@@ -1,4 +1,5 @@
 """Endpoint CRUD, results and status (the API side of monitoring; no Chalice imports)."""
+
 from __future__ import annotations
 
 import logging
@@ -6,7 +7,7 @@ import secrets
 import zlib
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, db, errors, ids
 from chalicelib.audit import service as audit_log
@@ -31,31 +32,41 @@ def due_key(org_id: str, endpoint_id: str, at: datetime) -> str:
 
 
 def _windows(body_windows: list[Any]) -> list[dict[str, Any]]:
-    return [{"starts_at": clock.iso(w.starts_at), "ends_at": clock.iso(w.ends_at),
-             "reason": w.reason} for w in body_windows]
+    return [
+        {"starts_at": clock.iso(w.starts_at), "ends_at": clock.iso(w.ends_at), "reason": w.reason}
+        for w in body_windows
+    ]
 
 
-def _alert(alert: Any, secret: Optional[str]) -> dict[str, Any]:
-    out = {"consecutive_failures": alert.consecutive_failures, "recipients": list(alert.recipients),
-           "webhook_url": alert.webhook_url}
+def _alert(alert: Any, secret: str | None) -> dict[str, Any]:
+    out = {
+        "consecutive_failures": alert.consecutive_failures,
+        "recipients": list(alert.recipients),
+        "webhook_url": alert.webhook_url,
+    }
     if alert.webhook_url:
         out["webhook_secret"] = secret or secrets.token_urlsafe(24)
     return out
 
 
-def view(ep: Endpoint, access: Optional[Access] = None) -> dict[str, Any]:
+def view(ep: Endpoint, access: Access | None = None) -> dict[str, Any]:
     alert = ep.alert.as_dict() if ep.alert is not None else {}
     secret = alert.pop("webhook_secret", None)
     if secret and access is not None and access.allows(Action.WRITE):
         alert["webhook_secret"] = secret  # guests do not see the signing secret
     return {
-        "id": ep.endpoint_id, "name": ep.name, "url": ep.url,
-        "interval_minutes": int(ep.interval_minutes), "paused": bool(ep.paused),
+        "id": ep.endpoint_id,
+        "name": ep.name,
+        "url": ep.url,
+        "interval_minutes": int(ep.interval_minutes),
+        "paused": bool(ep.paused),
         "checks": ep.checks.as_dict() if ep.checks is not None else {},
         "maintenance_windows": [dict(w) for w in (ep.maintenance_windows or [])],
-        "alert": alert, "sla_target": ep.sla_target,
+        "alert": alert,
+        "sla_target": ep.sla_target,
         "next_check_at": None if ep.paused else clock.iso(ep.next_check_at),
-        "created_at": clock.iso(ep.created_at), "updated_at": clock.iso(ep.updated_at),
+        "created_at": clock.iso(ep.created_at),
+        "updated_at": clock.iso(ep.updated_at),
     }
 
 
@@ -63,8 +74,9 @@ def _check_interval(org_id: str, interval: int) -> Any:
     limits = limits_for(org_id)
     if interval < limits.min_interval_minutes:
         raise errors.Unprocessable(
-            f"interval_minutes must be at least {limits.min_interval_minutes} on the "
-            f"{limits.plan} plan", {"interval_minutes": f"at least {limits.min_interval_minutes}"})
+            f"interval_minutes must be at least {limits.min_interval_minutes} on the {limits.plan} plan",
+            {"interval_minutes": f"at least {limits.min_interval_minutes}"},
+        )
     return limits
 
 
@@ -76,16 +88,24 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
     now = clock.now()
     endpoint_id = ids.new_id("e")
     ep = Endpoint(
-        *Endpoint.key(access.org_id, endpoint_id), endpoint_id=endpoint_id, org_id=access.org_id,
-        name=body.name, url=body.url, interval_minutes=body.interval_minutes, paused=body.paused,
-        checks=body.checks.model_dump(), maintenance_windows=_windows(body.maintenance_windows),
-        alert=_alert(body.alert, None), sla_target=str(body.sla_target),
-        next_check_at=now, created_at=now, updated_at=now,
+        *Endpoint.key(access.org_id, endpoint_id),
+        endpoint_id=endpoint_id,
+        org_id=access.org_id,
+        name=body.name,
+        url=body.url,
+        interval_minutes=body.interval_minutes,
+        paused=body.paused,
+        checks=body.checks.model_dump(),
+        maintenance_windows=_windows(body.maintenance_windows),
+        alert=_alert(body.alert, None),
+        sla_target=str(body.sla_target),
+        next_check_at=now,
+        created_at=now,
+        updated_at=now,
     )
     if not body.paused:
         ep.gsi1pk, ep.gsi1sk = shard_of(endpoint_id), due_key(access.org_id, endpoint_id, now)
-    entry = audit_log.entry(access, "endpoint.created", endpoint_id,
-                            {"name": body.name, "url": body.url})
+    entry = audit_log.entry(access, "endpoint.created", endpoint_id, {"name": body.name, "url": body.url})
     try:
         with db.transaction() as tx:
             tx.save(ep, condition=Endpoint.pk.does_not_exist())
@@ -95,7 +115,8 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
         if db.cancelled_by_condition(exc, 1) or db.cancelled_by_condition(exc):
             raise errors.Unprocessable(
                 f"plan limit reached: {limits.endpoints} endpoints on {limits.plan}",
-                {"endpoints": f"at most {limits.endpoints} on the {limits.plan} plan"}) from exc
+                {"endpoints": f"at most {limits.endpoints} on the {limits.plan} plan"},
+            ) from exc
         raise
     return view(ep, access)
 
@@ -115,9 +136,13 @@ def get(access: Access, endpoint_id: str) -> dict[str, Any]:
     return view(_load(access.org_id, endpoint_id), access)
 
 
-def list_endpoints(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
-    query = Endpoint.query(f"ORG#{access.org_id}", Endpoint.sk.startswith("EP#"), limit=limit,
-                           last_evaluated_key=db.decode_cursor(cursor))
+def list_endpoints(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
+    query = Endpoint.query(
+        f"ORG#{access.org_id}",
+        Endpoint.sk.startswith("EP#"),
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     items, next_cursor = db.page(query, limit)
     return {"items": [view(e, access) for e in items], "next": next_cursor}
 
@@ -156,8 +181,11 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         actions += [Endpoint.gsi1pk.remove(), Endpoint.gsi1sk.remove()]
     elif body.paused is False or body.url is not None or body.interval_minutes is not None:
         # resumed or retargeted: check soon (the worker derives the next slot from the interval)
-        actions += [Endpoint.next_check_at.set(now), Endpoint.gsi1pk.set(shard_of(endpoint_id)),
-                    Endpoint.gsi1sk.set(due_key(access.org_id, endpoint_id, now))]
+        actions += [
+            Endpoint.next_check_at.set(now),
+            Endpoint.gsi1pk.set(shard_of(endpoint_id)),
+            Endpoint.gsi1sk.set(due_key(access.org_id, endpoint_id, now)),
+        ]
     entry = audit_log.entry(access, "endpoint.updated", endpoint_id, {"changed": sorted(changes)})
     from pynamodb.exceptions import TransactWriteError
 
@@ -185,8 +213,14 @@ def delete(access: Access, endpoint_id: str) -> None:
         tx.delete(ep, condition=Endpoint.pk.exists())
         if status is not None:
             tx.delete(status)
-        tx.save(Gone(f"ORG#{access.org_id}", f"GONE#{endpoint_id}", endpoint_id=endpoint_id,
-                     expires_at=clock.epoch(clock.now() + timedelta(days=400))))
+        tx.save(
+            Gone(
+                f"ORG#{access.org_id}",
+                f"GONE#{endpoint_id}",
+                endpoint_id=endpoint_id,
+                expires_at=clock.epoch(clock.now() + timedelta(days=400)),
+            )
+        )
         counters.add_to(tx, access.org_id, "endpoints", -1)
         if status is not None and status.down_counted:
             counters.add_to(tx, access.org_id, "endpoints_down", -1)
@@ -195,7 +229,7 @@ def delete(access: Access, endpoint_id: str) -> None:
         incidents.resolve_incident(access.org_id, kind, endpoint_id)
 
 
-def _status(org_id: str, endpoint_id: str) -> Optional[Status]:
+def _status(org_id: str, endpoint_id: str) -> Status | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
@@ -204,7 +238,7 @@ def _status(org_id: str, endpoint_id: str) -> Optional[Status]:
         return None
 
 
-def _time_param(value: Optional[str], field: str, default: datetime) -> datetime:
+def _time_param(value: str | None, field: str, default: datetime) -> datetime:
     if not value:
         return default
     try:
@@ -213,23 +247,26 @@ def _time_param(value: Optional[str], field: str, default: datetime) -> datetime
         raise errors.ValidationFailed({field: "must be an ISO-8601 date-time"}) from exc
 
 
-def results(access: Access, endpoint_id: str, params: dict[str, str], limit: int,
-            cursor: Optional[str]) -> dict[str, Any]:
+def results(
+    access: Access, endpoint_id: str, params: dict[str, str], limit: int, cursor: str | None
+) -> dict[str, Any]:
     _load(access.org_id, endpoint_id)
     now = clock.now()
     to = _time_param(params.get("to"), "to", now)
     start = _time_param(params.get("from"), "from", to - timedelta(days=1))
     if start > to:
         raise errors.ValidationFailed({"from": "must not be after to"})
-    query = Result.query(f"RES#{access.org_id}#{endpoint_id}",
-                         Result.sk.between(_ms_iso(start), _ms_iso(to) + "~"),
-                         scan_index_forward=False, limit=limit,
-                         last_evaluated_key=db.decode_cursor(cursor))
+    query = Result.query(
+        f"RES#{access.org_id}#{endpoint_id}",
+        Result.sk.between(_ms_iso(start), _ms_iso(to) + "~"),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     items, next_cursor = db.page(query, limit)
     epoch_now = clock.epoch(now)
     # The emulator does not delete expired items, and DynamoDB deletes them late: skip them.
-    return {"items": [result_view(r) for r in items if int(r.expires_at) > epoch_now],
-            "next": next_cursor}
+    return {"items": [result_view(r) for r in items if int(r.expires_at) > epoch_now], "next": next_cursor}
 
 
 def _ms_iso(at: datetime) -> str:
@@ -237,10 +274,16 @@ def _ms_iso(at: datetime) -> str:
 
 
 def result_view(r: Result) -> dict[str, Any]:
-    return {"checked_at": r.sk, "state": r.state, "status_code": r.status_code,
-            "response_ms": r.response_ms, "error": r.error, "maintenance": bool(r.maintenance),
-            "timings": r.timings.as_dict() if r.timings is not None else {},
-            "details": r.details.as_dict() if r.details is not None else {}}
+    return {
+        "checked_at": r.sk,
+        "state": r.state,
+        "status_code": r.status_code,
+        "response_ms": r.response_ms,
+        "error": r.error,
+        "maintenance": bool(r.maintenance),
+        "timings": r.timings.as_dict() if r.timings is not None else {},
+        "details": r.details.as_dict() if r.details is not None else {},
+    }
 
 
 def status(access: Access, endpoint_id: str) -> dict[str, Any]:
@@ -263,5 +306,5 @@ def status(access: Access, endpoint_id: str) -> dict[str, Any]:
     }
 
 
-def sla_met(uptime: Optional[str], target: str) -> Optional[bool]:
+def sla_met(uptime: str | None, target: str) -> bool | None:
     return None if uptime is None else Decimal(uptime) >= Decimal(target)

@@ -5,11 +5,12 @@ dropped) and their status items, the checks concurrently (``checks.Engine``), th
 of results, status and rollups, incident transitions, the org counters, and finally the alert
 mails and webhooks (after everything is stored, so a slow receiver cannot lose a result).
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import clock, netguard
 from chalicelib.monitoring import alerting, rollups
@@ -27,7 +28,7 @@ def _ms_iso(at: datetime) -> str:
 def _batch_get(model: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
     out = {}
     for start in range(0, len(keys), 100):
-        for item in model.batch_get(keys[start:start + 100]):
+        for item in model.batch_get(keys[start : start + 100]):
             out[(item.pk, item.sk)] = item
     return out
 
@@ -43,15 +44,17 @@ def load(keys: list[tuple[str, str]]) -> tuple[list[Endpoint], dict[str, Status]
     return endpoints, by_ep
 
 
-def check(endpoints: list[Endpoint], engine: Optional[Engine] = None) -> list[Outcome]:
-    targets = [Target(key=ep.endpoint_id, url=ep.url,
-                      checks=ep.checks.as_dict() if ep.checks is not None else {})
-               for ep in endpoints]
+def check(endpoints: list[Endpoint], engine: Engine | None = None) -> list[Outcome]:
+    targets = [
+        Target(key=ep.endpoint_id, url=ep.url, checks=ep.checks.as_dict() if ep.checks is not None else {})
+        for ep in endpoints
+    ]
     return (engine or Engine()).run(targets)
 
 
-def process(keys: list[tuple[str, str]], engine: Optional[Engine] = None,
-            resolve: Optional[netguard.Resolve] = None) -> dict[str, int]:
+def process(
+    keys: list[tuple[str, str]], engine: Engine | None = None, resolve: netguard.Resolve | None = None
+) -> dict[str, int]:
     """Check the endpoints ``keys`` ([(org_id, endpoint_id)]) and store everything."""
     endpoints, statuses = load(keys)
     if not endpoints:
@@ -60,8 +63,12 @@ def process(keys: list[tuple[str, str]], engine: Optional[Engine] = None,
     return store(endpoints, statuses, outcomes, resolve=resolve)
 
 
-def store(endpoints: list[Endpoint], statuses: dict[str, Status], outcomes: list[Outcome],
-          resolve: Optional[netguard.Resolve] = None) -> dict[str, int]:
+def store(
+    endpoints: list[Endpoint],
+    statuses: dict[str, Status],
+    outcomes: list[Outcome],
+    resolve: netguard.Resolve | None = None,
+) -> dict[str, int]:
     by_id = {ep.endpoint_id: ep for ep in endpoints}
     effects = alerting.Effects()
     results, samples = [], []
@@ -69,15 +76,25 @@ def store(endpoints: list[Endpoint], statuses: dict[str, Status], outcomes: list
         ep = by_id[out.key]
         st = statuses[ep.endpoint_id]
         maintenance = alerting.in_maintenance(ep, out.checked_at)
-        results.append(Result(
-            f"RES#{ep.org_id}#{ep.endpoint_id}", _ms_iso(out.checked_at), state=out.state,
-            status_code=out.status_code, response_ms=out.response_ms,
-            timings={k: v for k, v in out.timings.items() if v is not None},
-            error=(out.error or None) and out.error[:500], maintenance=maintenance,
-            details=alerting.compact(out) or None,
-            expires_at=clock.epoch(out.checked_at + timedelta(days=RESULT_DAYS))))
-        samples.append(rollups.Sample(ep.org_id, ep.endpoint_id, out.checked_at,
-                                      out.state != "down", out.response_ms, maintenance))
+        results.append(
+            Result(
+                f"RES#{ep.org_id}#{ep.endpoint_id}",
+                _ms_iso(out.checked_at),
+                state=out.state,
+                status_code=out.status_code,
+                response_ms=out.response_ms,
+                timings={k: v for k, v in out.timings.items() if v is not None},
+                error=(out.error or None) and out.error[:500],
+                maintenance=maintenance,
+                details=alerting.compact(out) or None,
+                expires_at=clock.epoch(out.checked_at + timedelta(days=RESULT_DAYS)),
+            )
+        )
+        samples.append(
+            rollups.Sample(
+                ep.org_id, ep.endpoint_id, out.checked_at, out.state != "down", out.response_ms, maintenance
+            )
+        )
         alerting.status_fields(st, out, maintenance)
         alerting.evaluate(ep, st, out, effects)
     with Result.batch_write() as w:
@@ -101,7 +118,7 @@ def store(endpoints: list[Endpoint], statuses: dict[str, Status], outcomes: list
     return {"checked": len(outcomes), "up": up, "down": len(outcomes) - up, "alerts": sent}
 
 
-def send_alerts(alerts: list[alerting.Alert], resolve: Optional[netguard.Resolve] = None) -> int:
+def send_alerts(alerts: list[alerting.Alert], resolve: netguard.Resolve | None = None) -> int:
     if not alerts:
         return 0
     from chalicelib.incidents import alerts as mail_alerts
@@ -117,8 +134,9 @@ def send_alerts(alerts: list[alerting.Alert], resolve: Optional[netguard.Resolve
             continue
         if a.org_id not in admins:
             admins[a.org_id] = mail_alerts.admin_emails(a.org_id)
-        if mail_alerts.notify(a.incident, a.event, org.name, org.language or "de",
-                              a.recipients, admins=admins[a.org_id]):
+        if mail_alerts.notify(
+            a.incident, a.event, org.name, org.language or "de", a.recipients, admins=admins[a.org_id]
+        ):
             sent += 1
     hooks = [a.webhook for a in alerts if a.webhook is not None]
     if hooks:

@@ -9,9 +9,11 @@ Names in use: ``endpoints``, ``endpoints_down`` (monitoring), ``hosts``, ``hosts
 (``increment``) or inside the transaction of the change it counts (``add_to``), so that
 ``limit`` can make a quota check part of the same transaction.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
@@ -50,7 +52,7 @@ def increment(org_id: str, name: str, delta: int = 1) -> None:
     Counters(*Counters.key(org_id)).update(actions=[_attr(name).add(delta)])
 
 
-def add_to(tx: Any, org_id: str, name: str, delta: int, limit: Optional[int] = None) -> None:
+def add_to(tx: Any, org_id: str, name: str, delta: int, limit: int | None = None) -> None:
     """The same ADD inside a ``db.transaction()``; with ``limit`` the transaction fails when
     the counter is already at or above it (a quota checked atomically with the change)."""
     attr = _attr(name)
@@ -63,9 +65,9 @@ def add_to(tx: Any, org_id: str, name: str, delta: int, limit: Optional[int] = N
 def get_many(org_ids: Iterable[str]) -> dict[str, dict[str, int]]:
     """Counters of several orgs with BatchGetItem; missing counters are 0."""
     wanted = list(dict.fromkeys(org_ids))
-    out = {o: {n: 0 for n in NAMES} for o in wanted}
+    out = {o: dict.fromkeys(NAMES, 0) for o in wanted}
     for start in range(0, len(wanted), 100):
-        keys = [Counters.key(o) for o in wanted[start:start + 100]]
+        keys = [Counters.key(o) for o in wanted[start : start + 100]]
         for item in Counters.batch_get(keys):
             org_id = item.pk.split("#", 1)[1]
             out[org_id] = {n: max(0, int(getattr(item, n) or 0)) for n in NAMES}

@@ -14,12 +14,14 @@ last because it deletes the org item itself. Every purger deletes a batch before
 deadline, so each run makes progress, and a run cut short simply continues next time.
 Invoices (bucket ``invoices``, billing invoice items) are legal records and never touched.
 """
+
 from __future__ import annotations
 
 import importlib
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chalicelib import aws, clock, db, errors, settings, storage
 from chalicelib.audit import service as audit_log
@@ -47,28 +49,43 @@ def delete_org(access: Access) -> dict[str, Any]:
     details = {"name": org.name, "linked": org.linked}
     own_entry = audit_log.entry(access, "org.deleted", org.org_id, details)
     with_partner = org.partner_id is not None
-    members = list(Membership.query(f"ORG#{org.org_id}", Membership.sk.startswith("MEMBER#"),
-                                    limit=INLINE_MEMBERS))
+    members = list(
+        Membership.query(f"ORG#{org.org_id}", Membership.sk.startswith("MEMBER#"), limit=INLINE_MEMBERS)
+    )
     try:
         with db.transaction() as tx:
             for member in members:
                 tx.delete(member)
                 tx.save(DepartedMember.build(org.org_id, member.user_id, member.email))
-            tx.update(org, actions=[Org.status.set("deleting"), Org.gsi1pk.remove(),
-                                    Org.gsi1sk.remove(), Org.deleted_at.set(now),
-                                    Org.deleted_by.set(access.principal.user_id),
-                                    Org.version.add(1)],
-                      condition=Org.status == "active")
+            tx.update(
+                org,
+                actions=[
+                    Org.status.set("deleting"),
+                    Org.gsi1pk.remove(),
+                    Org.gsi1sk.remove(),
+                    Org.deleted_at.set(now),
+                    Org.deleted_by.set(access.principal.user_id),
+                    Org.version.add(1),
+                ],
+                condition=Org.status == "active",
+            )
             tx.delete(Subscription(*Subscription.key(org.org_id)))
             tx.save(job)
             tx.save(own_entry)
             if with_partner:
                 # The customer's own log is purged; the partner keeps the record.
-                tx.save(audit_log.build(
-                    org_id=org.partner_id, actor_id=access.principal.user_id,
-                    actor_email=access.principal.email, actor_role="admin",
-                    actor_org_id=access.acting_org_id, action="customer.deleted",
-                    target=org.org_id, details=details))
+                tx.save(
+                    audit_log.build(
+                        org_id=org.partner_id,
+                        actor_id=access.principal.user_id,
+                        actor_email=access.principal.email,
+                        actor_role="admin",
+                        actor_org_id=access.acting_org_id,
+                        action="customer.deleted",
+                        target=org.org_id,
+                        details=details,
+                    )
+                )
     except Exception as exc:
         from pynamodb.exceptions import TransactWriteError
 
@@ -76,8 +93,12 @@ def delete_org(access: Access) -> dict[str, Any]:
             raise errors.NotFound("Organisation not found.") from exc
         raise
     log.info("org %s marked for deletion by %s", org.org_id, access.principal.user_id)
-    return {"id": org.org_id, "status": "deleting", "requested_at": clock.iso(now),
-            "detail": "The organisation is no longer accessible; its data is being removed."}
+    return {
+        "id": org.org_id,
+        "status": "deleting",
+        "requested_at": clock.iso(now),
+        "detail": "The organisation is no longer accessible; its data is being removed.",
+    }
 
 
 # ----------------------------------------------------------------------------- the purge job
@@ -100,10 +121,7 @@ def purge_one(org_id: str, deadline: float) -> bool:
     No deadline check between purgers: one that is done returns at once, and stopping there
     would let a run past its deadline never reach the next purger (no progress at all).
     """
-    for purger in _purgers():
-        if not purger(org_id, deadline):
-            return False
-    return True
+    return all(purger(org_id, deadline) for purger in _purgers())
 
 
 def run_pending(deadline: float) -> dict[str, int]:
@@ -142,8 +160,12 @@ def purge_files(org_id: str, deadline: float) -> bool:
 
 def purge_core(org_id: str, deadline: float) -> bool:
     """Members (and users left without any org), audit entries, markers, then the org item."""
-    steps = (_purge_members, _purge_departed, _purge_partition(f"AUDIT#{org_id}", AuditEntry),
-             _purge_partition(f"ENTERED#{org_id}", EntryMarker))
+    steps = (
+        _purge_members,
+        _purge_departed,
+        _purge_partition(f"AUDIT#{org_id}", AuditEntry),
+        _purge_partition(f"ENTERED#{org_id}", EntryMarker),
+    )
     for step in steps:
         if not step(org_id, deadline):
             return False
@@ -180,6 +202,7 @@ def _purge_people(model: Any, prefix: str) -> Callable[[str, float], bool]:
     The user goes first and the item last: an interrupted run finds the item again and
     repeats the (idempotent) user deletion.
     """
+
     def step(org_id: str, deadline: float) -> bool:
         while True:
             batch = list(model.query(f"ORG#{org_id}", model.sk.startswith(prefix), limit=BATCH))
@@ -200,10 +223,7 @@ _purge_departed = _purge_people(DepartedMember, "LEFT#")
 
 
 def _belongs_elsewhere(user_id: str, org_id: str) -> bool:
-    for other in Membership.by_user.query(f"USER#{user_id}", limit=5):
-        if other.org_id != org_id:
-            return True
-    return False
+    return any(other.org_id != org_id for other in Membership.by_user.query(f"USER#{user_id}", limit=5))
 
 
 def _delete_user(user_id: str, email: str) -> None:

@@ -1,4 +1,5 @@
 """Scheduled purge of deleted orgs (see ``chalicelib.orgs.deletion``)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -8,12 +8,16 @@ Access patterns (see also ``chalicelib.core_table``):
 | org deletions still to purge, oldest first | pk=`PURGE`, sk=`<requested_at>#<org>` (Query) |
 | members removed by an org deletion, users still to check | pk=`ORG#<org>`, sk begins_with `LEFT#` (Query) |
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from pynamodb.attributes import (
-    BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
 )
 from pynamodb.models import Model
 
@@ -109,11 +113,16 @@ class PurgeJob(Model):
     runs = NumberAttribute(default=0)
 
     @classmethod
-    def build(cls, org_id: str, requested_at: Any, requested_by: str) -> "PurgeJob":
+    def build(cls, org_id: str, requested_at: Any, requested_by: str) -> PurgeJob:
         from chalicelib.clock import iso
 
-        return cls(PURGE_PK, f"{iso(requested_at)}#{org_id}", org_id=org_id,
-                   requested_at=requested_at, requested_by=requested_by)
+        return cls(
+            PURGE_PK,
+            f"{iso(requested_at)}#{org_id}",
+            org_id=org_id,
+            requested_at=requested_at,
+            requested_by=requested_by,
+        )
 
 
 class DepartedMember(Model):
@@ -131,5 +140,5 @@ class DepartedMember(Model):
     email = UnicodeAttribute()
 
     @classmethod
-    def build(cls, org_id: str, user_id: str, email: str) -> "DepartedMember":
+    def build(cls, org_id: str, user_id: str, email: str) -> DepartedMember:
         return cls(org_pk(org_id), f"LEFT#{user_id}", user_id=user_id, email=email)

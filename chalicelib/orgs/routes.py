@@ -1,4 +1,5 @@
 """Routes: /me, /signup, /orgs, /orgs/{org_id} (GET, PATCH, DELETE), /orgs/{org_id}/customers."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -24,9 +25,14 @@ def signup() -> Response:
 
     body = parse_body(bp.current_request, SignupBody)
     service.signup(body)
-    return respond({"status": "accepted",
-                    "detail": "If this address can be used, the account is ready: log in with "
-                              "it. A mail with the details is on its way."}, status=202)
+    return respond(
+        {
+            "status": "accepted",
+            "detail": "If this address can be used, the account is ready: log in with "
+            "it. A mail with the details is on its way.",
+        },
+        status=202,
+    )
 
 
 @bp.route("/orgs", methods=["POST"], authorizer=jwt_auth)

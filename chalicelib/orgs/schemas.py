@@ -1,7 +1,8 @@
 """Request bodies of the org routes."""
+
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -11,31 +12,31 @@ from chalicelib.validation import AddressIn, Email, Name, Strict, VatId
 
 class OrgCreate(Strict):
     name: Name
-    address: Optional[AddressIn] = None
+    address: AddressIn | None = None
     linked: bool = True
     support_by: Literal["partner", "vendor"] = "partner"
     language: Literal["de", "en"] = "de"
-    billing_email: Optional[Email] = None
-    vat_id: Optional[VatId] = None
+    billing_email: Email | None = None
+    vat_id: VatId | None = None
     plan: Literal["trial"] = Field("trial", description="only the trial can be chosen at creation")
-    partner_id: Optional[str] = Field(None, max_length=64)
+    partner_id: str | None = Field(None, max_length=64)
 
 
 class OrgPatch(Strict):
-    name: Optional[Name] = None
-    address: Optional[AddressIn] = None
-    billing_email: Optional[Email] = None
-    vat_id: Optional[VatId] = None
-    language: Optional[Literal["de", "en"]] = None
-    support_by: Optional[Literal["partner", "vendor"]] = None
+    name: Name | None = None
+    address: AddressIn | None = None
+    billing_email: Email | None = None
+    vat_id: VatId | None = None
+    language: Literal["de", "en"] | None = None
+    support_by: Literal["partner", "vendor"] | None = None
 
 
 class SignupOrg(Strict):
     name: Name
-    address: Optional[AddressIn] = None
+    address: AddressIn | None = None
     language: Literal["de", "en"] = "de"
-    billing_email: Optional[Email] = None
-    vat_id: Optional[VatId] = None
+    billing_email: Email | None = None
+    vat_id: VatId | None = None
 
 
 class SignupBody(Strict):

@@ -1,9 +1,10 @@
 """Organisation logic: create (linked, independent, by signup), read, change, list customers."""
+
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, db, errors, ids
 from chalicelib.audit import service as audit_log
@@ -21,16 +22,36 @@ if TYPE_CHECKING:  # pydantic stays off the cold-start path
 log = logging.getLogger("vigil.orgs")
 
 
-def _new_org(name: str, kind: str, partner_id: Optional[str], support_by: str, language: str,
-             address: Any, billing_email: Optional[str], vat_id: Optional[str], now: datetime,
-             created_by: Optional[str], admin_count: int) -> Org:
+def _new_org(
+    name: str,
+    kind: str,
+    partner_id: str | None,
+    support_by: str,
+    language: str,
+    address: Any,
+    billing_email: str | None,
+    vat_id: str | None,
+    now: datetime,
+    created_by: str | None,
+    admin_count: int,
+) -> Org:
     org_id = ids.new_id("o")
     org = Org(
-        org_pk(org_id), "ORG", org_id=org_id, name=name, kind=kind, partner_id=partner_id,
-        support_by=support_by if partner_id else "vendor", language=language,
+        org_pk(org_id),
+        "ORG",
+        org_id=org_id,
+        name=name,
+        kind=kind,
+        partner_id=partner_id,
+        support_by=support_by if partner_id else "vendor",
+        language=language,
         address=Address(**address.model_dump()) if address is not None else None,
-        billing_email=billing_email, vat_id=vat_id, status="active", admin_count=admin_count,
-        created_at=now, created_by=created_by,
+        billing_email=billing_email,
+        vat_id=vat_id,
+        status="active",
+        admin_count=admin_count,
+        created_at=now,
+        created_by=created_by,
     )
     if partner_id:
         org.gsi1pk = f"PARTNER#{partner_id}"
@@ -38,8 +59,7 @@ def _new_org(name: str, kind: str, partner_id: Optional[str], support_by: str, l
     return org
 
 
-def view(org: Org, access: Optional[Access] = None,
-         subscription: Optional[Subscription] = None) -> dict[str, Any]:
+def view(org: Org, access: Access | None = None, subscription: Subscription | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": org.org_id,
         "name": org.name,
@@ -61,22 +81,25 @@ def view(org: Org, access: Optional[Access] = None,
     return out
 
 
-def _partner_access(principal: Principal, partner_id: Optional[str]) -> Access:
+def _partner_access(principal: Principal, partner_id: str | None) -> Access:
     """The partner org the caller creates a customer from (explicit, or the only one)."""
     if partner_id:
         return resolve(principal, partner_id).require(Action.CREATE_CUSTOMER)
-    candidates = [m.org_id for m in Membership.by_user.query(f"USER#{principal.user_id}")
-                  if m.role == "admin"]
+    candidates = [
+        m.org_id for m in Membership.by_user.query(f"USER#{principal.user_id}") if m.role == "admin"
+    ]
     partner_accesses = []
     for org in _batch_orgs(candidates).values():
         if org.kind == "partner" and org.status == "active":
             partner_accesses.append(org)
     if len(partner_accesses) != 1:
         if not partner_accesses:
-            raise errors.Forbidden("Only administrators of a partner organisation can create "
-                                   "customer organisations.")
-        raise errors.ValidationFailed({"partner_id": "you administer several partner "
-                                                     "organisations: name the one to act from"})
+            raise errors.Forbidden(
+                "Only administrators of a partner organisation can create customer organisations."
+            )
+        raise errors.ValidationFailed(
+            {"partner_id": "you administer several partner organisations: name the one to act from"}
+        )
     return resolve(principal, partner_accesses[0].org_id).require(Action.CREATE_CUSTOMER)
 
 
@@ -85,25 +108,53 @@ def create_customer(principal: Principal, body: OrgCreate) -> dict[str, Any]:
     partner = _partner_access(principal, body.partner_id)
     now = clock.now()
     if body.linked:
-        org = _new_org(body.name, "customer", partner.org_id, body.support_by, body.language,
-                       body.address, body.billing_email, body.vat_id, now, principal.user_id, 0)
+        org = _new_org(
+            body.name,
+            "customer",
+            partner.org_id,
+            body.support_by,
+            body.language,
+            body.address,
+            body.billing_email,
+            body.vat_id,
+            now,
+            principal.user_id,
+            0,
+        )
         member = None
         role = "partner"
     else:
         # Independent: no partner access, no discount; the creator administers it.
-        org = _new_org(body.name, "customer", None, "vendor", body.language, body.address,
-                       body.billing_email, body.vat_id, now, principal.user_id, 1)
-        member = Membership.build(org.org_id, principal.user_id, principal.email or "",
-                                  "admin", now, principal.user_id)
+        org = _new_org(
+            body.name,
+            "customer",
+            None,
+            "vendor",
+            body.language,
+            body.address,
+            body.billing_email,
+            body.vat_id,
+            now,
+            principal.user_id,
+            1,
+        )
+        member = Membership.build(
+            org.org_id, principal.user_id, principal.email or "", "admin", now, principal.user_id
+        )
         if not member.email:
             member.email = _email_of(principal)
         role = "admin"
     sub = subscriptions.new_trial(org.org_id, org.paying_org_id, now)
     entry = audit_log.build(
-        org_id=org.org_id, actor_id=principal.user_id, actor_email=principal.email,
-        actor_role=role, actor_org_id=partner.org_id, action="org.created", target=org.org_id,
-        details={"name": org.name, "linked": org.linked, "support_by": org.support_by,
-                 "plan": "trial"})
+        org_id=org.org_id,
+        actor_id=principal.user_id,
+        actor_email=principal.email,
+        actor_role=role,
+        actor_org_id=partner.org_id,
+        action="org.created",
+        target=org.org_id,
+        details={"name": org.name, "linked": org.linked, "support_by": org.support_by, "plan": "trial"},
+    )
     with db.transaction() as tx:
         tx.save(org, condition=Org.pk.does_not_exist())
         tx.save(sub, condition=Subscription.pk.does_not_exist())
@@ -131,12 +182,12 @@ def _batch_orgs(org_ids: list[str]) -> dict[str, Org]:
     out: dict[str, Org] = {}
     keys = [Org.key(o) for o in dict.fromkeys(org_ids)]
     for start in range(0, len(keys), 100):
-        for org in Org.batch_get(keys[start:start + 100]):
+        for org in Org.batch_get(keys[start : start + 100]):
             out[org.org_id] = org
     return out
 
 
-def _subscription(org_id: str) -> Optional[Subscription]:
+def _subscription(org_id: str) -> Subscription | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
@@ -170,11 +221,13 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
     org = access.org
     if "support_by" in changes:
         if not org.linked:
-            raise errors.Unprocessable("Only linked customer organisations have a support choice.",
-                                       {"support_by": "only for linked customer organisations"})
+            raise errors.Unprocessable(
+                "Only linked customer organisations have a support choice.",
+                {"support_by": "only for linked customer organisations"},
+            )
         access.require(Action.SUPPORT_BY)
     if "address" in changes:
-        merged = org.address_dict() | (changes["address"] or {k: None for k in org.address_dict()})
+        merged = org.address_dict() | (changes["address"] or dict.fromkeys(org.address_dict()))
         changes["address"] = merged if any(v is not None for v in merged.values()) else None
     changes = {f: v for f, v in changes.items() if _current(org, f) != v}
     if not changes:
@@ -193,20 +246,23 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
     actions.append(Org.version.add(1))
     before = {f: _current(org, f) for f in changes}
     action = "org.support_by_changed" if set(changes) == {"support_by"} else "org.updated"
-    entry = audit_log.entry(access, action, org.org_id,
-                            {"changed": sorted(changes), "before": _jsonable(before),
-                             "after": _jsonable(changes)})
+    entry = audit_log.entry(
+        access,
+        action,
+        org.org_id,
+        {"changed": sorted(changes), "before": _jsonable(before), "after": _jsonable(changes)},
+    )
     try:
         with db.transaction() as tx:
-            tx.update(org, actions=actions,
-                      condition=(Org.status == "active") & (Org.version == org.version))
+            tx.update(org, actions=actions, condition=(Org.status == "active") & (Org.version == org.version))
             tx.save(entry)
     except Exception as exc:
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.Conflict("The organisation was changed or deleted meanwhile; reload it "
-                                  "and try again.") from exc
+            raise errors.Conflict(
+                "The organisation was changed or deleted meanwhile; reload it and try again."
+            ) from exc
         raise
     for field, value in changes.items():
         setattr(org, field, Address(**value) if field == "address" and value else value)
@@ -232,28 +288,37 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def customers(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
+def customers(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
     if access.org.kind != "partner":
         raise errors.Forbidden("Only partner organisations have linked customers.")
-    query = Org.by_partner.query(f"PARTNER#{access.org_id}", limit=limit,
-                                 last_evaluated_key=db.decode_cursor(cursor))
+    query = Org.by_partner.query(
+        f"PARTNER#{access.org_id}", limit=limit, last_evaluated_key=db.decode_cursor(cursor)
+    )
     orgs, next_cursor = db.page(query, limit)
     orgs = [o for o in orgs if o.status == "active"]
-    subs = {s.org_id: s for s in Subscription.batch_get([Subscription.key(o.org_id) for o in orgs])} \
-        if orgs else {}
+    subs = (
+        {s.org_id: s for s in Subscription.batch_get([Subscription.key(o.org_id) for o in orgs])}
+        if orgs
+        else {}
+    )
     from chalicelib.orgs import counters
 
     counts = counters.get_many(o.org_id for o in orgs)  # one BatchGet, not a query per customer
     items = []
     for org in orgs:
         sub = subs.get(org.org_id)
-        items.append({
-            "id": org.org_id, "name": org.name, "support_by": org.support_by,
-            "language": org.language,
-            "plan": sub.plan if sub else None, "status": sub.status if sub else None,
-            "trial_ends_at": clock.iso(sub.trial_ends_at) if sub else None,
-            **counts.get(org.org_id, {}),
-        })
+        items.append(
+            {
+                "id": org.org_id,
+                "name": org.name,
+                "support_by": org.support_by,
+                "language": org.language,
+                "plan": sub.plan if sub else None,
+                "status": sub.status if sub else None,
+                "trial_ends_at": clock.iso(sub.trial_ends_at) if sub else None,
+                **counts.get(org.org_id, {}),
+            }
+        )
     return {"items": items, "next": next_cursor}
 
 
@@ -280,8 +345,7 @@ def me(principal: Principal) -> dict[str, Any]:
 
 
 def _me_entry(org: Org, role: str) -> dict[str, Any]:
-    return {"id": org.org_id, "name": org.name, "role": role, "kind": org.kind,
-            "partner_id": org.partner_id}
+    return {"id": org.org_id, "name": org.name, "role": role, "kind": org.kind, "partner_id": org.partner_id}
 
 
 def signup(body: SignupBody) -> None:
@@ -299,15 +363,33 @@ def signup(body: SignupBody) -> None:
         invitations.signup_attempt_notice(body.email, body.org.language)
         return
     now = clock.now()
-    org = _new_org(body.org.name, "customer", None, "vendor", body.org.language, body.org.address,
-                   body.org.billing_email or body.email, body.org.vat_id, now, user_id, 1)
+    org = _new_org(
+        body.org.name,
+        "customer",
+        None,
+        "vendor",
+        body.org.language,
+        body.org.address,
+        body.org.billing_email or body.email,
+        body.org.vat_id,
+        now,
+        user_id,
+        1,
+    )
     member = Membership.build(org.org_id, user_id, body.email, "admin", now, user_id)
     user = User(*User.key(user_id), user_id=user_id, email=body.email, created_at=now)
     email_item = EmailIndex(*EmailIndex.key(body.email), user_id=user_id)
     sub = subscriptions.new_trial(org.org_id, org.org_id, now)
-    entry = audit_log.build(org_id=org.org_id, actor_id=user_id, actor_email=body.email,
-                            actor_role="admin", actor_org_id=org.org_id, action="org.created",
-                            target=org.org_id, details={"name": org.name, "via": "signup"})
+    entry = audit_log.build(
+        org_id=org.org_id,
+        actor_id=user_id,
+        actor_email=body.email,
+        actor_role="admin",
+        actor_org_id=org.org_id,
+        action="org.created",
+        target=org.org_id,
+        details={"name": org.name, "via": "signup"},
+    )
     try:
         with db.transaction() as tx:
             tx.save(org, condition=Org.pk.does_not_exist())
@@ -320,4 +402,3 @@ def signup(body: SignupBody) -> None:
         cognito.delete_user(body.email)
         raise
     invitations.welcome(body.email, org.name, body.org.language)
-

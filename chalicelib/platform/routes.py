@@ -1,4 +1,5 @@
 """Routes: /health, /openapi.json."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -12,8 +13,9 @@ bp = Blueprint(__name__)
 @bp.route("/health", methods=["GET"])
 def health() -> Response:
     """Liveness of the API and its table: one GetItem on a key that never exists."""
-    from chalicelib.core_table import CoreTable
     from pynamodb.exceptions import DoesNotExist, PynamoDBException
+
+    from chalicelib.core_table import CoreTable
 
     try:
         CoreTable.get("HEALTH", "HEALTH")

@@ -9,11 +9,12 @@ bucket means (exact); the period p95 is the check-weighted 95th percentile of th
 values (an upper-leaning estimate — exact percentiles cannot be merged from rollups).
 Maintenance windows are already excluded by the rollups (checks in a window are not counted).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Optional, Sequence
 
 from chalicelib.reports.data import DailyAvailability, ResponsePoint
 
@@ -26,15 +27,15 @@ class Rollup:
     start: datetime  # beginning of the hour or day (UTC)
     checks: int  # checks counted (maintenance excluded)
     up: int  # of which successful
-    mean_ms: Optional[float] = None
-    p95_ms: Optional[float] = None
+    mean_ms: float | None = None
+    p95_ms: float | None = None
 
 
 @dataclass
 class EndpointFigures:
-    uptime_percent: Optional[float]
-    mean_ms: Optional[float]
-    p95_ms: Optional[float]
+    uptime_percent: float | None
+    mean_ms: float | None
+    p95_ms: float | None
     checks: int
     series: list[ResponsePoint] = field(default_factory=list)
     series_resolution: str = "hour"
@@ -45,7 +46,7 @@ def use_hourly(period_from: datetime, period_to: datetime) -> bool:
     return period_to - period_from <= HOURLY_UP_TO
 
 
-def _weighted_percentile(pairs: list[tuple[float, int]], q: float) -> Optional[float]:
+def _weighted_percentile(pairs: list[tuple[float, int]], q: float) -> float | None:
     pairs = sorted((v, w) for v, w in pairs if w > 0)
     total = sum(w for _, w in pairs)
     if not total:
@@ -59,8 +60,9 @@ def _weighted_percentile(pairs: list[tuple[float, int]], q: float) -> Optional[f
     return pairs[-1][0]
 
 
-def endpoint_figures(hourly: Sequence[Rollup], daily: Sequence[Rollup],
-                     period_from: datetime, period_to: datetime) -> EndpointFigures:
+def endpoint_figures(
+    hourly: Sequence[Rollup], daily: Sequence[Rollup], period_from: datetime, period_to: datetime
+) -> EndpointFigures:
     """Summary, chart series and daily bars for a period.
 
     ``hourly`` is needed only for periods up to ``HOURLY_UP_TO`` (charted per hour); the
@@ -74,17 +76,26 @@ def endpoint_figures(hourly: Sequence[Rollup], daily: Sequence[Rollup],
     timed_checks = sum(r.checks for r in timed)
     mean = sum(r.mean_ms * r.checks for r in timed) / timed_checks if timed_checks else None  # type: ignore[operator]
     p95 = _weighted_percentile([(r.p95_ms, r.checks) for r in timed if r.p95_ms is not None], 0.95)
-    series = [ResponsePoint(r.start, r.mean_ms, r.p95_ms) for r in sorted(fine, key=lambda r: r.start)
-              if r.checks > 0]
+    series = [
+        ResponsePoint(r.start, r.mean_ms, r.p95_ms)
+        for r in sorted(fine, key=lambda r: r.start)
+        if r.checks > 0
+    ]
     days = _daily(daily, hourly, period_from, period_to)
     return EndpointFigures(
-        uptime_percent=(100.0 * up / checks) if checks else None, mean_ms=mean, p95_ms=p95,
-        checks=checks, series=series, series_resolution="hour" if hourly_mode else "day", daily=days,
+        uptime_percent=(100.0 * up / checks) if checks else None,
+        mean_ms=mean,
+        p95_ms=p95,
+        checks=checks,
+        series=series,
+        series_resolution="hour" if hourly_mode else "day",
+        daily=days,
     )
 
 
-def _daily(daily: Sequence[Rollup], hourly: Sequence[Rollup], period_from: datetime,
-           period_to: datetime) -> list[DailyAvailability]:
+def _daily(
+    daily: Sequence[Rollup], hourly: Sequence[Rollup], period_from: datetime, period_to: datetime
+) -> list[DailyAvailability]:
     """Availability per day from daily rollups, else summed from the hourly ones."""
     per_day: dict[date, list[int]] = {}
     source = daily if daily else hourly
@@ -93,5 +104,4 @@ def _daily(daily: Sequence[Rollup], hourly: Sequence[Rollup], period_from: datet
             acc = per_day.setdefault(r.start.date(), [0, 0])
             acc[0] += r.checks
             acc[1] += r.up
-    return [DailyAvailability(day, 100.0 * u / c if c else None)
-            for day, (c, u) in sorted(per_day.items())]
+    return [DailyAvailability(day, 100.0 * u / c if c else None) for day, (c, u) in sorted(per_day.items())]

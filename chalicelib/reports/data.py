@@ -4,11 +4,11 @@
 ``chalicelib.reports.service.create_report``. Times are timezone-aware UTC datetimes;
 percentages are floats from 0 to 100 (they are displayed, never summed into money).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Optional
 
 
 @dataclass
@@ -16,13 +16,13 @@ class Branding:
     """The org in which the report is created: its name follows the provided-by sentence."""
 
     org_name: str
-    logo_png: Optional[bytes] = None  # the stored logo (PNG, 150×150) or None
+    logo_png: bytes | None = None  # the stored logo (PNG, 150×150) or None
 
 
 @dataclass
 class ReportIncident:
     started_at: datetime
-    ended_at: Optional[datetime]  # None: still open at the end of the period
+    ended_at: datetime | None  # None: still open at the end of the period
     kind: str  # incidents.models.KINDS (endpoint_down, certificate, host_offline, …)
     summary: str = ""
 
@@ -36,33 +36,33 @@ class ResponsePoint:
     """One rollup bucket (an hour or a day) of response times."""
 
     at: datetime
-    mean_ms: Optional[float]
-    p95_ms: Optional[float]
+    mean_ms: float | None
+    p95_ms: float | None
 
 
 @dataclass
 class DailyAvailability:
     day: date
-    percent: Optional[float]  # None: no checks that day
+    percent: float | None  # None: no checks that day
 
 
 @dataclass
 class CertificateInfo:
     subject: str
     issuer: str
-    not_before: Optional[datetime]
-    not_after: Optional[datetime]
-    days_left: Optional[int]
+    not_before: datetime | None
+    not_after: datetime | None
+    days_left: int | None
     names: list[str] = field(default_factory=list)
     valid: bool = True  # chain and host name verified
-    error: Optional[str] = None  # technical reason when not valid (printed as is)
+    error: str | None = None  # technical reason when not valid (printed as is)
 
 
 @dataclass
 class HeaderFinding:
     header: str  # lower-case header name, e.g. "strict-transport-security"
     status: str  # ok | missing | weak
-    value: Optional[str] = None
+    value: str | None = None
 
 
 @dataclass
@@ -80,15 +80,15 @@ class EndpointReportData:
     period_to: datetime
     endpoint_name: str
     endpoint_url: str
-    sla_target_percent: Optional[float] = None
-    uptime_percent: Optional[float] = None  # None: no checks in the period ("no data yet")
+    sla_target_percent: float | None = None
+    uptime_percent: float | None = None  # None: no checks in the period ("no data yet")
     incidents: list[ReportIncident] = field(default_factory=list)
-    mean_ms: Optional[float] = None
-    p95_ms: Optional[float] = None
+    mean_ms: float | None = None
+    p95_ms: float | None = None
     series: list[ResponsePoint] = field(default_factory=list)
     series_resolution: str = "hour"  # hour | day
     daily: list[DailyAvailability] = field(default_factory=list)
-    certificate: Optional[CertificateInfo] = None
+    certificate: CertificateInfo | None = None
     header_findings: list[HeaderFinding] = field(default_factory=list)
     maintenance: list[MaintenanceWindow] = field(default_factory=list)
     checks: int = 0  # number of checks behind the figures
@@ -101,7 +101,7 @@ class EndpointReportData:
 @dataclass
 class MetricPoint:
     at: datetime
-    value: Optional[float]
+    value: float | None
 
 
 @dataclass
@@ -111,7 +111,7 @@ class HostReportData:
     period_from: datetime
     period_to: datetime
     host_name: str
-    online_percent: Optional[float] = None  # None: no heartbeats yet
+    online_percent: float | None = None  # None: no heartbeats yet
     incidents: list[ReportIncident] = field(default_factory=list)  # offline (and disk/memory)
     cpu_load: list[MetricPoint] = field(default_factory=list)  # load average per rollup
     memory_percent: list[MetricPoint] = field(default_factory=list)

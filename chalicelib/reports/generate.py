@@ -4,10 +4,11 @@ Body ``{from, to, language}``, all optional: the last 30 days up to now, at most
 the org's language. The data comes from rollups (``sources``), the PDF carries the name and
 logo of the org in which the report is created (``service.load_branding``).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -20,9 +21,9 @@ DEFAULT_PERIOD = timedelta(days=30)
 
 
 class ReportIn(Strict):
-    period_from: Optional[datetime] = Field(None, alias="from")
-    period_to: Optional[datetime] = Field(None, alias="to")
-    language: Optional[Literal["de", "en"]] = None
+    period_from: datetime | None = Field(None, alias="from")
+    period_to: datetime | None = Field(None, alias="to")
+    language: Literal["de", "en"] | None = None
 
 
 def period_of(body: ReportIn) -> tuple[datetime, datetime]:

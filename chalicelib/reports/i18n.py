@@ -3,10 +3,10 @@
 All strings live in ``TEXTS`` so that a report is never a mix of languages; a test checks that
 both languages have the same keys. No heavy imports here.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Optional
+from datetime import UTC, date, datetime
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -15,7 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "page": "Seite {page} von {pages}",
         "provided_by": "Dieser Bericht ist automatisiert erstellt worden und wird Ihnen zur "
-                       "Verfügung gestellt von:",
+        "Verfügung gestellt von:",
         "endpoint_title": "Verfügbarkeitsbericht Endpunkt",
         "host_title": "Verfügbarkeitsbericht Host",
         "endpoint": "Endpunkt",
@@ -36,7 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sla_missed": "nicht erreicht",
         "sla_none": "kein SLA-Ziel hinterlegt",
         "no_data": "Für diesen Zeitraum liegen noch keine Messdaten vor. Der Bericht wird "
-                   "aussagekräftig, sobald die ersten Prüfungen gelaufen sind.",
+        "aussagekräftig, sobald die ersten Prüfungen gelaufen sind.",
         "no_incidents": "Im Berichtszeitraum gab es keine Vorfälle.",
         "response_chart": "Antwortzeiten",
         "response_chart_hourly": "Antwortzeiten (Stundenwerte, Mittelwert und 95. Perzentil, ms)",
@@ -76,7 +76,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "headers_none": "Für diesen Zeitraum liegen keine Header-Prüfungen vor.",
         "maintenance": "Wartungsfenster",
         "maintenance_note": "Die folgenden Wartungsfenster sind aus der Verfügbarkeitsberechnung "
-                            "ausgenommen:",
+        "ausgenommen:",
         "maintenance_none": "Im Berichtszeitraum gab es keine Wartungsfenster.",
         "cpu_chart": "CPU-Last",
         "memory_chart": "Arbeitsspeicher belegt (%)",
@@ -91,17 +91,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind_host_disk": "Festplatte",
         "kind_host_memory": "Arbeitsspeicher",
         "kind_other": "Sonstiges",
-        "rec_strict-transport-security": "HSTS setzen, z. B. „max-age=31536000; "
-                                         "includeSubDomains“.",
+        "rec_strict-transport-security": "HSTS setzen, z. B. „max-age=31536000; includeSubDomains“.",
         "rec_content-security-policy": "Eine Content-Security-Policy definieren, die nur "
-                                       "benötigte Quellen erlaubt.",
+        "benötigte Quellen erlaubt.",
         "rec_x-content-type-options": "„nosniff“ setzen, damit Browser keine Inhaltstypen raten.",
         "rec_x-frame-options": "„DENY“ oder „SAMEORIGIN“ setzen (Schutz vor Clickjacking).",
         "rec_frame-protection": "X-Frame-Options „DENY“ oder CSP „frame-ancestors 'none'“ "
-                                "setzen (Schutz vor Clickjacking).",
+        "setzen (Schutz vor Clickjacking).",
         "rec_referrer-policy": "„strict-origin-when-cross-origin“ oder strenger setzen.",
         "rec_permissions-policy": "Nicht benötigte Browser-Funktionen (Kamera, Mikrofon, "
-                                  "Standort) abschalten.",
+        "Standort) abschalten.",
         "rec_generic": "Header gemäß aktueller Empfehlungen setzen.",
         "unit_days": "Tage",
         "none": "–",
@@ -109,18 +108,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "ips_title": "Datenblatt: Monitoring-IP-Adressen",
         "ips_warning_title": "Achtung!",
         "ips_warning": "Ein dauerhaftes Monitoring kann nur gewährleistet werden, wenn die "
-                       "IP-Adressen, von denen aus die Überwachung stattfindet nicht durch "
-                       "Firewall-Regeln blockiert werden. Bitte leiten Sie daher dieses "
-                       "Datenblatt an Ihren Hoster/Provider weiter.",
+        "IP-Adressen, von denen aus die Überwachung stattfindet nicht durch "
+        "Firewall-Regeln blockiert werden. Bitte leiten Sie daher dieses "
+        "Datenblatt an Ihren Hoster/Provider weiter.",
         "ips_what_title": "Was wird überwacht?",
         "ips_what": "{service} prüft Ihre Websites und Dienste von außen: Es ruft die "
-                    "hinterlegten Adressen regelmäßig per HTTP und HTTPS auf, misst die "
-                    "Antwortzeit, prüft das TLS-Zertifikat und die Sicherheits-Header. "
-                    "Außerdem senden die auf Ihren Servern installierten Agenten "
-                    "regelmäßig Lebenszeichen (Heartbeats) an {service}.",
+        "hinterlegten Adressen regelmäßig per HTTP und HTTPS auf, misst die "
+        "Antwortzeit, prüft das TLS-Zertifikat und die Sicherheits-Header. "
+        "Außerdem senden die auf Ihren Servern installierten Agenten "
+        "regelmäßig Lebenszeichen (Heartbeats) an {service}.",
         "ips_request_title": "Bitte erlauben Sie",
-        "ips_inbound": "Eingehende Verbindungen von den unten genannten Adressen auf die "
-                       "überwachten Ports.",
+        "ips_inbound": "Eingehende Verbindungen von den unten genannten Adressen auf die überwachten Ports.",
         "ips_outbound": "Ausgehende HTTPS-Verbindungen (Port 443) der Agenten zu {api}.",
         "ips_ipv4": "IPv4-Adressen",
         "ips_ipv6": "IPv6-Adressen",
@@ -153,7 +151,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sla_missed": "missed",
         "sla_none": "no SLA target set",
         "no_data": "There are no measurements for this period yet. The report becomes "
-                   "meaningful once the first checks have run.",
+        "meaningful once the first checks have run.",
         "no_incidents": "There were no incidents in this period.",
         "response_chart": "Response times",
         "response_chart_hourly": "Response times (hourly, mean and 95th percentile, ms)",
@@ -192,8 +190,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "header_weak": "weak",
         "headers_none": "There are no header checks for this period.",
         "maintenance": "Maintenance windows",
-        "maintenance_note": "The following maintenance windows are excluded from the "
-                            "availability figures:",
+        "maintenance_note": "The following maintenance windows are excluded from the availability figures:",
         "maintenance_none": "There were no maintenance windows in this period.",
         "cpu_chart": "CPU load",
         "memory_chart": "Memory used (%)",
@@ -208,32 +205,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind_host_disk": "Disk",
         "kind_host_memory": "Memory",
         "kind_other": "Other",
-        "rec_strict-transport-security": "Set HSTS, e.g. \"max-age=31536000; "
-                                         "includeSubDomains\".",
+        "rec_strict-transport-security": 'Set HSTS, e.g. "max-age=31536000; includeSubDomains".',
         "rec_content-security-policy": "Define a Content-Security-Policy that allows only the "
-                                       "sources you need.",
-        "rec_x-content-type-options": "Set \"nosniff\" so that browsers do not guess content "
-                                      "types.",
-        "rec_x-frame-options": "Set \"DENY\" or \"SAMEORIGIN\" (protects against clickjacking).",
-        "rec_frame-protection": "Send X-Frame-Options \"DENY\" or CSP \"frame-ancestors 'none'\" "
-                                "(protects against clickjacking).",
-        "rec_referrer-policy": "Set \"strict-origin-when-cross-origin\" or stricter.",
+        "sources you need.",
+        "rec_x-content-type-options": 'Set "nosniff" so that browsers do not guess content types.',
+        "rec_x-frame-options": 'Set "DENY" or "SAMEORIGIN" (protects against clickjacking).',
+        "rec_frame-protection": 'Send X-Frame-Options "DENY" or CSP "frame-ancestors \'none\'" '
+        "(protects against clickjacking).",
+        "rec_referrer-policy": 'Set "strict-origin-when-cross-origin" or stricter.',
         "rec_permissions-policy": "Switch off browser features you do not need (camera, "
-                                  "microphone, location).",
+        "microphone, location).",
         "rec_generic": "Set this header as current guidance recommends.",
         "unit_days": "days",
         "none": "–",
         "ips_title": "Data sheet: monitoring IP addresses",
         "ips_warning_title": "Please note!",
         "ips_warning": "Continuous monitoring can only be guaranteed if the IP addresses the "
-                       "monitoring runs from are not blocked by firewall rules. Please forward "
-                       "this data sheet to your hosting company or provider.",
+        "monitoring runs from are not blocked by firewall rules. Please forward "
+        "this data sheet to your hosting company or provider.",
         "ips_what_title": "What is monitored?",
         "ips_what": "{service} checks your websites and services from outside: it requests "
-                    "the configured addresses regularly over HTTP and HTTPS, measures the "
-                    "response time and checks the TLS certificate and the security headers. "
-                    "In addition, the agents installed on your servers send regular signs of "
-                    "life (heartbeats) to {service}.",
+        "the configured addresses regularly over HTTP and HTTPS, measures the "
+        "response time and checks the TLS certificate and the security headers. "
+        "In addition, the agents installed on your servers send regular signs of "
+        "life (heartbeats) to {service}.",
         "ips_request_title": "Please allow",
         "ips_inbound": "Incoming connections from the addresses below to the monitored ports.",
         "ips_outbound": "Outgoing HTTPS connections (port 443) from the agents to {api}.",
@@ -259,7 +254,7 @@ class Texts:
         text = self._texts[key]
         return text.format(**values) if values else text
 
-    def number(self, value: Optional[float], places: int = 0) -> str:
+    def number(self, value: float | None, places: int = 0) -> str:
         if value is None:
             return self("none")
         text = f"{value:,.{places}f}"
@@ -267,26 +262,28 @@ class Texts:
             text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
         return text
 
-    def percent(self, value: Optional[float], places: int = 2) -> str:
+    def percent(self, value: float | None, places: int = 2) -> str:
         if value is None:
             return self("none")
-        return f"{self.number(value, places)} %" if self.language == "de" else f"{self.number(value, places)}%"
+        return (
+            f"{self.number(value, places)} %" if self.language == "de" else f"{self.number(value, places)}%"
+        )
 
-    def ms(self, value: Optional[float]) -> str:
+    def ms(self, value: float | None) -> str:
         return self("none") if value is None else f"{self.number(value, 0)} ms"
 
-    def datetime(self, value: Optional[datetime]) -> str:
+    def datetime(self, value: datetime | None) -> str:
         if value is None:
             return self("none")
-        v = value.astimezone(timezone.utc)
+        v = value.astimezone(UTC)
         return v.strftime("%d.%m.%Y %H:%M UTC" if self.language == "de" else "%Y-%m-%d %H:%M UTC")
 
-    def date(self, value: Optional[date]) -> str:
+    def date(self, value: date | None) -> str:
         if value is None:
             return self("none")
         return value.strftime("%d.%m.%Y" if self.language == "de" else "%Y-%m-%d")
 
-    def duration(self, seconds: Optional[float]) -> str:
+    def duration(self, seconds: float | None) -> str:
         if seconds is None:
             return self("none")
         total = int(seconds)
@@ -311,8 +308,9 @@ class Texts:
         return self._texts.get(f"kind_{kind}", self._texts["kind_other"])
 
 
-def pick_language(query_lang: Optional[str], accept_language: Optional[str],
-                  default: str = DEFAULT_LANGUAGE) -> str:
+def pick_language(
+    query_lang: str | None, accept_language: str | None, default: str = DEFAULT_LANGUAGE
+) -> str:
     """`?lang=` wins; else the best of de/en in Accept-Language (q-values honoured)."""
     if query_lang:
         lang = query_lang.strip().lower()[:2]

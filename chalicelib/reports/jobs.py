@@ -1,4 +1,5 @@
 """Scheduled report work: the weekly/monthly report mails (hourly; runs are due at 06:00 UTC)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -12,11 +12,18 @@
 The due index is sharded (``DUE_SHARDS`` partitions, shard from the schedule id) so that the
 scheduled job reads a few small partitions instead of one hot one.
 """
+
 from __future__ import annotations
 
 import zlib
 
-from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 

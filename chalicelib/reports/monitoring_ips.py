@@ -12,6 +12,7 @@ demo never publishes somebody's real address):
 | `VIGIL_AGENT_API_HOST` | where agents send heartbeats (outbound 443) | `api.vigil.example` |
 | `VIGIL_SERVICE_NAME` | product name printed on the sheet | `Vigil` |
 """
+
 from __future__ import annotations
 
 import io
@@ -62,20 +63,26 @@ def info() -> dict[str, Any]:
         "protocols": ["http", "https"],
         "user_agent": user_agent(),
         "agent_api_host": os.environ.get("VIGIL_AGENT_API_HOST", "api.vigil.example"),
-        "contact": {"name": support.name, "email": support.email, "phone": support.phone,
-                    "hours": support.hours, "url": support.url},
+        "contact": {
+            "name": support.name,
+            "email": support.email,
+            "phone": support.phone,
+            "hours": support.hours,
+            "url": support.url,
+        },
     }
 
 
 def data_sheet_pdf(language: str) -> bytes:
     """One A4 page a customer forwards to its hoster: what, from where, which ports, who."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
-    from chalicelib.reports.render import BLUE, LIGHT, RED, styles, register_fonts
+    from chalicelib.reports.render import BLUE, LIGHT, RED, register_fonts, styles
 
     register_fonts()
     texts = Texts(language)
@@ -87,29 +94,42 @@ def data_sheet_pdf(language: str) -> bytes:
     def p(text: str, style: str = "body") -> Paragraph:
         return Paragraph(escape(text), st[style])
 
-    warning = Table([[p(texts("ips_warning_title"), "cellb")], [p(texts("ips_warning"))]],
-                    colWidths=[174 * mm])
-    warning.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor(RED)),
-        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdf1ef")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    warning = Table(
+        [[p(texts("ips_warning_title"), "cellb")], [p(texts("ips_warning"))]], colWidths=[174 * mm]
+    )
+    warning.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor(RED)),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdf1ef")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     rows = [
         (texts("ips_ipv4"), "\n".join(data["ipv4"]) or texts("none")),
         (texts("ips_ipv6"), "\n".join(data["ipv6"]) or texts("none")),
         (texts("ips_ports"), ", ".join(f"{port}/TCP" for port in data["ports"])),
         (texts("ips_user_agent"), data["user_agent"]),
     ]
-    table = Table([[p(k, "cellb"), Paragraph(escape(v).replace("\n", "<br/>"), st["body"])]
-                   for k, v in rows], colWidths=[45 * mm, 129 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ROWBACKGROUNDS", (0, 0), (-1, -1), [colors.HexColor(LIGHT), colors.white]),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-    ]))
-    contact_lines = [contact["name"], contact["email"], contact["phone"], contact["hours"],
-                     contact["url"]]
+    table = Table(
+        [[p(k, "cellb"), Paragraph(escape(v).replace("\n", "<br/>"), st["body"])] for k, v in rows],
+        colWidths=[45 * mm, 129 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ROWBACKGROUNDS", (0, 0), (-1, -1), [colors.HexColor(LIGHT), colors.white]),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+            ]
+        )
+    )
+    contact_lines = [contact["name"], contact["email"], contact["phone"], contact["hours"], contact["url"]]
     story = [
         p(texts("ips_title"), "title"),
         p(f"{texts('ips_as_of')}: {texts.date(clock.now().date())}", "note"),
@@ -135,8 +155,17 @@ def data_sheet_pdf(language: str) -> bytes:
         canvas.restoreState()
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=24 * mm, bottomMargin=18 * mm, title=texts("ips_title"),
-                            author=name, creator=name, lang=texts.language)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=24 * mm,
+        bottomMargin=18 * mm,
+        title=texts("ips_title"),
+        author=name,
+        creator=name,
+        lang=texts.language,
+    )
     doc.build(story, onFirstPage=header)
     return buffer.getvalue()

@@ -9,18 +9,25 @@ system font is needed on Lambda or CI.
 
 reportlab is imported inside the functions (cold start of the API).
 """
+
 from __future__ import annotations
 
 import io
 import os
-from datetime import datetime, timezone
-from typing import Any, Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from chalicelib import clock
 from chalicelib.reports import series as ds
 from chalicelib.reports.data import (
-    Branding, DailyAvailability, EndpointReportData, HostReportData, MaintenanceWindow, MetricPoint,
+    Branding,
+    DailyAvailability,
+    EndpointReportData,
+    HostReportData,
+    MaintenanceWindow,
+    MetricPoint,
     ReportIncident,
 )
 from chalicelib.reports.i18n import Texts
@@ -74,12 +81,26 @@ def styles() -> dict[str, Any]:
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
         "cellb": ParagraphStyle("cellb", parent=base, fontName=FONT_BOLD, fontSize=8, leading=10),
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=17,
-                                leading=21, spaceAfter=4, textColor=colors.HexColor(BLUE)),
-        "subject": ParagraphStyle("subject", parent=base, fontName=FONT_BOLD, fontSize=12,
-                                  leading=15),
-        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15,
-                             spaceBefore=10, spaceAfter=5, textColor=colors.HexColor(BLUE)),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=17,
+            leading=21,
+            spaceAfter=4,
+            textColor=colors.HexColor(BLUE),
+        ),
+        "subject": ParagraphStyle("subject", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=10,
+            spaceAfter=5,
+            textColor=colors.HexColor(BLUE),
+        ),
         "org": ParagraphStyle("org", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14),
         "note": ParagraphStyle("note", parent=base, textColor=colors.HexColor(GREY)),
     }
@@ -97,7 +118,7 @@ def _canvas_class(texts: Texts) -> type:
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 — reportlab's name
+        def showPage(self) -> None:
             self._saved_pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -107,8 +128,9 @@ def _canvas_class(texts: Texts) -> type:
                 self.__dict__.update(state)
                 self.setFont(FONT, 8)
                 self.setFillColor(colors.HexColor(GREY))
-                self.drawRightString(A4[0] - 18 * mm, 10 * mm,
-                                     texts("page", page=self._pageNumber, pages=pages))
+                self.drawRightString(
+                    A4[0] - 18 * mm, 10 * mm, texts("page", page=self._pageNumber, pages=pages)
+                )
                 super().showPage()
             super().save()
 
@@ -130,8 +152,9 @@ def _on_page(branding: Branding) -> Callable[[Any, Any], None]:
         top = height - 10 * mm
         if logo is not None:
             size = 18 * mm
-            canvas.drawImage(logo, 18 * mm, top - size, width=size, height=size,
-                             preserveAspectRatio=True, mask="auto")
+            canvas.drawImage(
+                logo, 18 * mm, top - size, width=size, height=size, preserveAspectRatio=True, mask="auto"
+            )
         canvas.setFont(FONT_BOLD, 10)
         canvas.setFillColor(colors.black)
         canvas.drawRightString(width - 18 * mm, top - 7 * mm, branding.org_name[:90])
@@ -150,13 +173,19 @@ def _build(story: list[Any], branding: Branding, texts: Texts, title: str) -> by
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=34 * mm,
-        bottomMargin=18 * mm, title=title, author=branding.org_name, creator="Vigil",
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=34 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author=branding.org_name,
+        creator="Vigil",
         lang=texts.language,
     )
     on_page = _on_page(branding)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page,
-              canvasmaker=_canvas_class(texts))
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_canvas_class(texts))
     return buffer.getvalue()
 
 
@@ -166,17 +195,25 @@ def _p(text: str, style: Any) -> Any:
     return Paragraph(escape(text), style)
 
 
-def _intro(story: list[Any], st: dict[str, Any], texts: Texts, title: str,
-           subject_lines: list[tuple[str, str]], branding: Branding,
-           period_from: datetime, period_to: datetime) -> None:
+def _intro(
+    story: list[Any],
+    st: dict[str, Any],
+    texts: Texts,
+    title: str,
+    subject_lines: list[tuple[str, str]],
+    branding: Branding,
+    period_from: datetime,
+    period_to: datetime,
+) -> None:
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
     story.append(_p(title, st["title"]))
     for label, value in subject_lines:
         story.append(_p(f"{label}: {value}", st["subject"] if label == subject_lines[0][0] else st["body"]))
-    story.append(_p(f"{texts('period')}: {texts.datetime(period_from)} – {texts.datetime(period_to)}",
-                    st["body"]))
+    story.append(
+        _p(f"{texts('period')}: {texts.datetime(period_from)} – {texts.datetime(period_to)}", st["body"])
+    )
     story.append(_p(f"{texts('generated_at')}: {texts.datetime(clock.now())}", st["note"]))
     story.append(Spacer(1, 4 * mm))
     story.append(_p(texts("provided_by"), st["body"]))
@@ -184,7 +221,9 @@ def _intro(story: list[Any], st: dict[str, Any], texts: Texts, title: str,
     story.append(Spacer(1, 2 * mm))
 
 
-def _kv_table(rows: list[tuple[str, str]], st: dict[str, Any], colors_by_row: Optional[dict[int, str]] = None) -> Any:
+def _kv_table(
+    rows: list[tuple[str, str]], st: dict[str, Any], colors_by_row: dict[int, str] | None = None
+) -> Any:
     from reportlab.lib import colors
     from reportlab.lib.units import mm
     from reportlab.platypus import Table, TableStyle
@@ -194,7 +233,8 @@ def _kv_table(rows: list[tuple[str, str]], st: dict[str, Any], colors_by_row: Op
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ROWBACKGROUNDS", (0, 0), (-1, -1), [colors.HexColor(LIGHT), colors.white]),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     for row, color in (colors_by_row or {}).items():
         style.append(("TEXTCOLOR", (1, row), (1, row), colors.HexColor(color)))
@@ -202,8 +242,7 @@ def _kv_table(rows: list[tuple[str, str]], st: dict[str, Any], colors_by_row: Op
     return table
 
 
-def _grid_table(header: list[str], rows: list[list[str]], widths_mm: list[float],
-                st: dict[str, Any]) -> Any:
+def _grid_table(header: list[str], rows: list[list[str]], widths_mm: list[float], st: dict[str, Any]) -> Any:
     from reportlab.lib import colors
     from reportlab.lib.units import mm
     from reportlab.platypus import Table, TableStyle
@@ -211,13 +250,18 @@ def _grid_table(header: list[str], rows: list[list[str]], widths_mm: list[float]
     data = [[_p(h, st["cellb"]) for h in header]]
     data += [[_p(c, st["cell"]) for c in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(LIGHT)),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor(BLUE)),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(LIGHT)),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor(BLUE)),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 
@@ -232,9 +276,14 @@ def _time_ticks(x_min: float, x_max: float, count: int = 7) -> list[float]:
     return [x_min + i * step for i in range(count)]
 
 
-def _line_chart(lines: list[tuple[list[tuple[float, float]], str, str]], texts: Texts,
-                y_label_fmt: Callable[[float], str], y_min: Optional[float] = None,
-                y_max: Optional[float] = None, height_mm: float = 55) -> Any:
+def _line_chart(
+    lines: list[tuple[list[tuple[float, float]], str, str]],
+    texts: Texts,
+    y_label_fmt: Callable[[float], str],
+    y_min: float | None = None,
+    y_max: float | None = None,
+    height_mm: float = 55,
+) -> Any:
     """A time line chart; ``lines`` = [(points as (epoch days, value), colour, legend)]."""
     from reportlab.graphics.charts.legends import LineLegend
     from reportlab.graphics.charts.lineplots import LinePlot
@@ -259,11 +308,14 @@ def _line_chart(lines: list[tuple[list[tuple[float, float]], str, str]], texts: 
     span_days = x_max - x_min
 
     def x_label(value: float) -> str:
-        at = datetime.fromtimestamp(value * 86400, tz=timezone.utc)
+        at = datetime.fromtimestamp(value * 86400, tz=UTC)
         if span_days <= 3:
             return at.strftime("%d.%m. %H:%M" if texts.language == "de" else "%m-%d %H:%M")
-        return at.strftime("%d.%m." if texts.language == "de" else "%m-%d") if span_days <= 200 \
+        return (
+            at.strftime("%d.%m." if texts.language == "de" else "%m-%d")
+            if span_days <= 200
             else at.strftime("%m/%Y" if texts.language == "de" else "%Y-%m")
+        )
 
     plot.xValueAxis.labelTextFormat = x_label
     plot.xValueAxis.labels.fontName = FONT
@@ -321,8 +373,9 @@ def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
         value = floor + span * i / ticks
         y = bottom + plot_h * i / ticks
         drawing.add(Line(left, y, left + plot_w, y, strokeColor=grid, strokeWidth=0.4))
-        drawing.add(String(left - 2, y - 2.5, texts.number(value, 0), fontName=FONT, fontSize=7,
-                           textAnchor="end"))
+        drawing.add(
+            String(left - 2, y - 2.5, texts.number(value, 0), fontName=FONT, fontSize=7, textAnchor="end")
+        )
     slot = plot_w / max(1, len(days))
     gap = min(1.0, slot * 0.2)
     fills = {c: colors.HexColor(c) for c in (GREEN, ORANGE, RED)}
@@ -332,12 +385,22 @@ def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
         if d.percent is not None and d.percent > floor:
             color = GREEN if d.percent >= 99.0 else (ORANGE if d.percent >= 95.0 else RED)
             h = plot_h * (min(d.percent, 100.0) - floor) / span
-            drawing.add(Rect(x + gap / 2, bottom, slot - gap, h, fillColor=fills[color],
-                             strokeColor=None, strokeWidth=0))
+            drawing.add(
+                Rect(
+                    x + gap / 2,
+                    bottom,
+                    slot - gap,
+                    h,
+                    fillColor=fills[color],
+                    strokeColor=None,
+                    strokeWidth=0,
+                )
+            )
         if i % step == 0:
             label = texts.date(d.day)[:6] if texts.language == "de" else texts.date(d.day)[5:]
-            drawing.add(String(x + slot / 2, bottom - 8, label, fontName=FONT, fontSize=6.5,
-                               textAnchor="middle"))
+            drawing.add(
+                String(x + slot / 2, bottom - 8, label, fontName=FONT, fontSize=6.5, textAnchor="middle")
+            )
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=colors.black, strokeWidth=0.6))
     return drawing
 
@@ -346,40 +409,74 @@ def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
 # Sections shared by both reports
 
 
-def _incident_section(story: list[Any], st: dict[str, Any], texts: Texts,
-                      incidents: Sequence[ReportIncident], period_to: datetime) -> None:
+def _incident_section(
+    story: list[Any],
+    st: dict[str, Any],
+    texts: Texts,
+    incidents: Sequence[ReportIncident],
+    period_to: datetime,
+) -> None:
     story.append(_p(texts("incident_table"), st["h2"]))
     if not incidents:
         story.append(_p(texts("no_incidents"), st["body"]))
         return
     ordered = sorted(incidents, key=lambda i: i.started_at)
-    rows = [[texts.datetime(i.started_at),
-             texts.datetime(i.ended_at) if i.ended_at else texts("ongoing"),
-             texts.duration(i.duration_s(period_to)), texts.incident_kind(i.kind),
-             i.summary[:300]] for i in ordered[:MAX_INCIDENT_ROWS]]
-    story.append(_grid_table([texts("col_start"), texts("col_end"), texts("col_duration"),
-                              texts("col_kind"), texts("col_summary")], rows,
-                             [31, 31, 22, 28, 62], st))
+    rows = [
+        [
+            texts.datetime(i.started_at),
+            texts.datetime(i.ended_at) if i.ended_at else texts("ongoing"),
+            texts.duration(i.duration_s(period_to)),
+            texts.incident_kind(i.kind),
+            i.summary[:300],
+        ]
+        for i in ordered[:MAX_INCIDENT_ROWS]
+    ]
+    story.append(
+        _grid_table(
+            [
+                texts("col_start"),
+                texts("col_end"),
+                texts("col_duration"),
+                texts("col_kind"),
+                texts("col_summary"),
+            ],
+            rows,
+            [31, 31, 22, 28, 62],
+            st,
+        )
+    )
     if len(ordered) > MAX_INCIDENT_ROWS:
         story.append(_p(texts("more_incidents", count=len(ordered) - MAX_INCIDENT_ROWS), st["note"]))
 
 
-def _maintenance_section(story: list[Any], st: dict[str, Any], texts: Texts,
-                         windows: Sequence[MaintenanceWindow]) -> None:
+def _maintenance_section(
+    story: list[Any], st: dict[str, Any], texts: Texts, windows: Sequence[MaintenanceWindow]
+) -> None:
     story.append(_p(texts("maintenance"), st["h2"]))
     if not windows:
         story.append(_p(texts("maintenance_none"), st["body"]))
         return
     story.append(_p(texts("maintenance_note"), st["body"]))
-    rows = [[texts.datetime(w.start), texts.datetime(w.end),
-             texts.duration((w.end - w.start).total_seconds()), w.note[:200]]
-            for w in sorted(windows, key=lambda w: w.start)]
-    story.append(_grid_table([texts("col_start"), texts("col_end"), texts("col_duration"),
-                              texts("col_summary")], rows, [34, 34, 24, 82], st))
+    rows = [
+        [
+            texts.datetime(w.start),
+            texts.datetime(w.end),
+            texts.duration((w.end - w.start).total_seconds()),
+            w.note[:200],
+        ]
+        for w in sorted(windows, key=lambda w: w.start)
+    ]
+    story.append(
+        _grid_table(
+            [texts("col_start"), texts("col_end"), texts("col_duration"), texts("col_summary")],
+            rows,
+            [34, 34, 24, 82],
+            st,
+        )
+    )
 
 
-def _downtime(incidents: Sequence[ReportIncident], period_to: datetime,
-              kinds: tuple[str, ...]) -> float:
+def _downtime(incidents: Sequence[ReportIncident], period_to: datetime, kinds: tuple[str, ...]) -> float:
     return sum(i.duration_s(period_to) for i in incidents if i.kind in kinds)
 
 
@@ -396,9 +493,16 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
     texts = Texts(data.language)
     st = styles()
     story: list[Any] = []
-    _intro(story, st, texts, texts("endpoint_title"),
-           [(texts("endpoint"), data.endpoint_name), (texts("url"), data.endpoint_url)],
-           data.branding, data.period_from, data.period_to)
+    _intro(
+        story,
+        st,
+        texts,
+        texts("endpoint_title"),
+        [(texts("endpoint"), data.endpoint_name), (texts("url"), data.endpoint_url)],
+        data.branding,
+        data.period_from,
+        data.period_to,
+    )
 
     story.append(_p(texts("summary"), st["h2"]))
     sla_row, sla_color = texts("sla_none"), None
@@ -413,8 +517,7 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
         (texts("uptime"), texts.percent(data.uptime_percent, 3)),
         (texts("sla_target"), sla_row),
         (texts("incident_count"), str(len(data.incidents))),
-        (texts("downtime"), texts.duration(_downtime(data.incidents, data.period_to,
-                                                     ("endpoint_down",)))),
+        (texts("downtime"), texts.duration(_downtime(data.incidents, data.period_to, ("endpoint_down",)))),
         (texts("mean_response"), texts.ms(data.mean_ms)),
         (texts("p95_response"), texts.ms(data.p95_ms)),
     ]
@@ -429,14 +532,24 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
         p95 = [(ds.epoch_days(p.at), float(p.p95_ms)) for p in points if p.p95_ms is not None]
         if mean or p95:
             key = "response_chart_daily" if data.series_resolution == "day" else "response_chart_hourly"
-            story.append(KeepTogether([
-                _p(texts(key), st["h2"]),
-                _line_chart([(mean, BLUE, texts("legend_mean")), (p95, ORANGE, texts("legend_p95"))],
-                            texts, lambda v: texts.number(v, 0)),
-            ]))
+            story.append(
+                KeepTogether(
+                    [
+                        _p(texts(key), st["h2"]),
+                        _line_chart(
+                            [(mean, BLUE, texts("legend_mean")), (p95, ORANGE, texts("legend_p95"))],
+                            texts,
+                            lambda v: texts.number(v, 0),
+                        ),
+                    ]
+                )
+            )
         if data.daily:
-            story.append(KeepTogether([_p(texts("availability_chart"), st["h2"]),
-                                       _availability_bars(data.daily, texts)]))
+            story.append(
+                KeepTogether(
+                    [_p(texts("availability_chart"), st["h2"]), _availability_bars(data.daily, texts)]
+                )
+            )
     _incident_section(story, st, texts, data.incidents, data.period_to)
     _certificate_section(story, st, texts, data)
     _header_section(story, st, texts, data)
@@ -444,8 +557,9 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
     return _build(story, data.branding, texts, f"{texts('endpoint_title')} – {data.endpoint_name}")
 
 
-def _certificate_section(story: list[Any], st: dict[str, Any], texts: Texts,
-                         data: EndpointReportData) -> None:
+def _certificate_section(
+    story: list[Any], st: dict[str, Any], texts: Texts, data: EndpointReportData
+) -> None:
     story.append(_p(texts("certificate"), st["h2"]))
     cert = data.certificate
     if cert is None:
@@ -468,26 +582,38 @@ def _certificate_section(story: list[Any], st: dict[str, Any], texts: Texts,
         (texts("cert_issuer"), cert.issuer),
         (texts("cert_valid_from"), texts.datetime(cert.not_before)),
         (texts("cert_valid_to"), texts.datetime(cert.not_after)),
-        (texts("cert_days_left"), texts("none") if cert.days_left is None
-         else f"{cert.days_left} {texts('unit_days')}"),
+        (
+            texts("cert_days_left"),
+            texts("none") if cert.days_left is None else f"{cert.days_left} {texts('unit_days')}",
+        ),
         (texts("cert_names"), names or texts("none")),
     ]
     story.append(_kv_table(rows, st, {0: color}))
 
 
-def _header_section(story: list[Any], st: dict[str, Any], texts: Texts,
-                    data: EndpointReportData) -> None:
+def _header_section(story: list[Any], st: dict[str, Any], texts: Texts, data: EndpointReportData) -> None:
     story.append(_p(texts("headers"), st["h2"]))
     if not data.header_findings:
         story.append(_p(texts("headers_none"), st["body"]))
         return
-    labels = {"ok": texts("header_ok"), "missing": texts("header_missing"),
-              "weak": texts("header_weak")}
-    rows = [[f.header, labels.get(f.status, f.status), (f.value or texts("none"))[:120],
-             "" if f.status == "ok" else texts.recommendation(f.header)]
-            for f in data.header_findings]
-    story.append(_grid_table([texts("col_header"), texts("col_status"), texts("col_value"),
-                              texts("col_recommendation")], rows, [44, 20, 46, 64], st))
+    labels = {"ok": texts("header_ok"), "missing": texts("header_missing"), "weak": texts("header_weak")}
+    rows = [
+        [
+            f.header,
+            labels.get(f.status, f.status),
+            (f.value or texts("none"))[:120],
+            "" if f.status == "ok" else texts.recommendation(f.header),
+        ]
+        for f in data.header_findings
+    ]
+    story.append(
+        _grid_table(
+            [texts("col_header"), texts("col_status"), texts("col_value"), texts("col_recommendation")],
+            rows,
+            [44, 20, 46, 64],
+            st,
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,8 +629,16 @@ def render_host_report(data: HostReportData) -> bytes:
     texts = Texts(data.language)
     st = styles()
     story: list[Any] = []
-    _intro(story, st, texts, texts("host_title"), [(texts("host"), data.host_name)],
-           data.branding, data.period_from, data.period_to)
+    _intro(
+        story,
+        st,
+        texts,
+        texts("host_title"),
+        [(texts("host"), data.host_name)],
+        data.branding,
+        data.period_from,
+        data.period_to,
+    )
 
     cpu = ds.downsample_metric(data.cpu_load)
     memory = ds.downsample_metric(data.memory_percent, peak=True)
@@ -517,10 +651,11 @@ def render_host_report(data: HostReportData) -> bytes:
     rows = [
         (texts("online"), texts.percent(data.online_percent, 3)),
         (texts("incident_count"), str(len(data.incidents))),
-        (texts("downtime"), texts.duration(_downtime(data.incidents, data.period_to,
-                                                     ("host_offline",)))),
-        (texts("mean_cpu"), texts.number(sum(cpu_values) / len(cpu_values), 2)
-         if cpu_values else texts("none")),
+        (texts("downtime"), texts.duration(_downtime(data.incidents, data.period_to, ("host_offline",)))),
+        (
+            texts("mean_cpu"),
+            texts.number(sum(cpu_values) / len(cpu_values), 2) if cpu_values else texts("none"),
+        ),
         (texts("max_memory"), texts.percent(max(mem_values), 1) if mem_values else texts("none")),
         (texts("max_disk"), texts.percent(max(disk_values), 1) if disk_values else texts("none")),
     ]
@@ -538,10 +673,14 @@ def render_host_report(data: HostReportData) -> bytes:
         for title, pts, fmt, top in charts:
             xy = _metric_points(pts)
             if xy:
-                story.append(KeepTogether([
-                    _p(title, st["h2"]),
-                    _line_chart([(xy, BLUE, title)], texts, fmt, y_max=top, height_mm=45),
-                ]))
+                story.append(
+                    KeepTogether(
+                        [
+                            _p(title, st["h2"]),
+                            _line_chart([(xy, BLUE, title)], texts, fmt, y_max=top, height_mm=45),
+                        ]
+                    )
+                )
     _incident_section(story, st, texts, data.incidents, data.period_to)
     _maintenance_section(story, st, texts, data.maintenance)
     return _build(story, data.branding, texts, f"{texts('host_title')} – {data.host_name}")

@@ -4,6 +4,7 @@ The data sheet is returned as PDF bytes directly (small, public, cacheable) inst
 S3: Chalice answers binary bodies only when the request's ``Accept`` names a binary type
 (``application/pdf`` or ``*/*``, which browsers and curl send); without it Chalice answers 400.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,13 +34,17 @@ def get_monitoring_ips_pdf() -> Response:
         raise errors.ValidationFailed({"lang": "must be de or en"})
     language = pick_language(lang, header(request, "accept-language"))
     pdf = monitoring_ips.data_sheet_pdf(language)
-    return Response(body=pdf, status_code=200, headers={
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'inline; filename="monitoring-ips-{language}.pdf"',
-        "Content-Language": language,
-        "Cache-Control": "public, max-age=3600",
-        "Vary": "Accept-Language",
-    })
+    return Response(
+        body=pdf,
+        status_code=200,
+        headers={
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'inline; filename="monitoring-ips-{language}.pdf"',
+            "Content-Language": language,
+            "Cache-Control": "public, max-age=3600",
+            "Vary": "Accept-Language",
+        },
+    )
 
 
 @bp.route("/orgs/{org_id}/reports", methods=["GET"], authorizer=jwt_auth)

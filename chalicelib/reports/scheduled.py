@@ -11,11 +11,12 @@ Per due schedule (``schedules.due_schedules``, oldest first):
 A failure in 4–5 releases the claim (``schedules.release``): the next hourly run tries again.
 The run stops starting new reports at ``deadline``; the rest waits for the next run.
 """
+
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib import clock, storage
 from chalicelib.reports import mails, schedules, service, sources
@@ -37,7 +38,7 @@ def budget_from(context: Any = None, budget_s: float = DEFAULT_BUDGET_S) -> floa
     return time.monotonic() + remaining
 
 
-def _org(org_id: str) -> Optional[Any]:
+def _org(org_id: str) -> Any | None:
     from pynamodb.exceptions import DoesNotExist
 
     from chalicelib.orgs.models import Org
@@ -59,8 +60,12 @@ def run_one(schedule: ReportSchedule) -> str:
     name = schedules.target_name(schedule.target.type, schedule.org_id, schedule.target.id)
     if name is None:
         schedules.drop(schedule, f"{schedule.target.type} deleted")
-        log.info("schedule %s dropped: %s %s is gone", schedule.schedule_id,
-                 schedule.target.type, schedule.target.id)
+        log.info(
+            "schedule %s dropped: %s %s is gone",
+            schedule.schedule_id,
+            schedule.target.type,
+            schedule.target.id,
+        )
         return "dropped"
     ran, last_run = schedule.next_run, schedule.last_run
     if not schedules.advance(schedule):
@@ -68,16 +73,23 @@ def run_one(schedule: ReportSchedule) -> str:
     try:
         period = schedules.period_for(schedule.frequency, ran)
         branding = service.branding_of(org.org_id, org.name)
-        _, data = sources.report_data(schedule.target.type, schedule.org_id, schedule.target.id,
-                                      period, schedule.language, branding)
+        _, data = sources.report_data(
+            schedule.target.type, schedule.org_id, schedule.target.id, period, schedule.language, branding
+        )
         schedule.target.name = name  # the current name (it may have been renamed)
         report = service.create_scheduled_report(schedule, period, data)
         pdf = storage.get(service.BUCKET, report.s3_key) or b""
         subject, text = mails.report_mail(schedule.language, schedule.frequency, org.name, name, period)
-        sent = send(Message(to=list(schedule.recipients), subject=subject, text=text,
-                            attachments=[Attachment(service.filename(report), pdf, "application/pdf")]),
-                    durable=True)
-    except Exception:  # noqa: BLE001 — one broken schedule must not stop the others
+        sent = send(
+            Message(
+                to=list(schedule.recipients),
+                subject=subject,
+                text=text,
+                attachments=[Attachment(service.filename(report), pdf, "application/pdf")],
+            ),
+            durable=True,
+        )
+    except Exception:
         log.exception("scheduled report %s failed; released for the next run", schedule.schedule_id)
         schedules.release(schedule, ran, last_run)
         return "failed"
@@ -86,7 +98,7 @@ def run_one(schedule: ReportSchedule) -> str:
 
 def run_due(deadline: float) -> dict[str, int]:
     """Every schedule due now, until none is left or the deadline passed."""
-    counts = {k: 0 for k in ("mailed", "deferred", "dropped", "skipped", "taken", "failed")}
+    counts = dict.fromkeys(("mailed", "deferred", "dropped", "skipped", "taken", "failed"), 0)
     seen: set[str] = set()
     while time.monotonic() < deadline:
         due = [s for s in schedules.due_schedules(clock.now()) if s.schedule_id not in seen]

@@ -12,11 +12,13 @@ the 1st (covering the previous calendar month). The scheduled job (``scheduled.p
 ``advance`` moves ``next_run`` with a condition on the old value, so overlapping job runs
 generate each report once.
 """
+
 from __future__ import annotations
 
 import importlib
-from datetime import datetime, time, timedelta, timezone
-from typing import Annotated, Any, Callable, Literal, Optional
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
@@ -24,11 +26,16 @@ from chalicelib import clock, db, errors, ids
 from chalicelib.audit import service as audit
 from chalicelib.auth.access import Access, Action
 from chalicelib.reports.models import (
-    DUE_SHARDS, SCHEDULE_PREFIX, ReportSchedule, Target, due_shard, org_pk,
+    DUE_SHARDS,
+    SCHEDULE_PREFIX,
+    ReportSchedule,
+    Target,
+    due_shard,
+    org_pk,
 )
 from chalicelib.validation import Email, Strict
 
-RUN_AT = time(6, 0, tzinfo=timezone.utc)
+RUN_AT = time(6, 0, tzinfo=UTC)
 MAX_SCHEDULES_PER_ORG = 20
 MAX_RECIPIENTS = 10
 
@@ -40,8 +47,9 @@ TARGET_LOOKUPS: dict[str, str] = {
     "host": "chalicelib.reports.sources.host_name",
 }
 
-TargetId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
-                                            pattern=r"^[A-Za-z0-9_-]+$")]
+TargetId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
 
 
 class TargetIn(Strict):
@@ -53,7 +61,7 @@ class ScheduleIn(Strict):
     target: TargetIn
     frequency: Literal["weekly", "monthly"]
     recipients: list[Email] = Field(min_length=1, max_length=MAX_RECIPIENTS)
-    language: Optional[Literal["de", "en"]] = None  # default: the org's language
+    language: Literal["de", "en"] | None = None  # default: the org's language
 
     @field_validator("recipients")
     @classmethod
@@ -63,7 +71,7 @@ class ScheduleIn(Strict):
 
 def next_run(frequency: str, after: datetime) -> datetime:
     """The first run time strictly after ``after``."""
-    after = after.astimezone(timezone.utc)
+    after = after.astimezone(UTC)
     if frequency == "weekly":
         monday = datetime.combine(after.date() - timedelta(days=after.weekday()), RUN_AT)
         return monday if monday > after else monday + timedelta(days=7)
@@ -78,7 +86,7 @@ def next_run(frequency: str, after: datetime) -> datetime:
 
 def period_for(frequency: str, run_at: datetime) -> tuple[datetime, datetime]:
     """The period a run at ``run_at`` reports on: the previous week or calendar month."""
-    end = datetime.combine(run_at.astimezone(timezone.utc).date(), time(0, tzinfo=timezone.utc))
+    end = datetime.combine(run_at.astimezone(UTC).date(), time(0, tzinfo=UTC))
     if frequency == "weekly":
         return end - timedelta(days=7), end
     if frequency == "monthly":
@@ -105,7 +113,7 @@ def view(s: ReportSchedule) -> dict[str, Any]:
     }
 
 
-def _lookup(kind: str) -> Optional[Callable[[str, str], Optional[str]]]:
+def _lookup(kind: str) -> Callable[[str, str], str | None] | None:
     path = TARGET_LOOKUPS.get(kind)
     if not path:
         return None
@@ -113,7 +121,7 @@ def _lookup(kind: str) -> Optional[Callable[[str, str], Optional[str]]]:
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
-def target_name(kind: str, org_id: str, target_id: str) -> Optional[str]:
+def target_name(kind: str, org_id: str, target_id: str) -> str | None:
     """The target's current name; None when it does not exist (or the type has no lookup)."""
     lookup = _lookup(kind)
     return None if lookup is None else lookup(org_id, target_id)
@@ -125,8 +133,10 @@ def _target(org_id: str, target: TargetIn) -> Target:
     if lookup is not None:
         name = lookup(org_id, target.id)
         if name is None:
-            raise errors.Unprocessable(f"There is no {target.type} {target.id} in this organisation.",
-                                       {"target.id": f"no such {target.type}"})
+            raise errors.Unprocessable(
+                f"There is no {target.type} {target.id} in this organisation.",
+                {"target.id": f"no such {target.type}"},
+            )
     return Target(type=target.type, id=target.id, name=name)
 
 
@@ -134,32 +144,52 @@ def create(access: Access, body: ScheduleIn) -> dict[str, Any]:
     access.require(Action.WRITE)
     existing = ReportSchedule.count(org_pk(access.org_id), ReportSchedule.sk.startswith(SCHEDULE_PREFIX))
     if existing >= MAX_SCHEDULES_PER_ORG:
-        raise errors.Unprocessable(f"An organisation can have at most {MAX_SCHEDULES_PER_ORG} "
-                                   "report schedules.")
+        raise errors.Unprocessable(
+            f"An organisation can have at most {MAX_SCHEDULES_PER_ORG} report schedules."
+        )
     target = _target(access.org_id, body.target)
     now = clock.now()
     schedule_id = ids.new_id("s")
     run = next_run(body.frequency, now)
     schedule = ReportSchedule(
-        *ReportSchedule.key(access.org_id, schedule_id), gsi1pk=due_shard(schedule_id),
-        gsi1sk=_due_sk(run, access.org_id, schedule_id), schedule_id=schedule_id,
-        org_id=access.org_id, target=target, frequency=body.frequency,
-        recipients=list(body.recipients), language=body.language or access.org.language or "de",
-        next_run=run, created_at=now, created_by=access.principal.user_id,
+        *ReportSchedule.key(access.org_id, schedule_id),
+        gsi1pk=due_shard(schedule_id),
+        gsi1sk=_due_sk(run, access.org_id, schedule_id),
+        schedule_id=schedule_id,
+        org_id=access.org_id,
+        target=target,
+        frequency=body.frequency,
+        recipients=list(body.recipients),
+        language=body.language or access.org.language or "de",
+        next_run=run,
+        created_at=now,
+        created_by=access.principal.user_id,
     )
-    entry = audit.entry(access, "report_schedule.created", schedule_id, {
-        "target_type": target.type, "target_id": target.id, "frequency": body.frequency,
-        "recipients": len(body.recipients)})
+    entry = audit.entry(
+        access,
+        "report_schedule.created",
+        schedule_id,
+        {
+            "target_type": target.type,
+            "target_id": target.id,
+            "frequency": body.frequency,
+            "recipients": len(body.recipients),
+        },
+    )
     with db.transaction() as tx:
         tx.save(schedule, condition=ReportSchedule.pk.does_not_exist())
         tx.save(entry)
     return view(schedule)
 
 
-def list_schedules(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
+def list_schedules(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
     access.require(Action.READ)
-    query = ReportSchedule.query(org_pk(access.org_id), ReportSchedule.sk.startswith(SCHEDULE_PREFIX),
-                                 limit=limit, last_evaluated_key=db.decode_cursor(cursor))
+    query = ReportSchedule.query(
+        org_pk(access.org_id),
+        ReportSchedule.sk.startswith(SCHEDULE_PREFIX),
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     items, next_cursor = db.page(query, limit)
     return {"items": [view(s) for s in items], "next": next_cursor}
 
@@ -174,8 +204,12 @@ def delete(access: Access, schedule_id: str) -> None:
         schedule = ReportSchedule.get(*ReportSchedule.key(access.org_id, schedule_id))
     except DoesNotExist as exc:
         raise errors.NotFound("Report schedule not found.") from exc
-    entry = audit.entry(access, "report_schedule.deleted", schedule_id,
-                        {"target_type": schedule.target.type, "target_id": schedule.target.id})
+    entry = audit.entry(
+        access,
+        "report_schedule.deleted",
+        schedule_id,
+        {"target_type": schedule.target.type, "target_id": schedule.target.id},
+    )
     try:
         with db.transaction() as tx:
             tx.delete(schedule, condition=ReportSchedule.pk.exists())
@@ -191,8 +225,9 @@ def due_schedules(now: datetime, limit_per_shard: int = 100) -> list[ReportSched
     bound = f"{clock.iso(now)}#~"  # '~' sorts after every id character: includes `now` itself
     due: list[ReportSchedule] = []
     for shard in range(DUE_SHARDS):
-        due.extend(ReportSchedule.by_due.query(
-            f"DUE#{shard}", ReportSchedule.gsi1sk <= bound, limit=limit_per_shard))
+        due.extend(
+            ReportSchedule.by_due.query(f"DUE#{shard}", ReportSchedule.gsi1sk <= bound, limit=limit_per_shard)
+        )
     return sorted(due, key=lambda s: (s.next_run, s.schedule_id))
 
 
@@ -207,8 +242,11 @@ def advance(schedule: ReportSchedule) -> bool:
     following = next_run(schedule.frequency, ran)
     try:
         schedule.update(
-            actions=[ReportSchedule.next_run.set(following), ReportSchedule.last_run.set(ran),
-                     ReportSchedule.gsi1sk.set(_due_sk(following, schedule.org_id, schedule.schedule_id))],
+            actions=[
+                ReportSchedule.next_run.set(following),
+                ReportSchedule.last_run.set(ran),
+                ReportSchedule.gsi1sk.set(_due_sk(following, schedule.org_id, schedule.schedule_id)),
+            ],
             condition=ReportSchedule.next_run == ran,
         )
     except UpdateError as exc:
@@ -218,7 +256,7 @@ def advance(schedule: ReportSchedule) -> bool:
     return True
 
 
-def release(schedule: ReportSchedule, ran: datetime, last_run: Optional[datetime]) -> bool:
+def release(schedule: ReportSchedule, ran: datetime, last_run: datetime | None) -> bool:
     """Undo ``advance`` after a failed run, so that the next job run tries again.
 
     Conditional on the claim still being ours (``next_run`` where ``advance`` put it).
@@ -226,10 +264,13 @@ def release(schedule: ReportSchedule, ran: datetime, last_run: Optional[datetime
     from pynamodb.exceptions import UpdateError
 
     following = next_run(schedule.frequency, ran)
-    actions = [ReportSchedule.next_run.set(ran),
-               ReportSchedule.gsi1sk.set(_due_sk(ran, schedule.org_id, schedule.schedule_id))]
-    actions.append(ReportSchedule.last_run.set(last_run) if last_run is not None
-                   else ReportSchedule.last_run.remove())
+    actions = [
+        ReportSchedule.next_run.set(ran),
+        ReportSchedule.gsi1sk.set(_due_sk(ran, schedule.org_id, schedule.schedule_id)),
+    ]
+    actions.append(
+        ReportSchedule.last_run.set(last_run) if last_run is not None else ReportSchedule.last_run.remove()
+    )
     try:
         schedule.update(actions=actions, condition=ReportSchedule.next_run == following)
     except UpdateError as exc:
@@ -248,11 +289,15 @@ def drop(schedule: ReportSchedule, reason: str) -> bool:
     from pynamodb.exceptions import TransactWriteError
 
     entry = audit.build(
-        org_id=schedule.org_id, actor_id=f"schedule:{schedule.schedule_id}", actor_email=None,
-        actor_role="system", actor_org_id=schedule.org_id, action="report_schedule.dropped",
+        org_id=schedule.org_id,
+        actor_id=f"schedule:{schedule.schedule_id}",
+        actor_email=None,
+        actor_role="system",
+        actor_org_id=schedule.org_id,
+        action="report_schedule.dropped",
         target=schedule.schedule_id,
-        details={"target_type": schedule.target.type, "target_id": schedule.target.id,
-                 "reason": reason})
+        details={"target_type": schedule.target.type, "target_id": schedule.target.id, "reason": reason},
+    )
     try:
         with db.transaction() as tx:
             tx.delete(schedule, condition=ReportSchedule.pk.exists())

@@ -4,18 +4,19 @@ A chart 170 mm wide cannot show more than a few hundred distinct points; renderi
 only makes the PDF large and slow. Consecutive points are merged into buckets: the mean of the
 means, and the maximum of the 95th percentiles (a peak must not disappear by averaging).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Optional, Sequence
 
 from chalicelib.reports.data import DailyAvailability, MetricPoint, ResponsePoint
 
 MAX_POINTS = 400
 
 
-def _mean(values: list[float]) -> Optional[float]:
+def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
@@ -33,13 +34,13 @@ def downsample_response(points: Sequence[ResponsePoint], max_points: int = MAX_P
         bucket = points[lo:hi]
         means = [p.mean_ms for p in bucket if p.mean_ms is not None]
         p95s = [p.p95_ms for p in bucket if p.p95_ms is not None]
-        out.append(ResponsePoint(at=bucket[0].at, mean_ms=_mean(means),
-                                 p95_ms=max(p95s) if p95s else None))
+        out.append(ResponsePoint(at=bucket[0].at, mean_ms=_mean(means), p95_ms=max(p95s) if p95s else None))
     return out
 
 
-def downsample_metric(points: Sequence[MetricPoint], max_points: int = MAX_POINTS,
-                      peak: bool = False) -> list[MetricPoint]:
+def downsample_metric(
+    points: Sequence[MetricPoint], max_points: int = MAX_POINTS, peak: bool = False
+) -> list[MetricPoint]:
     """Mean per bucket, or the maximum when ``peak`` (memory/disk use: the worst counts)."""
     points = sorted(points, key=lambda p: p.at)
     if len(points) <= max_points:
@@ -53,7 +54,9 @@ def downsample_metric(points: Sequence[MetricPoint], max_points: int = MAX_POINT
     return out
 
 
-def downsample_daily(days: Sequence[DailyAvailability], max_points: int = MAX_POINTS) -> list[DailyAvailability]:
+def downsample_daily(
+    days: Sequence[DailyAvailability], max_points: int = MAX_POINTS
+) -> list[DailyAvailability]:
     """Bars per day; beyond ``max_points`` days, the lowest availability of each bucket."""
     days = sorted(days, key=lambda d: d.day)
     if len(days) <= max_points:

@@ -8,12 +8,13 @@ Order of writes: the PDF is uploaded first, then record + audit entry in one tra
 the transaction fails the PDF is deleted again, so no record points to a missing file and no
 orphan file stays behind.
 """
+
 from __future__ import annotations
 
 import logging
 import time
 from datetime import datetime, timedelta
-from typing import Any, Optional, Union
+from typing import Any
 
 from chalicelib import clock, db, errors, ids, ratelimit, storage
 from chalicelib.audit import service as audit
@@ -27,7 +28,7 @@ BUCKET = "files"
 TARGET_TYPES = ("endpoint", "host")
 MAX_PERIOD = timedelta(days=366)
 
-ReportData = Union[EndpointReportData, HostReportData]
+ReportData = EndpointReportData | HostReportData
 
 
 def view(report: Report, with_url: bool = False) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def filename(report: Report) -> str:
     """A readable download name: report-<target>-<from>-<to>.pdf (ASCII only)."""
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in (report.target.name or report.target.id))
     safe = safe.encode("ascii", "ignore").decode() or report.target.type
-    return (f"report-{safe[:40]}-{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}.pdf")
+    return f"report-{safe[:40]}-{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}.pdf"
 
 
 def load_branding(access: Access) -> Branding:
@@ -94,9 +95,16 @@ def _check_target(target: dict[str, Any]) -> Target:
     return Target(type=target["type"], id=str(target["id"]), name=target.get("name") or None)
 
 
-def _store(org_id: str, target: dict[str, Any], period: tuple[datetime, datetime], language: str,
-           data: ReportData, created_by: str, audit_entry: Any,
-           schedule_id: Optional[str] = None) -> Report:
+def _store(
+    org_id: str,
+    target: dict[str, Any],
+    period: tuple[datetime, datetime],
+    language: str,
+    data: ReportData,
+    created_by: str,
+    audit_entry: Any,
+    schedule_id: str | None = None,
+) -> Report:
     period_from, period_to = period
     check_period(period_from, period_to)
     tgt = _check_target(target)
@@ -109,9 +117,18 @@ def _store(org_id: str, target: dict[str, Any], period: tuple[datetime, datetime
     key = storage.report_key(org_id, report_id)
     storage.put(BUCKET, key, pdf, "application/pdf")
     report = Report(
-        *Report.key(org_id, report_id), report_id=report_id, org_id=org_id, target=tgt,
-        period_from=period_from, period_to=period_to, language=language, created_at=clock.now(),
-        created_by=created_by, s3_key=key, size=len(pdf), schedule_id=schedule_id,
+        *Report.key(org_id, report_id),
+        report_id=report_id,
+        org_id=org_id,
+        target=tgt,
+        period_from=period_from,
+        period_to=period_to,
+        language=language,
+        created_at=clock.now(),
+        created_by=created_by,
+        s3_key=key,
+        size=len(pdf),
+        schedule_id=schedule_id,
     )
     audit_entry.target = report_id
     try:
@@ -125,38 +142,70 @@ def _store(org_id: str, target: dict[str, Any], period: tuple[datetime, datetime
     return report
 
 
-def create_report(access: Access, target: dict[str, Any], period: tuple[datetime, datetime],
-                  language: str, data: ReportData) -> dict[str, Any]:
+def create_report(
+    access: Access, target: dict[str, Any], period: tuple[datetime, datetime], language: str, data: ReportData
+) -> dict[str, Any]:
     """Render ``data``, store the PDF and its record (with audit entry); the Report shape with a
     fresh download URL. ``target`` = {type: endpoint|host, id, name}; admin/partner only."""
     access.require(Action.WRITE)
     ratelimit.take("reports", access.org_id)  # rendering is the most expensive thing a user can ask
-    entry = audit.entry(access, "report.created", None, {
-        "target_type": target.get("type"), "target_id": target.get("id"),
-        "from": clock.iso(period[0]), "to": clock.iso(period[1]), "language": language})
+    entry = audit.entry(
+        access,
+        "report.created",
+        None,
+        {
+            "target_type": target.get("type"),
+            "target_id": target.get("id"),
+            "from": clock.iso(period[0]),
+            "to": clock.iso(period[1]),
+            "language": language,
+        },
+    )
     report = _store(access.org_id, target, period, language, data, access.principal.user_id, entry)
     return view(report, with_url=True)
 
 
-def create_scheduled_report(schedule: ReportSchedule, period: tuple[datetime, datetime],
-                            data: ReportData) -> Report:
+def create_scheduled_report(
+    schedule: ReportSchedule, period: tuple[datetime, datetime], data: ReportData
+) -> Report:
     """The scheduled job's variant: no caller, the audit entry names the schedule."""
     entry = audit.build(
-        org_id=schedule.org_id, actor_id=f"schedule:{schedule.schedule_id}", actor_email=None,
-        actor_role="system", actor_org_id=schedule.org_id, action="report.created",
-        details={"target_type": schedule.target.type, "target_id": schedule.target.id,
-                 "from": clock.iso(period[0]), "to": clock.iso(period[1]),
-                 "schedule_id": schedule.schedule_id})
+        org_id=schedule.org_id,
+        actor_id=f"schedule:{schedule.schedule_id}",
+        actor_email=None,
+        actor_role="system",
+        actor_org_id=schedule.org_id,
+        action="report.created",
+        details={
+            "target_type": schedule.target.type,
+            "target_id": schedule.target.id,
+            "from": clock.iso(period[0]),
+            "to": clock.iso(period[1]),
+            "schedule_id": schedule.schedule_id,
+        },
+    )
     target = {"type": schedule.target.type, "id": schedule.target.id, "name": schedule.target.name}
-    return _store(schedule.org_id, target, period, schedule.language, data,
-                  f"schedule:{schedule.schedule_id}", entry, schedule_id=schedule.schedule_id)
+    return _store(
+        schedule.org_id,
+        target,
+        period,
+        schedule.language,
+        data,
+        f"schedule:{schedule.schedule_id}",
+        entry,
+        schedule_id=schedule.schedule_id,
+    )
 
 
-def list_reports(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
+def list_reports(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
     access.require(Action.READ)
-    query = Report.query(org_pk(access.org_id), Report.sk.startswith(REPORT_PREFIX),
-                         scan_index_forward=False, limit=limit,
-                         last_evaluated_key=db.decode_cursor(cursor))
+    query = Report.query(
+        org_pk(access.org_id),
+        Report.sk.startswith(REPORT_PREFIX),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     items, next_cursor = db.page(query, limit)
     return {"items": [view(r, with_url=True) for r in items], "next": next_cursor}
 
@@ -186,7 +235,8 @@ def purge_org(org_id: str, deadline: float) -> bool:
             if model is Report:
                 aws.client("s3").delete_objects(
                     Bucket=settings.bucket_name(BUCKET),
-                    Delete={"Objects": [{"Key": r.s3_key} for r in batch], "Quiet": True})
+                    Delete={"Objects": [{"Key": r.s3_key} for r in batch], "Quiet": True},
+                )
             with model.batch_write() as writer:
                 for item in batch:
                     writer.delete(item)

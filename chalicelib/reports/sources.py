@@ -16,17 +16,25 @@ times are clipped to the period: an incident still open at the end shows as "ong
 Also the schedule target lookups (``schedules.TARGET_LOOKUPS``): ``endpoint_name`` and
 ``host_name`` return the target's name, or None when it does not exist (deleted).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from chalicelib import clock, db, errors
 from chalicelib.reports.aggregate import Rollup as ReportRollup
 from chalicelib.reports.aggregate import endpoint_figures, use_hourly
 from chalicelib.reports.data import (
-    Branding, CertificateInfo, EndpointReportData, HeaderFinding, HostReportData,
-    MaintenanceWindow, MetricPoint, ReportIncident,
+    Branding,
+    CertificateInfo,
+    EndpointReportData,
+    HeaderFinding,
+    HostReportData,
+    MaintenanceWindow,
+    MetricPoint,
+    ReportIncident,
 )
 
 INCIDENT_LOOKBACK = timedelta(days=31)
@@ -34,8 +42,14 @@ ENDPOINT_KINDS = ("endpoint_down", "certificate", "headers")
 HOST_KINDS = ("host_offline", "host_disk", "host_memory")
 #: Header states of the monitoring status → the report's wording (present is "ok").
 HEADER_STATES = {"present": "ok", "missing": "missing", "weak": "weak"}
-HEADER_ORDER = ("strict-transport-security", "content-security-policy", "x-content-type-options",
-                "frame-protection", "referrer-policy", "permissions-policy")
+HEADER_ORDER = (
+    "strict-transport-security",
+    "content-security-policy",
+    "x-content-type-options",
+    "frame-protection",
+    "referrer-policy",
+    "permissions-policy",
+)
 
 
 def _valid_id(value: str) -> bool:
@@ -44,7 +58,8 @@ def _valid_id(value: str) -> bool:
 
 # --- lookups (schedule targets) ---------------------------------------------------------------
 
-def load_endpoint(org_id: str, endpoint_id: str) -> Optional[Any]:
+
+def load_endpoint(org_id: str, endpoint_id: str) -> Any | None:
     from pynamodb.exceptions import DoesNotExist
 
     from chalicelib.monitoring.models import Endpoint
@@ -57,7 +72,7 @@ def load_endpoint(org_id: str, endpoint_id: str) -> Optional[Any]:
         return None
 
 
-def load_host(org_id: str, host_id: str) -> Optional[Any]:
+def load_host(org_id: str, host_id: str) -> Any | None:
     from pynamodb.exceptions import DoesNotExist
 
     from chalicelib.hosts.models import Host
@@ -70,20 +85,22 @@ def load_host(org_id: str, host_id: str) -> Optional[Any]:
         return None
 
 
-def endpoint_name(org_id: str, endpoint_id: str) -> Optional[str]:
+def endpoint_name(org_id: str, endpoint_id: str) -> str | None:
     ep = load_endpoint(org_id, endpoint_id)
     return None if ep is None else str(ep.name)
 
 
-def host_name(org_id: str, host_id: str) -> Optional[str]:
+def host_name(org_id: str, host_id: str) -> str | None:
     host = load_host(org_id, host_id)
     return None if host is None else str(host.name)
 
 
 # --- incidents --------------------------------------------------------------------------------
 
-def incidents_of(org_id: str, subject_id: str, kinds: Iterable[str], period_from: datetime,
-                 period_to: datetime) -> list[ReportIncident]:
+
+def incidents_of(
+    org_id: str, subject_id: str, kinds: Iterable[str], period_from: datetime, period_to: datetime
+) -> list[ReportIncident]:
     """Incidents of one subject overlapping the period, clipped to it."""
     from chalicelib.incidents.models import Incident, OpenIncident
 
@@ -91,8 +108,11 @@ def incidents_of(org_id: str, subject_id: str, kinds: Iterable[str], period_from
     found: dict[str, Any] = {}
     lower = clock.iso(period_from - INCIDENT_LOOKBACK)
     upper = f"{clock.iso(period_to)}~"  # '~' sorts after '#<id>': includes incidents opened at `to`
-    for inc in Incident.query(f"INC#{org_id}", Incident.sk.between(lower, upper),
-                              filter_condition=(Incident.subject_id == subject_id)):
+    for inc in Incident.query(
+        f"INC#{org_id}",
+        Incident.sk.between(lower, upper),
+        filter_condition=(Incident.subject_id == subject_id),
+    ):
         found[inc.sk] = inc
     # Incidents still open that opened before the lookback window.
     pointers = list(OpenIncident.batch_get([(f"INCOPEN#{org_id}", f"{k}#{subject_id}") for k in kinds]))
@@ -106,33 +126,43 @@ def incidents_of(org_id: str, subject_id: str, kinds: Iterable[str], period_from
         opened, resolved = inc.opened_at, inc.resolved_at
         if opened >= period_to or (resolved is not None and resolved <= period_from):
             continue
-        out.append(ReportIncident(
-            started_at=max(opened, period_from),
-            ended_at=resolved if resolved is not None and resolved < period_to else None,
-            kind=inc.kind, summary=inc.summary or ""))
+        out.append(
+            ReportIncident(
+                started_at=max(opened, period_from),
+                ended_at=resolved if resolved is not None and resolved < period_to else None,
+                kind=inc.kind,
+                summary=inc.summary or "",
+            )
+        )
     return sorted(out, key=lambda i: i.started_at)
 
 
 # --- endpoints --------------------------------------------------------------------------------
 
+
 def _rollup(item: Any, start: datetime) -> ReportRollup:
     from chalicelib.monitoring.rollups import p95
 
     timed = int(item.timed or 0)
-    return ReportRollup(start=start, checks=int(item.count or 0), up=int(item.up or 0),
-                        mean_ms=(int(item.sum_ms or 0) / timed) if timed else None,
-                        p95_ms=float(p95([int(x) for x in item.hist or []]) or 0) or None)
+    return ReportRollup(
+        start=start,
+        checks=int(item.count or 0),
+        up=int(item.up or 0),
+        mean_ms=(int(item.sum_ms or 0) / timed) if timed else None,
+        p95_ms=float(p95([int(x) for x in item.hist or []]) or 0) or None,
+    )
 
 
 def _start_of(sk: str) -> datetime:
     """`H#2026-11-02T09` / `D#2026-11-02` → the UTC start of that hour / day."""
     body = sk[2:]
     fmt = "%Y-%m-%dT%H" if sk.startswith("H#") else "%Y-%m-%d"
-    return datetime.strptime(body, fmt).replace(tzinfo=timezone.utc)
+    return datetime.strptime(body, fmt).replace(tzinfo=UTC)
 
 
-def endpoint_rollups(org_id: str, endpoint_id: str, period_from: datetime,
-                     period_to: datetime) -> tuple[str, list[Any]]:
+def endpoint_rollups(
+    org_id: str, endpoint_id: str, period_from: datetime, period_to: datetime
+) -> tuple[str, list[Any]]:
     """("H"|"D", the stored rollup items of the period): hourly up to 31 days, else daily."""
     from chalicelib.monitoring import rollups
 
@@ -142,13 +172,13 @@ def endpoint_rollups(org_id: str, endpoint_id: str, period_from: datetime,
     return kind, rollups.query(org_id, endpoint_id, kind, period_from, last)
 
 
-def _certificate(cert: Optional[dict[str, Any]]) -> Optional[CertificateInfo]:
+def _certificate(cert: dict[str, Any] | None) -> CertificateInfo | None:
     if not cert:
         return None
     findings = [str(f) for f in cert.get("findings") or []]
     valid = bool(cert.get("valid", True))
 
-    def when(value: Any) -> Optional[datetime]:
+    def when(value: Any) -> datetime | None:
         try:
             return clock.parse_iso(value) if value else None
         except ValueError:
@@ -156,26 +186,35 @@ def _certificate(cert: Optional[dict[str, Any]]) -> Optional[CertificateInfo]:
 
     days = cert.get("days_left")
     return CertificateInfo(
-        subject=str(cert.get("subject") or ""), issuer=str(cert.get("issuer") or ""),
-        not_before=when(cert.get("not_before")), not_after=when(cert.get("not_after")),
-        days_left=int(days) if days is not None else None, names=[], valid=valid,
-        error=(findings[0] if findings and not valid else None))
+        subject=str(cert.get("subject") or ""),
+        issuer=str(cert.get("issuer") or ""),
+        not_before=when(cert.get("not_before")),
+        not_after=when(cert.get("not_after")),
+        days_left=int(days) if days is not None else None,
+        names=[],
+        valid=valid,
+        error=(findings[0] if findings and not valid else None),
+    )
 
 
-def _headers(headers: Optional[dict[str, Any]]) -> list[HeaderFinding]:
+def _headers(headers: dict[str, Any] | None) -> list[HeaderFinding]:
     if not headers:
         return []
     out = []
     for name in HEADER_ORDER:
         item = headers.get(name)
         if isinstance(item, dict):
-            out.append(HeaderFinding(name, HEADER_STATES.get(str(item.get("state")), "missing"),
-                                     item.get("value") or None))
+            out.append(
+                HeaderFinding(
+                    name, HEADER_STATES.get(str(item.get("state")), "missing"), item.get("value") or None
+                )
+            )
     return out
 
 
-def _maintenance(windows: Iterable[Any], period_from: datetime,
-                 period_to: datetime) -> list[MaintenanceWindow]:
+def _maintenance(
+    windows: Iterable[Any], period_from: datetime, period_to: datetime
+) -> list[MaintenanceWindow]:
     out = []
     for w in windows or []:
         try:
@@ -187,8 +226,9 @@ def _maintenance(windows: Iterable[Any], period_from: datetime,
     return out
 
 
-def endpoint_report_data(org_id: str, endpoint_id: str, period: tuple[datetime, datetime],
-                         language: str, branding: Branding) -> tuple[dict[str, Any], EndpointReportData]:
+def endpoint_report_data(
+    org_id: str, endpoint_id: str, period: tuple[datetime, datetime], language: str, branding: Branding
+) -> tuple[dict[str, Any], EndpointReportData]:
     """(target, data) of an endpoint report; NotFound when the endpoint is not in the org."""
     from chalicelib.monitoring.models import Endpoint, Status
     from chalicelib.monitoring.rollups import summarize
@@ -196,8 +236,9 @@ def endpoint_report_data(org_id: str, endpoint_id: str, period: tuple[datetime, 
     period_from, period_to = period
     if not _valid_id(endpoint_id):
         raise errors.NotFound("Endpoint not found.")
-    items = db.batch_get_mixed([(Endpoint, Endpoint.key(org_id, endpoint_id)),
-                                (Status, Status.key(org_id, endpoint_id))])
+    items = db.batch_get_mixed(
+        [(Endpoint, Endpoint.key(org_id, endpoint_id)), (Status, Status.key(org_id, endpoint_id))]
+    )
     ep = items.get(Endpoint.key(org_id, endpoint_id))
     if ep is None:
         raise errors.NotFound("Endpoint not found.")
@@ -207,19 +248,29 @@ def endpoint_report_data(org_id: str, endpoint_id: str, period: tuple[datetime, 
     hourly, daily = (mapped, []) if kind == "H" else ([], mapped)
     figures = endpoint_figures(hourly, daily, period_from, period_to)
     # Mean and p95 from the merged histograms: exact mean, p95 to the histogram's bucket bound.
-    inside = [i for i, m in zip(stored, mapped) if period_from <= m.start < period_to]
+    inside = [i for i, m in zip(stored, mapped, strict=True) if period_from <= m.start < period_to]
     merged = summarize(inside)
     data = EndpointReportData(
-        branding=branding, language=language, period_from=period_from, period_to=period_to,
-        endpoint_name=ep.name, endpoint_url=ep.url,
+        branding=branding,
+        language=language,
+        period_from=period_from,
+        period_to=period_to,
+        endpoint_name=ep.name,
+        endpoint_url=ep.url,
         sla_target_percent=float(ep.sla_target) if ep.sla_target else None,
         uptime_percent=figures.uptime_percent,
         incidents=incidents_of(org_id, endpoint_id, ENDPOINT_KINDS, period_from, period_to),
         mean_ms=float(merged["mean_ms"]) if merged["mean_ms"] is not None else figures.mean_ms,
         p95_ms=float(merged["p95_ms"]) if merged["p95_ms"] is not None else figures.p95_ms,
-        series=figures.series, series_resolution=figures.series_resolution, daily=figures.daily,
-        certificate=_certificate(status.certificate.as_dict() if status is not None and status.certificate is not None else None),
-        header_findings=_headers(status.headers.as_dict() if status is not None and status.headers is not None else None),
+        series=figures.series,
+        series_resolution=figures.series_resolution,
+        daily=figures.daily,
+        certificate=_certificate(
+            status.certificate.as_dict() if status is not None and status.certificate is not None else None
+        ),
+        header_findings=_headers(
+            status.headers.as_dict() if status is not None and status.headers is not None else None
+        ),
         maintenance=_maintenance(ep.maintenance_windows, period_from, period_to),
         checks=figures.checks,
     )
@@ -228,8 +279,10 @@ def endpoint_report_data(org_id: str, endpoint_id: str, period: tuple[datetime, 
 
 # --- hosts ------------------------------------------------------------------------------------
 
-def host_report_data(org_id: str, host_id: str, period: tuple[datetime, datetime],
-                     language: str, branding: Branding) -> tuple[dict[str, Any], HostReportData]:
+
+def host_report_data(
+    org_id: str, host_id: str, period: tuple[datetime, datetime], language: str, branding: Branding
+) -> tuple[dict[str, Any], HostReportData]:
     """(target, data) of a host report from its hourly heartbeat rollups."""
     from chalicelib.hosts.models import HostRollup, hour_key
 
@@ -238,8 +291,9 @@ def host_report_data(org_id: str, host_id: str, period: tuple[datetime, datetime
     if host is None:
         raise errors.NotFound("Host not found.")
     last = period_to - timedelta(microseconds=1)
-    stored = list(HostRollup.query(f"RU#{host_id}",
-                                   HostRollup.sk.between(hour_key(period_from), hour_key(last))))
+    stored = list(
+        HostRollup.query(f"RU#{host_id}", HostRollup.sk.between(hour_key(period_from), hour_key(last)))
+    )
     cpu, memory, disk = [], [], []
     online_s = 0.0
     heartbeats = 0
@@ -247,7 +301,7 @@ def host_report_data(org_id: str, host_id: str, period: tuple[datetime, datetime
         n = int(r.n or 0)
         if not n:
             continue
-        at = datetime.strptime(r.sk, "%Y-%m-%dT%H").replace(tzinfo=timezone.utc)
+        at = datetime.strptime(r.sk, "%Y-%m-%dT%H").replace(tzinfo=UTC)
         heartbeats += n
         online_s += min(3600.0, n * int(r.interval_s or 60))
         cpu.append(MetricPoint(at, float(r.load1_sum) / n))
@@ -261,16 +315,29 @@ def host_report_data(org_id: str, host_id: str, period: tuple[datetime, datetime
     if host.last_seen_at is not None and elapsed > 0 and (heartbeats or host.last_seen_at >= start):
         online = min(100.0, online_s * 100.0 / elapsed)
     data = HostReportData(
-        branding=branding, language=language, period_from=period_from, period_to=period_to,
-        host_name=host.name, online_percent=online,
+        branding=branding,
+        language=language,
+        period_from=period_from,
+        period_to=period_to,
+        host_name=host.name,
+        online_percent=online,
         incidents=incidents_of(org_id, host_id, HOST_KINDS, period_from, period_to),
-        cpu_load=cpu, memory_percent=memory, disk_percent=disk, heartbeats=heartbeats,
+        cpu_load=cpu,
+        memory_percent=memory,
+        disk_percent=disk,
+        heartbeats=heartbeats,
     )
     return {"type": "host", "id": host_id, "name": host.name}, data
 
 
-def report_data(kind: str, org_id: str, target_id: str, period: tuple[datetime, datetime],
-                language: str, branding: Branding) -> tuple[dict[str, Any], Any]:
+def report_data(
+    kind: str,
+    org_id: str,
+    target_id: str,
+    period: tuple[datetime, datetime],
+    language: str,
+    branding: Branding,
+) -> tuple[dict[str, Any], Any]:
     if kind == "endpoint":
         return endpoint_report_data(org_id, target_id, period, language, branding)
     if kind == "host":

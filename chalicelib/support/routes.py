@@ -1,4 +1,5 @@
 """Routes: GET, PUT /orgs/{org_id}/support."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response

@@ -1,14 +1,16 @@
 """Request body of PUT /orgs/{org_id}/support."""
+
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 from pydantic import StringConstraints, field_validator
 
 from chalicelib.validation import Email, Name, ShortText, Strict
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40,
-                                         pattern=r"^\+?[0-9 ()/.\-]+$")]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^\+?[0-9 ()/.\-]+$")
+]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
@@ -17,13 +19,13 @@ class SupportIn(Strict):
 
     name: Name
     email: Email
-    phone: Optional[Phone] = None
-    hours: Optional[ShortText] = None
-    url: Optional[Url] = None
+    phone: Phone | None = None
+    hours: ShortText | None = None
+    url: Url | None = None
 
     @field_validator("url")
     @classmethod
-    def _http_url(cls, value: Optional[str]) -> Optional[str]:
+    def _http_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
         from urllib.parse import urlsplit

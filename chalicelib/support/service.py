@@ -6,9 +6,10 @@ the vendor's. A partner that has not entered a contact yet falls back to the ven
 ``source: vendor`` — a customer is never left without a way to ask for help. The stored contact
 lives on the partner's Org item (``support`` map), so resolving it is one GetItem.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import db, errors, settings
 from chalicelib.audit import service as audit_log
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # request schemas (pydantic) stay off the cold-start path
 FIELDS = ("name", "email", "phone", "hours", "url")
 
 
-def _contact(data: Optional[SupportData]) -> Optional[dict[str, Optional[str]]]:
+def _contact(data: SupportData | None) -> dict[str, str | None] | None:
     if data is None or not (data.name or data.email):
         return None
     return {f: getattr(data, f) for f in FIELDS}
@@ -29,11 +30,18 @@ def _contact(data: Optional[SupportData]) -> Optional[dict[str, Optional[str]]]:
 
 def _vendor() -> dict[str, Any]:
     v = settings.vendor_support()
-    return {"source": "vendor", "org_id": None,
-            "name": v.name, "email": v.email, "phone": v.phone, "hours": v.hours, "url": v.url}
+    return {
+        "source": "vendor",
+        "org_id": None,
+        "name": v.name,
+        "email": v.email,
+        "phone": v.phone,
+        "hours": v.hours,
+        "url": v.url,
+    }
 
 
-def _partner_org(partner_id: str) -> Optional[Org]:
+def _partner_org(partner_id: str) -> Org | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
@@ -68,12 +76,10 @@ def put(access: Access, body: SupportIn) -> dict[str, Any]:
     org = access.org
     values = body.model_dump()
     before = _contact(org.support)
-    entry = audit_log.entry(access, "support.updated", org.org_id,
-                            {"before": before, "after": values})
+    entry = audit_log.entry(access, "support.updated", org.org_id, {"before": before, "after": values})
     try:
         with db.transaction() as tx:
-            tx.update(org, actions=[Org.support.set(SupportData(**values))],
-                      condition=Org.status == "active")
+            tx.update(org, actions=[Org.support.set(SupportData(**values))], condition=Org.status == "active")
             tx.save(entry)
     except Exception as exc:
         from pynamodb.exceptions import TransactWriteError

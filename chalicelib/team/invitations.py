@@ -1,4 +1,5 @@
 """Invitation and notice mails, German or English by the org's language."""
+
 from __future__ import annotations
 
 from chalicelib import settings
@@ -47,12 +48,16 @@ def added(email: str, org_name: str, role: str, language: str) -> None:
     role_name = _ROLE.get(language, _ROLE["en"])[role]
     if language == "de":
         subject = f"Vigil: Zugang zu {org_name}"
-        text = (f"Guten Tag,\n\nSie haben jetzt Zugang zur Organisation „{org_name}“ "
-                f"als {role_name}.\nMelden Sie sich wie gewohnt an: {url}\n\nIhr Vigil-Team\n")
+        text = (
+            f"Guten Tag,\n\nSie haben jetzt Zugang zur Organisation „{org_name}“ "
+            f"als {role_name}.\nMelden Sie sich wie gewohnt an: {url}\n\nIhr Vigil-Team\n"
+        )
     else:
         subject = f"Vigil: access to {org_name}"
-        text = (f"Hello,\n\nYou now have access to the organisation “{org_name}” as "
-                f"{role_name}.\nLog in as usual: {url}\n\nYour Vigil team\n")
+        text = (
+            f"Hello,\n\nYou now have access to the organisation “{org_name}” as "
+            f"{role_name}.\nLog in as usual: {url}\n\nYour Vigil team\n"
+        )
     send(Message(to=[email], subject=subject, text=text))
 
 
@@ -60,12 +65,16 @@ def welcome(email: str, org_name: str, language: str) -> None:
     url = settings.console_url()
     if language == "de":
         subject = "Willkommen bei Vigil"
-        text = (f"Guten Tag,\n\nIhre Organisation „{org_name}“ ist angelegt; die Testphase "
-                f"läuft {settings.trial_days()} Tage.\nAnmeldung: {url}\n\nIhr Vigil-Team\n")
+        text = (
+            f"Guten Tag,\n\nIhre Organisation „{org_name}“ ist angelegt; die Testphase "
+            f"läuft {settings.trial_days()} Tage.\nAnmeldung: {url}\n\nIhr Vigil-Team\n"
+        )
     else:
         subject = "Welcome to Vigil"
-        text = (f"Hello,\n\nYour organisation “{org_name}” is ready; the trial lasts "
-                f"{settings.trial_days()} days.\nLog in: {url}\n\nYour Vigil team\n")
+        text = (
+            f"Hello,\n\nYour organisation “{org_name}” is ready; the trial lasts "
+            f"{settings.trial_days()} days.\nLog in: {url}\n\nYour Vigil team\n"
+        )
     send(Message(to=[email], subject=subject, text=text))
 
 
@@ -74,12 +83,16 @@ def signup_attempt_notice(email: str, language: str) -> None:
     url = settings.console_url()
     if language == "de":
         subject = "Vigil: Registrierung mit Ihrer Adresse"
-        text = (f"Guten Tag,\n\njemand hat versucht, mit Ihrer E-Mail-Adresse ein neues Konto "
-                f"anzulegen. Sie haben bereits einen Zugang: {url}\nWaren Sie das nicht, "
-                f"können Sie diese Nachricht ignorieren.\n\nIhr Vigil-Team\n")
+        text = (
+            f"Guten Tag,\n\njemand hat versucht, mit Ihrer E-Mail-Adresse ein neues Konto "
+            f"anzulegen. Sie haben bereits einen Zugang: {url}\nWaren Sie das nicht, "
+            f"können Sie diese Nachricht ignorieren.\n\nIhr Vigil-Team\n"
+        )
     else:
         subject = "Vigil: sign-up with your address"
-        text = (f"Hello,\n\nsomeone tried to create a new account with your e-mail address. "
-                f"You already have access: {url}\nIf this was not you, ignore this message.\n\n"
-                f"Your Vigil team\n")
+        text = (
+            f"Hello,\n\nsomeone tried to create a new account with your e-mail address. "
+            f"You already have access: {url}\nIf this was not you, ignore this message.\n\n"
+            f"Your Vigil team\n"
+        )
     send(Message(to=[email], subject=subject, text=text))

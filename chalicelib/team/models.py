@@ -1,4 +1,5 @@
 """Membership, user and e-mail items in the `core` table."""
+
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
@@ -32,11 +33,22 @@ class Membership(Model):
         return org_pk(org_id), f"MEMBER#{user_id}"
 
     @classmethod
-    def build(cls, org_id: str, user_id: str, email: str, role: str, added_at: object,
-              added_by: str | None) -> "Membership":
+    def build(
+        cls, org_id: str, user_id: str, email: str, role: str, added_at: object, added_by: str | None
+    ) -> Membership:
         pk, sk = cls.key(org_id, user_id)
-        return cls(pk, sk, gsi2pk=f"USER#{user_id}", gsi2sk=f"ORG#{org_id}", org_id=org_id,
-                   user_id=user_id, email=email, role=role, added_at=added_at, added_by=added_by)
+        return cls(
+            pk,
+            sk,
+            gsi2pk=f"USER#{user_id}",
+            gsi2sk=f"ORG#{org_id}",
+            org_id=org_id,
+            user_id=user_id,
+            email=email,
+            role=role,
+            added_at=added_at,
+            added_by=added_by,
+        )
 
 
 class User(Model):

@@ -1,4 +1,5 @@
 """Routes: /orgs/{org_id}/members[/{user_id}]."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response

@@ -1,4 +1,5 @@
 """Request bodies of the team routes."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -4,10 +4,11 @@ The org item's ``admin_count`` moves in the same transaction as the membership, 
 condition that an org without a partner keeps at least one admin — so two concurrent
 demotions cannot both succeed.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, db, errors, idempotency, ratelimit
 from chalicelib.audit import service as audit_log
@@ -22,13 +23,16 @@ log = logging.getLogger("vigil.team")
 
 
 def view(m: Membership) -> dict[str, Any]:
-    return {"user_id": m.user_id, "email": m.email, "role": m.role,
-            "added_at": clock.iso(m.added_at)}
+    return {"user_id": m.user_id, "email": m.email, "role": m.role, "added_at": clock.iso(m.added_at)}
 
 
-def list_members(access: Access, limit: int, cursor: Optional[str]) -> dict[str, Any]:
-    query = Membership.query(f"ORG#{access.org_id}", Membership.sk.startswith("MEMBER#"),
-                             limit=limit, last_evaluated_key=db.decode_cursor(cursor))
+def list_members(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
+    query = Membership.query(
+        f"ORG#{access.org_id}",
+        Membership.sk.startswith("MEMBER#"),
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor),
+    )
     items, next_cursor = db.page(query, limit)
     return {"items": [view(m) for m in items], "next": next_cursor}
 
@@ -52,7 +56,7 @@ def _admin_guard(org: Org, delta: int) -> Any:
     return cond
 
 
-def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, dict[str, Any]]:
+def add(access: Access, body: MemberAdd, idem_key: str | None) -> tuple[int, dict[str, Any]]:
     """Add a member; unknown addresses get a pool user and an invitation with a temporary password."""
     from chalicelib.auth import cognito
     from chalicelib.team import invitations
@@ -65,10 +69,13 @@ def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, 
     if idem_key_item:
         wanted.append((idempotency.IdempotencyRecord, idem_key_item))
     found = db.batch_get_mixed(wanted)
-    claim: Optional[idempotency.Replay | idempotency.Claim] = None
+    claim: idempotency.Replay | idempotency.Claim | None = None
     if idem_key_item:
-        claim = idempotency.decide(idem_key_item[0], found.get(idem_key_item),  # type: ignore[arg-type]
-                                   body.model_dump())
+        claim = idempotency.decide(
+            idem_key_item[0],
+            found.get(idem_key_item),  # type: ignore[arg-type]
+            body.model_dump(),
+        )
         if isinstance(claim, idempotency.Replay):
             return claim.status, claim.body
     org = access.org
@@ -76,7 +83,7 @@ def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, 
     now = clock.now()
     created_in_pool = False
     temp_password = None
-    user: Optional[User] = None
+    user: User | None = None
     if email_item is None:
         temp_password = cognito.temporary_password()
         try:
@@ -91,8 +98,7 @@ def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, 
         user = User(*User.key(user_id), user_id=user_id, email=body.email, created_at=now)
     else:
         user_id = email_item.user_id
-    member = Membership.build(org.org_id, user_id, body.email, body.role, now,
-                              access.principal.user_id)
+    member = Membership.build(org.org_id, user_id, body.email, body.role, now, access.principal.user_id)
     # The same answer whether the address had an account: an invite must not reveal that.
     result = view(member)
     entry = audit_log.entry(access, "member.added", user_id, {"email": body.email, "role": body.role})
@@ -105,8 +111,10 @@ def add(access: Access, body: MemberAdd, idem_key: Optional[str]) -> tuple[int, 
                 tx.condition_check(Org, org.pk, org.sk, condition=Org.status == "active")
             if user is not None:
                 tx.save(user)
-                tx.save(EmailIndex(*EmailIndex.key(body.email), user_id=user_id),
-                        condition=EmailIndex.pk.does_not_exist())
+                tx.save(
+                    EmailIndex(*EmailIndex.key(body.email), user_id=user_id),
+                    condition=EmailIndex.pk.does_not_exist(),
+                )
             tx.save(entry)
             if isinstance(claim, idempotency.Claim):
                 tx.save(claim.record(201, result), condition=claim.condition())
@@ -135,21 +143,26 @@ def change_role(access: Access, user_id: str, body: MemberPatch) -> dict[str, An
     if member.role == body.role:
         return view(member)
     delta = 1 if body.role == "admin" else -1
-    entry = audit_log.entry(access, "member.role_changed", user_id,
-                            {"email": member.email, "from": member.role, "to": body.role})
+    entry = audit_log.entry(
+        access, "member.role_changed", user_id, {"email": member.email, "from": member.role, "to": body.role}
+    )
     try:
         with db.transaction() as tx:
-            tx.update(member, actions=[Membership.role.set(body.role)],
-                      condition=Membership.role == member.role)
-            tx.update(access.org, actions=[Org.admin_count.add(delta)],
-                      condition=_admin_guard(access.org, delta))
+            tx.update(
+                member, actions=[Membership.role.set(body.role)], condition=Membership.role == member.role
+            )
+            tx.update(
+                access.org, actions=[Org.admin_count.add(delta)], condition=_admin_guard(access.org, delta)
+            )
             tx.save(entry)
     except Exception as exc:
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.Conflict("The last administrator of an organisation cannot be demoted; "
-                                  "make someone else administrator first.") from exc
+            raise errors.Conflict(
+                "The last administrator of an organisation cannot be demoted; "
+                "make someone else administrator first."
+            ) from exc
         raise
     member.role = body.role
     return view(member)
@@ -158,19 +171,21 @@ def change_role(access: Access, user_id: str, body: MemberPatch) -> dict[str, An
 def remove(access: Access, user_id: str) -> None:
     access.require(Action.WRITE)
     member = _member(access.org_id, user_id)
-    entry = audit_log.entry(access, "member.removed", user_id,
-                            {"email": member.email, "role": member.role})
+    entry = audit_log.entry(access, "member.removed", user_id, {"email": member.email, "role": member.role})
     try:
         with db.transaction() as tx:
             tx.delete(member, condition=Membership.role == member.role)
             if member.role == "admin":
-                tx.update(access.org, actions=[Org.admin_count.add(-1)],
-                          condition=_admin_guard(access.org, -1))
+                tx.update(
+                    access.org, actions=[Org.admin_count.add(-1)], condition=_admin_guard(access.org, -1)
+                )
             tx.save(entry)
     except Exception as exc:
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.Conflict("The last administrator of an organisation cannot be removed; "
-                                  "make someone else administrator first.") from exc
+            raise errors.Conflict(
+                "The last administrator of an organisation cannot be removed; "
+                "make someone else administrator first."
+            ) from exc
         raise

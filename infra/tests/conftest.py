@@ -3,6 +3,7 @@
 The registries are imported here with the prod prefix, exactly as infra/app.py does, so the
 tests compare the template with what the app declares today, not with a hard-coded list.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,13 @@ ROOT = INFRA.parent
 for _path in (str(INFRA), str(ROOT)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
-os.environ.update({"VIGIL_STAGE": "prod", "VIGIL_PREFIX": "vigil-prod",
-                   "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1")})
+os.environ.update(
+    {
+        "VIGIL_STAGE": "prod",
+        "VIGIL_PREFIX": "vigil-prod",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1"),
+    }
+)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 from aws_cdk.assertions import Template  # noqa: E402
@@ -48,9 +54,18 @@ def template(raw: dict[str, Any]) -> Template:
 def fixture_raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The stack synthesized against tests/fixture_app (queue consumers, a schedule)."""
     out = tmp_path_factory.mktemp("fixture") / "out"
-    subprocess.run([sys.executable, str(INFRA / "app.py"),
-                    "--source-dir", str(INFRA / "tests" / "fixture_app"), "--outdir", str(out)],
-                   check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            str(INFRA / "app.py"),
+            "--source-dir",
+            str(INFRA / "tests" / "fixture_app"),
+            "--outdir",
+            str(out),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     return _load(out / "prod.template.json")
 
 

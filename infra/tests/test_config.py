@@ -1,4 +1,5 @@
 """The operator's settings become the app's environment, and unsafe values are refused."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,9 +8,14 @@ from vigil_infra.config import DeployConfig
 
 
 def test_context_becomes_the_app_environment() -> None:
-    cfg = DeployConfig.from_context({
-        "mail_from": "Vigil <alerts@mail.example.com>", "cors_origins": "https://a.example, https://b.example",
-        "vendor_support": {"email": "help@example.com"}, "extra_environment": {"VIGIL_SELLER_NAME": "ACME GmbH"}})
+    cfg = DeployConfig.from_context(
+        {
+            "mail_from": "Vigil <alerts@mail.example.com>",
+            "cors_origins": "https://a.example, https://b.example",
+            "vendor_support": {"email": "help@example.com"},
+            "extra_environment": {"VIGIL_SELLER_NAME": "ACME GmbH"},
+        }
+    )
     env = cfg.environment()
     assert env["VIGIL_STAGE"] == "prod" and env["VIGIL_PREFIX"] == "vigil-prod"
     assert env["VIGIL_MAIL_FROM"] == "Vigil <alerts@mail.example.com>"
@@ -22,8 +28,10 @@ def test_context_given_as_json_text_on_the_command_line() -> None:
     assert DeployConfig.from_context('{"alarm_email": "ops@example.com"}').alarm_email == "ops@example.com"
 
 
-@pytest.mark.parametrize("bad", [{"cors_origins": "*"}, {"cors_origins": ""},
-                                 {"mail_from": "nobody"}, {"mail_form": "typo@example.com"}])
+@pytest.mark.parametrize(
+    "bad",
+    [{"cors_origins": "*"}, {"cors_origins": ""}, {"mail_from": "nobody"}, {"mail_form": "typo@example.com"}],
+)
 def test_unsafe_or_unknown_settings_are_refused(bad: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         DeployConfig.from_context(bad)

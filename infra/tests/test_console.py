@@ -1,4 +1,5 @@
 """The console (web/) in a private bucket behind CloudFront, the API under the same origin."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,11 @@ ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
 
 def _console_bucket(raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    found = [(k, v) for k, v in resources(raw, "AWS::S3::Bucket").items()
-             if "vigil-prod-console-" in json.dumps(v["Properties"].get("BucketName"))]
+    found = [
+        (k, v)
+        for k, v in resources(raw, "AWS::S3::Bucket").items()
+        if "vigil-prod-console-" in json.dumps(v["Properties"].get("BucketName"))
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -30,17 +34,25 @@ def test_console_bucket_is_private_encrypted_versioned_logged(raw: dict[str, Any
     logical, bucket = _console_bucket(raw)
     props = bucket["Properties"]
     assert props["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True, "BlockPublicPolicy": True,
-        "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     sse = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert props["LoggingConfiguration"]["LogFilePrefix"] == "console/"
-    policy = next(p for p in resources(raw, "AWS::S3::BucketPolicy").values()
-                  if p["Properties"]["Bucket"] == {"Ref": logical})
+    policy = next(
+        p
+        for p in resources(raw, "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": logical}
+    )
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
-    assert any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
-               for s in statements), "bucket must refuse requests without TLS"
+    assert any(
+        s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in statements
+    ), "bucket must refuse requests without TLS"
     # Only CloudFront (through OAC, for this distribution) may read; nobody else is allowed.
     allows = [s for s in statements if s["Effect"] == "Allow"]
     reads = [s for s in allows if s["Principal"] == {"Service": "cloudfront.amazonaws.com"}]
@@ -48,13 +60,22 @@ def test_console_bucket_is_private_encrypted_versioned_logged(raw: dict[str, Any
     assert not any(s["Principal"] in ("*", {"AWS": "*"}) for s in allows)
 
 
-def test_distribution_serves_the_bucket_through_oac_over_https(template: Template,
-                                                               raw: dict[str, Any]) -> None:
+def test_distribution_serves_the_bucket_through_oac_over_https(
+    template: Template, raw: dict[str, Any]
+) -> None:
     template.resource_count_is("AWS::CloudFront::OriginAccessControl", 1)
-    template.has_resource_properties("AWS::CloudFront::OriginAccessControl", {
-        "OriginAccessControlConfig": Match.object_like({
-            "OriginAccessControlOriginType": "s3", "SigningBehavior": "always",
-            "SigningProtocol": "sigv4"})})
+    template.has_resource_properties(
+        "AWS::CloudFront::OriginAccessControl",
+        {
+            "OriginAccessControlConfig": Match.object_like(
+                {
+                    "OriginAccessControlOriginType": "s3",
+                    "SigningBehavior": "always",
+                    "SigningProtocol": "sigv4",
+                }
+            )
+        },
+    )
     config = _distribution(raw)
     bucket_logical, _ = _console_bucket(raw)
     assert config["DefaultRootObject"] == "index.html"
@@ -84,12 +105,22 @@ def test_api_is_routed_through_the_same_distribution_uncached(raw: dict[str, Any
 
 
 def test_security_headers_are_sent(template: Template) -> None:
-    template.has_resource_properties("AWS::CloudFront::ResponseHeadersPolicy", {
-        "ResponseHeadersPolicyConfig": Match.object_like({
-            "SecurityHeadersConfig": Match.object_like({
-                "StrictTransportSecurity": Match.object_like({"Override": True}),
-                "ContentTypeOptions": {"Override": True},
-                "FrameOptions": {"FrameOption": "DENY", "Override": True}})})})
+    template.has_resource_properties(
+        "AWS::CloudFront::ResponseHeadersPolicy",
+        {
+            "ResponseHeadersPolicyConfig": Match.object_like(
+                {
+                    "SecurityHeadersConfig": Match.object_like(
+                        {
+                            "StrictTransportSecurity": Match.object_like({"Override": True}),
+                            "ContentTypeOptions": {"Override": True},
+                            "FrameOptions": {"FrameOption": "DENY", "Override": True},
+                        }
+                    )
+                }
+            )
+        },
+    )
 
 
 def test_bucket_deployment_uploads_web_and_config_js(raw: dict[str, Any]) -> None:
@@ -119,8 +150,9 @@ def test_console_url_is_an_output(raw: dict[str, Any]) -> None:
 
 def test_deployment_function_invalidates_only_this_distribution(raw: dict[str, Any]) -> None:
     (dist_logical,) = resources(raw, "AWS::CloudFront::Distribution")
-    (policy,) = [p for k, p in resources(raw, "AWS::IAM::Policy").items()
-                 if k.startswith("CustomCDKBucketDeployment")]
+    (policy,) = [
+        p for k, p in resources(raw, "AWS::IAM::Policy").items() if k.startswith("CustomCDKBucketDeployment")
+    ]
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     invalidate = [s for s in statements if "cloudfront:CreateInvalidation" in s["Action"]]
     assert len(invalidate) == 1

@@ -1,4 +1,5 @@
 """Assertions on the synthesized prod template: every declared resource with its safeguards."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,11 @@ def _bucket(raw: dict[str, Any], short: str) -> tuple[str, dict[str, Any]]:
         name = res["Properties"].get("BucketName")
         return str(name["Fn::Join"][1][0]) if isinstance(name, dict) else str(name)
 
-    found = [(k, v) for k, v in resources(raw, "AWS::S3::Bucket").items()
-             if name_start(v) == f"vigil-prod-{short}-"]
+    found = [
+        (k, v)
+        for k, v in resources(raw, "AWS::S3::Bucket").items()
+        if name_start(v) == f"vigil-prod-{short}-"
+    ]
     assert len(found) == 1, short
     return found[0]
 
@@ -44,7 +48,7 @@ def test_registry_is_not_empty() -> None:
 
 @pytest.mark.parametrize("spec", TABLES, ids=lambda s: s.short)
 def test_every_registered_table_is_safe(raw: dict[str, Any], spec: registry.TableSpec) -> None:
-    logical, table = by_prop(raw, "AWS::DynamoDB::Table", "TableName", spec.name)
+    _logical, table = by_prop(raw, "AWS::DynamoDB::Table", "TableName", spec.name)
     props = table["Properties"]
     assert table["DeletionPolicy"] == "Retain" and table["UpdateReplacePolicy"] == "Retain"
     assert props["BillingMode"] == "PAY_PER_REQUEST"
@@ -71,18 +75,26 @@ def test_every_bucket_is_private_encrypted_versioned_tls_only(raw: dict[str, Any
     props = bucket["Properties"]
     assert bucket["DeletionPolicy"] == "Retain"
     assert props["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True, "BlockPublicPolicy": True,
-        "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     sse = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert props["LoggingConfiguration"]["LogFilePrefix"] == f"{short}/"
-    policies = [p for p in resources(raw, "AWS::S3::BucketPolicy").values()
-                if p["Properties"]["Bucket"] == {"Ref": logical}]
+    policies = [
+        p
+        for p in resources(raw, "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": logical}
+    ]
     assert len(policies) == 1
-    deny_plain = [s for s in policies[0]["Properties"]["PolicyDocument"]["Statement"]
-                  if s["Effect"] == "Deny"
-                  and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}]
+    deny_plain = [
+        s
+        for s in policies[0]["Properties"]["PolicyDocument"]["Statement"]
+        if s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+    ]
     assert deny_plain, "bucket must refuse requests without TLS"
 
 
@@ -91,43 +103,60 @@ def test_invoices_are_locked_for_eight_years(raw: dict[str, Any]) -> None:
     assert bucket["Properties"]["ObjectLockEnabled"] is True
     assert bucket["Properties"]["ObjectLockConfiguration"] == {
         "ObjectLockEnabled": "Enabled",
-        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 8}}}
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 8}},
+    }
     _, files = _bucket(raw, "files")
     assert "ObjectLockConfiguration" not in files["Properties"]
 
 
 def test_user_pool_matches_local_bootstrap(template: Template) -> None:
-    template.has_resource_properties("AWS::Cognito::UserPool", {
-        "UserPoolName": "vigil-prod-users",
-        "UsernameAttributes": ["email"],
-        "AutoVerifiedAttributes": ["email"],
-        "MfaConfiguration": "OPTIONAL",
-        "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
-        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
-        "DeletionProtection": "ACTIVE",
-        "Policies": {"PasswordPolicy": {
-            "MinimumLength": 10, "RequireUppercase": True, "RequireLowercase": True,
-            "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7}},
-    })
-    template.has_resource_properties("AWS::Cognito::UserPoolClient", {
-        "ClientName": "vigil-console",
-        "GenerateSecret": False,
-        "ExplicitAuthFlows": Match.array_equals(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
-        "AllowedOAuthFlowsUserPoolClient": False,
-        "PreventUserExistenceErrors": "ENABLED",
-    })
+    template.has_resource_properties(
+        "AWS::Cognito::UserPool",
+        {
+            "UserPoolName": "vigil-prod-users",
+            "UsernameAttributes": ["email"],
+            "AutoVerifiedAttributes": ["email"],
+            "MfaConfiguration": "OPTIONAL",
+            "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+            "DeletionProtection": "ACTIVE",
+            "Policies": {
+                "PasswordPolicy": {
+                    "MinimumLength": 10,
+                    "RequireUppercase": True,
+                    "RequireLowercase": True,
+                    "RequireNumbers": True,
+                    "RequireSymbols": True,
+                    "TemporaryPasswordValidityDays": 7,
+                }
+            },
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {
+            "ClientName": "vigil-console",
+            "GenerateSecret": False,
+            "ExplicitAuthFlows": Match.array_equals(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+            "AllowedOAuthFlowsUserPoolClient": False,
+            "PreventUserExistenceErrors": "ENABLED",
+        },
+    )
 
 
 def test_mail_domain_is_a_dkim_signed_identity(template: Template) -> None:
-    template.has_resource_properties("AWS::SES::EmailIdentity", {
-        "EmailIdentity": "vigil.example",
-        "DkimAttributes": Match.absent(),
-    })
+    template.has_resource_properties(
+        "AWS::SES::EmailIdentity",
+        {
+            "EmailIdentity": "vigil.example",
+            "DkimAttributes": Match.absent(),
+        },
+    )
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
 
 
 def test_check_batches_queue_has_a_dead_letter_queue(raw: dict[str, Any]) -> None:
-    logical, queue = by_prop(raw, "AWS::SQS::Queue", "QueueName", "vigil-prod-check-batches")
+    _logical, queue = by_prop(raw, "AWS::SQS::Queue", "QueueName", "vigil-prod-check-batches")
     dlq_logical, dlq = by_prop(raw, "AWS::SQS::Queue", "QueueName", "vigil-prod-check-batches-dlq")
     redrive = queue["Properties"]["RedrivePolicy"]
     assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": [dlq_logical, "Arn"]}
@@ -141,9 +170,12 @@ def test_every_function_is_named_logged_and_alarmed(raw: dict[str, Any]) -> None
     functions = _functions(raw)
     assert {"APIHandler", "JwtAuth", "MailOutbox"} <= set(functions)
     alarms = resources(raw, "AWS::CloudWatch::Alarm").values()
-    alarmed = {(a["Properties"]["MetricName"], d["Value"])
-               for a in alarms for d in a["Properties"].get("Dimensions", [])
-               if d["Name"] == "FunctionName"}
+    alarmed = {
+        (a["Properties"]["MetricName"], d["Value"])
+        for a in alarms
+        for d in a["Properties"].get("Dimensions", [])
+        if d["Name"] == "FunctionName"
+    }
     log_groups = {g["Properties"]["LogGroupName"] for g in resources(raw, "AWS::Logs::LogGroup").values()}
     for logical, fn in functions.items():
         name = fn["Properties"]["FunctionName"]
@@ -157,11 +189,18 @@ def test_every_function_is_named_logged_and_alarmed(raw: dict[str, Any]) -> None
 
 
 def test_dead_letter_queues_are_alarmed(raw: dict[str, Any]) -> None:
-    dlqs = {k for k, v in resources(raw, "AWS::SQS::Queue").items()
-            if v["Properties"]["QueueName"].endswith(("-dlq", "-async-failures"))}
+    dlqs = {
+        k
+        for k, v in resources(raw, "AWS::SQS::Queue").items()
+        if v["Properties"]["QueueName"].endswith(("-dlq", "-async-failures"))
+    }
     assert len(dlqs) >= 2
-    watched = {d["Value"]["Fn::GetAtt"][0] for a in resources(raw, "AWS::CloudWatch::Alarm").values()
-               for d in a["Properties"].get("Dimensions", []) if d["Name"] == "QueueName"}
+    watched = {
+        d["Value"]["Fn::GetAtt"][0]
+        for a in resources(raw, "AWS::CloudWatch::Alarm").values()
+        for d in a["Properties"].get("Dimensions", [])
+        if d["Name"] == "QueueName"
+    }
     assert dlqs <= watched
 
 
@@ -193,7 +232,9 @@ def test_roles_name_real_resources_not_wildcards(raw: dict[str, Any]) -> None:
             res = statement["Resource"]
             for r in res if isinstance(res, list) else [res]:
                 assert r != "*", f"{logical}: {statement['Sid']} on '*'"
-                assert "vigil-prod-*" not in json.dumps(r), f"{logical}: {statement['Sid']} on a wildcard name"
+                assert "vigil-prod-*" not in json.dumps(r), (
+                    f"{logical}: {statement['Sid']} on a wildcard name"
+                )
     api_sids = {s["Sid"] for s in _statements(_role_of(raw, functions["APIHandler"]))}
     assert {"Logs", "Tables", "Objects", "Mail", "Users", "FanOut"} <= api_sids
     # The authorizer checks tokens against the public JWKS: logs and nothing else of ours.
@@ -220,7 +261,9 @@ def test_gateway_rejections_are_problem_json(raw: dict[str, Any]) -> None:
         assert response["statusCode"] == status
         params = response["responseParameters"]
         assert params["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
-        assert params["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://console.vigil.example'"
+        assert (
+            params["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://console.vigil.example'"
+        )
         body = json.loads(response["responseTemplates"]["application/json"])
         assert body["status"] == int(status) and body["title"]
     assert props["AccessLogSetting"]["DestinationArn"]
@@ -235,8 +278,11 @@ def test_cors_preflight_names_the_console_origin(raw: dict[str, Any]) -> None:
 
 
 def test_every_checkov_suppression_gives_a_reason(raw: dict[str, Any]) -> None:
-    skips = [(k, s) for k, v in raw["Resources"].items()
-             for s in v.get("Metadata", {}).get("checkov", {}).get("skip", [])]
+    skips = [
+        (k, s)
+        for k, v in raw["Resources"].items()
+        for s in v.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
     assert skips
     for logical, skip in skips:
         assert skip["id"].startswith(("CKV_", "CKV2_")), logical
@@ -245,9 +291,14 @@ def test_every_checkov_suppression_gives_a_reason(raw: dict[str, Any]) -> None:
 
 def test_api_server_errors_are_alarmed(template: Template) -> None:
     # guard_views turns app errors into 5xx answers, which Lambda does not count as errors.
-    template.has_resource_properties("AWS::CloudWatch::Alarm", {
-        "Namespace": "AWS/ApiGateway", "MetricName": "5XXError",
-        "Dimensions": Match.array_with([{"Name": "ApiName", "Value": "vigil"},
-                                        {"Name": "Stage", "Value": "v1"}]),
-        "AlarmActions": Match.any_value(),
-    })
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "Namespace": "AWS/ApiGateway",
+            "MetricName": "5XXError",
+            "Dimensions": Match.array_with(
+                [{"Name": "ApiName", "Value": "vigil"}, {"Name": "Stage", "Value": "v1"}]
+            ),
+            "AlarmActions": Match.any_value(),
+        },
+    )

@@ -4,13 +4,15 @@ The app reads its configuration from environment variables (chalicelib/settings.
 is the one place that turns the operator's settings into those variables. Values that only exist
 once resources do (user pool id, bucket names) are added by the stack as CDK tokens.
 """
+
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
-from typing import Any, Mapping
+from typing import Any
 
 #: The Chalice stage and so the construct id of the stack (the construct names its stage after it).
 STAGE = "prod"
@@ -34,7 +36,7 @@ class DeployConfig:
     extra_environment: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_context(cls, raw: Mapping[str, Any] | None) -> "DeployConfig":
+    def from_context(cls, raw: Mapping[str, Any] | None) -> DeployConfig:
         if isinstance(raw, str):  # `cdk ... -c vigil='{...}'` may hand over the JSON text
             raw = json.loads(raw)
         raw = dict(raw or {})

@@ -6,10 +6,11 @@ the app's registries (registry.py), functions and schedules from the SAM templat
 `@bp.schedule` or a `@bp.on_sqs_message` gets its resources, permissions and alarms on the
 next synth.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from aws_cdk import (
     ArnFormat,
@@ -19,37 +20,77 @@ from aws_cdk import (
     Duration,
     RemovalPolicy,
     Stack,
+)
+from aws_cdk import (
     aws_apigateway as apigw,
-    aws_cloudwatch as cloudwatch,
+)
+from aws_cdk import (
     aws_cloudfront as cloudfront,
+)
+from aws_cdk import (
     aws_cloudfront_origins as origins,
+)
+from aws_cdk import (
+    aws_cloudwatch as cloudwatch,
+)
+from aws_cdk import (
     aws_cloudwatch_actions as cw_actions,
+)
+from aws_cdk import (
     aws_cognito as cognito,
+)
+from aws_cdk import (
     aws_dynamodb as dynamodb,
+)
+from aws_cdk import (
     aws_iam as iam,
+)
+from aws_cdk import (
     aws_kms as kms,
+)
+from aws_cdk import (
     aws_lambda as lambda_,
+)
+from aws_cdk import (
     aws_logs as logs,
+)
+from aws_cdk import (
     aws_s3 as s3,
+)
+from aws_cdk import (
     aws_s3_deployment as s3deploy,
+)
+from aws_cdk import (
     aws_ses as ses,
+)
+from aws_cdk import (
     aws_sns as sns,
+)
+from aws_cdk import (
     aws_sns_subscriptions as subs,
+)
+from aws_cdk import (
     aws_sqs as sqs,
 )
 from chalice.cdk import Chalice
-from chalicelib import settings
-from chalicelib.local.web import WEB_ROOT, config_js
 from constructs import Construct
 
+from chalicelib import settings
+from chalicelib.local.web import WEB_ROOT, config_js
 from vigil_infra import registry, suppress
 from vigil_infra.config import PREFIX, QUEUES, STAGE, DeployConfig
 from vigil_infra.registry import FunctionSpec, TableSpec
 
-_ATTR_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER,
-               "B": dynamodb.AttributeType.BINARY}
-_PROJECTIONS = {"ALL": dynamodb.ProjectionType.ALL, "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
-                "INCLUDE": dynamodb.ProjectionType.INCLUDE}
+_ATTR_TYPES = {
+    "S": dynamodb.AttributeType.STRING,
+    "N": dynamodb.AttributeType.NUMBER,
+    "B": dynamodb.AttributeType.BINARY,
+}
+_PROJECTIONS = {
+    "ALL": dynamodb.ProjectionType.ALL,
+    "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
+    "INCLUDE": dynamodb.ProjectionType.INCLUDE,
+}
 
 #: Buckets whose objects are legal originals: Object Lock, compliance mode, 8 years (§147 AO, §14b UStG).
 LOCKED_BUCKETS = {"invoices": 8}
@@ -57,17 +98,30 @@ LOCKED_BUCKETS = {"invoices": 8}
 LAMBDA_TIMEOUT_S = 30
 MAX_RECEIVE_COUNT = 5
 
-_DDB_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
-                "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
+_DDB_ACTIONS = [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+]
 #: The admin calls chalicelib/auth/cognito.py makes (login and challenges need no IAM).
-_COGNITO_ACTIONS = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword",
-                    "cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"]
+_COGNITO_ACTIONS = [
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminSetUserPassword",
+    "cognito-idp:AdminDeleteUser",
+    "cognito-idp:AdminGetUser",
+]
 
 
 def _problem(status: int, title: str, detail: str) -> str:
-    return json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail},
-                      separators=(",", ":"))
+    return json.dumps(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail}, separators=(",", ":")
+    )
 
 
 class VigilChalice(Chalice):
@@ -85,8 +139,13 @@ class VigilChalice(Chalice):
 class VigilStack(Stack):
     def __init__(self, scope: Construct, cfg: DeployConfig, source_dir: str, **kwargs: Any) -> None:
         # The construct id is the Chalice stage the construct packages (it uses the scope's name).
-        super().__init__(scope, STAGE, stack_name=PREFIX,
-                         description="Vigil security monitoring: API, jobs and data (prod)", **kwargs)
+        super().__init__(
+            scope,
+            STAGE,
+            stack_name=PREFIX,
+            description="Vigil security monitoring: API, jobs and data (prod)",
+            **kwargs,
+        )
         self.cfg = cfg
         self.alarm_topic = self._alarm_topic()
         self.tables = {spec.short: self._table(spec) for spec in registry.tables(PREFIX)}
@@ -103,8 +162,9 @@ class VigilStack(Stack):
         }
         for short, bucket in self.buckets.items():
             env[f"VIGIL_BUCKET_{short.upper()}"] = bucket.bucket_name
-        self.chalice = VigilChalice(self, "Chalice", source_dir=source_dir,
-                                    stage_config={"environment_variables": env})
+        self.chalice = VigilChalice(
+            self, "Chalice", source_dir=source_dir, stage_config={"environment_variables": env}
+        )
         self.functions = registry.functions_from_sam(self.chalice.sam)
 
         consumed = {q for f in self.functions for q in f.queues}
@@ -121,123 +181,173 @@ class VigilStack(Stack):
     # --- data ---------------------------------------------------------------------------------
 
     def _table(self, spec: TableSpec) -> dynamodb.Table:
-        def attr(pair: Optional[tuple[str, str]]) -> Optional[dynamodb.Attribute]:
+        def attr(pair: tuple[str, str] | None) -> dynamodb.Attribute | None:
             return dynamodb.Attribute(name=pair[0], type=_ATTR_TYPES[pair[1]]) if pair else None
 
         table = dynamodb.Table(
-            self, f"Table-{spec.short}", table_name=spec.name,
-            partition_key=attr(spec.hash_key), sort_key=attr(spec.range_key),
+            self,
+            f"Table-{spec.short}",
+            table_name=spec.name,
+            partition_key=attr(spec.hash_key),
+            sort_key=attr(spec.range_key),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True),
-            deletion_protection=True, time_to_live_attribute=spec.ttl_attribute,
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            time_to_live_attribute=spec.ttl_attribute,
             removal_policy=RemovalPolicy.RETAIN,
         )
         for index in spec.indexes:
             table.add_global_secondary_index(
-                index_name=index.name, partition_key=attr(index.hash_key),
-                sort_key=attr(index.range_key), projection_type=_PROJECTIONS[index.projection],
-                non_key_attributes=list(index.non_key_attributes) or None)
+                index_name=index.name,
+                partition_key=attr(index.hash_key),
+                sort_key=attr(index.range_key),
+                projection_type=_PROJECTIONS[index.projection],
+                non_key_attributes=list(index.non_key_attributes) or None,
+            )
         suppress.skip(table, suppress.DDB_NO_CMK)
         return table
 
     def _access_log_bucket(self) -> s3.Bucket:
         bucket = s3.Bucket(
-            self, "AccessLogs", bucket_name=f"{PREFIX}-access-logs-{Aws.ACCOUNT_ID}",
+            self,
+            "AccessLogs",
+            bucket_name=f"{PREFIX}-access-logs-{Aws.ACCOUNT_ID}",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             # Server access log delivery supports SSE-S3 only.
-            encryption=s3.BucketEncryption.S3_MANAGED, enforce_ssl=True, versioned=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365),
-                                              noncurrent_version_expiration=Duration.days(30),
-                                              abort_incomplete_multipart_upload_after=Duration.days(1))],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=Duration.days(365),
+                    noncurrent_version_expiration=Duration.days(30),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
             removal_policy=RemovalPolicy.RETAIN,
         )
-        suppress.skip(bucket, ("CKV_AWS_18", "This is the access-log sink; logging it into "
-                                             "itself would loop."))
+        suppress.skip(
+            bucket, ("CKV_AWS_18", "This is the access-log sink; logging it into itself would loop.")
+        )
         return bucket
 
     def _bucket(self, short: str) -> s3.Bucket:
         years = LOCKED_BUCKETS.get(short)
         bucket = s3.Bucket(
-            self, f"Bucket-{short}",
+            self,
+            f"Bucket-{short}",
             # Bucket names are global: the account id keeps `vigil-prod-<short>` unique; the app
             # is told the name through VIGIL_BUCKET_<SHORT> (settings.bucket_name).
             bucket_name=f"{settings.bucket_name(short)}-{Aws.ACCOUNT_ID}",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.KMS_MANAGED, bucket_key_enabled=True,
-            enforce_ssl=True, versioned=True,
+            encryption=s3.BucketEncryption.KMS_MANAGED,
+            bucket_key_enabled=True,
+            enforce_ssl=True,
+            versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=self.access_logs, server_access_logs_prefix=f"{short}/",
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix=f"{short}/",
             object_lock_enabled=bool(years),
-            lifecycle_rules=[s3.LifecycleRule(
-                abort_incomplete_multipart_upload_after=Duration.days(1),
-                # Replaced/deleted logos and reports; locked buckets keep versions for the lock.
-                noncurrent_version_expiration=None if years else Duration.days(30))],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                    # Replaced/deleted logos and reports; locked buckets keep versions for the lock.
+                    noncurrent_version_expiration=None if years else Duration.days(30),
+                )
+            ],
             removal_policy=RemovalPolicy.RETAIN,
         )
         if years:
             cfn = bucket.node.default_child
             assert isinstance(cfn, s3.CfnBucket)
-            cfn.add_property_override("ObjectLockConfiguration", {
-                "ObjectLockEnabled": "Enabled",
-                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": years}}})
+            cfn.add_property_override(
+                "ObjectLockConfiguration",
+                {
+                    "ObjectLockEnabled": "Enabled",
+                    "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": years}},
+                },
+            )
         return bucket
 
     # --- identity and mail --------------------------------------------------------------------
 
     def _user_pool(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
         pool = cognito.UserPool(
-            self, "Users", user_pool_name=f"{PREFIX}-users",
+            self,
+            "Users",
+            user_pool_name=f"{PREFIX}-users",
             sign_in_aliases=cognito.SignInAliases(email=True, username=False),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
             self_sign_up_enabled=False,  # users are created by admins/partners through the API
             password_policy=cognito.PasswordPolicy(
-                min_length=10, require_lowercase=True, require_uppercase=True,
-                require_digits=True, require_symbols=True,
-                temp_password_validity=Duration.days(7)),
+                min_length=10,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(7),
+            ),
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            deletion_protection=True, removal_policy=RemovalPolicy.RETAIN,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
         )
         client = pool.add_client(
-            "Console", user_pool_client_name="vigil-console", generate_secret=False,
+            "Console",
+            user_pool_client_name="vigil-console",
+            generate_secret=False,
             auth_flows=cognito.AuthFlow(user_password=True),
-            disable_o_auth=True, prevent_user_existence_errors=True,
-            access_token_validity=Duration.hours(1), id_token_validity=Duration.hours(1),
+            disable_o_auth=True,
+            prevent_user_existence_errors=True,
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
             refresh_token_validity=Duration.days(30),
         )
         return pool, client
 
     def _mail_identity(self) -> str:
-        identity = ses.EmailIdentity(self, "MailDomain",
-                                     identity=ses.Identity.domain(self.cfg.mail_domain))
+        identity = ses.EmailIdentity(self, "MailDomain", identity=ses.Identity.domain(self.cfg.mail_domain))
         self._dkim = identity
-        return self.format_arn(service="ses", resource="identity",
-                               resource_name=self.cfg.mail_domain)
+        return self.format_arn(service="ses", resource="identity", resource_name=self.cfg.mail_domain)
 
     # --- queues -------------------------------------------------------------------------------
 
     def _dlq(self, cid: str, name: str) -> sqs.Queue:
-        dlq = sqs.Queue(self, cid, queue_name=name, retention_period=Duration.days(14),
-                        encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)
+        dlq = sqs.Queue(
+            self,
+            cid,
+            queue_name=name,
+            retention_period=Duration.days(14),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
         suppress.skip(dlq, suppress.SQS_SSE_SQS)
-        self._alarm(f"{cid}Depth", dlq.metric_approximate_number_of_messages_visible(
-            period=Duration.minutes(5), statistic="Maximum"),
-            f"{name}: messages that failed {MAX_RECEIVE_COUNT} times wait here")
+        self._alarm(
+            f"{cid}Depth",
+            dlq.metric_approximate_number_of_messages_visible(
+                period=Duration.minutes(5), statistic="Maximum"
+            ),
+            f"{name}: messages that failed {MAX_RECEIVE_COUNT} times wait here",
+        )
         return dlq
 
     def _queue(self, name: str) -> sqs.Queue:
         cid = "Queue-" + name.removeprefix(PREFIX + "-")
         dlq = self._dlq(cid + "-Dlq", f"{name}-dlq")
         queue = sqs.Queue(
-            self, cid, queue_name=name,
+            self,
+            cid,
+            queue_name=name,
             # AWS's advice for Lambda consumers: six times the function timeout.
             visibility_timeout=Duration.seconds(6 * LAMBDA_TIMEOUT_S),
             retention_period=Duration.days(4),
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=MAX_RECEIVE_COUNT, queue=dlq),
-            encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
         )
         suppress.skip(queue, suppress.SQS_SSE_SQS)
         return queue
@@ -249,11 +359,13 @@ class VigilStack(Stack):
         name = f"{PREFIX}-{spec.logical_id}"
         fn.add_property_override("FunctionName", name)
         # Failed asynchronous invocations (schedules) are kept instead of dropped after 2 retries.
-        fn.add_property_override("DeadLetterQueue", {"Type": "SQS",
-                                                     "TargetArn": self.async_dlq.queue_arn})
-        log_group = logs.CfnLogGroup(self, f"Logs-{spec.logical_id}",
-                                     log_group_name=f"/aws/lambda/{name}",
-                                     retention_in_days=self.cfg.log_retention_days)
+        fn.add_property_override("DeadLetterQueue", {"Type": "SQS", "TargetArn": self.async_dlq.queue_arn})
+        log_group = logs.CfnLogGroup(
+            self,
+            f"Logs-{spec.logical_id}",
+            log_group_name=f"/aws/lambda/{name}",
+            retention_in_days=self.cfg.log_retention_days,
+        )
         log_group.apply_removal_policy(RemovalPolicy.DESTROY)
         suppress.skip(log_group, suppress.LOGS_NO_CMK)
         fn.add_resource_dependency(log_group)  # else Lambda creates it, without retention
@@ -264,83 +376,138 @@ class VigilStack(Stack):
             fn.add_resource_dependency(queue_cfn)
         if spec.role_logical_id:
             role = self.chalice.get_resource(spec.role_logical_id)
-            role.add_property_override("Policies", [{
-                "PolicyName": "vigil-least-privilege",
-                "PolicyDocument": self._policy(spec, name).to_json(),
-            }])
-        suppress.skip(fn, suppress.LAMBDA_NO_VPC, suppress.LAMBDA_NO_RESERVED_CONCURRENCY,
-                      suppress.LAMBDA_ENV_NOT_SECRET)
+            role.add_property_override(
+                "Policies",
+                [
+                    {
+                        "PolicyName": "vigil-least-privilege",
+                        "PolicyDocument": self._policy(spec, name).to_json(),
+                    }
+                ],
+            )
+        suppress.skip(
+            fn,
+            suppress.LAMBDA_NO_VPC,
+            suppress.LAMBDA_NO_RESERVED_CONCURRENCY,
+            suppress.LAMBDA_ENV_NOT_SECRET,
+        )
         self._function_alarms(spec, name)
 
     def _policy(self, spec: FunctionSpec, function_name: str) -> iam.PolicyDocument:
-        doc = iam.PolicyDocument(statements=[
-            iam.PolicyStatement(
-                sid="Logs", actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[self.format_arn(service="logs", resource="log-group",
-                                           resource_name=f"/aws/lambda/{function_name}:*",
-                                           arn_format=ArnFormat.COLON_RESOURCE_NAME)]),
-            iam.PolicyStatement(sid="AsyncFailures", actions=["sqs:SendMessage"],
-                                resources=[self.async_dlq.queue_arn]),
-        ])
+        doc = iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    sid="Logs",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[
+                        self.format_arn(
+                            service="logs",
+                            resource="log-group",
+                            resource_name=f"/aws/lambda/{function_name}:*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    ],
+                ),
+                iam.PolicyStatement(
+                    sid="AsyncFailures", actions=["sqs:SendMessage"], resources=[self.async_dlq.queue_arn]
+                ),
+            ]
+        )
         if spec.kind == "authorizer":
             return doc  # verifies tokens against the pool's public JWKS: no AWS data access
         tables = [t.table_arn for t in self.tables.values()]
         doc.add_statements(
-            iam.PolicyStatement(sid="Tables", actions=_DDB_ACTIONS,
-                                resources=tables + [f"{arn}/index/*" for arn in tables]),
-            iam.PolicyStatement(sid="Objects", actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                                resources=[b.arn_for_objects("*") for b in self.buckets.values()]),
-            iam.PolicyStatement(sid="ListObjects", actions=["s3:ListBucket"],
-                                resources=[b.bucket_arn for b in self.buckets.values()]),
-            iam.PolicyStatement(sid="Mail", actions=["ses:SendRawEmail", "ses:SendEmail"],
-                                resources=[self.mail_identity_arn],
-                                conditions={"StringEquals": {"ses:FromAddress": self.cfg.mail_address}}),
-            iam.PolicyStatement(sid="Users", actions=_COGNITO_ACTIONS,
-                                resources=[self.pool.user_pool_arn]),
-            iam.PolicyStatement(sid="FanOut", actions=["sqs:SendMessage", "sqs:GetQueueUrl",
-                                                       "sqs:GetQueueAttributes"],
-                                resources=[q.queue_arn for q in self.queues.values()]),
+            iam.PolicyStatement(
+                sid="Tables", actions=_DDB_ACTIONS, resources=tables + [f"{arn}/index/*" for arn in tables]
+            ),
+            iam.PolicyStatement(
+                sid="Objects",
+                actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                resources=[b.arn_for_objects("*") for b in self.buckets.values()],
+            ),
+            iam.PolicyStatement(
+                sid="ListObjects",
+                actions=["s3:ListBucket"],
+                resources=[b.bucket_arn for b in self.buckets.values()],
+            ),
+            iam.PolicyStatement(
+                sid="Mail",
+                actions=["ses:SendRawEmail", "ses:SendEmail"],
+                resources=[self.mail_identity_arn],
+                conditions={"StringEquals": {"ses:FromAddress": self.cfg.mail_address}},
+            ),
+            iam.PolicyStatement(sid="Users", actions=_COGNITO_ACTIONS, resources=[self.pool.user_pool_arn]),
+            iam.PolicyStatement(
+                sid="FanOut",
+                actions=["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+                resources=[q.queue_arn for q in self.queues.values()],
+            ),
         )
         if spec.queues:
-            doc.add_statements(iam.PolicyStatement(
-                sid="Consume", actions=["sqs:ReceiveMessage", "sqs:DeleteMessage",
-                                        "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
-                resources=[self.queues[q].queue_arn for q in spec.queues]))
+            doc.add_statements(
+                iam.PolicyStatement(
+                    sid="Consume",
+                    actions=[
+                        "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage",
+                        "sqs:ChangeMessageVisibility",
+                        "sqs:GetQueueAttributes",
+                    ],
+                    resources=[self.queues[q].queue_arn for q in spec.queues],
+                )
+            )
         return doc
 
     # --- monitoring ---------------------------------------------------------------------------
 
     def _alarm_topic(self) -> sns.Topic:
-        key = kms.Key(self, "AlarmKey", alias=f"alias/{PREFIX}-alarms", enable_key_rotation=True,
-                      description="Encrypts the alarm topic; CloudWatch may use it to publish",
-                      removal_policy=RemovalPolicy.DESTROY)
-        key.add_to_resource_policy(iam.PolicyStatement(
-            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-            actions=["kms:Decrypt", "kms:GenerateDataKey*"], resources=["*"]))  # "*" = this key
-        topic = sns.Topic(self, "Alarms", topic_name=f"{PREFIX}-alarms", master_key=key,
-                          enforce_ssl=True)
+        key = kms.Key(
+            self,
+            "AlarmKey",
+            alias=f"alias/{PREFIX}-alarms",
+            enable_key_rotation=True,
+            description="Encrypts the alarm topic; CloudWatch may use it to publish",
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+            )
+        )  # "*" = this key
+        topic = sns.Topic(self, "Alarms", topic_name=f"{PREFIX}-alarms", master_key=key, enforce_ssl=True)
         if self.cfg.alarm_email:
             topic.add_subscription(subs.EmailSubscription(self.cfg.alarm_email))
         return topic
 
     def _alarm(self, cid: str, metric: cloudwatch.IMetric, description: str, threshold: float = 1) -> None:
         alarm = cloudwatch.Alarm(
-            self, cid, metric=metric, threshold=threshold, evaluation_periods=1,
+            self,
+            cid,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=description)
+            alarm_description=description,
+        )
         alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
 
     def _function_alarms(self, spec: FunctionSpec, name: str) -> None:
         def metric(metric_name: str) -> cloudwatch.Metric:
-            return cloudwatch.Metric(namespace="AWS/Lambda", metric_name=metric_name,
-                                     dimensions_map={"FunctionName": name}, statistic="Sum",
-                                     period=Duration.minutes(5))
+            return cloudwatch.Metric(
+                namespace="AWS/Lambda",
+                metric_name=metric_name,
+                dimensions_map={"FunctionName": name},
+                statistic="Sum",
+                period=Duration.minutes(5),
+            )
 
-        self._alarm(f"Errors-{spec.logical_id}", metric("Errors"),
-                    f"{name} ({spec.kind}) raised errors")
-        self._alarm(f"Throttles-{spec.logical_id}", metric("Throttles"),
-                    f"{name} ({spec.kind}) was throttled")
+        self._alarm(f"Errors-{spec.logical_id}", metric("Errors"), f"{name} ({spec.kind}) raised errors")
+        self._alarm(
+            f"Throttles-{spec.logical_id}", metric("Throttles"), f"{name} ({spec.kind}) was throttled"
+        )
 
     # --- API Gateway --------------------------------------------------------------------------
 
@@ -352,67 +519,122 @@ class VigilStack(Stack):
             "gatewayresponse.header.Access-Control-Allow-Origin": f"'{origin}'",
         }
         responses = {
-            "UNAUTHORIZED": (401, "Unauthorized", "A valid bearer token is required.",
-                             {"gatewayresponse.header.WWW-Authenticate": "'Bearer error=\"invalid_token\"'"}),
+            "UNAUTHORIZED": (
+                401,
+                "Unauthorized",
+                "A valid bearer token is required.",
+                {"gatewayresponse.header.WWW-Authenticate": "'Bearer error=\"invalid_token\"'"},
+            ),
             "ACCESS_DENIED": (403, "Forbidden", "The token does not allow this request.", {}),
             # API Gateway's answer to an unknown path is a 403 "Missing Authentication Token".
             "MISSING_AUTHENTICATION_TOKEN": (404, "Not Found", "No such resource.", {}),
-            "THROTTLED": (429, "Too Many Requests", "Slow down and retry later.",
-                          {"gatewayresponse.header.Retry-After": "'1'"}),
+            "THROTTLED": (
+                429,
+                "Too Many Requests",
+                "Slow down and retry later.",
+                {"gatewayresponse.header.Retry-After": "'1'"},
+            ),
         }
         gateway_responses = {
-            kind: {"statusCode": str(status),
-                   "responseParameters": {**headers, **extra},
-                   "responseTemplates": {"application/json": _problem(status, title, detail)}}
+            kind: {
+                "statusCode": str(status),
+                "responseParameters": {**headers, **extra},
+                "responseTemplates": {"application/json": _problem(status, title, detail)},
+            }
             for kind, (status, title, detail, extra) in responses.items()
         }
         for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
             gateway_responses[kind] = {
                 "responseParameters": headers,
-                "responseTemplates": {"application/json":
-                                      '{"type":"about:blank","title":$context.error.messageString}'}}
-        api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses",
-                                  gateway_responses)
+                "responseTemplates": {
+                    "application/json": '{"type":"about:blank","title":$context.error.messageString}'
+                },
+            }
+        api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses)
 
         # Access logs and execution errors need the account-wide API Gateway logging role.
-        push_role = iam.Role(self, "ApiGatewayLogsRole",
-                             assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
-                             managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(
-                                 "service-role/AmazonAPIGatewayPushToCloudWatchLogs")])
+        push_role = iam.Role(
+            self,
+            "ApiGatewayLogsRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name(
+                    "service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+                )
+            ],
+        )
         account = apigw.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=push_role.role_arn)
-        access_logs = logs.CfnLogGroup(self, "ApiAccessLogs", log_group_name=f"/aws/apigateway/{PREFIX}",
-                                       retention_in_days=self.cfg.log_retention_days)
+        access_logs = logs.CfnLogGroup(
+            self,
+            "ApiAccessLogs",
+            log_group_name=f"/aws/apigateway/{PREFIX}",
+            retention_in_days=self.cfg.log_retention_days,
+        )
         access_logs.apply_removal_policy(RemovalPolicy.DESTROY)
         suppress.skip(access_logs, suppress.LOGS_NO_CMK)
-        api.add_property_override("AccessLogSetting", {
-            "DestinationArn": access_logs.attr_arn,
-            "Format": json.dumps({
-                "requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
-                "time": "$context.requestTimeEpoch", "method": "$context.httpMethod",
-                "path": "$context.resourcePath", "status": "$context.status",
-                "latencyMs": "$context.responseLatency", "principal": "$context.authorizer.principalId",
-                "error": "$context.error.message"}, separators=(",", ":")),
-        })
-        api.add_property_override("MethodSettings", [{
-            "ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True,
-            "LoggingLevel": "ERROR", "DataTraceEnabled": False,
-            "ThrottlingRateLimit": self.cfg.api_throttle_rate,
-            "ThrottlingBurstLimit": self.cfg.api_throttle_burst,
-        }])
+        api.add_property_override(
+            "AccessLogSetting",
+            {
+                "DestinationArn": access_logs.attr_arn,
+                "Format": json.dumps(
+                    {
+                        "requestId": "$context.requestId",
+                        "ip": "$context.identity.sourceIp",
+                        "time": "$context.requestTimeEpoch",
+                        "method": "$context.httpMethod",
+                        "path": "$context.resourcePath",
+                        "status": "$context.status",
+                        "latencyMs": "$context.responseLatency",
+                        "principal": "$context.authorizer.principalId",
+                        "error": "$context.error.message",
+                    },
+                    separators=(",", ":"),
+                ),
+            },
+        )
+        api.add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "MetricsEnabled": True,
+                    "LoggingLevel": "ERROR",
+                    "DataTraceEnabled": False,
+                    "ThrottlingRateLimit": self.cfg.api_throttle_rate,
+                    "ThrottlingBurstLimit": self.cfg.api_throttle_burst,
+                }
+            ],
+        )
         api.add_property_override("TracingEnabled", True)
         api.add_resource_dependency(account)
-        suppress.skip(api, ("CKV_AWS_120", "Responses are per user and tenant; a gateway cache "
-                                           "could serve one tenant's data to another."))
+        suppress.skip(
+            api,
+            (
+                "CKV_AWS_120",
+                "Responses are per user and tenant; a gateway cache "
+                "could serve one tenant's data to another.",
+            ),
+        )
 
     def _api_alarms(self) -> None:
         # Errors the app turns into problem+json 5xx never count as Lambda errors; watch the API.
         props = self.chalice.sam["Resources"]["RestAPI"]["Properties"]
-        self._alarm("Api5xx", cloudwatch.Metric(
-            namespace="AWS/ApiGateway", metric_name="5XXError",
-            dimensions_map={"ApiName": props["DefinitionBody"]["info"]["title"],
-                            "Stage": props["StageName"]},
-            statistic="Sum", period=Duration.minutes(5)),
-            "the API answered 5xx (app errors, integration failures)", threshold=5)
+        self._alarm(
+            "Api5xx",
+            cloudwatch.Metric(
+                namespace="AWS/ApiGateway",
+                metric_name="5XXError",
+                dimensions_map={
+                    "ApiName": props["DefinitionBody"]["info"]["title"],
+                    "Stage": props["StageName"],
+                },
+                statistic="Sum",
+                period=Duration.minutes(5),
+            ),
+            "the API answered 5xx (app errors, integration failures)",
+            threshold=5,
+        )
 
     # --- console (web/) -----------------------------------------------------------------------
 
@@ -424,38 +646,55 @@ class VigilStack(Stack):
         The files are this repository's web/ (also for a fixture app's synth), not the app's.
         """
         bucket = s3.Bucket(
-            self, "ConsoleBucket", bucket_name=f"{PREFIX}-console-{Aws.ACCOUNT_ID}",
+            self,
+            "ConsoleBucket",
+            bucket_name=f"{PREFIX}-console-{Aws.ACCOUNT_ID}",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             # SSE-S3: CloudFront's OAC could read SSE-KMS only with a customer managed key policy.
-            encryption=s3.BucketEncryption.S3_MANAGED, enforce_ssl=True, versioned=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=self.access_logs, server_access_logs_prefix="console/",
-            lifecycle_rules=[s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1),
-                                              noncurrent_version_expiration=Duration.days(30))],
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="console/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                    noncurrent_version_expiration=Duration.days(30),
+                )
+            ],
             # Like the other buckets: a versioned bucket with objects would fail a stack deletion.
             removal_policy=RemovalPolicy.RETAIN,
         )
         headers = cloudfront.ResponseHeadersPolicy(
-            self, "ConsoleHeaders", response_headers_policy_name=f"{PREFIX}-console-headers",
+            self,
+            "ConsoleHeaders",
+            response_headers_policy_name=f"{PREFIX}-console-headers",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
-                    access_control_max_age=Duration.days(365), include_subdomains=True,
-                    override=True),
+                    access_control_max_age=Duration.days(365), include_subdomains=True, override=True
+                ),
                 content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
                 frame_options=cloudfront.ResponseHeadersFrameOptions(
-                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True),
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
                 referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
                     referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-                    override=True),
-            ))
+                    override=True,
+                ),
+            ),
+        )
         api_id = self.chalice.get_resource("RestAPI").ref
         stage = self.chalice.sam["Resources"]["RestAPI"]["Properties"]["StageName"]
         api_origin = origins.HttpOrigin(
             f"{api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2])
+            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+        )
         self.console_distribution = cloudfront.Distribution(
-            self, "Console", comment=f"{PREFIX} console and API",
+            self,
+            "Console",
+            comment=f"{PREFIX} console and API",
             default_root_object="index.html",
             # No minimum_protocol_version: it needs a custom domain's certificate (docs/deploy.md).
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
@@ -465,24 +704,36 @@ class VigilStack(Stack):
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                response_headers_policy=headers, compress=True),
-            additional_behaviors={f"/{stage}/*": cloudfront.BehaviorOptions(
-                origin=api_origin,
-                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-                allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
-                cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-                origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-                response_headers_policy=headers)},
+                response_headers_policy=headers,
+                compress=True,
+            ),
+            additional_behaviors={
+                f"/{stage}/*": cloudfront.BehaviorOptions(
+                    origin=api_origin,
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                    response_headers_policy=headers,
+                )
+            },
         )
         suppress.skip(self.console_distribution, *suppress.CONSOLE_CDN)
         # The same file `make run` serves (chalicelib/local/web.py), with the API's path here.
         config = config_js(f"/{stage}").decode()
         deployment = s3deploy.BucketDeployment(
-            self, "ConsoleFiles", destination_bucket=bucket,
-            sources=[s3deploy.Source.asset(str(WEB_ROOT), exclude=["config.js"]),
-                     s3deploy.Source.data("config.js", config)],
-            distribution=self.console_distribution, distribution_paths=["/*"],
-            memory_limit=256, log_group=self._deploy_log_group())
+            self,
+            "ConsoleFiles",
+            destination_bucket=bucket,
+            sources=[
+                s3deploy.Source.asset(str(WEB_ROOT), exclude=["config.js"]),
+                s3deploy.Source.data("config.js", config),
+            ],
+            distribution=self.console_distribution,
+            distribution_paths=["/*"],
+            memory_limit=256,
+            log_group=self._deploy_log_group(),
+        )
         self.console_bucket = bucket
         self.console_files = deployment
         # CDK's deployment function is a singleton at stack level, not a child of the deployment.
@@ -492,15 +743,19 @@ class VigilStack(Stack):
         suppress.skip(fn, *suppress.DEPLOY_FUNCTION)
         # Its role's policy allows invalidations on "*"; the third statement (after the asset and
         # console bucket grants) is that one: only this distribution (tested).
-        policy.add_property_override("PolicyDocument.Statement.2.Resource",
-                                     self.console_distribution.distribution_arn)
+        policy.add_property_override(
+            "PolicyDocument.Statement.2.Resource", self.console_distribution.distribution_arn
+        )
         # It depends on its role through Role's GetAtt already (cfn-lint W3005); keep the policy.
         fn.add_override("DependsOn", [self.get_logical_id(policy)])
 
     def _deploy_log_group(self) -> logs.LogGroup:
-        group = logs.LogGroup(self, "ConsoleFilesLogs",
-                              log_group_name=f"/aws/lambda/{PREFIX}-console-files",
-                              removal_policy=RemovalPolicy.DESTROY)
+        group = logs.LogGroup(
+            self,
+            "ConsoleFilesLogs",
+            log_group_name=f"/aws/lambda/{PREFIX}-console-files",
+            removal_policy=RemovalPolicy.DESTROY,
+        )
         cfn = group.node.default_child
         assert isinstance(cfn, logs.CfnLogGroup)
         cfn.add_property_override("RetentionInDays", self.cfg.log_retention_days)
@@ -509,15 +764,22 @@ class VigilStack(Stack):
 
     def _outputs(self) -> None:
         stage = self.chalice.sam["Resources"]["RestAPI"]["Properties"]["StageName"]
-        CfnOutput(self, "ConsoleUrl", description=f"The console (and the API under /{stage})",
-                  value=f"https://{self.console_distribution.distribution_domain_name}/")
+        CfnOutput(
+            self,
+            "ConsoleUrl",
+            description=f"The console (and the API under /{stage})",
+            value=f"https://{self.console_distribution.distribution_domain_name}/",
+        )
         CfnOutput(self, "UserPoolId", value=self.pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.pool_client.user_pool_client_id)
         CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)
         for short, bucket in self.buckets.items():
             CfnOutput(self, f"Bucket{short.capitalize()}", value=bucket.bucket_name)
         for i in (1, 2, 3):
-            CfnOutput(self, f"DkimRecord{i}",
-                      description="CNAME to publish in the mail domain's DNS (Easy DKIM)",
-                      value=f"{getattr(self._dkim, f'dkim_dns_token_name{i}')} CNAME "
-                            f"{getattr(self._dkim, f'dkim_dns_token_value{i}')}")
+            CfnOutput(
+                self,
+                f"DkimRecord{i}",
+                description="CNAME to publish in the mail domain's DNS (Easy DKIM)",
+                value=f"{getattr(self._dkim, f'dkim_dns_token_name{i}')} CNAME "
+                f"{getattr(self._dkim, f'dkim_dns_token_value{i}')}",
+            )

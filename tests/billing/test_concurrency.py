@@ -1,4 +1,5 @@
 """Concurrent orders and finalizations: exactly one change per key, gapless unique numbers."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -45,8 +46,9 @@ def test_same_key_other_body_is_422_and_replay_is_identical(api, partner):
     assert first.status == again.status == 201
     assert first.json == again.json
     assert other.status == 422 and "Idempotency-Key" in other.json["errors"]
-    missing = api.post(f"/orgs/{customer}/subscription/orders", partner.token,
-                       {"plan": "basic", "interval": "month"})
+    missing = api.post(
+        f"/orgs/{customer}/subscription/orders", partner.token, {"plan": "basic", "interval": "month"}
+    )
     assert missing.status == 400 and "Idempotency-Key" in missing.json["errors"]
 
 

@@ -1,4 +1,5 @@
 """Every generated invoice is a valid EN 16931 e-invoice, embedded in a readable PDF."""
+
 from __future__ import annotations
 
 import io
@@ -29,13 +30,18 @@ def _invoices(api: Api) -> list[dict]:
     from chalicelib.billing.jobs import billing_run
 
     assert billing_run.func({})["invoices"] == 1
-    at_partner = new_partner(api, "at@example.com", "Wiener Partner GmbH", AT_ADDR,
-                             vat_id="ATU13585627", billing_email="at-billing@example.com",
-                             language="en")
+    at_partner = new_partner(
+        api,
+        "at@example.com",
+        "Wiener Partner GmbH",
+        AT_ADDR,
+        vat_id="ATU13585627",
+        billing_email="at-billing@example.com",
+        language="en",
+    )
     c3 = new_customer(api, at_partner, "Kunde Wien")
     assert order(api, at_partner.token, c3, plan="professional", key="d").status == 201
-    us = new_partner(api, "us@example.com", "NY Partner Inc", US_ADDR, billing_email=None,
-                     language="en")
+    us = new_partner(api, "us@example.com", "NY Partner Inc", US_ADDR, billing_email=None, language="en")
     c4 = new_customer(api, us, "Customer NY", support_by="vendor")
     assert order(api, us.token, c4, interval="year", key="e").status == 201
     out = []
@@ -64,10 +70,19 @@ def test_every_invoice_is_valid_and_complete(api):
         # every § 14 UStG field is printed
         text = " ".join(pdf_text(pdf).split())
         de = invoice["buyer"]["address"]["country"] == "DE"
-        seller = ["Vigil Monitoring GmbH", "Friedrichstraße 123", "10117 Berlin", "DE136695976",
-                  "30/123/45678", "DE02120300000000202051"]
-        buyer = [invoice["buyer"]["name"], invoice["buyer"]["address"]["street"],
-                 invoice["buyer"]["address"]["city"]]
+        seller = [
+            "Vigil Monitoring GmbH",
+            "Friedrichstraße 123",
+            "10117 Berlin",
+            "DE136695976",
+            "30/123/45678",
+            "DE02120300000000202051",
+        ]
+        buyer = [
+            invoice["buyer"]["name"],
+            invoice["buyer"]["address"]["street"],
+            invoice["buyer"]["address"]["city"],
+        ]
         for field in seller + buyer + [number]:
             assert field in text, (number, field)
         issued = invoice["issued_at"][:10]
@@ -94,8 +109,7 @@ def test_every_invoice_is_valid_and_complete(api):
             assert "Not taxable in Germany" in text
         # fonts are embedded (TrueType font files inside the PDF)
         reader = PdfReader(io.BytesIO(pdf))
-        fonts = [f for page in reader.pages
-                 for f in (page["/Resources"]["/Font"].values())]
+        fonts = [f for page in reader.pages for f in (page["/Resources"]["/Font"].values())]
         assert fonts
         for font in fonts:
             font = font.get_object()
@@ -120,8 +134,9 @@ def test_schematron_catches_a_wrong_total(api):
 @pytest.mark.parametrize("country,vat_id", [("AT", None), ("FR", None)])
 def test_eu_buyer_without_vat_id_cannot_order(api, country, vat_id):
     clock.set_now(at("2026-11-01T10:00:00"))
-    p = new_partner(api, address={"street": "x", "postal_code": "1", "city": "y",
-                                  "country": country}, vat_id=vat_id)
+    p = new_partner(
+        api, address={"street": "x", "postal_code": "1", "city": "y", "country": country}, vat_id=vat_id
+    )
     c = new_customer(api, p)
     r = order(api, p.token, c)
     assert r.status == 422 and "vat_id" in r.json["errors"]

@@ -1,4 +1,5 @@
 """Invoice mail through the outbox: SES failing during the run loses nothing, sends once."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -37,8 +38,7 @@ def test_ses_failure_during_billing_run_loses_no_invoice_and_mails_once(api):
     # GIVEN two partners whose customers were ordered in November (mails went out then)
     clock.set_now(at("2026-11-15T10:00:00"))
     p1 = new_partner(api)
-    p2 = new_partner(api, "p2@example.com", "Zweiter Partner GmbH",
-                     billing_email="billing-p2@example.com")
+    p2 = new_partner(api, "p2@example.com", "Zweiter Partner GmbH", billing_email="billing-p2@example.com")
     for p, names in ((p1, ["A", "B"]), (p2, ["C"])):
         for name in names:
             c = new_customer(api, p, f"Kunde {name}")
@@ -53,8 +53,7 @@ def test_ses_failure_during_billing_run_loses_no_invoice_and_mails_once(api):
 
     # THEN both invoices are finalized and stored, their mail is queued, nothing was sent
     assert result["invoices"] == 2 and result["delivered"] == 2
-    december = [i for p in (p1, p2) for i in Invoice.query(f"INVOICES#{p.org_id}")
-                if i.reason == "renewal"]
+    december = [i for p in (p1, p2) for i in Invoice.query(f"INVOICES#{p.org_id}") if i.reason == "renewal"]
     assert len(december) == 2
     for invoice in december:
         assert invoice.documents == "stored" and invoice.mail_status == "queued"
@@ -92,8 +91,9 @@ def test_admin_can_resend_an_invoice_with_idempotency_key(api, partner):
     assert first.status == 202 and again.status == 202
     assert first.json["to"] == ["rechnung@steine.example"]
     assert len(_invoice_mails(number)) == 2  # the original and one resend, not two
-    assert api.post(f"/orgs/{partner.org_id}/invoices/VIG-2026-999999/send",
-                    partner.token, None).status == 404
+    assert (
+        api.post(f"/orgs/{partner.org_id}/invoices/VIG-2026-999999/send", partner.token, None).status == 404
+    )
 
 
 def test_invoice_list_is_paginated_and_english_for_english_orgs(api):

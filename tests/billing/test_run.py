@@ -1,4 +1,5 @@
 """The billing run: resumable, never twice, copes with subscriptions that disappeared."""
+
 from __future__ import annotations
 
 import time
@@ -9,8 +10,11 @@ from tests.billing.conftest import at, new_customer, new_partner, order
 
 def _world(api):  # type: ignore[no-untyped-def]
     clock.set_now(at("2026-11-15T10:00:00"))
-    partners = [new_partner(api), new_partner(api, "p2@example.com", "Zwei GmbH"),
-                new_partner(api, "p3@example.com", "Drei GmbH")]
+    partners = [
+        new_partner(api),
+        new_partner(api, "p2@example.com", "Zwei GmbH"),
+        new_partner(api, "p3@example.com", "Drei GmbH"),
+    ]
     customers = []
     for i, p in enumerate(partners):
         for j in range(2):
@@ -23,8 +27,7 @@ def _world(api):  # type: ignore[no-untyped-def]
 def _renewals(partners) -> list:  # type: ignore[no-untyped-def]
     from chalicelib.billing.models import Invoice
 
-    return [i for p in partners for i in Invoice.query(f"INVOICES#{p.org_id}")
-            if i.reason == "renewal"]
+    return [i for p in partners for i in Invoice.query(f"INVOICES#{p.org_id}") if i.reason == "renewal"]
 
 
 def test_run_resumes_after_deadline_and_never_bills_twice(api):

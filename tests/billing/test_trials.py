@@ -1,9 +1,10 @@
 """Trial lifecycle: reminder 3 days before the end, expiry, paused monitoring, reactivation."""
+
 from __future__ import annotations
 
 from chalicelib import clock
 from tests.billing.conftest import at, new_customer, order
-from tests.support import PASSWORD, make_org, mails
+from tests.support import PASSWORD, mails, make_org
 
 
 def _trials_job() -> dict:
@@ -18,8 +19,12 @@ def test_trial_reminder_expiry_and_reactivation(api, partner):
     # GIVEN a linked customer and an independent org, both starting a trial on 1 Nov 10:00
     clock.set_now(at("2026-11-01T10:00:00"))
     customer = new_customer(api, partner)
-    solo = make_org("Solo GmbH", "solo@example.com", billing_email="solo-billing@example.com",
-                    address={"country": "DE", "city": "Köln"})
+    solo = make_org(
+        "Solo GmbH",
+        "solo@example.com",
+        billing_email="solo-billing@example.com",
+        address={"country": "DE", "city": "Köln"},
+    )
     assert limits_for(customer).monitoring_active
 
     # 4 days before the end: nothing
@@ -73,6 +78,12 @@ def test_guest_and_foreign_partner_cannot_order(api, partner):
     assert api.get(f"/orgs/{partner.org_id}/invoices", guest).status == 403
     assert api.get(f"/orgs/{partner.org_id}/invoices", other.token).status == 404
     assert order(api, partner.token, customer, plan="trial").status == 400
-    assert api.post(f"/orgs/{customer}/subscription/orders", partner.token,
-                    {"plan": "basic", "interval": "week"},
-                    headers={"Idempotency-Key": "x"}).status == 400
+    assert (
+        api.post(
+            f"/orgs/{customer}/subscription/orders",
+            partner.token,
+            {"plan": "basic", "interval": "week"},
+            headers={"Idempotency-Key": "x"},
+        ).status
+        == 400
+    )

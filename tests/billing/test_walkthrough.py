@@ -1,4 +1,5 @@
 """The seed's story: a partner orders a paid plan for its linked customer and gets the invoice."""
+
 from __future__ import annotations
 
 from chalicelib import clock
@@ -28,7 +29,11 @@ def test_partner_orders_basic_for_customer_and_receives_the_invoice(api, partner
     assert invoice["lines"][0]["discount_percent"] == "30"
     assert invoice["lines"][0]["net"] == "34.30"
     assert (invoice["net"], invoice["vat_rate"], invoice["vat"], invoice["gross"]) == (
-        "34.30", "19", "6.52", "40.82")
+        "34.30",
+        "19",
+        "6.52",
+        "40.82",
+    )
     assert invoice["buyer"]["org_id"] == partner.org_id
     sub = api.get(f"/orgs/{customer}/subscription", partner.token)
     assert sub.status == 200 and sub.json["status"] == "active" and sub.json["plan"] == "basic"
@@ -53,8 +58,7 @@ def test_partner_orders_basic_for_customer_and_receives_the_invoice(api, partner
     assert api.get(f"/orgs/{customer}/subscription", customer_token).status == 403
     assert order(api, customer_token, customer, key="k-c").status == 403
     assert api.get(f"/orgs/{customer}/invoices/VIG-2026-000001", customer_token).status == 403
-    assert api.get(f"/orgs/{partner.org_id}/invoices/VIG-2026-000001",
-                   customer_token).status == 404
+    assert api.get(f"/orgs/{partner.org_id}/invoices/VIG-2026-000001", customer_token).status == 404
 
 
 def test_vendor_supported_customer_gets_20_percent(api, partner):
@@ -64,16 +68,18 @@ def test_vendor_supported_customer_gets_20_percent(api, partner):
     assert r.status == 201, r
     line = r.json["invoice"]["lines"][0]
     assert (line["list_price"], line["discount_percent"], line["discount"], line["net"]) == (
-        "149.00", "20", "29.80", "119.20")
+        "149.00",
+        "20",
+        "29.80",
+        "119.20",
+    )
 
 
 def test_plans_catalog_is_public(api):
     r = api.get("/plans")
     assert r.status == 200
     by_id = {p["id"]: p for p in r.json["items"]}
-    assert by_id["basic"]["price"] == {"month": "49.00", "year": "490.00", "currency": "EUR",
-                                       "net": True}
-    assert by_id["enterprise"]["limits"] == {"endpoints": 250, "hosts": 100,
-                                             "min_interval_minutes": 1}
+    assert by_id["basic"]["price"] == {"month": "49.00", "year": "490.00", "currency": "EUR", "net": True}
+    assert by_id["enterprise"]["limits"] == {"endpoints": 250, "hosts": 100, "min_interval_minutes": 1}
     assert by_id["trial"]["trial_days"] == 14 and not by_id["trial"]["orderable"]
     assert r.json["partner_discount_percent"] == {"partner": "30", "vendor": "20"}

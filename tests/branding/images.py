@@ -1,4 +1,5 @@
 """Images for the logo tests, generated on the fly (no binary fixtures to keep in sync)."""
+
 from __future__ import annotations
 
 import io
@@ -30,10 +31,10 @@ def jpeg_with_gps() -> bytes:
     from PIL import Image
 
     exif = Image.Exif()
-    exif[0x010F] = "SecretCam"        # Make
-    exif[0x0131] = "Editor 1.0"       # Software
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0131] = "Editor 1.0"  # Software
     gps = {1: "N", 2: (50.0, 58.0, 41.0), 3: "E", 4: (11.0, 1.0, 45.0)}
-    exif[0x8825] = gps                # GPSInfo
+    exif[0x8825] = gps  # GPSInfo
     return jpeg(exif=exif.tobytes())
 
 
@@ -70,8 +71,7 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def png_header(width: int, height: int, idat: bytes, bit_depth: int = 1, color: int = 0) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat)
-            + _chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
 
 
 def decompression_bomb(side: int = 20000) -> bytes:
@@ -95,13 +95,15 @@ def too_big_by_one_byte() -> bytes:
 
 
 def svg() -> bytes:
-    return (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="150" '
-            b'height="150"><rect width="150" height="150" fill="red"/></svg>')
+    return (
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="150" '
+        b'height="150"><rect width="150" height="150" fill="red"/></svg>'
+    )
 
 
 def jpeg_claiming(width: int, height: int) -> bytes:
     """A small real JPEG whose frame header (SOF0) is patched to claim width×height."""
     data = bytearray(jpeg((16, 16)))
     i = data.index(b"\xff\xc0")
-    data[i + 5:i + 9] = struct.pack(">HH", height, width)
+    data[i + 5 : i + 9] = struct.pack(">HH", height, width)
     return bytes(data)

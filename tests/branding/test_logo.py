@@ -1,4 +1,5 @@
 """PUT/GET/DELETE /orgs/{id}/logo: only real 150×150 PNG/JPEG ≤ 1 MB, cleaned, in S3."""
+
 from __future__ import annotations
 
 import io
@@ -28,8 +29,10 @@ def objects(org_id: str) -> dict[str, bytes]:
     s3 = aws.client("s3")
     bucket = settings.bucket_name("files")
     listed = s3.list_objects_v2(Bucket=bucket, Prefix=storage.org_prefix(org_id))
-    return {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()
-            for o in listed.get("Contents", [])}
+    return {
+        o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()
+        for o in listed.get("Contents", [])
+    }
 
 
 def upload(api, org, token, data, headers=PNG, lang=None):
@@ -55,7 +58,7 @@ BAD_FILES = [
     ("tiff", lambda: images.image("TIFF"), JPG, 415, "format"),
     ("ico", lambda: images.image("ICO", (64, 64)), PNG, 415, "format"),
     ("svg", images.svg, PNG, 415, "format"),
-    ("text", lambda: "Das ist kein Bild.\n".encode(), PNG, 415, "format"),
+    ("text", lambda: b"Das ist kein Bild.\n", PNG, 415, "format"),
     ("pdf", lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", PNG, 415, "format"),
     ("zero bytes", lambda: b"", PNG, 400, "empty"),
     ("png with a jpeg header", lambda: b"\xff\xd8\xff\xe0" + images.png()[4:], PNG, 422, "unreadable"),
@@ -65,8 +68,7 @@ BAD_FILES = [
     ("png signature + garbage", lambda: b"\x89PNG\r\n\x1a\n" + b"\x13\x37" * 200, PNG, 422, "unreadable"),
     ("decompression bomb 20000x20000", images.decompression_bomb, PNG, 422, "dimensions"),
     ("65535x65535 header, tiny payload", images.huge_header_tiny_payload, PNG, 422, "dimensions"),
-    ("jpeg header claiming 60000x60000", lambda: images.jpeg_claiming(60000, 60000), JPG, 422,
-     "dimensions"),
+    ("jpeg header claiming 60000x60000", lambda: images.jpeg_claiming(60000, 60000), JPG, 422, "dimensions"),
     ("animated png", images.animated_png, PNG, 422, "animated"),
 ]
 
@@ -97,8 +99,7 @@ def test_bad_upload_leaves_the_previous_logo_untouched(api, world):
 
 def test_wrong_content_type_is_a_problem_415_before_the_body_is_read(api, world):
     for ctype in ("image/gif", "text/plain", "application/json", "multipart/form-data"):
-        r = upload(api, world.customer_id, world.partner_token, images.png(),
-                   {"Content-Type": ctype})
+        r = upload(api, world.customer_id, world.partner_token, images.png(), {"Content-Type": ctype})
         assert r.status == 415, (ctype, r)
         assert r.headers["Content-Type"] == "application/problem+json"
         assert r.json["status"] == 415
@@ -197,8 +198,9 @@ def test_get_answers_a_short_lived_url_and_delete_removes_it(api, world):
     r = api.get(f"/orgs/{org}/logo", world.guest_token)
     assert r.status == 200, r
     assert r.json["content_type"] == "image/png" and r.json["width"] == 150
-    assert storage.logo_key(org) in r.json["url"] and "Expires=" in r.json["url"] \
-        or "X-Amz-Expires" in r.json["url"]
+    assert (
+        storage.logo_key(org) in r.json["url"] and "Expires=" in r.json["url"]
+    ) or "X-Amz-Expires" in r.json["url"]
     assert api.delete(f"/orgs/{org}/logo", world.guest_token).status == 403
     assert objects(org) != {}
     r = api.delete(f"/orgs/{org}/logo", world.partner_token)

@@ -4,6 +4,7 @@ headless Chromium per test module.
 Chromium is the Debian package (Playwright cannot download browsers here); without it the
 browser tests skip with the reason, except under CI=true where that is a failure.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,17 +13,25 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "console"
 CHROMIUM = os.environ.get("VIGIL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "Console-Test-2026!"
 
 
@@ -36,10 +45,10 @@ def _free_port() -> int:
 
 @dataclass
 class LocalVigil:
-    api: str          # http://127.0.0.1:<port> of the API
-    web: str          # http://127.0.0.1:<port>/ of the console
-    aws: str          # the embedded AWS emulator (mail is read from here)
-    password: str     # demo password
+    api: str  # http://127.0.0.1:<port> of the API
+    web: str  # http://127.0.0.1:<port>/ of the console
+    aws: str  # the embedded AWS emulator (mail is read from here)
+    password: str  # demo password
 
 
 def _wait_ok(url: str, proc: subprocess.Popen, deadline: float) -> None:
@@ -61,13 +70,30 @@ def _wait_ok(url: str, proc: subprocess.Popen, deadline: float) -> None:
 def vigil() -> Iterator[LocalVigil]:
     port, aws_port, web_port = _free_port(), _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIGIL_"))}
-    env.update({"VIGIL_PORT": str(port), "VIGIL_AWS_PORT": str(aws_port),
-                "VIGIL_WEB_PORT": str(web_port), "VIGIL_DEMO_PASSWORD": PASSWORD,
-                "VIGIL_LOG_LEVEL": "WARNING", "VIGIL_SCHEDULER": "off"})
-    proc = subprocess.Popen([sys.executable, "-m", "chalicelib.local.run"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    local = LocalVigil(api=f"http://127.0.0.1:{port}", web=f"http://127.0.0.1:{web_port}/",
-                       aws=f"http://127.0.0.1:{aws_port}", password=PASSWORD)
+    env.update(
+        {
+            "VIGIL_PORT": str(port),
+            "VIGIL_AWS_PORT": str(aws_port),
+            "VIGIL_WEB_PORT": str(web_port),
+            "VIGIL_DEMO_PASSWORD": PASSWORD,
+            "VIGIL_LOG_LEVEL": "WARNING",
+            "VIGIL_SCHEDULER": "off",
+        }
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chalicelib.local.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    local = LocalVigil(
+        api=f"http://127.0.0.1:{port}",
+        web=f"http://127.0.0.1:{web_port}/",
+        aws=f"http://127.0.0.1:{aws_port}",
+        password=PASSWORD,
+    )
     deadline = time.monotonic() + 120
     _wait_ok(f"{local.api}/health", proc, deadline)
     _wait_ok(f"{local.web}config.js", proc, deadline)
@@ -92,8 +118,10 @@ def browser():
     if not _chromium_available():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium); required under CI")
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install the Debian package 'chromium' "
-                    f"(make test does it) to run the console tests")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install the Debian package 'chromium' "
+            f"(make test does it) to run the console tests"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -1,4 +1,5 @@
 """Helpers shared by the console tests: the API over real HTTP, and common browser steps."""
+
 from __future__ import annotations
 
 import json
@@ -7,10 +8,15 @@ import urllib.request
 
 
 def api_call(vigil, method: str, path: str, token: str | None = None, body=None) -> tuple[int, dict]:
-    req = urllib.request.Request(f"{vigil.api}{path}", method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"Content-Type": "application/json",
-                                          **({"Authorization": f"Bearer {token}"} if token else {})})
+    req = urllib.request.Request(
+        f"{vigil.api}{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
             return r.status, json.loads(r.read() or b"{}")

@@ -1,6 +1,7 @@
 """The console in headless Chromium against a `make run`-style local server: roles and the
 navigation they get, field errors, language, small screens, keyboard. The seed's walkthrough is
 in test_console_walkthrough.py."""
+
 from __future__ import annotations
 
 import re
@@ -79,8 +80,9 @@ def test_language_switch_and_choice_is_kept(page, vigil):
 
 
 def test_navigation_usable_at_390_px(browser, vigil):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE",
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="de-DE", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     try:
@@ -106,8 +108,9 @@ def test_navigation_usable_at_390_px(browser, vigil):
 def test_main_pages_fit_390_px(browser, vigil):
     """Every main page of the demo customer (as partner) and the partner's billing pages at
     phone width: no sideways scrolling; a screenshot of each for a person to look at."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE",
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="de-DE", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     try:
@@ -118,10 +121,19 @@ def test_main_pages_fit_390_px(browser, vigil):
         _, eps = api_call(vigil, "GET", f"/orgs/{demo}/endpoints?limit=1", tok)
         login(page, vigil, "partner@example.com", vigil.password)
         page.get_by_test_id("current-role").wait_for()
-        pages = [(partner, "customers"), (partner, "invoices"), (partner, "subscription"),
-                 (partner, "audit"), (demo, "overview"), (demo, "endpoints"),
-                 (demo, f"endpoints/{eps['items'][0]['id']}"), (demo, "hosts"), (demo, "reports"),
-                 (demo, "team"), (demo, "settings")]
+        pages = [
+            (partner, "customers"),
+            (partner, "invoices"),
+            (partner, "subscription"),
+            (partner, "audit"),
+            (demo, "overview"),
+            (demo, "endpoints"),
+            (demo, f"endpoints/{eps['items'][0]['id']}"),
+            (demo, "hosts"),
+            (demo, "reports"),
+            (demo, "team"),
+            (demo, "settings"),
+        ]
         for org, screen in pages:
             name = screen.split("/")[0]
             page.goto(f"{vigil.web}#/orgs/{org}/{screen}")
@@ -141,7 +153,8 @@ def test_keyboard_only_login(page, vigil):
     page.goto(vigil.web)
     page.get_by_role("button", name="Anmelden").wait_for()
     focused = lambda: page.evaluate(  # noqa: E731
-        "document.activeElement && (document.activeElement.name || document.activeElement.textContent)")
+        "document.activeElement && (document.activeElement.name || document.activeElement.textContent)"
+    )
     for _ in range(10):  # Tab through the page until the e-mail field has the focus
         page.keyboard.press("Tab")
         if focused() == "email":

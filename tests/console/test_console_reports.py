@@ -1,4 +1,5 @@
 """PDF reports in the console: create one for a demo endpoint, download it, see it listed."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """The console's static side: dictionaries complete in both languages, served with the API URL,
 and the API lets the console's origin call it (CORS)."""
+
 from __future__ import annotations
 
 import json
@@ -41,13 +42,31 @@ def test_every_string_the_code_asks_for_exists():
     de = _dict("de")
     assert sorted(used - set(de)) == []
     # keys built at run time: every value the API can send has a text
-    families = {"role": ["guest", "admin", "partner"], "lang": ["de", "en"],
-                "interval": ["month", "year"], "support_by": ["partner", "vendor"],
-                "kind": ["partner", "customer"], "incident": list(KINDS),
-                "state": ["up", "down", "degraded", "paused", "pending", "online", "offline",
-                          "open", "resolved", "trialing", "active", "canceled", "expired", "ended"]}
-    missing = [f"{fam}.{v}" for fam, values in families.items() for v in values
-               if f"{fam}.{v}" not in de]
+    families = {
+        "role": ["guest", "admin", "partner"],
+        "lang": ["de", "en"],
+        "interval": ["month", "year"],
+        "support_by": ["partner", "vendor"],
+        "kind": ["partner", "customer"],
+        "incident": list(KINDS),
+        "state": [
+            "up",
+            "down",
+            "degraded",
+            "paused",
+            "pending",
+            "online",
+            "offline",
+            "open",
+            "resolved",
+            "trialing",
+            "active",
+            "canceled",
+            "expired",
+            "ended",
+        ],
+    }
+    missing = [f"{fam}.{v}" for fam, values in families.items() for v in values if f"{fam}.{v}" not in de]
     assert missing == []
 
 
@@ -72,9 +91,15 @@ def test_local_run_serves_the_console_and_allows_its_origin(vigil):
     with urllib.request.urlopen(f"{vigil.web}js/main.js", timeout=10) as r:
         assert r.headers["Content-Type"].startswith("text/javascript")
     origin = vigil.web.rstrip("/")
-    req = urllib.request.Request(f"{vigil.api}/me", method="OPTIONS", headers={
-        "Origin": origin, "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "authorization"})
+    req = urllib.request.Request(
+        f"{vigil.api}/me",
+        method="OPTIONS",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
     with urllib.request.urlopen(req, timeout=10) as r:
         assert r.headers["Access-Control-Allow-Origin"] == origin
         assert "Authorization" in r.headers["Access-Control-Allow-Headers"]

@@ -7,6 +7,7 @@ an endpoint pointing at a local demo target and a host (token shown once, rotate
 audit log and the support contact, opens the monitoring-IP data sheet, invites a guest (reading the
 invitation mail) and finally logs in as that guest, who is offered no write control anywhere.
 """
+
 from __future__ import annotations
 
 import io
@@ -182,11 +183,17 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     assert rotated not in ("", first_token)
     shot(page, "10-host-detail-rotated")
     # the agent reports with the new token (the old one is refused); the detail shows its metrics
-    heartbeat = {"hostname": "db-01.gartenbau.example", "os": {"name": "Debian GNU/Linux", "version": "12"},
-                 "uptime_s": 86400, "load": {"load1": 0.5, "load5": 0.4, "load15": 0.3}, "cpu_count": 4,
-                 "memory": {"total_bytes": 8 * 2**30, "available_bytes": 6 * 2**30},
-                 "disks": [{"mount": "/", "total_bytes": 100 * 2**30, "used_bytes": 40 * 2**30,
-                            "free_bytes": 60 * 2**30}]}
+    heartbeat = {
+        "hostname": "db-01.gartenbau.example",
+        "os": {"name": "Debian GNU/Linux", "version": "12"},
+        "uptime_s": 86400,
+        "load": {"load1": 0.5, "load5": 0.4, "load15": 0.3},
+        "cpu_count": 4,
+        "memory": {"total_bytes": 8 * 2**30, "available_bytes": 6 * 2**30},
+        "disks": [
+            {"mount": "/", "total_bytes": 100 * 2**30, "used_bytes": 40 * 2**30, "free_bytes": 60 * 2**30}
+        ],
+    }
     assert api_call(vigil, "POST", "/agent/heartbeat", first_token, heartbeat)[0] == 401
     status_code, body = api_call(vigil, "POST", "/agent/heartbeat", rotated, heartbeat)
     assert status_code in (200, 202, 204), body
@@ -201,8 +208,13 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     # --- the audit log of the customer lists the partner's actions, as role Partner
     open_screen(page, "Audit-Log", "audit")
     log = page.locator("main").inner_text()
-    for action in ("endpoint.created", "endpoint.updated", "host.created", "host.token_rotated",
-                   "logo.updated"):
+    for action in (
+        "endpoint.created",
+        "endpoint.updated",
+        "host.created",
+        "host.token_rotated",
+        "logo.updated",
+    ):
         assert action in log, action
     first_row = page.locator("main tbody tr").first.inner_text()
     assert "partner@example.com" in first_row and "Partner" in first_row
@@ -225,7 +237,9 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     # keyboard users land on the first file link
     assert page.evaluate("document.activeElement.textContent") == "PDF herunterladen"
     assert fetch(pdf_link.get_attribute("href")).startswith(b"%PDF")
-    assert b"CrossIndustryInvoice" in fetch(row.get_by_role("link", name="E-Rechnung (XML)").get_attribute("href"))
+    assert b"CrossIndustryInvoice" in fetch(
+        row.get_by_role("link", name="E-Rechnung (XML)").get_attribute("href")
+    )
     shot(page, "12-partner-invoices")
     # the partner org's audit log has the partner's support change
     open_screen(page, "Audit-Log", "audit")
@@ -267,8 +281,13 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     for hidden in ("Abonnement", "Rechnungen", "Audit-Log", "Kunden"):
         assert hidden not in nav
     assert write_controls(page) == 0
-    for label, screen in (("Team", "team"), ("Einstellungen", "settings"), ("Endpunkte", "endpoints"),
-                          ("Hosts", "hosts"), ("Berichte", "reports")):
+    for label, screen in (
+        ("Team", "team"),
+        ("Einstellungen", "settings"),
+        ("Endpunkte", "endpoints"),
+        ("Hosts", "hosts"),
+        ("Berichte", "reports"),
+    ):
         open_screen(page, label, screen)
         page.wait_for_load_state("networkidle")
         assert page.locator("main [data-unavailable]").count() == 0, screen

@@ -1,4 +1,5 @@
 """Two linked customers with data everywhere, so that a purge can prove it takes only one."""
+
 from __future__ import annotations
 
 import time
@@ -19,11 +20,11 @@ class Scene:
     partner_id: str
     partner: str
     other_partner: str
-    doomed: str          # the customer to delete
-    kept: str            # another customer of the same partner
-    doomed_admin: str    # member of the doomed org only
+    doomed: str  # the customer to delete
+    kept: str  # another customer of the same partner
+    doomed_admin: str  # member of the doomed org only
     doomed_guest: str
-    shared: str          # member of both customers: must survive
+    shared: str  # member of both customers: must survive
     shared_id: str
     only_user_id: str
 
@@ -56,12 +57,26 @@ def scene(api) -> Scene:
     fill(api, w.customer_id, w.partner_token)
     fill(api, kept, w.partner_token)
     storage.put("invoices", INVOICE_KEY, b"%PDF invoice", "application/pdf")
-    aws.client("dynamodb").put_item(TableName=settings.table_name("billing"), Item={
-        "pk": {"S": f"PAYER#{w.partner_id}"}, "sk": {"S": "INVOICE#RE-2026-000001"},
-        "line_org_id": {"S": w.customer_id}})
-    return Scene(w.partner_id, w.partner_token, w.other_token, w.customer_id, kept,
-                 api.login("chefin@stein-mehr.example"), api.login("gast@stein-mehr.example"),
-                 api.login("beide@example.com"), shared_id, only_id)
+    aws.client("dynamodb").put_item(
+        TableName=settings.table_name("billing"),
+        Item={
+            "pk": {"S": f"PAYER#{w.partner_id}"},
+            "sk": {"S": "INVOICE#RE-2026-000001"},
+            "line_org_id": {"S": w.customer_id},
+        },
+    )
+    return Scene(
+        w.partner_id,
+        w.partner_token,
+        w.other_token,
+        w.customer_id,
+        kept,
+        api.login("chefin@stein-mehr.example"),
+        api.login("gast@stein-mehr.example"),
+        api.login("beide@example.com"),
+        shared_id,
+        only_id,
+    )
 
 
 def _add_existing(org_id: str, user_id: str, email: str) -> None:
@@ -87,8 +102,9 @@ def items_of(org_id: str) -> list[dict[str, Any]]:
 
 
 def objects_of(org_id: str, bucket: str = "files") -> list[str]:
-    listed = aws.client("s3").list_objects_v2(Bucket=settings.bucket_name(bucket),
-                                              Prefix=storage.org_prefix(org_id))
+    listed = aws.client("s3").list_objects_v2(
+        Bucket=settings.bucket_name(bucket), Prefix=storage.org_prefix(org_id)
+    )
     return [o["Key"] for o in listed.get("Contents", [])]
 
 

@@ -1,4 +1,5 @@
 """DELETE /orgs/{id}: gone at once for everyone, purged asynchronously, resumable."""
+
 from __future__ import annotations
 
 import time
@@ -76,15 +77,16 @@ def test_who_may_delete(api, scene):
 def test_a_team_too_large_for_one_transaction_loses_the_rest_in_the_purge(api, scene):
     from chalicelib import clock
     from chalicelib.orgs import deletion
-    from chalicelib.team.models import EmailIndex as Email, Membership, User as U
+    from chalicelib.team.models import EmailIndex as Email
+    from chalicelib.team.models import Membership
+    from chalicelib.team.models import User as U
 
     org = scene.doomed
     with Membership.batch_write() as writer:
         for i in range(deletion.INLINE_MEMBERS + 10):
             uid = f"bulk{i}"
             writer.save(Membership.build(org, uid, f"bulk{i}@example.com", "guest", clock.now(), "t"))
-            writer.save(U(*U.key(uid), user_id=uid, email=f"bulk{i}@example.com",
-                          created_at=clock.now()))
+            writer.save(U(*U.key(uid), user_id=uid, email=f"bulk{i}@example.com", created_at=clock.now()))
             writer.save(Email(*Email.key(f"bulk{i}@example.com"), user_id=uid))
     assert api.delete(f"/orgs/{org}", scene.partner).status == 202
     assert api.get(f"/orgs/{org}", scene.doomed_admin).status == 404
@@ -105,8 +107,9 @@ def test_independent_org_is_closed_by_its_own_admin(api, scene):
     assert api.get(f"/orgs/{org}", token).status == 404
     purge_all()
     assert items_of(org) == []
-    assert api.post("/auth/login", json_body={"email": "solo@example.com",
-                                              "password": PASSWORD}).status == 401
+    assert (
+        api.post("/auth/login", json_body={"email": "solo@example.com", "password": PASSWORD}).status == 401
+    )
 
 
 def test_purge_leaves_nothing_of_the_org_and_touches_nothing_else(api, scene):
@@ -124,7 +127,8 @@ def test_purge_leaves_nothing_of_the_org_and_touches_nothing_else(api, scene):
     assert storage.get("invoices", INVOICE_KEY) == b"%PDF invoice"
     invoice = aws.client("dynamodb").get_item(
         TableName=settings.table_name("billing"),
-        Key={"pk": {"S": f"PAYER#{scene.partner_id}"}, "sk": {"S": "INVOICE#RE-2026-000001"}})
+        Key={"pk": {"S": f"PAYER#{scene.partner_id}"}, "sk": {"S": "INVOICE#RE-2026-000001"}},
+    )
     assert invoice.get("Item", {}).get("line_org_id", {}).get("S") == org
     # the other customer keeps everything
     assert len(items_of(scene.kept)) == kept_items
@@ -132,8 +136,10 @@ def test_purge_leaves_nothing_of_the_org_and_touches_nothing_else(api, scene):
     # a user of the deleted org only is gone; a user who belongs elsewhere stays
     assert User.count(f"USER#{scene.only_user_id}") == 0
     assert EmailIndex.count("EMAIL#chefin@stein-mehr.example") == 0
-    assert api.post("/auth/login", json_body={"email": "chefin@stein-mehr.example",
-                                              "password": PASSWORD}).status == 401
+    assert (
+        api.post("/auth/login", json_body={"email": "chefin@stein-mehr.example", "password": PASSWORD}).status
+        == 401
+    )
     assert User.count(f"USER#{scene.shared_id}") == 1
     token = api.login("beide@example.com")
     assert [o["id"] for o in api.get("/me", token).json["orgs"]] == [scene.kept]
@@ -174,8 +180,9 @@ def test_interrupted_purge_resumes_and_finishes(api, scene):
 
 def test_the_scheduled_function_runs_the_purge(api, client, scene):
     assert api.delete(f"/orgs/{scene.doomed}", scene.partner).status == 202
-    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
-                                            detail={}, resources=[])
+    event = client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
     response = client.lambda_.invoke("org_purge", event)
     assert response.payload == {"purged": 1, "pending": 0}
     assert objects_of(scene.doomed) == []

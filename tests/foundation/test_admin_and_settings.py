@@ -1,4 +1,5 @@
 """Operator commands and deployment-time settings."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,9 @@ def test_linked_customer_cannot_become_partner(api, capsys):
 
 
 def test_create_org_command_prints_a_temporary_password(api, capsys):
-    assert admin.main(["create-org", "--name", "Neu AG", "--admin-email", "neu@example.com",
-                       "--partner"]) == 0
+    assert (
+        admin.main(["create-org", "--name", "Neu AG", "--admin-email", "neu@example.com", "--partner"]) == 0
+    )
     out = capsys.readouterr().out
     temp = out.rsplit(": ", 1)[1].strip()
     r = api.post("/auth/login", json_body={"email": "neu@example.com", "password": temp})

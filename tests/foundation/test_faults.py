@@ -1,4 +1,5 @@
 """Failures of AWS in the middle of the foundation's write paths: clean 503, nothing half-written."""
+
 from __future__ import annotations
 
 from chalicelib.audit.models import AuditEntry
@@ -27,15 +28,17 @@ def test_org_creation_failing_in_the_transaction_leaves_nothing(api):
 def test_member_add_rolls_back_the_pool_user_when_the_database_fails(api):
     w = seed_world(api)
     with inject("dynamodb", "TransactWriteItems", code="InternalServerError"):
-        r = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                     {"email": "neu@example.com", "role": "guest"})
+        r = api.post(
+            f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "neu@example.com", "role": "guest"}
+        )
     assert r.status == 503, r
     assert "neu@example.com" not in _members(w.customer_id)
     assert EmailIndex.count(*EmailIndex.key("neu@example.com")[:1]) == 0
     assert mails("neu@example.com") == []  # no invitation for an account that does not exist
     # retry works and invites (the compensated pool user does not block it)
-    again = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                     {"email": "neu@example.com", "role": "guest"})
+    again = api.post(
+        f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "neu@example.com", "role": "guest"}
+    )
     assert again.status == 201, again
     (invitation,) = mails("neu@example.com")
     assert "Temporäres Passwort" in invitation.text
@@ -45,8 +48,9 @@ def test_member_add_with_cognito_down_is_503_and_writes_nothing(api):
     w = seed_world(api)
     audit_before = AuditEntry.count(f"AUDIT#{w.customer_id}")
     with inject("cognito-idp", "AdminCreateUser", timeout=True):
-        r = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                     {"email": "neu@example.com", "role": "admin"})
+        r = api.post(
+            f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "neu@example.com", "role": "admin"}
+        )
     assert r.status == 503, r
     assert "neu@example.com" not in _members(w.customer_id)
     assert AuditEntry.count(f"AUDIT#{w.customer_id}") == audit_before
@@ -58,8 +62,11 @@ def test_invitation_mail_failure_parks_the_mail_and_delivers_later(api):
 
     w = seed_world(api)
     with inject("ses", "SendRawEmail", code="Throttling"):
-        r = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                     {"email": "spaeter@example.com", "role": "guest"})
+        r = api.post(
+            f"/orgs/{w.customer_id}/members",
+            w.partner_token,
+            {"email": "spaeter@example.com", "role": "guest"},
+        )
     assert r.status == 201, r  # the member exists; the mail is not lost
     assert mails("spaeter@example.com") == [] and pending_count() == 1
     from datetime import timedelta

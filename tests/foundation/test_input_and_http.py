@@ -1,4 +1,5 @@
 """Malformed input gets a clear 4xx problem document; CORS for the console; login flows."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,21 +8,24 @@ from chalicelib.orgs.models import Org
 from tests.support import PASSWORD, make_org, seed_world
 
 
-@pytest.mark.parametrize("raw,field", [
-    (b"", "body"),
-    (b"{", "body"),
-    (b"[]", "body"),
-    (b"\xff\xfe", "body"),
-    (b'{"name": ""}', "name"),
-    (b'{"name": "x", "unknown": 1}', "unknown"),
-    (b'{"name": "x", "linked": "maybe"}', "linked"),
-    (b'{"name": "x", "support_by": "nobody"}', "support_by"),
-    (b'{"name": "x", "language": "fr"}', "language"),
-    (b'{"name": "x", "billing_email": "not-an-email"}', "billing_email"),
-    (b'{"name": "x", "vat_id": "DE123"}', "vat_id"),
-    (b'{"name": "x", "address": {"country": "XX"}}', "address.country"),
-    (b'{"name": "' + b"n" * 300 + b'"}', "name"),
-])
+@pytest.mark.parametrize(
+    "raw,field",
+    [
+        (b"", "body"),
+        (b"{", "body"),
+        (b"[]", "body"),
+        (b"\xff\xfe", "body"),
+        (b'{"name": ""}', "name"),
+        (b'{"name": "x", "unknown": 1}', "unknown"),
+        (b'{"name": "x", "linked": "maybe"}', "linked"),
+        (b'{"name": "x", "support_by": "nobody"}', "support_by"),
+        (b'{"name": "x", "language": "fr"}', "language"),
+        (b'{"name": "x", "billing_email": "not-an-email"}', "billing_email"),
+        (b'{"name": "x", "vat_id": "DE123"}', "vat_id"),
+        (b'{"name": "x", "address": {"country": "XX"}}', "address.country"),
+        (b'{"name": "' + b"n" * 300 + b'"}', "name"),
+    ],
+)
 def test_bad_org_bodies(api, raw, field):
     w = seed_world(api)
     before = Org.by_partner.count(f"PARTNER#{w.partner_id}")
@@ -40,8 +44,13 @@ def test_oversized_body_is_413(api):
 
 def test_wrong_content_type_is_problem(api):
     w = seed_world(api)
-    r = api.call("POST", "/orgs", w.partner_token, body=b"name=x",
-                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = api.call(
+        "POST",
+        "/orgs",
+        w.partner_token,
+        body=b"name=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status == 415, r
     assert r.headers["Content-Type"] == "application/problem+json"
     assert r.json["status"] == 415
@@ -108,9 +117,12 @@ def test_refresh_gives_new_working_tokens(api):
 
 
 def test_new_password_rejects_weak_password_and_bad_session(api):
-    r = api.post("/auth/new-password", json_body={"email": "a@example.com", "session": "x",
-                                                  "new_password": "weak"})
+    r = api.post(
+        "/auth/new-password", json_body={"email": "a@example.com", "session": "x", "new_password": "weak"}
+    )
     assert r.status == 400 and "new_password" in r.json["errors"]
-    r = api.post("/auth/new-password", json_body={"email": "a@example.com", "session": "x" * 40,
-                                                  "new_password": PASSWORD})
+    r = api.post(
+        "/auth/new-password",
+        json_body={"email": "a@example.com", "session": "x" * 40, "new_password": PASSWORD},
+    )
     assert r.status == 401, r

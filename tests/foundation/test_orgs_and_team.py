@@ -1,10 +1,11 @@
 """Org creation rules, signup, team management and the last-admin guard."""
+
 from __future__ import annotations
 
 from chalicelib.billing.models import Subscription
 from chalicelib.orgs.models import Org
 from chalicelib.team.models import Membership
-from tests.support import PASSWORD, make_org, mails, seed_world, temp_password
+from tests.support import PASSWORD, mails, make_org, seed_world, temp_password
 
 
 def test_only_partner_admins_create_orgs_and_only_on_trial(api):
@@ -19,8 +20,9 @@ def test_only_partner_admins_create_orgs_and_only_on_trial(api):
 
 def test_independent_org_from_partner_has_no_partner_access(api):
     w = seed_world(api)
-    r = api.post("/orgs", w.partner_token, {"name": "Unabhängig AG", "linked": False,
-                                            "support_by": "partner"})
+    r = api.post(
+        "/orgs", w.partner_token, {"name": "Unabhängig AG", "linked": False, "support_by": "partner"}
+    )
     assert r.status == 201, r
     org = r.json
     assert org["linked"] is False and org["partner_id"] is None and org["role"] == "admin"
@@ -46,8 +48,7 @@ def test_linked_customer_subscription_is_paid_by_partner(api):
 
 
 def test_signup_creates_independent_trial_org_and_does_not_enumerate(api):
-    body = {"email": "new@example.com", "password": PASSWORD,
-            "org": {"name": "Neu GmbH", "language": "en"}}
+    body = {"email": "new@example.com", "password": PASSWORD, "org": {"name": "Neu GmbH", "language": "en"}}
     first = api.post("/signup", json_body=body)
     assert first.status == 202, first
     token = api.login("new@example.com")
@@ -62,16 +63,18 @@ def test_signup_creates_independent_trial_org_and_does_not_enumerate(api):
 
 
 def test_signup_rejects_weak_password_and_bad_fields(api):
-    r = api.post("/signup", json_body={"email": "x@example.com", "password": "short",
-                                       "org": {"name": "X", "bogus": 1}})
+    r = api.post(
+        "/signup", json_body={"email": "x@example.com", "password": "short", "org": {"name": "X", "bogus": 1}}
+    )
     assert r.status == 400
     assert "password" in r.json["errors"] and "org.bogus" in r.json["errors"]
 
 
 def test_existing_user_is_added_without_invitation(api):
     w = seed_world(api)
-    r = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                 {"email": "other@example.com", "role": "guest"})
+    r = api.post(
+        f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "other@example.com", "role": "guest"}
+    )
     assert r.status == 201, r
     (mail,) = mails("other@example.com")
     assert "Temporäres Passwort" not in mail.text and "Innendekoration" in mail.text
@@ -79,8 +82,9 @@ def test_existing_user_is_added_without_invitation(api):
     roles = {o["name"]: o["role"] for o in api.get("/me", w.other_token).json["orgs"]}
     assert roles == {"Andere Partner AG": "admin", "Innendekoration Stein & Mehr": "guest"}
     # adding again is a conflict, nothing duplicated
-    again = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                     {"email": "other@example.com", "role": "admin"})
+    again = api.post(
+        f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "other@example.com", "role": "admin"}
+    )
     assert again.status == 409, again
 
 
@@ -92,8 +96,12 @@ def test_member_add_is_idempotent_with_key(api):
     second = api.post(f"/orgs/{w.customer_id}/members", w.partner_token, body, headers=headers)
     assert first.status == second.status == 201 and first.json == second.json
     assert len(mails("neu@example.com")) == 1
-    other = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                     {"email": "neu@example.com", "role": "guest"}, headers=headers)
+    other = api.post(
+        f"/orgs/{w.customer_id}/members",
+        w.partner_token,
+        {"email": "neu@example.com", "role": "guest"},
+        headers=headers,
+    )
     assert other.status == 422, other
 
 
@@ -118,12 +126,14 @@ def test_last_admin_cannot_be_removed_or_demoted(api):
 def test_partner_can_remove_the_only_customer_admin(api):
     # a linked customer stays managed by its partner, so it may be left without own admins
     w = seed_world(api)
-    r = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                 {"email": "chef@example.com", "role": "admin"})
+    r = api.post(
+        f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "chef@example.com", "role": "admin"}
+    )
     assert api.delete(f"/orgs/{w.customer_id}/members/{r.json['user_id']}", w.partner_token).status == 204
 
 
 def test_unknown_member_is_404(api):
     w = seed_world(api)
-    assert api.patch(f"/orgs/{w.customer_id}/members/nobody", w.partner_token,
-                     {"role": "admin"}).status == 404
+    assert (
+        api.patch(f"/orgs/{w.customer_id}/members/nobody", w.partner_token, {"role": "admin"}).status == 404
+    )

@@ -1,4 +1,5 @@
 """The seed's partner walkthrough, end to end through the API (moto behind it)."""
+
 from __future__ import annotations
 
 from chalicelib.team.models import Membership
@@ -17,8 +18,13 @@ def test_partner_walkthrough(api):
 
     # THEN /me lists the customer under the partner role ("Weitere Organisationen")
     me = api.get("/me", w.partner_token).json
-    assert {"id": w.customer_id, "name": "Innendekoration Stein & Mehr", "role": "partner",
-            "kind": "customer", "partner_id": w.partner_id} in me["orgs"]
+    assert {
+        "id": w.customer_id,
+        "name": "Innendekoration Stein & Mehr",
+        "role": "partner",
+        "kind": "customer",
+        "partner_id": w.partner_id,
+    } in me["orgs"]
 
     # WHEN the partner adds a guest and an admin to the customer
     for email, role in (("gast@stein-mehr.example", "guest"), ("chef@stein-mehr.example", "admin")):
@@ -38,7 +44,9 @@ def test_partner_walkthrough(api):
     assert api.login("gast@stein-mehr.example", PASSWORD)
 
     # stored: memberships with the right roles, the partner is not a member
-    stored = {m.email: m.role for m in Membership.query(f"ORG#{w.customer_id}", Membership.sk.startswith("MEMBER#"))}
+    stored = {
+        m.email: m.role for m in Membership.query(f"ORG#{w.customer_id}", Membership.sk.startswith("MEMBER#"))
+    }
     assert stored == {"gast@stein-mehr.example": "guest", "chef@stein-mehr.example": "admin"}
 
     # THEN the guest reads, but every write is 403
@@ -62,13 +70,14 @@ def test_partner_walkthrough(api):
     assert api.get(f"/orgs/{w.customer_id}/subscription", w.partner_token).status == 200
 
     # THEN a user of another org gets 404 on everything of this org
-    for method, path, body in [("GET", f"/orgs/{w.customer_id}", None),
-                               ("GET", f"/orgs/{w.customer_id}/members", None),
-                               ("GET", f"/orgs/{w.customer_id}/subscription", None),
-                               ("GET", f"/orgs/{w.customer_id}/incidents", None),
-                               ("PATCH", f"/orgs/{w.customer_id}", {"name": "X"}),
-                               ("POST", f"/orgs/{w.customer_id}/members",
-                                {"email": "y@example.com", "role": "admin"})]:
+    for method, path, body in [
+        ("GET", f"/orgs/{w.customer_id}", None),
+        ("GET", f"/orgs/{w.customer_id}/members", None),
+        ("GET", f"/orgs/{w.customer_id}/subscription", None),
+        ("GET", f"/orgs/{w.customer_id}/incidents", None),
+        ("PATCH", f"/orgs/{w.customer_id}", {"name": "X"}),
+        ("POST", f"/orgs/{w.customer_id}/members", {"email": "y@example.com", "role": "admin"}),
+    ]:
         r = api.call(method, path, w.other_token, json_body=body)
         assert r.status == 404, (method, path, r)
 

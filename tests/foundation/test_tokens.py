@@ -1,4 +1,5 @@
 """JWT verification by the custom authorizer: only genuine, current pool tokens pass."""
+
 from __future__ import annotations
 
 import base64
@@ -25,9 +26,16 @@ def _moto_private_key():
 
 def _claims(**over):
     now = int(time.time())
-    claims = {"iss": settings.token_issuer(), "sub": over.pop("sub", "user-1"),
-              "aud": settings.user_pool_client_id(), "token_use": "id", "iat": now,
-              "auth_time": now, "exp": now + 600, "email": "x@example.com"}
+    claims = {
+        "iss": settings.token_issuer(),
+        "sub": over.pop("sub", "user-1"),
+        "aud": settings.user_pool_client_id(),
+        "token_use": "id",
+        "iat": now,
+        "auth_time": now,
+        "exp": now + 600,
+        "email": "x@example.com",
+    }
     claims.update(over)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -45,16 +53,14 @@ def _me(api, token):
 def test_genuine_tokens_pass(api, user_token):
     assert _me(api, f"Bearer {user_token}").status == 200
     # an access token of the same login is accepted too
-    r = api.post("/auth/login", json_body={"email": "token@example.com",
-                                           "password": "Demo-Passwort-2026!"})
+    r = api.post("/auth/login", json_body={"email": "token@example.com", "password": "Demo-Passwort-2026!"})
     assert _me(api, f"Bearer {r.json['access_token']}").status == 200
 
 
 def test_token_signed_by_the_pool_key_with_our_claims_passes(api, user_token):
     # proves the forged-token cases below fail for the reason they name, not for the key
     sub = jwt.decode(user_token, options={"verify_signature": False})["sub"]
-    token = jwt.encode(_claims(sub=sub), _moto_private_key(), algorithm="RS256",
-                       headers={"kid": "dummy"})
+    token = jwt.encode(_claims(sub=sub), _moto_private_key(), algorithm="RS256", headers={"kid": "dummy"})
     assert _me(api, f"Bearer {token}").status == 200
 
 
@@ -67,26 +73,43 @@ def _b64(data: dict) -> str:
 
 
 BAD = {
-    "expired": lambda: jwt.encode(_claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200),
-                                  _moto_private_key(), algorithm="RS256", headers={"kid": "dummy"}),
-    "wrong_signature": lambda: jwt.encode(_claims(), _rsa_other(), algorithm="RS256",
-                                          headers={"kid": "dummy"}),
-    "wrong_audience": lambda: jwt.encode(_claims(aud="someone-else"), _moto_private_key(),
-                                         algorithm="RS256", headers={"kid": "dummy"}),
-    "wrong_issuer": lambda: jwt.encode(_claims(iss="https://evil.example/pool"), _moto_private_key(),
-                                       algorithm="RS256", headers={"kid": "dummy"}),
+    "expired": lambda: jwt.encode(
+        _claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200),
+        _moto_private_key(),
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    ),
+    "wrong_signature": lambda: jwt.encode(
+        _claims(), _rsa_other(), algorithm="RS256", headers={"kid": "dummy"}
+    ),
+    "wrong_audience": lambda: jwt.encode(
+        _claims(aud="someone-else"), _moto_private_key(), algorithm="RS256", headers={"kid": "dummy"}
+    ),
+    "wrong_issuer": lambda: jwt.encode(
+        _claims(iss="https://evil.example/pool"),
+        _moto_private_key(),
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    ),
     "alg_none": lambda: f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': 'dummy'})}.{_b64(_claims())}.",
-    "hs256_confusion": lambda: jwt.encode(_claims(), "not-the-key", algorithm="HS256",
-                                          headers={"kid": "dummy"}),
-    "unknown_kid": lambda: jwt.encode(_claims(), _moto_private_key(), algorithm="RS256",
-                                      headers={"kid": "rotated-away"}),
-    "refresh_use": lambda: jwt.encode(_claims(token_use="refresh"), _moto_private_key(),
-                                      algorithm="RS256", headers={"kid": "dummy"}),
-    "access_wrong_client": lambda: jwt.encode(_claims(token_use="access", aud=None, client_id="x"),
-                                              _moto_private_key(), algorithm="RS256",
-                                              headers={"kid": "dummy"}),
-    "no_exp": lambda: jwt.encode(_claims(exp=None), _moto_private_key(), algorithm="RS256",
-                                 headers={"kid": "dummy"}),
+    "hs256_confusion": lambda: jwt.encode(
+        _claims(), "not-the-key", algorithm="HS256", headers={"kid": "dummy"}
+    ),
+    "unknown_kid": lambda: jwt.encode(
+        _claims(), _moto_private_key(), algorithm="RS256", headers={"kid": "rotated-away"}
+    ),
+    "refresh_use": lambda: jwt.encode(
+        _claims(token_use="refresh"), _moto_private_key(), algorithm="RS256", headers={"kid": "dummy"}
+    ),
+    "access_wrong_client": lambda: jwt.encode(
+        _claims(token_use="access", aud=None, client_id="x"),
+        _moto_private_key(),
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    ),
+    "no_exp": lambda: jwt.encode(
+        _claims(exp=None), _moto_private_key(), algorithm="RS256", headers={"kid": "dummy"}
+    ),
     "garbage": lambda: "not.a.jwt",
     "random_text": lambda: "hello",
 }

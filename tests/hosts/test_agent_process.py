@@ -1,4 +1,5 @@
 """The real agent process against the API served over HTTP: online, killed → offline, back."""
+
 from __future__ import annotations
 
 import os
@@ -7,9 +8,9 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -30,12 +31,21 @@ def wait_for(predicate: Callable[[], object], what: str, timeout: float = 30.0) 
 
 
 def start_agent(url: str, token: str, log_file: Path) -> subprocess.Popen:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "VIGIL_API_URL": url,
-           "VIGIL_AGENT_TOKEN": token, "VIGIL_AGENT_INTERVAL": "1",
-           "VIGIL_AGENT_CONFIG": str(log_file.parent / "absent.conf")}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "VIGIL_API_URL": url,
+        "VIGIL_AGENT_TOKEN": token,
+        "VIGIL_AGENT_INTERVAL": "1",
+        "VIGIL_AGENT_CONFIG": str(log_file.parent / "absent.conf"),
+    }
     out = log_file.open("ab")
-    return subprocess.Popen([sys.executable, "-m", "vigil_agent", "run", "--verbose"],
-                            cwd=AGENT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "vigil_agent", "run", "--verbose"],
+        cwd=AGENT_DIR,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -52,16 +62,14 @@ def agents():
         stop(proc)
 
 
-def test_agent_reports_goes_offline_when_killed_and_recovers(api, world, live_api, agents,
-                                                              tmp_path):
+def test_agent_reports_goes_offline_when_killed_and_recovers(api, world, live_api, agents, tmp_path):
     from chalicelib import clock
     from chalicelib.hosts.offline import mark_offline
 
-    t0 = datetime(2026, 11, 27, 10, 0, 5, tzinfo=timezone.utc)
+    t0 = datetime(2026, 11, 27, 10, 0, 5, tzinfo=UTC)
     clock.set_now(t0)
     # GIVEN a host in the partner's own org (its admin gets the alerts, in German)
-    r = api.post(f"/orgs/{world.partner_id}/hosts", world.partner_token,
-                 {"name": "web-01", "tags": ["prod"]})
+    r = api.post(f"/orgs/{world.partner_id}/hosts", world.partner_token, {"name": "web-01", "tags": ["prod"]})
     assert r.status == 201, r
     host_id, token = r.json["id"], r.json["agent_token"]
     path = f"/orgs/{world.partner_id}/hosts/{host_id}"
@@ -84,8 +92,9 @@ def test_agent_reports_goes_offline_when_killed_and_recovers(api, world, live_ap
     assert m["memory"]["total_bytes"] > 0
     assert any(d["mount"] == "/" for d in m["disks"]), m["disks"]
     assert host["last_seen_at"] == "2026-11-27T10:00:05Z"
-    rollups = api.get(f"{path}/metrics?from=2026-11-27T09:00:00Z&to=2026-11-27T11:00:00Z",
-                      world.partner_token).json["items"]
+    rollups = api.get(
+        f"{path}/metrics?from=2026-11-27T09:00:00Z&to=2026-11-27T11:00:00Z", world.partner_token
+    ).json["items"]
     assert [x["hour"] for x in rollups] == ["2026-11-27T10:00:00Z"]
     assert rollups[0]["heartbeats"] == 1
 
@@ -99,8 +108,9 @@ def test_agent_reports_goes_offline_when_killed_and_recovers(api, world, live_ap
     # THEN the host is offline, one incident is open, the admin got one alert
     assert api.get(path, world.partner_token).json["status"] == "offline"
     incidents = api.get(f"/orgs/{world.partner_id}/incidents", world.partner_token).json["items"]
-    assert [(i["kind"], i["state"], i["subject"]["id"]) for i in incidents] == \
-        [("host_offline", "open", host_id)]
+    assert [(i["kind"], i["state"], i["subject"]["id"]) for i in incidents] == [
+        ("host_offline", "open", host_id)
+    ]
     alerts = [x for x in mails("partner@example.com") if "Host offline" in x.subject]
     assert [x.subject for x in alerts] == ["[NEU] Host offline: web-01"]
     assert mark_offline()["offline"] == 0  # a second run changes nothing
@@ -125,13 +135,11 @@ def test_agent_reports_goes_offline_when_killed_and_recovers(api, world, live_ap
     assert sorted(subjects) == ["[BEHOBEN] Host offline: web-01", "[NEU] Host offline: web-01"]
 
 
-def test_agent_with_revoked_token_backs_off_instead_of_looping(api, world, live_api, agents,
-                                                               tmp_path):
+def test_agent_with_revoked_token_backs_off_instead_of_looping(api, world, live_api, agents, tmp_path):
     # GIVEN a host that is deleted, so its token is revoked
     r = api.post(f"/orgs/{world.partner_id}/hosts", world.partner_token, {"name": "old"})
     token = r.json["agent_token"]
-    assert api.delete(f"/orgs/{world.partner_id}/hosts/{r.json['id']}",
-                      world.partner_token).status == 204
+    assert api.delete(f"/orgs/{world.partner_id}/hosts/{r.json['id']}", world.partner_token).status == 204
     log_file = tmp_path / "agent.log"
     agents.append(start_agent(live_api, token, log_file))
     # WHEN it has been refused

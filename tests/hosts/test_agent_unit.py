@@ -1,4 +1,5 @@
 """The agent's own parts: its sample fits the server's schema, config, backoff, install."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,11 @@ def test_config_file_then_environment_then_command_line(tmp_path, monkeypatch):
     conf = tmp_path / "agent.conf"
     conf.write_text("api_url = https://api.example\ntoken = vgl_file\ninterval = 30\n")
     cfg = config.load(str(conf))
-    assert (cfg.heartbeat_url, cfg.token, cfg.interval) == \
-        ("https://api.example/agent/heartbeat", "vgl_file", 30.0)
+    assert (cfg.heartbeat_url, cfg.token, cfg.interval) == (
+        "https://api.example/agent/heartbeat",
+        "vgl_file",
+        30.0,
+    )
     monkeypatch.setenv("VIGIL_AGENT_TOKEN", "vgl_env")
     assert config.load(str(conf)).token == "vgl_env"
     assert config.load(str(conf), {"interval": "5"}).interval == 5.0
@@ -62,9 +66,24 @@ def test_backoff_grows_is_capped_and_never_tight():
 
 
 def test_install_writes_a_private_config_and_the_unit(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "vigil_agent", "install", "--api-url",
-                        "https://api.example", "--token", "vgl_secret", "--root", str(tmp_path)],
-                       cwd=AGENT_DIR, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vigil_agent",
+            "install",
+            "--api-url",
+            "https://api.example",
+            "--token",
+            "vgl_secret",
+            "--root",
+            str(tmp_path),
+        ],
+        cwd=AGENT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     conf = tmp_path / "etc" / "vigil-agent.conf"
     assert stat.S_IMODE(conf.stat().st_mode) == 0o600

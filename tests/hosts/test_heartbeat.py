@@ -1,8 +1,9 @@
 """POST /agent/heartbeat: the token alone decides the host; bad input stores nothing."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,7 +22,7 @@ def _stored(org_id: str, host_id: str):
 def fixed_time():
     from chalicelib import clock
 
-    clock.set_now(datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc))
+    clock.set_now(datetime(2026, 11, 27, 9, 30, tzinfo=UTC))
 
 
 def test_accepted_heartbeat_updates_host_and_rollup(api, world, make_host, send):
@@ -43,8 +44,12 @@ def test_x_agent_token_header_works_too(api, world, make_host, send):
 
 def test_unknown_malformed_and_missing_tokens_get_the_same_401(api, world, make_host, send):
     host = make_host()
-    answers = [send("vgl_" + "A" * 43), send("not-a-token"), send(world.partner_token),
-               api.post("/agent/heartbeat", None, heartbeat_body())]
+    answers = [
+        send("vgl_" + "A" * 43),
+        send("not-a-token"),
+        send(world.partner_token),
+        api.post("/agent/heartbeat", None, heartbeat_body()),
+    ]
     for r in answers:
         assert r.status == 401, r
     assert len({r.json["detail"] for r in answers}) == 1
@@ -55,8 +60,7 @@ def test_unknown_malformed_and_missing_tokens_get_the_same_401(api, world, make_
 def test_revoked_token_looks_like_an_unknown_one(api, world, make_host, send):
     host = make_host()
     assert send(host["agent_token"]).status == 200
-    assert api.delete(f"/orgs/{world.customer_id}/hosts/{host['id']}",
-                      world.partner_token).status == 204
+    assert api.delete(f"/orgs/{world.customer_id}/hosts/{host['id']}", world.partner_token).status == 204
     revoked = send(host["agent_token"])
     unknown = send("vgl_" + "B" * 43)
     assert revoked.status == unknown.status == 401
@@ -75,7 +79,7 @@ def test_rotation_refuses_the_old_token_and_accepts_the_new(api, world, make_hos
     clock.advance(timedelta(seconds=30))
     assert send(host["agent_token"]).status == 401
     assert send(new).status == 200
-    stored, rollups = _stored(world.customer_id, host["id"])
+    _, rollups = _stored(world.customer_id, host["id"])
     assert int(rollups[0].n) == 2
 
 
@@ -120,33 +124,61 @@ BAD = [
     ("oversize", _oversize(), 413, None),
     ("10000 mounts", json.dumps(_many_mounts(10_000)).encode(), 413, None),
     ("65 mounts", json.dumps(_many_mounts(65)).encode(), 400, "disks"),
-    ("negative disk", json.dumps(heartbeat_body(disks=[
-        {"mount": "/", "fs": "ext4", "total_bytes": 10, "used_bytes": -1, "free_bytes": 9}])).encode(),
-     400, "disks.0.used_bytes"),
-    ("used above total", json.dumps(heartbeat_body(disks=[
-        {"mount": "/", "fs": "ext4", "total_bytes": 10, "used_bytes": 11, "free_bytes": 0}])).encode(),
-     400, "disks.0"),
+    (
+        "negative disk",
+        json.dumps(
+            heartbeat_body(
+                disks=[{"mount": "/", "fs": "ext4", "total_bytes": 10, "used_bytes": -1, "free_bytes": 9}]
+            )
+        ).encode(),
+        400,
+        "disks.0.used_bytes",
+    ),
+    (
+        "used above total",
+        json.dumps(
+            heartbeat_body(
+                disks=[{"mount": "/", "fs": "ext4", "total_bytes": 10, "used_bytes": 11, "free_bytes": 0}]
+            )
+        ).encode(),
+        400,
+        "disks.0",
+    ),
     ("string number", json.dumps(heartbeat_body(cpu_count="4")).encode(), 400, "cpu_count"),
     ("bool as number", json.dumps(heartbeat_body(uptime_s=True)).encode(), 400, "uptime_s"),
-    ("load as string", json.dumps(heartbeat_body(load={"load1": "1", "load5": 1, "load15": 1})).encode(),
-     400, "load.load1"),
-    ("absurd load", json.dumps(heartbeat_body(load={"load1": 1e9, "load5": 1, "load15": 1})).encode(),
-     400, "load.load1"),
+    (
+        "load as string",
+        json.dumps(heartbeat_body(load={"load1": "1", "load5": 1, "load15": 1})).encode(),
+        400,
+        "load.load1",
+    ),
+    (
+        "absurd load",
+        json.dumps(heartbeat_body(load={"load1": 1e9, "load5": 1, "load15": 1})).encode(),
+        400,
+        "load.load1",
+    ),
     ("memory not an object", json.dumps(heartbeat_body(memory=[1, 2])).encode(), 400, "memory"),
     ("unknown field", json.dumps(heartbeat_body(cpu_temp=99)).encode(), 400, "cpu_temp"),
-    ("missing field", json.dumps({k: v for k, v in heartbeat_body().items() if k != "memory"}).encode(),
-     400, "memory"),
+    (
+        "missing field",
+        json.dumps({k: v for k, v in heartbeat_body().items() if k != "memory"}).encode(),
+        400,
+        "memory",
+    ),
     ("not an object", b"[1,2,3]", 400, "body"),
     ("not JSON", b"{nope", 400, "body"),
 ]
 
 
 @pytest.mark.parametrize("name,raw,status,field", BAD, ids=[b[0] for b in BAD])
-def test_bad_payloads_are_refused_and_nothing_is_stored(api, world, make_host, send,
-                                                        name, raw, status, field):
+def test_bad_payloads_are_refused_and_nothing_is_stored(
+    api, world, make_host, send, name, raw, status, field
+):
     host = make_host()
-    r = api.call("POST", "/agent/heartbeat", None, body=raw,
-                 headers={"Authorization": f"Bearer {host['agent_token']}"})
+    r = api.call(
+        "POST", "/agent/heartbeat", None, body=raw, headers={"Authorization": f"Bearer {host['agent_token']}"}
+    )
     assert r.status == status, r
     if field:
         assert field in r.json["errors"], r.json
@@ -156,8 +188,7 @@ def test_bad_payloads_are_refused_and_nothing_is_stored(api, world, make_host, s
 
 
 def _disk(pct: int) -> list:
-    return [{"mount": "/var", "fs": "xfs", "total_bytes": 100, "used_bytes": pct,
-             "free_bytes": 100 - pct}]
+    return [{"mount": "/var", "fs": "xfs", "total_bytes": 100, "used_bytes": pct, "free_bytes": 100 - pct}]
 
 
 def test_disk_and_memory_thresholds_open_and_resolve_incidents(api, world, make_host, send):
@@ -169,8 +200,7 @@ def test_disk_and_memory_thresholds_open_and_resolve_incidents(api, world, make_
     token = host["agent_token"]
     assert send(token).status == 200
     clock.advance(timedelta(minutes=1))
-    full = heartbeat_body(disks=_disk(93),
-                          memory={"total_bytes": 100, "available_bytes": 3})  # 97 % used
+    full = heartbeat_body(disks=_disk(93), memory={"total_bytes": 100, "available_bytes": 3})  # 97 % used
     assert send(token, full).status == 200
     assert incidents.is_open(world.partner_id, "host_disk", host["id"])
     assert incidents.is_open(world.partner_id, "host_memory", host["id"])
@@ -189,8 +219,10 @@ def test_disk_and_memory_thresholds_open_and_resolve_incidents(api, world, make_
     assert not incidents.is_open(world.partner_id, "host_disk", host["id"])
     assert not incidents.is_open(world.partner_id, "host_memory", host["id"])
     resolved = [m.subject for m in mails("partner@example.com") if m.subject.startswith("[BEHOBEN]")]
-    assert sorted(resolved) == ["[BEHOBEN] Arbeitsspeicher knapp: db-01",
-                                "[BEHOBEN] Festplatte fast voll: db-01"]
+    assert sorted(resolved) == [
+        "[BEHOBEN] Arbeitsspeicher knapp: db-01",
+        "[BEHOBEN] Festplatte fast voll: db-01",
+    ]
 
 
 def test_per_host_threshold_from_patch_applies(api, world, make_host, send):
@@ -198,13 +230,11 @@ def test_per_host_threshold_from_patch_applies(api, world, make_host, send):
     from chalicelib.incidents import service as incidents
 
     host = make_host()
-    r = api.patch(f"/orgs/{world.customer_id}/hosts/{host['id']}", world.partner_token,
-                  {"disk_limit": 95})
+    r = api.patch(f"/orgs/{world.customer_id}/hosts/{host['id']}", world.partner_token, {"disk_limit": 95})
     assert r.status == 200, r
     assert send(host["agent_token"], heartbeat_body(disks=_disk(93))).status == 200
     assert not incidents.is_open(world.customer_id, "host_disk", host["id"])
-    r = api.patch(f"/orgs/{world.customer_id}/hosts/{host['id']}", world.partner_token,
-                  {"disk_limit": 90})
+    r = api.patch(f"/orgs/{world.customer_id}/hosts/{host['id']}", world.partner_token, {"disk_limit": 90})
     clock.advance(timedelta(minutes=1))
     assert send(host["agent_token"], heartbeat_body(disks=_disk(93))).status == 200
     assert incidents.is_open(world.customer_id, "host_disk", host["id"])
@@ -223,8 +253,7 @@ def test_steady_heartbeat_costs_two_dynamodb_calls(api, world, make_host, send):
     assert calls["dynamodb:GetItem"] == 1 and calls["dynamodb:TransactWriteItems"] == 1
 
 
-def test_paused_monitoring_stores_heartbeats_but_opens_no_threshold_incident(api, world,
-                                                                             make_host, send):
+def test_paused_monitoring_stores_heartbeats_but_opens_no_threshold_incident(api, world, make_host, send):
     from chalicelib.billing.models import Subscription
     from chalicelib.incidents import service as incidents
 

@@ -1,7 +1,8 @@
 """Host management through the API: create/rotate/delete, quota, roles, tenants, audit, reads."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.hosts.conftest import heartbeat_body
 from tests.support import mails, temp_password
@@ -10,13 +11,15 @@ from tests.support import mails, temp_password
 def _audit_actions(org_id: str) -> list[tuple[str, str]]:
     from chalicelib.audit.models import AuditEntry
 
-    return [(e.action, e.target) for e in AuditEntry.query(f"AUDIT#{org_id}")
-            if e.action.startswith("host.")]
+    return [(e.action, e.target) for e in AuditEntry.query(f"AUDIT#{org_id}") if e.action.startswith("host.")]
 
 
 def _guest_token(api, world) -> str:
-    r = api.post(f"/orgs/{world.customer_id}/members", world.partner_token,
-                 {"email": "gast@example.com", "role": "guest"})
+    r = api.post(
+        f"/orgs/{world.customer_id}/members",
+        world.partner_token,
+        {"email": "gast@example.com", "role": "guest"},
+    )
     assert r.status == 201, r
     return api.first_login("gast@example.com", temp_password(mails("gast@example.com")[-1].text))
 
@@ -25,8 +28,11 @@ def test_create_returns_token_once_and_stores_only_its_keyed_hash(api, world):
     from chalicelib.hosts import tokens
     from chalicelib.hosts.models import AgentToken, Host
 
-    r = api.post(f"/orgs/{world.customer_id}/hosts", world.partner_token,
-                 {"name": " web-01 ", "tags": ["prod", "prod", "db"]})
+    r = api.post(
+        f"/orgs/{world.customer_id}/hosts",
+        world.partner_token,
+        {"name": " web-01 ", "tags": ["prod", "prod", "db"]},
+    )
     assert r.status == 201, r
     body = r.json
     assert body["name"] == "web-01" and body["tags"] == ["prod", "db"]
@@ -97,10 +103,12 @@ def test_guest_reads_but_cannot_write(api, world, make_host):
     assert api.get(base, guest).status == 200
     assert api.get(f"{base}/{host['id']}", guest).status == 200
     assert api.get(f"{base}/{host['id']}/metrics", guest).status == 200
-    for r in (api.post(base, guest, {"name": "x"}),
-              api.post(f"{base}/{host['id']}/token", guest),
-              api.patch(f"{base}/{host['id']}", guest, {"name": "y"}),
-              api.delete(f"{base}/{host['id']}", guest)):
+    for r in (
+        api.post(base, guest, {"name": "x"}),
+        api.post(f"{base}/{host['id']}/token", guest),
+        api.patch(f"{base}/{host['id']}", guest, {"name": "y"}),
+        api.delete(f"{base}/{host['id']}", guest),
+    ):
         assert r.status == 403, r
     assert api.get(f"{base}/{host['id']}", guest).json["name"] == "web-01"
 
@@ -109,18 +117,20 @@ def test_strangers_get_404_for_everything(api, world, make_host):
     host = make_host()
     base = f"/orgs/{world.customer_id}/hosts"
     stranger = world.other_token
-    for r in (api.get(base, stranger), api.post(base, stranger, {"name": "x"}),
-              api.get(f"{base}/{host['id']}", stranger),
-              api.get(f"{base}/{host['id']}/metrics", stranger),
-              api.post(f"{base}/{host['id']}/token", stranger),
-              api.patch(f"{base}/{host['id']}", stranger, {"name": "y"}),
-              api.delete(f"{base}/{host['id']}", stranger)):
+    for r in (
+        api.get(base, stranger),
+        api.post(base, stranger, {"name": "x"}),
+        api.get(f"{base}/{host['id']}", stranger),
+        api.get(f"{base}/{host['id']}/metrics", stranger),
+        api.post(f"{base}/{host['id']}/token", stranger),
+        api.patch(f"{base}/{host['id']}", stranger, {"name": "y"}),
+        api.delete(f"{base}/{host['id']}", stranger),
+    ):
         assert r.status == 404, r
     # a host id of another org under one's own org is not found either
     other = make_host("theirs", org_id=world.other_partner_id, token=world.other_token)
     assert api.get(f"{base}/{other['id']}", world.partner_token).status == 404
-    assert api.get(base.replace(world.customer_id, world.other_partner_id),
-                   world.partner_token).status == 404
+    assert api.get(base.replace(world.customer_id, world.other_partner_id), world.partner_token).status == 404
     assert api.get(f"{base}", None).status == 401
 
 
@@ -133,21 +143,31 @@ def test_create_patch_rotate_delete_are_audited(api, world, make_host):
     assert api.post(f"{base}/token", world.partner_token).status == 201
     assert api.delete(base, world.partner_token).status == 204
     assert api.get(base, world.partner_token).status == 404
-    assert sorted(_audit_actions(world.customer_id)) == sorted([
-        ("host.created", host["id"]), ("host.updated", host["id"]),
-        ("host.token_rotated", host["id"]), ("host.deleted", host["id"])])
+    assert sorted(_audit_actions(world.customer_id)) == sorted(
+        [
+            ("host.created", host["id"]),
+            ("host.updated", host["id"]),
+            ("host.token_rotated", host["id"]),
+            ("host.deleted", host["id"]),
+        ]
+    )
     from chalicelib.audit.models import AuditEntry
 
-    roles = {e.actor_role for e in AuditEntry.query(f"AUDIT#{world.customer_id}")
-             if e.action.startswith("host.")}
+    roles = {
+        e.actor_role for e in AuditEntry.query(f"AUDIT#{world.customer_id}") if e.action.startswith("host.")
+    }
     assert roles == {"partner"}
 
 
 def test_patch_validates_thresholds(api, world, make_host):
     host = make_host()
     base = f"/orgs/{world.customer_id}/hosts/{host['id']}"
-    for body, field in (({"disk_limit": 0}, "disk_limit"), ({"memory_limit": 101}, "memory_limit"),
-                        ({}, "body"), ({"name": None}, "name")):
+    for body, field in (
+        ({"disk_limit": 0}, "disk_limit"),
+        ({"memory_limit": 101}, "memory_limit"),
+        ({}, "body"),
+        ({"name": None}, "name"),
+    ):
         r = api.patch(base, world.partner_token, body)
         assert r.status == 400 and field in r.json["errors"], (body, r)
 
@@ -155,7 +175,7 @@ def test_patch_validates_thresholds(api, world, make_host):
 def test_detail_shows_latest_metrics_and_uptime(api, world, make_host, send):
     from chalicelib import clock
 
-    clock.set_now(datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc))
+    clock.set_now(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))
     host = make_host()
     for _ in range(6):  # every 10 minutes for an hour, agent interval 600 s
         clock.advance(timedelta(minutes=10))
@@ -174,7 +194,7 @@ def test_detail_shows_latest_metrics_and_uptime(api, world, make_host, send):
 def test_metrics_returns_hourly_rollups_in_range(api, world, make_host, send):
     from chalicelib import clock
 
-    clock.set_now(datetime(2026, 11, 27, 8, 50, tzinfo=timezone.utc))
+    clock.set_now(datetime(2026, 11, 27, 8, 50, tzinfo=UTC))
     host = make_host()
     loads = [1.0, 3.0, 2.0]
     for load in loads:  # 08:55, 09:05, 09:15
@@ -186,17 +206,24 @@ def test_metrics_returns_hourly_rollups_in_range(api, world, make_host, send):
     assert r.status == 200, r
     items = r.json["items"]
     assert [(i["hour"], i["heartbeats"], i["load"]["load1"]) for i in items] == [
-        ("2026-11-27T08:00:00Z", 1, 1.0), ("2026-11-27T09:00:00Z", 2, 2.5)]
+        ("2026-11-27T08:00:00Z", 1, 1.0),
+        ("2026-11-27T09:00:00Z", 2, 2.5),
+    ]
     assert items[1]["online_percent"] == "3.3" and items[1]["memory_used_percent"] == "25.0"
-    page = api.get(f"{base}?from=2026-11-27T08:00:00Z&to=2026-11-27T10:00:00Z&limit=1",
-                   world.partner_token).json
+    page = api.get(
+        f"{base}?from=2026-11-27T08:00:00Z&to=2026-11-27T10:00:00Z&limit=1", world.partner_token
+    ).json
     assert len(page["items"]) == 1 and page["next"]
-    rest = api.get(f"{base}?from=2026-11-27T08:00:00Z&to=2026-11-27T10:00:00Z&limit=1"
-                   f"&next={page['next']}", world.partner_token).json
+    rest = api.get(
+        f"{base}?from=2026-11-27T08:00:00Z&to=2026-11-27T10:00:00Z&limit=1&next={page['next']}",
+        world.partner_token,
+    ).json
     assert [i["hour"] for i in rest["items"]] == ["2026-11-27T09:00:00Z"]
-    for query, field in (("from=yesterday", "from"),
-                         ("from=2026-11-27T10:00:00Z&to=2026-11-27T09:00:00Z", "from"),
-                         ("from=2026-01-01T00:00:00Z&to=2026-11-27T09:00:00Z", "from")):
+    for query, field in (
+        ("from=yesterday", "from"),
+        ("from=2026-11-27T10:00:00Z&to=2026-11-27T09:00:00Z", "from"),
+        ("from=2026-01-01T00:00:00Z&to=2026-11-27T09:00:00Z", "from"),
+    ):
         r = api.get(f"{base}?{query}", world.partner_token)
         assert r.status == 400 and field in r.json["errors"], (query, r)
 

@@ -1,8 +1,9 @@
 """Offline detection by the scheduled job (Query on the deadline index) and the org purge."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +14,7 @@ from tests.support import mails
 def fixed_time():
     from chalicelib import clock
 
-    clock.set_now(datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc))
+    clock.set_now(datetime(2026, 11, 27, 9, 30, tzinfo=UTC))
 
 
 def _status(api, world, org_id, host_id):
@@ -24,7 +25,11 @@ def test_job_marks_only_silent_hosts_offline_once(api, world, make_host, send, c
     from chalicelib import clock
     from chalicelib.incidents import service as incidents
 
-    quiet, chatty, never = make_host("quiet"), make_host("chatty"), make_host("never", org_id=world.partner_id)
+    quiet, chatty, never = (
+        make_host("quiet"),
+        make_host("chatty"),
+        make_host("never", org_id=world.partner_id),
+    )
     for h in (quiet, chatty):
         assert send(h["agent_token"]).status == 200
     for _ in range(4):  # chatty keeps reporting every minute, quiet stays silent
@@ -33,8 +38,12 @@ def test_job_marks_only_silent_hosts_offline_once(api, world, make_host, send, c
     # the schedule as Lambda would invoke it
     from app import app  # noqa: F401 — registers the job
 
-    result = client.lambda_.invoke("hosts_offline", client.events.generate_cw_event(
-        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    result = client.lambda_.invoke(
+        "hosts_offline",
+        client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        ),
+    )
     assert result.payload == {"candidates": 1, "offline": 1, "alerted": 1}
     org = world.customer_id
     assert _status(api, world, org, quiet["id"]) == "offline"
@@ -42,8 +51,9 @@ def test_job_marks_only_silent_hosts_offline_once(api, world, make_host, send, c
     assert _status(api, world, world.partner_id, never["id"]) == "pending"
     assert incidents.is_open(org, "host_offline", quiet["id"])
     assert not incidents.is_open(org, "host_offline", chatty["id"])
-    overview = {c["id"]: c for c in api.get(f"/orgs/{world.partner_id}/customers",
-                                            world.partner_token).json["items"]}
+    overview = {
+        c["id"]: c for c in api.get(f"/orgs/{world.partner_id}/customers", world.partner_token).json["items"]
+    }
     assert (overview[org]["hosts"], overview[org]["hosts_down"]) == (2, 1)
     # the index no longer lists the offline host: the next run finds nothing
     from chalicelib.hosts.offline import mark_offline
@@ -51,8 +61,9 @@ def test_job_marks_only_silent_hosts_offline_once(api, world, make_host, send, c
     assert mark_offline() == {"candidates": 0, "offline": 0, "alerted": 0}
     # back online: the down counter of the overview follows
     assert send(quiet["agent_token"]).status == 200
-    overview = {c["id"]: c for c in api.get(f"/orgs/{world.partner_id}/customers",
-                                            world.partner_token).json["items"]}
+    overview = {
+        c["id"]: c for c in api.get(f"/orgs/{world.partner_id}/customers", world.partner_token).json["items"]
+    }
     assert overview[org]["hosts_down"] == 0
 
 
@@ -98,8 +109,7 @@ def test_deleting_a_host_closes_its_open_incidents(api, world, make_host, send):
     clock.advance(timedelta(minutes=4))
     mark_offline()
     assert incidents.is_open(world.customer_id, "host_offline", host["id"])
-    assert api.delete(f"/orgs/{world.customer_id}/hosts/{host['id']}",
-                      world.partner_token).status == 204
+    assert api.delete(f"/orgs/{world.customer_id}/hosts/{host['id']}", world.partner_token).status == 204
     assert not incidents.is_open(world.customer_id, "host_offline", host["id"])
 
 
@@ -121,14 +131,13 @@ def test_purge_removes_hosts_rollups_tokens_and_is_resumable(api, world, make_ho
 
     kept = make_host("kept")
     removed = make_host("removed")
-    for hour in range(3):
+    for _hour in range(3):
         for h in (kept, removed):
             assert send(h["agent_token"]).status == 200
         clock.advance(timedelta(hours=1))
     hashes = [Host.get(*Host.key(world.customer_id, h["id"])).token_hash for h in (kept, removed)]
     # a deleted host leaves rollups behind until TTL; the purge must find those too
-    assert api.delete(f"/orgs/{world.customer_id}/hosts/{removed['id']}",
-                      world.partner_token).status == 204
+    assert api.delete(f"/orgs/{world.customer_id}/hosts/{removed['id']}", world.partner_token).status == 204
     other = make_host("other", org_id=world.other_partner_id, token=world.other_token)
     assert send(other["agent_token"]).status == 200
     ids = [kept["id"], removed["id"]]
@@ -141,8 +150,10 @@ def test_purge_removes_hosts_rollups_tokens_and_is_resumable(api, world, make_ho
     assert calls >= 1
     assert _org_items(world.customer_id, ids, hashes) == []
     # other orgs are untouched
-    assert api.get(f"/orgs/{world.other_partner_id}/hosts/{other['id']}",
-                   world.other_token).json["status"] == "online"
+    assert (
+        api.get(f"/orgs/{world.other_partner_id}/hosts/{other['id']}", world.other_token).json["status"]
+        == "online"
+    )
     assert purge_org(world.customer_id, deadline=time.monotonic() + 60) is True
 
 

@@ -1,10 +1,11 @@
 """Fixtures for monitoring tests: real HTTP/HTTPS targets on loopback, a local CA, a webhook sink."""
+
 from __future__ import annotations
 
 import json
 import ssl
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from chalicelib.local.targets import TargetServer, server_context
 from tests.support import make_org
 
-NOW = datetime(2026, 11, 2, 9, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -46,12 +47,22 @@ def tls(ca):
     """HTTPS targets: good (5 days left), expired, wrong host name, self-signed (untrusted)."""
     import trustme
 
-    real_now = datetime.now(timezone.utc)
+    real_now = datetime.now(UTC)
     servers = {
-        "good": _tls_server(server_context(ca, "127.0.0.1", not_after=real_now + timedelta(days=5, hours=12))),
-        "long": _tls_server(server_context(ca, "127.0.0.1", not_after=real_now + timedelta(days=40, hours=12))),
-        "expired": _tls_server(server_context(ca, "127.0.0.1", not_before=real_now - timedelta(days=90),
-                                              not_after=real_now - timedelta(days=2))),
+        "good": _tls_server(
+            server_context(ca, "127.0.0.1", not_after=real_now + timedelta(days=5, hours=12))
+        ),
+        "long": _tls_server(
+            server_context(ca, "127.0.0.1", not_after=real_now + timedelta(days=40, hours=12))
+        ),
+        "expired": _tls_server(
+            server_context(
+                ca,
+                "127.0.0.1",
+                not_before=real_now - timedelta(days=90),
+                not_after=real_now - timedelta(days=2),
+            )
+        ),
         "wrong_name": _tls_server(server_context(ca, "other.example")),
         "self_signed": _tls_server(server_context(trustme.CA(), "127.0.0.1")),
     }
@@ -76,10 +87,9 @@ class Sink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 — http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                sink.received.append({"headers": dict(self.headers), "raw": body,
-                                      "json": json.loads(body)})
+                sink.received.append({"headers": dict(self.headers), "raw": body, "json": json.loads(body)})
                 self.send_response(204)
                 self.end_headers()
 
@@ -121,9 +131,17 @@ def run_minute(app_obj: Any = None) -> dict[str, int]:
     from chalicelib.local.scheduler import pump_sqs
     from chalicelib.monitoring.jobs import dispatch_checks
 
-    event = {"version": "0", "id": "test", "detail-type": "Scheduled Event", "source": "aws.events",
-             "account": "123456789012", "time": "2026-11-02T09:00:00Z", "region": "eu-central-1",
-             "resources": ["test:dispatch_checks"], "detail": {}}
+    event = {
+        "version": "0",
+        "id": "test",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2026-11-02T09:00:00Z",
+        "region": "eu-central-1",
+        "resources": ["test:dispatch_checks"],
+        "detail": {},
+    }
     result = dict(dispatch_checks(event, None))
     result["handled"] = pump_sqs(app_obj or app)
     return result

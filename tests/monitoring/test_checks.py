@@ -1,4 +1,5 @@
 """Checks against real local HTTP and HTTPS servers, through dispatcher → queue → worker → API."""
+
 from __future__ import annotations
 
 import ssl
@@ -43,12 +44,16 @@ def test_checks_results_and_incidents(api, customer, web, tls, guard):
         "chain": _create(api, org_id, token, "chain", f"{b}/redirect/3"),
         "loop": _create(api, org_id, token, "loop", f"{b}/loop"),
         "too_many": _create(api, org_id, token, "too many", f"{b}/redirect/7"),
-        "guarded": _create(api, org_id, token, "to loopback", f"{b}/to?url=http://127.0.0.2:{web.port}/healthy"),
+        "guarded": _create(
+            api, org_id, token, "to loopback", f"{b}/to?url=http://127.0.0.2:{web.port}/healthy"
+        ),
         "bare": _create(api, org_id, token, "bare", f"{b}/bare"),
-        "keyword": _create(api, org_id, token, "keyword", f"{b}/healthy",
-                           checks={"availability": {"keyword": "Warenkorb"}}),
-        "slow": _create(api, org_id, token, "slow", f"{b}/slow?ms=300",
-                        checks={"availability": {"max_response_ms": 100}}),
+        "keyword": _create(
+            api, org_id, token, "keyword", f"{b}/healthy", checks={"availability": {"keyword": "Warenkorb"}}
+        ),
+        "slow": _create(
+            api, org_id, token, "slow", f"{b}/slow?ms=300", checks={"availability": {"max_response_ms": 100}}
+        ),
         "tls_good": _create(api, org_id, token, "tls good", f"{tls['good'].base}/healthy"),
         "tls_expired": _create(api, org_id, token, "tls expired", f"{tls['expired'].base}/healthy"),
         "tls_wrong_name": _create(api, org_id, token, "tls name", f"{tls['wrong_name'].base}/healthy"),
@@ -99,8 +104,20 @@ def test_checks_results_and_incidents(api, customer, web, tls, guard):
     run_minute()
     incidents = api.get(f"/orgs/{org_id}/incidents", token).json["items"]
     down = {i["subject"]["id"] for i in incidents if i["kind"] == "endpoint_down" and i["state"] == "open"}
-    expected_down = {eps[k] for k in ("http500", "timeout", "loop", "too_many", "guarded", "keyword",
-                                      "tls_expired", "tls_wrong_name", "tls_self_signed")}
+    expected_down = {
+        eps[k]
+        for k in (
+            "http500",
+            "timeout",
+            "loop",
+            "too_many",
+            "guarded",
+            "keyword",
+            "tls_expired",
+            "tls_wrong_name",
+            "tls_self_signed",
+        )
+    }
     assert down == expected_down
     certs = {i["subject"]["id"] for i in incidents if i["kind"] == "certificate"}
     assert {eps["tls_expired"], eps["tls_wrong_name"], eps["tls_self_signed"]} <= certs
@@ -140,10 +157,18 @@ def test_headers_present_missing_weak():
 
     from chalicelib.monitoring.checks import grade_headers
 
-    weak = grade_headers(CIMultiDict({
-        "Strict-Transport-Security": "max-age=300", "Content-Security-Policy": "script-src 'unsafe-inline'",
-        "X-Content-Type-Options": "nosniff", "X-Frame-Options": "ALLOW-FROM https://x",
-        "Referrer-Policy": "unsafe-url"}), https=True)
+    weak = grade_headers(
+        CIMultiDict(
+            {
+                "Strict-Transport-Security": "max-age=300",
+                "Content-Security-Policy": "script-src 'unsafe-inline'",
+                "X-Content-Type-Options": "nosniff",
+                "X-Frame-Options": "ALLOW-FROM https://x",
+                "Referrer-Policy": "unsafe-url",
+            }
+        ),
+        https=True,
+    )
     items = weak["items"]
     assert items["strict-transport-security"]["state"] == "weak"
     assert items["content-security-policy"]["state"] == "weak"
@@ -152,7 +177,10 @@ def test_headers_present_missing_weak():
     assert items["referrer-policy"]["state"] == "weak"
     assert items["permissions-policy"]["state"] == "missing"
     assert weak["grade"] == "D"
-    plain = grade_headers(CIMultiDict({"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'"}),
-                          https=False)
-    assert plain["items"]["strict-transport-security"]["recommendation"] == "Serve the site over HTTPS with HSTS"
+    plain = grade_headers(
+        CIMultiDict({"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'"}), https=False
+    )
+    assert (
+        plain["items"]["strict-transport-security"]["recommendation"] == "Serve the site over HTTPS with HSTS"
+    )
     assert plain["items"]["frame-protection"]["state"] == "present"

@@ -1,9 +1,10 @@
 """Endpoint CRUD through the API: roles, validation, plan limits, audit, partner overview."""
+
 from __future__ import annotations
 
 from chalicelib import clock
 from tests.monitoring.conftest import NOW, set_plan
-from tests.support import make_org, seed_world
+from tests.support import seed_world
 
 BODY = {"name": "Shop", "url": "https://shop.example.com/"}
 
@@ -17,10 +18,17 @@ def _audit_actions(org_id: str) -> set[str]:
 def test_create_get_list_patch_delete(api, customer):
     clock.set_now(NOW)
     org_id, token = customer
-    r = api.post(f"/orgs/{org_id}/endpoints", token, {
-        **BODY, "interval_minutes": 15, "checks": {"availability": {"keyword": "Willkommen"}},
-        "alert": {"recipients": ["ops@kunde.example.com"], "webhook_url": "https://hooks.example.com/x"},
-        "maintenance_windows": [{"starts_at": "2026-11-03T01:00:00Z", "ends_at": "2026-11-03T02:00:00Z"}]})
+    r = api.post(
+        f"/orgs/{org_id}/endpoints",
+        token,
+        {
+            **BODY,
+            "interval_minutes": 15,
+            "checks": {"availability": {"keyword": "Willkommen"}},
+            "alert": {"recipients": ["ops@kunde.example.com"], "webhook_url": "https://hooks.example.com/x"},
+            "maintenance_windows": [{"starts_at": "2026-11-03T01:00:00Z", "ends_at": "2026-11-03T02:00:00Z"}],
+        },
+    )
     assert r.status == 201, r
     ep = r.json
     assert ep["url"] == "https://shop.example.com/"
@@ -62,10 +70,19 @@ def test_validation_names_the_field(api, customer):
         ({**BODY, "color": "red"}, "color"),
         ({**BODY, "alert": {"recipients": ["not-an-address"]}}, "alert.recipients.0"),
         ({**BODY, "alert": {"webhook_url": "http://10.1.2.3/hook"}}, "alert.webhook_url"),
-        ({**BODY, "checks": {"availability": {"expected_status_min": 500, "expected_status_max": 200}}},
-         "checks.availability"),
-        ({**BODY, "maintenance_windows": [{"starts_at": "2026-11-03T02:00:00Z",
-                                           "ends_at": "2026-11-03T01:00:00Z"}]}, "maintenance_windows.0"),
+        (
+            {**BODY, "checks": {"availability": {"expected_status_min": 500, "expected_status_max": 200}}},
+            "checks.availability",
+        ),
+        (
+            {
+                **BODY,
+                "maintenance_windows": [
+                    {"starts_at": "2026-11-03T02:00:00Z", "ends_at": "2026-11-03T01:00:00Z"}
+                ],
+            },
+            "maintenance_windows.0",
+        ),
     ]
     for body, field in cases:
         r = api.post(f"/orgs/{org_id}/endpoints", token, body)
@@ -113,21 +130,29 @@ def test_roles_guest_reads_stranger_404(api):
     assert api.post(f"/orgs/{cid}/endpoints", guest, BODY).status == 403
     assert api.patch(f"/orgs/{cid}/endpoints/{ep_id}", guest, {"name": "x"}).status == 403
     assert api.delete(f"/orgs/{cid}/endpoints/{ep_id}", guest).status == 403
-    for call in (lambda: api.get(f"/orgs/{cid}/endpoints", world.other_token),
-                 lambda: api.get(f"/orgs/{cid}/endpoints/{ep_id}/status", world.other_token),
-                 lambda: api.post(f"/orgs/{cid}/endpoints", world.other_token, BODY)):
+    for call in (
+        lambda: api.get(f"/orgs/{cid}/endpoints", world.other_token),
+        lambda: api.get(f"/orgs/{cid}/endpoints/{ep_id}/status", world.other_token),
+        lambda: api.post(f"/orgs/{cid}/endpoints", world.other_token, BODY),
+    ):
         assert call().status == 404
     assert api.get(f"/orgs/{cid}/endpoints").status == 401
 
 
 def test_partner_overview_counts_without_query_per_customer(api):
     world = seed_world(api)
-    r = api.post("/orgs", world.partner_token, {"name": "Zweiter Kunde", "linked": True,
-                                                 "support_by": "partner", "language": "de"})
+    r = api.post(
+        "/orgs",
+        world.partner_token,
+        {"name": "Zweiter Kunde", "linked": True, "support_by": "partner", "language": "de"},
+    )
     second = r.json["id"]
     for org, n in ((world.customer_id, 2), (second, 1)):
         for i in range(n):
-            assert api.post(f"/orgs/{org}/endpoints", world.partner_token, {**BODY, "name": f"e{i}"}).status == 201
+            assert (
+                api.post(f"/orgs/{org}/endpoints", world.partner_token, {**BODY, "name": f"e{i}"}).status
+                == 201
+            )
     from chalicelib.incidents import service as incidents
     from chalicelib.local.metering import count_calls
 

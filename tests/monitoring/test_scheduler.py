@@ -1,17 +1,18 @@
 """Scheduler and worker: exact due selection, paused plans, incidents, alert mails, webhooks,
 certificate thresholds, maintenance windows, results/status, purge."""
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from chalicelib import clock
 from chalicelib.monitoring.models import Result
 from tests.monitoring.conftest import NOW, run_minute, set_plan
 from tests.monitoring.test_checks import _create, _results, _status
-from tests.support import make_org, mails
+from tests.support import mails, make_org
 
 ADMIN = "a@kunde.example.com"
 
@@ -24,8 +25,10 @@ def test_due_selection_is_exact(api, customer, web, guard):
     clock.set_now(NOW + timedelta(seconds=7))
     org_id, token = customer
     set_plan(org_id)
-    by_interval = {n: _create(api, org_id, token, f"every {n}", f"{web.base}/healthy",
-                              interval_minutes=n) for n in (1, 5, 15)}
+    by_interval = {
+        n: _create(api, org_id, token, f"every {n}", f"{web.base}/healthy", interval_minutes=n)
+        for n in (1, 5, 15)
+    }
     seen = []
     for minute in range(20):
         first = run_minute()
@@ -57,7 +60,9 @@ def test_expired_trial_is_skipped_and_shown_paused(api, web, guard):
     assert _status(api, expired, te, ee)["state"] == "paused"
     assert _status(api, active, ta, ea)["state"] == "up"
     # nothing piles up: the skipped endpoint moved to its next slot
-    assert api.get(f"/orgs/{expired}/endpoints/{ee}", te).json["next_check_at"] == clock.iso(NOW + timedelta(minutes=5))
+    assert api.get(f"/orgs/{expired}/endpoints/{ee}", te).json["next_check_at"] == clock.iso(
+        NOW + timedelta(minutes=5)
+    )
     set_plan(expired, "basic", status="active")  # a plan was ordered: checks resume
     clock.advance(timedelta(minutes=5))
     run_minute()
@@ -74,10 +79,20 @@ def test_incident_lifecycle_mails_webhook_and_no_storm_when_flapping(api, custom
     clock.set_now(NOW)
     org_id, token = customer
     set_plan(org_id)
-    ep = api.post(f"/orgs/{org_id}/endpoints", token, {
-        "name": "Shop", "url": f"{web.base}/state/shop", "interval_minutes": 1,
-        "alert": {"consecutive_failures": 2, "recipients": ["ops@kunde.example.com"],
-                  "webhook_url": sink.url}}).json
+    ep = api.post(
+        f"/orgs/{org_id}/endpoints",
+        token,
+        {
+            "name": "Shop",
+            "url": f"{web.base}/state/shop",
+            "interval_minutes": 1,
+            "alert": {
+                "consecutive_failures": 2,
+                "recipients": ["ops@kunde.example.com"],
+                "webhook_url": sink.url,
+            },
+        },
+    ).json
     secret = ep["alert"]["webhook_secret"]
 
     def tick(code):
@@ -127,9 +142,15 @@ def test_maintenance_window_suppresses_alerts_and_uptime(api, customer, web, gua
     clock.set_now(NOW)
     org_id, token = customer
     set_plan(org_id)
-    ep_id = _create(api, org_id, token, "Wartung", f"{web.base}/state/maint",
-                    alert={"consecutive_failures": 1},
-                    maintenance_windows=[{"starts_at": clock.iso(NOW), "ends_at": clock.iso(NOW + timedelta(minutes=3))}])
+    ep_id = _create(
+        api,
+        org_id,
+        token,
+        "Wartung",
+        f"{web.base}/state/maint",
+        alert={"consecutive_failures": 1},
+        maintenance_windows=[{"starts_at": clock.iso(NOW), "ends_at": clock.iso(NOW + timedelta(minutes=3))}],
+    )
     web.states["maint"] = 503
     for _ in range(3):
         run_minute()
@@ -144,7 +165,7 @@ def test_maintenance_window_suppresses_alerts_and_uptime(api, customer, web, gua
 
 
 def test_certificate_thresholds_alert_once_each(api, customer, tls, guard):
-    base = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    base = datetime.now(UTC).replace(second=0, microsecond=0)
     clock.set_now(base)
     org_id, token = customer
     set_plan(org_id)
@@ -166,8 +187,11 @@ def test_certificate_thresholds_alert_once_each(api, customer, tls, guard):
     assert at(34) <= 7 and len(cert_mails()) == 3
     assert at(40) <= 1 and len(cert_mails()) == 4
     assert "expires in" in cert_mails()[-1].text
-    open_certs = [i for i in api.get(f"/orgs/{org_id}/incidents?state=open", token).json["items"]
-                  if i["kind"] == "certificate"]
+    open_certs = [
+        i
+        for i in api.get(f"/orgs/{org_id}/incidents?state=open", token).json["items"]
+        if i["kind"] == "certificate"
+    ]
     assert len(open_certs) == 1  # one incident, one alert per threshold
 
 
@@ -187,8 +211,11 @@ def test_results_pagination_status_and_rollups(api, customer, web, guard):
     page3 = api.get(f"/orgs/{org_id}/endpoints/{ep_id}/results?limit=2&next={rest['next']}", token).json
     states = [i["state"] for i in r["items"] + rest["items"] + page3["items"]]
     assert states == ["up", "up", "down", "up", "up"]  # newest first
-    window = api.get(f"/orgs/{org_id}/endpoints/{ep_id}/results?from={clock.iso(NOW + timedelta(minutes=2))}"
-                     f"&to={clock.iso(NOW + timedelta(minutes=2, seconds=59))}", token).json["items"]
+    window = api.get(
+        f"/orgs/{org_id}/endpoints/{ep_id}/results?from={clock.iso(NOW + timedelta(minutes=2))}"
+        f"&to={clock.iso(NOW + timedelta(minutes=2, seconds=59))}",
+        token,
+    ).json["items"]
     assert [i["state"] for i in window] == ["down"]
     assert api.get(f"/orgs/{org_id}/endpoints/{ep_id}/results?from=yesterday", token).status == 400
     st = _status(api, org_id, token, ep_id)
@@ -200,7 +227,9 @@ def test_results_pagination_status_and_rollups(api, customer, web, guard):
     assert hour["min_ms"] <= hour["mean_ms"] <= hour["max_ms"]
     # results past their 90 days are not shown even though the emulator keeps them
     clock.advance(timedelta(days=91))
-    assert api.get(f"/orgs/{org_id}/endpoints/{ep_id}/results?from={clock.iso(NOW)}", token).json["items"] == []
+    assert (
+        api.get(f"/orgs/{org_id}/endpoints/{ep_id}/results?from={clock.iso(NOW)}", token).json["items"] == []
+    )
 
 
 def test_purge_removes_everything_of_the_org(api, customer, web, guard):
@@ -240,6 +269,6 @@ def test_local_scheduler_runs_the_same_path(api, customer, web, guard):
     jobs = {j.name: j for j in scheduler.jobs}
     assert jobs["dispatch_checks"].every_s == 60
     assert [s.queue for s in queue_sources_of(app)] == ["vigil-test-check-batches"]
-    scheduler._fire(jobs["dispatch_checks"])  # noqa: SLF001 — what its thread does each minute
+    scheduler._fire(jobs["dispatch_checks"])
     assert pump_sqs(app) == 1
     assert _status(api, org_id, token, ep_id)["state"] == "up"

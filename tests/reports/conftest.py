@@ -1,11 +1,12 @@
 """Fixtures of the report tests: the seed's world, a guest, a logo, PDF text and images."""
+
 from __future__ import annotations
 
 import io
 import os
 import re
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from tests.support import PASSWORD, Api, World, seed_world
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-PERIOD_FROM = datetime(2026, 10, 1, tzinfo=timezone.utc)
+PERIOD_FROM = datetime(2026, 10, 1, tzinfo=UTC)
 PERIOD_TO = PERIOD_FROM + timedelta(days=30)
 
 
@@ -43,8 +44,23 @@ def render_png(pdf: bytes, name: str) -> Path | None:
     ARTIFACTS.mkdir(exist_ok=True)
     source = ARTIFACTS / f"{name}.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-                    str(source), str(ARTIFACTS / name)], check=True, timeout=60)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(source),
+            str(ARTIFACTS / name),
+        ],
+        check=True,
+        timeout=60,
+    )
     return ARTIFACTS / f"{name}.png"
 
 
@@ -93,11 +109,11 @@ def access_of(api: Api, token: str, org_id: str):
     from chalicelib.auth.principal import Principal
 
     me = api.get("/me", token).json
-    return resolve(Principal(user_id=me["user"]["id"], email=me["user"]["email"], token_use="id"),
-                   org_id)
+    return resolve(Principal(user_id=me["user"]["id"], email=me["user"]["email"], token_use="id"), org_id)
 
 
 # --- real monitoring data: checks against loopback servers, heartbeats through the API ----------
+
 
 @pytest.fixture(scope="session")
 def report_ca():
@@ -112,9 +128,10 @@ def site(report_ca):
     security header; ``site.states[name]`` sets the status of ``/state/<name>``."""
     from chalicelib.local.targets import TargetServer, server_context
 
-    real_now = datetime.now(timezone.utc)
-    server = TargetServer(server_context(report_ca, "127.0.0.1",
-                                         not_after=real_now + timedelta(days=40, hours=12))).start()
+    real_now = datetime.now(UTC)
+    server = TargetServer(
+        server_context(report_ca, "127.0.0.1", not_after=real_now + timedelta(days=40, hours=12))
+    ).start()
     yield server
     server.stop()
 
@@ -129,8 +146,9 @@ def checks_allowed(monkeypatch, report_ca, tmp_path):
     monkeypatch.setenv("VIGIL_CHECK_TIMEOUT_S", "3")
 
 
-def run_checks(ticks: int, step: timedelta, site=None, down_ticks: tuple[int, ...] = (),
-               state: str = "shop") -> None:
+def run_checks(
+    ticks: int, step: timedelta, site=None, down_ticks: tuple[int, ...] = (), state: str = "shop"
+) -> None:
     """``ticks`` scheduler runs ``step`` apart (dispatcher → queue → worker → real HTTP check);
     ``/state/<state>`` answers 500 during the ticks listed in ``down_ticks``."""
     from chalicelib import clock
@@ -145,10 +163,15 @@ def run_checks(ticks: int, step: timedelta, site=None, down_ticks: tuple[int, ..
         site.states[state] = 200
 
 
-def create_endpoint(api: Api, org_id: str, token: str, url: str, name: str = "Webshop",
-                    **extra) -> dict:
-    body = {"name": name, "url": url, "interval_minutes": 5,
-            "alert": {"consecutive_failures": 2, "recipients": []}, "sla_target": "99.5", **extra}
+def create_endpoint(api: Api, org_id: str, token: str, url: str, name: str = "Webshop", **extra) -> dict:
+    body = {
+        "name": name,
+        "url": url,
+        "interval_minutes": 5,
+        "alert": {"consecutive_failures": 2, "recipients": []},
+        "sla_target": "99.5",
+        **extra,
+    }
     r = api.post(f"/orgs/{org_id}/endpoints", token, body)
     assert r.status == 201, r
     return r.json

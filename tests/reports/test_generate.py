@@ -3,9 +3,10 @@
 The endpoint data comes from real checks (dispatcher → queue → worker) against an HTTPS site on
 loopback; the host data from heartbeats posted through the agent API with the clock moved.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,10 +14,17 @@ import pytest
 from chalicelib import clock
 from chalicelib.reports.i18n import TEXTS, Texts
 from tests.reports.conftest import (
-    ARTIFACTS, create_endpoint, download, first_image, pdf_text, render_png, run_checks, upload_logo,
+    ARTIFACTS,
+    create_endpoint,
+    download,
+    first_image,
+    pdf_text,
+    render_png,
+    run_checks,
+    upload_logo,
 )
 
-T0 = datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 PROVIDED_DE = TEXTS["de"]["provided_by"]
 PROVIDED_EN = TEXTS["en"]["provided_by"]
 CUSTOMER = "Innendekoration Stein & Mehr"
@@ -32,10 +40,19 @@ def monitored(api, world, site, checks_allowed):
     """A customer endpoint checked every 5 minutes for 4 hours: down for 3 checks (an incident),
     20 minutes in a maintenance window. Returns (endpoint, period)."""
     clock.set_now(T0)
-    ep = create_endpoint(api, world.customer_id, world.partner_token, f"{site.base}/state/shop",
-                         maintenance_windows=[{"starts_at": _iso(T0 + timedelta(minutes=150)),
-                                               "ends_at": _iso(T0 + timedelta(minutes=170)),
-                                               "reason": "Software-Update"}])
+    ep = create_endpoint(
+        api,
+        world.customer_id,
+        world.partner_token,
+        f"{site.base}/state/shop",
+        maintenance_windows=[
+            {
+                "starts_at": _iso(T0 + timedelta(minutes=150)),
+                "ends_at": _iso(T0 + timedelta(minutes=170)),
+                "reason": "Software-Update",
+            }
+        ],
+    )
     run_checks(48, timedelta(minutes=5), site, down_ticks=(10, 11, 12))
     return ep, (T0, T0 + timedelta(hours=4))
 
@@ -55,11 +72,17 @@ def _post(api, path, token, body=None):
 def test_partner_creates_report_in_customer_org_with_customer_name_and_logo(api, world, monitored, logo_png):
     ep, (start, end) = monitored
     upload_logo(api, world.customer_id, world.partner_token, logo_png)
-    r = _post(api, f"/orgs/{world.customer_id}/endpoints/{ep['id']}/reports", world.partner_token,
-              {"from": _iso(start), "to": _iso(end)})
+    r = _post(
+        api,
+        f"/orgs/{world.customer_id}/endpoints/{ep['id']}/reports",
+        world.partner_token,
+        {"from": _iso(start), "to": _iso(end)},
+    )
     assert r.status == 201, r
     created = r.json
-    assert {"id", "target", "from", "to", "language", "created_at", "download_url", "expires_at"} <= set(created)
+    assert {"id", "target", "from", "to", "language", "created_at", "download_url", "expires_at"} <= set(
+        created
+    )
     assert created["target"] == {"type": "endpoint", "id": ep["id"], "name": "Webshop"}
     assert created["language"] == "de" and created["from"] == _iso(start) and created["to"] == _iso(end)
     query = parse_qs(urlparse(created["download_url"]).query)
@@ -71,8 +94,9 @@ def test_partner_creates_report_in_customer_org_with_customer_name_and_logo(api,
     assert f"{PROVIDED_DE} {CUSTOMER}" in text
     assert PARTNER not in text
     image = first_image(pdf)
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     assert image is not None and image.size == (150, 150)
     assert image.tobytes() == Image.open(io.BytesIO(logo_png)).convert("RGB").tobytes()
@@ -95,11 +119,16 @@ def test_partner_creates_report_in_customer_org_with_customer_name_and_logo(api,
 
 def test_report_in_own_org_carries_own_name_english_without_logo(api, world, site, checks_allowed):
     clock.set_now(T0)
-    ep = create_endpoint(api, world.partner_id, world.partner_token, f"{site.base}/state/own",
-                         name="Partner-Portal")
+    ep = create_endpoint(
+        api, world.partner_id, world.partner_token, f"{site.base}/state/own", name="Partner-Portal"
+    )
     run_checks(12, timedelta(minutes=5))
-    r = _post(api, f"/orgs/{world.partner_id}/endpoints/{ep['id']}/reports", world.partner_token,
-              {"from": _iso(T0), "to": _iso(T0 + timedelta(hours=1)), "language": "en"})
+    r = _post(
+        api,
+        f"/orgs/{world.partner_id}/endpoints/{ep['id']}/reports",
+        world.partner_token,
+        {"from": _iso(T0), "to": _iso(T0 + timedelta(hours=1)), "language": "en"},
+    )
     assert r.status == 201, r
     pdf = download(r.json["download_url"])
     text = pdf_text(pdf)
@@ -114,8 +143,12 @@ def test_endpoint_without_results_gives_a_report_saying_so(api, world):
     clock.set_now(T0)
     ep = create_endpoint(api, world.customer_id, world.partner_token, "https://shop.example.com/")
     for language in ("de", "en"):
-        r = _post(api, f"/orgs/{world.customer_id}/endpoints/{ep['id']}/reports", world.partner_token,
-                  {"language": language})
+        r = _post(
+            api,
+            f"/orgs/{world.customer_id}/endpoints/{ep['id']}/reports",
+            world.partner_token,
+            {"language": language},
+        )
         assert r.status == 201, r
         text = pdf_text(download(r.json["download_url"]))
         assert " ".join(TEXTS[language]["no_data"].split()) in text
@@ -127,8 +160,12 @@ def test_year_report_reads_daily_rollups(api, world, monitored):
     from chalicelib.local.metering import count_calls
 
     with count_calls() as calls:
-        r = _post(api, f"/orgs/{world.customer_id}/endpoints/{ep['id']}/reports", world.partner_token,
-                  {"from": _iso(end - timedelta(days=366)), "to": _iso(end)})
+        r = _post(
+            api,
+            f"/orgs/{world.customer_id}/endpoints/{ep['id']}/reports",
+            world.partner_token,
+            {"from": _iso(end - timedelta(days=366)), "to": _iso(end)},
+        )
     assert r.status == 201, r
     text = pdf_text(download(r.json["download_url"]))
     assert TEXTS["de"]["response_chart_daily"].split(",")[0] in text
@@ -142,17 +179,21 @@ def test_guest_403_strangers_404_and_bad_input_400(api, world, guest_token):
     path = f"/orgs/{world.customer_id}/endpoints/{ep['id']}/reports"
     assert _post(api, path, guest_token).status == 403
     assert _post(api, path, world.other_token).status == 404  # another tenant
-    assert _post(api, f"/orgs/{world.customer_id}/endpoints/{own['id']}/reports",
-                 world.partner_token).status == 404  # another org's endpoint under this org
+    assert (
+        _post(api, f"/orgs/{world.customer_id}/endpoints/{own['id']}/reports", world.partner_token).status
+        == 404
+    )  # another org's endpoint under this org
     assert _post(api, f"/orgs/{world.customer_id}/hosts/h-nope/reports", world.partner_token).status == 404
     assert api.post(path, None, {}).status == 401
-    for body, field in [({"from": _iso(T0 - timedelta(days=400)), "to": _iso(T0)}, "to"),
-                        ({"from": _iso(T0), "to": _iso(T0 - timedelta(days=1))}, "to"),
-                        ({"from": _iso(T0 + timedelta(days=2)), "to": _iso(T0 + timedelta(days=3))}, "from"),
-                        ({"from": "2026-10-01T00:00:00"}, "from"),
-                        ({"language": "fr"}, "language"),
-                        ({"from": "gestern"}, "from"),
-                        ({"period": 30}, "period")]:
+    for body, field in [
+        ({"from": _iso(T0 - timedelta(days=400)), "to": _iso(T0)}, "to"),
+        ({"from": _iso(T0), "to": _iso(T0 - timedelta(days=1))}, "to"),
+        ({"from": _iso(T0 + timedelta(days=2)), "to": _iso(T0 + timedelta(days=3))}, "from"),
+        ({"from": "2026-10-01T00:00:00"}, "from"),
+        ({"language": "fr"}, "language"),
+        ({"from": "gestern"}, "from"),
+        ({"period": 30}, "period"),
+    ]:
         r = _post(api, path, world.partner_token, body)
         assert r.status == 400 and field in r.json["errors"], (body, r)
     # the guest may still download what was created
@@ -188,8 +229,12 @@ def test_host_report_from_heartbeat_rollups(api, world):
     assert mark_offline()["offline"] == 1
     beat(60, 2_000_000_000)  # back online, 75 % memory used
     end = clock.now()
-    r = _post(api, f"/orgs/{world.customer_id}/hosts/{host['id']}/reports", world.partner_token,
-              {"from": _iso(T0), "to": _iso(end), "language": "en"})
+    r = _post(
+        api,
+        f"/orgs/{world.customer_id}/hosts/{host['id']}/reports",
+        world.partner_token,
+        {"from": _iso(T0), "to": _iso(end), "language": "en"},
+    )
     assert r.status == 201, r
     assert r.json["target"] == {"type": "host", "id": host["id"], "name": "web-01"}
     text = pdf_text(download(r.json["download_url"]))

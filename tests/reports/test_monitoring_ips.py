@@ -1,4 +1,5 @@
 """GET /monitoring-ips (JSON) and /monitoring-ips.pdf (the data sheet for hosters)."""
+
 from __future__ import annotations
 
 import socket
@@ -8,12 +9,16 @@ import pytest
 
 from tests.reports.conftest import pdf_pages, pdf_text, render_png
 
-FIREWALL_DE = ("Ein dauerhaftes Monitoring kann nur gewährleistet werden, wenn die IP-Adressen, "
-               "von denen aus die Überwachung stattfindet nicht durch Firewall-Regeln blockiert "
-               "werden. Bitte leiten Sie daher dieses Datenblatt an Ihren Hoster/Provider weiter.")
-FIREWALL_EN = ("Continuous monitoring can only be guaranteed if the IP addresses the monitoring "
-               "runs from are not blocked by firewall rules. Please forward this data sheet to "
-               "your hosting company or provider.")
+FIREWALL_DE = (
+    "Ein dauerhaftes Monitoring kann nur gewährleistet werden, wenn die IP-Adressen, "
+    "von denen aus die Überwachung stattfindet nicht durch Firewall-Regeln blockiert "
+    "werden. Bitte leiten Sie daher dieses Datenblatt an Ihren Hoster/Provider weiter."
+)
+FIREWALL_EN = (
+    "Continuous monitoring can only be guaranteed if the IP addresses the monitoring "
+    "runs from are not blocked by firewall rules. Please forward this data sheet to "
+    "your hosting company or provider."
+)
 
 
 def test_json_without_login_has_documentation_range_defaults(api):
@@ -44,13 +49,16 @@ def test_json_follows_configuration(api, monkeypatch):
     assert "Acme-Check/2" in text and "hilfe@acme.example" in text
 
 
-@pytest.mark.parametrize("lang_args, expected, sentence", [
-    ({"query": "?lang=de"}, "de", FIREWALL_DE),
-    ({"query": "?lang=en"}, "en", FIREWALL_EN),
-    ({"accept_language": "en-GB,en;q=0.9,de;q=0.5"}, "en", FIREWALL_EN),
-    ({"accept_language": "fr-FR, de-DE;q=0.8, en;q=0.7"}, "de", FIREWALL_DE),
-    ({}, "de", FIREWALL_DE),
-])
+@pytest.mark.parametrize(
+    "lang_args, expected, sentence",
+    [
+        ({"query": "?lang=de"}, "de", FIREWALL_DE),
+        ({"query": "?lang=en"}, "en", FIREWALL_EN),
+        ({"accept_language": "en-GB,en;q=0.9,de;q=0.5"}, "en", FIREWALL_EN),
+        ({"accept_language": "fr-FR, de-DE;q=0.8, en;q=0.7"}, "de", FIREWALL_DE),
+        ({}, "de", FIREWALL_DE),
+    ],
+)
 def test_pdf_in_the_requested_language(api, lang_args, expected, sentence):
     headers = {"Accept": "application/pdf"}
     if "accept_language" in lang_args:
@@ -64,8 +72,16 @@ def test_pdf_in_the_requested_language(api, lang_args, expected, sentence):
     assert pdf_pages(r.raw) == 1  # one page to forward
     text = pdf_text(r.raw)
     assert sentence in text
-    for address in ("192.0.2.10", "198.51.100.10", "2001:db8::10", "2001:db8:1::10",
-                    "80/TCP", "443/TCP", "Vigil-Monitor/1.0", "support@vigil.example"):
+    for address in (
+        "192.0.2.10",
+        "198.51.100.10",
+        "2001:db8::10",
+        "2001:db8:1::10",
+        "80/TCP",
+        "443/TCP",
+        "Vigil-Monitor/1.0",
+        "support@vigil.example",
+    ):
         assert address in text
     if expected == "en":
         assert "HTTP and HTTPS" in text and "heartbeats" in text and "Firewall" not in text
@@ -108,15 +124,19 @@ def test_local_server_delivers_the_pdf_bytes_unchanged(api):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        r = requests.get(f"http://127.0.0.1:{port}/monitoring-ips.pdf?lang=en",
-                         headers={"Accept": "application/pdf"}, timeout=30)
+        r = requests.get(
+            f"http://127.0.0.1:{port}/monitoring-ips.pdf?lang=en",
+            headers={"Accept": "application/pdf"},
+            timeout=30,
+        )
         assert r.status_code == 200
         assert r.headers["Content-Type"] == "application/pdf"
         # Same document (the creation date inside may differ by a second): same text, 1 page.
         assert r.content.startswith(b"%PDF-") and pdf_pages(r.content) == 1
         assert pdf_text(r.content) == pdf_text(expected)
-        r = requests.get(f"http://127.0.0.1:{port}/monitoring-ips.pdf", headers={"Accept": "text/html"},
-                         timeout=30)
+        r = requests.get(
+            f"http://127.0.0.1:{port}/monitoring-ips.pdf", headers={"Accept": "text/html"}, timeout=30
+        )
         assert r.status_code == 400
     finally:
         server.shutdown()

@@ -1,4 +1,5 @@
 """The PDF renderer: provided-by sentence, logo in the header, languages, no data, page numbers."""
+
 from __future__ import annotations
 
 import io
@@ -13,11 +14,37 @@ ORG = "Innendekoration Stein & Mehr"
 PROVIDED_DE = "Dieser Bericht ist automatisiert erstellt worden und wird Ihnen zur Verfügung gestellt von:"
 PROVIDED_EN = "This report was generated automatically and is provided to you by:"
 #: Words that must not appear in an English report (they would betray a German leftover).
-GERMAN_WORDS = ["Seite", "Verfügbarkeit", "Zeitraum", "Vorfälle", "Antwortzeit", "Zertifikat",
-                "Wartungsfenster", "erreicht", "Zusammenfassung", "Dieser Bericht", "Empfehlung",
-                "Beginn", "Dauer", "Aussteller", "Tage"]
-ENGLISH_WORDS = ["Page", "Availability", "Period", "Incidents", "Response time", "Certificate",
-                 "Maintenance", "Summary", "This report", "Recommendation", "Duration", "Issuer"]
+GERMAN_WORDS = [
+    "Seite",
+    "Verfügbarkeit",
+    "Zeitraum",
+    "Vorfälle",
+    "Antwortzeit",
+    "Zertifikat",
+    "Wartungsfenster",
+    "erreicht",
+    "Zusammenfassung",
+    "Dieser Bericht",
+    "Empfehlung",
+    "Beginn",
+    "Dauer",
+    "Aussteller",
+    "Tage",
+]
+ENGLISH_WORDS = [
+    "Page",
+    "Availability",
+    "Period",
+    "Incidents",
+    "Response time",
+    "Certificate",
+    "Maintenance",
+    "Summary",
+    "This report",
+    "Recommendation",
+    "Duration",
+    "Issuer",
+]
 
 
 def endpoint(language="de", logo=None, org=ORG) -> EndpointReportData:
@@ -103,8 +130,14 @@ def test_sla_missed_is_stated():
 
 
 def test_no_data_yet():
-    data = EndpointReportData(branding=Branding(ORG), language="de", period_from=PERIOD_FROM,
-                              period_to=PERIOD_TO, endpoint_name="Neu", endpoint_url="https://neu.example/")
+    data = EndpointReportData(
+        branding=Branding(ORG),
+        language="de",
+        period_from=PERIOD_FROM,
+        period_to=PERIOD_TO,
+        endpoint_name="Neu",
+        endpoint_url="https://neu.example/",
+    )
     pdf = render.render_endpoint_report(data)
     text = pdf_text(pdf)
     assert "Für diesen Zeitraum liegen noch keine Messdaten vor." in text
@@ -118,16 +151,25 @@ def test_incident_list_is_capped_for_long_periods():
     from chalicelib.reports.data import ReportIncident
 
     data = endpoint("en")
-    data.incidents = [ReportIncident(PERIOD_FROM + timedelta(hours=i), PERIOD_FROM + timedelta(hours=i, minutes=3),
-                                     "endpoint_down", f"outage {i}") for i in range(130)]
+    data.incidents = [
+        ReportIncident(
+            PERIOD_FROM + timedelta(hours=i),
+            PERIOD_FROM + timedelta(hours=i, minutes=3),
+            "endpoint_down",
+            f"outage {i}",
+        )
+        for i in range(130)
+    ]
     text = pdf_text(render.render_endpoint_report(data))
     assert "outage 99 " in text and "outage 100 " not in text
     assert "… and 30 more incidents (not listed)." in text
 
 
 def test_host_report_in_both_languages(logo_png):
-    for lang, title, online, page in (("de", "Verfügbarkeitsbericht Host", "Online-Zeit", "Seite 1 von"),
-                                      ("en", "Host availability report", "Online time", "Page 1 of")):
+    for lang, title, online, page in (
+        ("de", "Verfügbarkeitsbericht Host", "Online-Zeit", "Seite 1 von"),
+        ("en", "Host availability report", "Online time", "Page 1 of"),
+    ):
         data = samples.host_data(PERIOD_FROM, PERIOD_TO, lang, org_name=ORG, logo_png=logo_png)
         text = pdf_text(render.render_host_report(data))
         assert title in text and online in text and page in text
@@ -139,8 +181,9 @@ def test_host_report_in_both_languages(logo_png):
 
 
 def test_host_report_without_heartbeats():
-    data = HostReportData(branding=Branding(ORG), language="en", period_from=PERIOD_FROM,
-                          period_to=PERIOD_TO, host_name="db-02")
+    data = HostReportData(
+        branding=Branding(ORG), language="en", period_from=PERIOD_FROM, period_to=PERIOD_TO, host_name="db-02"
+    )
     text = pdf_text(render.render_host_report(data))
     assert "There are no measurements for this period yet." in text and "db-02" in text
 
@@ -152,8 +195,10 @@ def test_year_report_stays_small():
     month = render.render_endpoint_report(endpoint("de"))
     data = endpoint("de")
     data.period_to = PERIOD_FROM + timedelta(days=366)
-    data.series = [ResponsePoint(PERIOD_FROM + timedelta(hours=h), 200.0 + h % 7, 400.0 + h % 11)
-                   for h in range(366 * 24)]
+    data.series = [
+        ResponsePoint(PERIOD_FROM + timedelta(hours=h), 200.0 + h % 7, 400.0 + h % 11)
+        for h in range(366 * 24)
+    ]
     year = render.render_endpoint_report(data)
     assert len(year) < 2 * len(month)
 
@@ -162,8 +207,12 @@ def test_page_one_as_png_for_a_person_to_look_at(logo_png):
     for name, pdf in (
         ("endpoint_report_de", render.render_endpoint_report(endpoint("de", logo=logo_png))),
         ("endpoint_report_en", render.render_endpoint_report(endpoint("en", logo=logo_png))),
-        ("host_report_en", render.render_host_report(
-            samples.host_data(PERIOD_FROM, PERIOD_TO, "en", org_name=ORG, logo_png=logo_png))),
+        (
+            "host_report_en",
+            render.render_host_report(
+                samples.host_data(PERIOD_FROM, PERIOD_TO, "en", org_name=ORG, logo_png=logo_png)
+            ),
+        ),
     ):
         png = render_png(pdf, name)
         assert png is not None and png.stat().st_size > 10_000

@@ -3,9 +3,10 @@
 Real data: the endpoint is checked by the monitoring worker against an HTTPS site on loopback
 during the week the report covers.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,13 +17,21 @@ from tests.faults import inject
 from tests.reports.conftest import create_endpoint, pdf_text, run_checks, upload_logo
 from tests.support import mails
 
-MONDAY = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
-RUN = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
+MONDAY = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+RUN = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
 RECIPIENTS = ["chef@kunde.example.com", "it@kunde.example.com"]
 CUSTOMER = "Innendekoration Stein & Mehr"
-EVENT = {"version": "0", "id": "test", "detail-type": "Scheduled Event", "source": "aws.events",
-         "account": "123456789012", "time": "2026-11-30T06:05:00Z", "region": "eu-central-1",
-         "resources": ["test:report_schedules"], "detail": {}}
+EVENT = {
+    "version": "0",
+    "id": "test",
+    "detail-type": "Scheduled Event",
+    "source": "aws.events",
+    "account": "123456789012",
+    "time": "2026-11-30T06:05:00Z",
+    "region": "eu-central-1",
+    "resources": ["test:report_schedules"],
+    "detail": {},
+}
 
 
 def _reports(world) -> list[Report]:
@@ -36,8 +45,11 @@ def _job() -> dict:
 
 
 def _schedule(api, world, target, **extra) -> dict:
-    r = api.post(f"/orgs/{world.customer_id}/report-schedules", world.partner_token,
-                 {"target": target, "frequency": "weekly", "recipients": RECIPIENTS, **extra})
+    r = api.post(
+        f"/orgs/{world.customer_id}/report-schedules",
+        world.partner_token,
+        {"target": target, "frequency": "weekly", "recipients": RECIPIENTS, **extra},
+    )
     assert r.status == 201, r
     return r.json
 
@@ -57,12 +69,12 @@ def weekly(api, world, site, checks_allowed, logo_png):
 
 
 def test_due_weekly_schedule_mails_the_report_to_the_recipients(api, world, weekly):
-    ep, schedule = weekly
+    _ep, schedule = weekly
     assert _job()["mailed"] == 1
 
     [report] = _reports(world)
     assert report.schedule_id == schedule["id"] and report.created_by == f"schedule:{schedule['id']}"
-    assert (report.period_from, report.period_to) == (datetime(2026, 11, 23, tzinfo=timezone.utc), RUN.replace(hour=0))
+    assert (report.period_from, report.period_to) == (datetime(2026, 11, 23, tzinfo=UTC), RUN.replace(hour=0))
     assert report.target.name == "Webshop" and report.language == "de"
     pdf = storage.get("files", report.s3_key)
     for to in RECIPIENTS:
@@ -104,7 +116,7 @@ def test_ses_failure_leaves_the_mail_in_the_outbox_and_the_outbox_job_delivers_i
 
 
 def test_failed_generation_releases_the_run_for_the_next_hour(api, world, weekly):
-    ep, schedule = weekly
+    _ep, schedule = weekly
     with inject("s3", "PutObject"):
         assert _job()["failed"] == 1
     stored = ReportSchedule.get(f"ORG#{world.customer_id}", f"SCHED#{schedule['id']}")
@@ -120,12 +132,16 @@ def test_schedule_of_a_deleted_target_is_dropped(api, world):
 
     clock.set_now(MONDAY)
     ep = create_endpoint(api, world.customer_id, world.partner_token, "https://shop.example.com/")
-    host = api.post(f"/orgs/{world.customer_id}/hosts", world.partner_token,
-                    {"name": "web-01", "tags": []}).json
-    kept = create_endpoint(api, world.customer_id, world.partner_token, "https://blog.example.com/",
-                           name="Blog")
-    gone = [_schedule(api, world, {"type": "endpoint", "id": ep["id"]}),
-            _schedule(api, world, {"type": "host", "id": host["id"]}, language="en")]
+    host = api.post(
+        f"/orgs/{world.customer_id}/hosts", world.partner_token, {"name": "web-01", "tags": []}
+    ).json
+    kept = create_endpoint(
+        api, world.customer_id, world.partner_token, "https://blog.example.com/", name="Blog"
+    )
+    gone = [
+        _schedule(api, world, {"type": "endpoint", "id": ep["id"]}),
+        _schedule(api, world, {"type": "host", "id": host["id"]}, language="en"),
+    ]
     alive = _schedule(api, world, {"type": "endpoint", "id": kept["id"]})
     assert api.delete(f"/orgs/{world.customer_id}/endpoints/{ep['id']}", world.partner_token).status == 204
     assert api.delete(f"/orgs/{world.customer_id}/hosts/{host['id']}", world.partner_token).status == 204
@@ -133,12 +149,17 @@ def test_schedule_of_a_deleted_target_is_dropped(api, world):
     clock.set_now(RUN + timedelta(minutes=5))
     result = _job()
     assert result["dropped"] == 2 and result["mailed"] == 1
-    left = [s.schedule_id for s in ReportSchedule.query(f"ORG#{world.customer_id}", ReportSchedule.sk.startswith("SCHED#"))]
+    left = [
+        s.schedule_id
+        for s in ReportSchedule.query(f"ORG#{world.customer_id}", ReportSchedule.sk.startswith("SCHED#"))
+    ]
     assert left == [alive["id"]]
     reports = list(_reports(world))
     assert [r.schedule_id for r in reports] == [alive["id"]]
     [mail] = mails(RECIPIENTS[0])
     assert "Blog" in mail.subject
-    dropped = [e for e in AuditEntry.query(f"AUDIT#{world.customer_id}") if e.action == "report_schedule.dropped"]
+    dropped = [
+        e for e in AuditEntry.query(f"AUDIT#{world.customer_id}") if e.action == "report_schedule.dropped"
+    ]
     assert sorted(e.target for e in dropped) == sorted(s["id"] for s in gone)
     assert {e.actor_role for e in dropped} == {"system"}

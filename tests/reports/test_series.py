@@ -1,13 +1,14 @@
 """Downsampling and figures from rollups."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.reports import series
 from chalicelib.reports.aggregate import Rollup, endpoint_figures, use_hourly
 from chalicelib.reports.data import DailyAvailability, MetricPoint, ResponsePoint
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_response_series_is_cut_to_400_points_keeping_peaks():
@@ -39,8 +40,10 @@ def test_daily_bars_keep_the_worst_day():
 
 
 def test_figures_from_hourly_rollups():
-    hourly = [Rollup(T0 + timedelta(hours=h), 60, 60 if h != 5 else 30, 100.0 if h % 2 else 300.0, 500.0)
-              for h in range(48)]
+    hourly = [
+        Rollup(T0 + timedelta(hours=h), 60, 60 if h != 5 else 30, 100.0 if h % 2 else 300.0, 500.0)
+        for h in range(48)
+    ]
     f = endpoint_figures(hourly, [], T0, T0 + timedelta(days=2))
     assert f.checks == 2880
     assert abs(f.uptime_percent - 100.0 * (2880 - 30) / 2880) < 1e-9

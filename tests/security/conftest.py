@@ -1,4 +1,5 @@
 """Fixtures of the security suite: the two-partner world (tests.security.world)."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,11 +4,13 @@ A route's ``Rule`` says where it lives (``C``: a linked customer org, ``P``: the
 org, ``me``: no org, ``public``) and which roles succeed with which status; every other role
 gets 403, callers without a role in the org 404, callers without a (user) token 401.
 """
+
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 from tests.security.world import SecWorld, Tenant, make_customer, png
 
@@ -26,19 +28,19 @@ REPORT_BODY = {"from": "2026-10-01T00:00:00Z", "to": "2026-10-31T00:00:00Z", "la
 class Call:
     params: dict[str, str]
     body: Any = None
-    raw: Optional[bytes] = None
+    raw: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Rule:
-    scope: str                                  # C | P | me | public
+    scope: str  # C | P | me | public
     ok: dict[str, int] = field(default_factory=dict)  # role (or principal for `me`) → status
-    body: Optional[Callable[[SecWorld], Any]] = None
-    raw: Optional[Callable[[SecWorld], bytes]] = None
-    headers: Optional[Callable[[], dict[str, str]]] = None
-    fresh: Optional[Callable[[Any, SecWorld], dict[str, str]]] = None  # params for a success
-    objects: tuple[str, ...] = ()               # path params naming objects of the org
+    body: Callable[[SecWorld], Any] | None = None
+    raw: Callable[[SecWorld], bytes] | None = None
+    headers: Callable[[], dict[str, str]] | None = None
+    fresh: Callable[[Any, SecWorld], dict[str, str]] | None = None  # params for a success
+    objects: tuple[str, ...] = ()  # path params naming objects of the org
 
 
 def _own(w: SecWorld, scope: str) -> dict[str, str]:
@@ -49,8 +51,14 @@ def _own(w: SecWorld, scope: str) -> dict[str, str]:
 
 
 def _tenant_params(t: Tenant) -> dict[str, str]:
-    return {"org_id": t.org_id, "endpoint_id": t.endpoint_id, "host_id": t.host_id,
-            "report_id": t.report_id, "schedule_id": t.schedule_id, "user_id": t.member_id}
+    return {
+        "org_id": t.org_id,
+        "endpoint_id": t.endpoint_id,
+        "host_id": t.host_id,
+        "report_id": t.report_id,
+        "schedule_id": t.schedule_id,
+        "user_id": t.member_id,
+    }
 
 
 def foreign(w: SecWorld, scope: str) -> dict[str, str]:
@@ -75,13 +83,18 @@ def _fresh_customer(api: Any, w: SecWorld) -> dict[str, str]:
 def _fresh_member(api: Any, w: SecWorld) -> dict[str, str]:
     from chalicelib import admin
 
-    return {"org_id": w.c.org_id,
-            "user_id": admin.add_user(w.c.org_id, _unique_email(), "guest", "Demo-Passwort-2026!")}
+    return {
+        "org_id": w.c.org_id,
+        "user_id": admin.add_user(w.c.org_id, _unique_email(), "guest", "Demo-Passwort-2026!"),
+    }
 
 
 def _fresh_endpoint(api: Any, w: SecWorld) -> dict[str, str]:
-    r = api.post(f"/orgs/{w.c.org_id}/endpoints", w.tokens["partner"],
-                 {"name": f"e{next(_seq)}", "url": "https://shop.example.com/"})
+    r = api.post(
+        f"/orgs/{w.c.org_id}/endpoints",
+        w.tokens["partner"],
+        {"name": f"e{next(_seq)}", "url": "https://shop.example.com/"},
+    )
     assert r.status == 201, r
     return {"org_id": w.c.org_id, "endpoint_id": r.json["id"]}
 
@@ -93,24 +106,35 @@ def _fresh_host(api: Any, w: SecWorld) -> dict[str, str]:
 
 
 def _fresh_schedule(api: Any, w: SecWorld) -> dict[str, str]:
-    r = api.post(f"/orgs/{w.c.org_id}/report-schedules", w.tokens["partner"], {
-        "target": {"type": "endpoint", "id": w.c.endpoint_id}, "frequency": "monthly",
-        "recipients": ["chef@example.com"]})
+    r = api.post(
+        f"/orgs/{w.c.org_id}/report-schedules",
+        w.tokens["partner"],
+        {
+            "target": {"type": "endpoint", "id": w.c.endpoint_id},
+            "frequency": "monthly",
+            "recipients": ["chef@example.com"],
+        },
+    )
     assert r.status == 201, r
     return {"org_id": w.c.org_id, "schedule_id": r.json["id"]}
 
 
 def _fresh_logo(api: Any, w: SecWorld) -> dict[str, str]:
-    r = api.put(f"/orgs/{w.c.org_id}/logo", w.tokens["partner"], body=png(),
-                headers={"Content-Type": "image/png"})
+    r = api.put(
+        f"/orgs/{w.c.org_id}/logo", w.tokens["partner"], body=png(), headers={"Content-Type": "image/png"}
+    )
     assert r.status == 200, r
     return {"org_id": w.c.org_id}
 
 
 def _fresh_subscription(api: Any, w: SecWorld) -> dict[str, str]:
     params = _fresh_customer(api, w)
-    r = api.post(f"/orgs/{params['org_id']}/subscription/orders", w.tokens["partner"],
-                 {"plan": "basic", "interval": "month"}, headers={"Idempotency-Key": f"k{next(_seq)}"})
+    r = api.post(
+        f"/orgs/{params['org_id']}/subscription/orders",
+        w.tokens["partner"],
+        {"plan": "basic", "interval": "month"},
+        headers={"Idempotency-Key": f"k{next(_seq)}"},
+    )
     assert r.status == 201, r
     return params
 
@@ -126,28 +150,41 @@ def _idem() -> dict[str, str]:
 
 
 RULES: dict[tuple[str, str], Rule] = {
-    ("GET", "/me"): Rule("me", {p: 200 for p in USERS}),
-    ("POST", "/orgs"): Rule("me", {"partner": 201, "q_admin": 201, "p_guest": 403, "c_guest": 403,
-                                   "c_admin": 403, "u_admin": 403},
-                            body=lambda w: {"name": f"Neu {next(_seq)}", "linked": True,
-                                            "support_by": "partner", "language": "de"}),
+    ("GET", "/me"): Rule("me", dict.fromkeys(USERS, 200)),
+    ("POST", "/orgs"): Rule(
+        "me",
+        {"partner": 201, "q_admin": 201, "p_guest": 403, "c_guest": 403, "c_admin": 403, "u_admin": 403},
+        body=lambda w: {
+            "name": f"Neu {next(_seq)}",
+            "linked": True,
+            "support_by": "partner",
+            "language": "de",
+        },
+    ),
     ("GET", "/orgs/{org_id}"): Rule("C", ALL),
     ("PATCH", "/orgs/{org_id}"): Rule("C", WRITE, body=lambda w: {"name": "Innendekoration Stein & Mehr"}),
     ("DELETE", "/orgs/{org_id}"): Rule("C", {"partner": 202}, fresh=_fresh_customer),
     ("GET", "/orgs/{org_id}/customers"): Rule("P", {"guest": 200, "admin": 200}),
     ("GET", "/orgs/{org_id}/members"): Rule("C", ALL),
-    ("POST", "/orgs/{org_id}/members"): Rule("C", CREATE, body=lambda w: {"email": _unique_email(),
-                                                                          "role": "guest"}),
-    ("PATCH", "/orgs/{org_id}/members/{user_id}"): Rule("C", WRITE, body=lambda w: {"role": "guest"},
-                                                        objects=("user_id",)),
-    ("DELETE", "/orgs/{org_id}/members/{user_id}"): Rule("C", GONE, fresh=_fresh_member,
-                                                         objects=("user_id",)),
+    ("POST", "/orgs/{org_id}/members"): Rule(
+        "C", CREATE, body=lambda w: {"email": _unique_email(), "role": "guest"}
+    ),
+    ("PATCH", "/orgs/{org_id}/members/{user_id}"): Rule(
+        "C", WRITE, body=lambda w: {"role": "guest"}, objects=("user_id",)
+    ),
+    ("DELETE", "/orgs/{org_id}/members/{user_id}"): Rule(
+        "C", GONE, fresh=_fresh_member, objects=("user_id",)
+    ),
     ("GET", "/plans"): Rule("public", {"anonymous": 200}),
     ("GET", "/orgs/{org_id}/subscription"): Rule("C", {"partner": 200}),
     ("DELETE", "/orgs/{org_id}/subscription"): Rule("C", {"partner": 200}, fresh=_fresh_subscription),
     ("POST", "/orgs/{org_id}/subscription/orders"): Rule(
-        "C", {"partner": 201}, body=lambda w: {"plan": "professional", "interval": "month"}, headers=_idem,
-        fresh=_fresh_customer),
+        "C",
+        {"partner": 201},
+        body=lambda w: {"plan": "professional", "interval": "month"},
+        headers=_idem,
+        fresh=_fresh_customer,
+    ),
     ("GET", "/orgs/{org_id}/invoices"): Rule("P", {"admin": 200}),
     ("GET", "/orgs/{org_id}/invoices/{number}"): Rule("P", {"admin": 200}, objects=("number",)),
     ("POST", "/orgs/{org_id}/invoices/{number}/send"): Rule("P", {"admin": 202}, objects=("number",)),
@@ -155,8 +192,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): Rule("public", {"anonymous": 200}),
     ("GET", "/openapi.json"): Rule("public", {"anonymous": 200}),
     ("GET", "/monitoring-ips"): Rule("public", {"anonymous": 200}),
-    ("GET", "/monitoring-ips.pdf"): Rule("public", {"anonymous": 200},
-                                         headers=lambda: {"Accept": "application/pdf"}),
+    ("GET", "/monitoring-ips.pdf"): Rule(
+        "public", {"anonymous": 200}, headers=lambda: {"Accept": "application/pdf"}
+    ),
     ("POST", "/auth/login"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
     ("POST", "/auth/new-password"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
     ("POST", "/auth/refresh"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
@@ -165,43 +203,59 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/agent/heartbeat"): Rule("public", {"anonymous": 401, "partner": 401, "c_admin": 401}),
     ("GET", "/orgs/{org_id}/reports"): Rule("C", ALL),
     ("GET", "/orgs/{org_id}/reports/{report_id}"): Rule("C", ALL, objects=("report_id",)),
-    ("POST", "/orgs/{org_id}/report-schedules"): Rule("C", CREATE, body=lambda w: {
-        "target": {"type": "endpoint", "id": w.c.endpoint_id}, "frequency": "weekly",
-        "recipients": ["chef@example.com"]}),
+    ("POST", "/orgs/{org_id}/report-schedules"): Rule(
+        "C",
+        CREATE,
+        body=lambda w: {
+            "target": {"type": "endpoint", "id": w.c.endpoint_id},
+            "frequency": "weekly",
+            "recipients": ["chef@example.com"],
+        },
+    ),
     ("GET", "/orgs/{org_id}/report-schedules"): Rule("C", ALL),
     ("DELETE", "/orgs/{org_id}/report-schedules/{schedule_id}"): Rule(
-        "C", GONE, fresh=_fresh_schedule, objects=("schedule_id",)),
+        "C", GONE, fresh=_fresh_schedule, objects=("schedule_id",)
+    ),
     ("GET", "/orgs/{org_id}/hosts"): Rule("C", ALL),
     ("POST", "/orgs/{org_id}/hosts"): Rule("C", CREATE, body=lambda w: {"name": f"h{next(_seq)}"}),
     ("GET", "/orgs/{org_id}/hosts/{host_id}"): Rule("C", ALL, objects=("host_id",)),
-    ("PATCH", "/orgs/{org_id}/hosts/{host_id}"): Rule("C", WRITE, body=lambda w: {"name": "web-01"},
-                                                      objects=("host_id",)),
+    ("PATCH", "/orgs/{org_id}/hosts/{host_id}"): Rule(
+        "C", WRITE, body=lambda w: {"name": "web-01"}, objects=("host_id",)
+    ),
     ("DELETE", "/orgs/{org_id}/hosts/{host_id}"): Rule("C", GONE, fresh=_fresh_host, objects=("host_id",)),
-    ("POST", "/orgs/{org_id}/hosts/{host_id}/token"): Rule("C", CREATE, fresh=_fresh_host,
-                                                           objects=("host_id",)),
+    ("POST", "/orgs/{org_id}/hosts/{host_id}/token"): Rule(
+        "C", CREATE, fresh=_fresh_host, objects=("host_id",)
+    ),
     ("GET", "/orgs/{org_id}/hosts/{host_id}/metrics"): Rule("C", ALL, objects=("host_id",)),
-    ("POST", "/orgs/{org_id}/hosts/{host_id}/reports"): Rule("C", CREATE, body=lambda w: REPORT_BODY,
-                                                             objects=("host_id",)),
+    ("POST", "/orgs/{org_id}/hosts/{host_id}/reports"): Rule(
+        "C", CREATE, body=lambda w: REPORT_BODY, objects=("host_id",)
+    ),
     ("GET", "/orgs/{org_id}/audit"): Rule("C", WRITE),
-    ("PUT", "/orgs/{org_id}/logo"): Rule("C", WRITE, raw=lambda w: png(),
-                                         headers=lambda: {"Content-Type": "image/png"}),
+    ("PUT", "/orgs/{org_id}/logo"): Rule(
+        "C", WRITE, raw=lambda w: png(), headers=lambda: {"Content-Type": "image/png"}
+    ),
     ("GET", "/orgs/{org_id}/logo"): Rule("C", ALL),
     ("DELETE", "/orgs/{org_id}/logo"): Rule("C", GONE, fresh=_fresh_logo),
     ("GET", "/orgs/{org_id}/support"): Rule("C", ALL),
-    ("PUT", "/orgs/{org_id}/support"): Rule("P", {"admin": 200}, body=lambda w: {
-        "name": "Support", "email": "hilfe@steine.example"}),
+    ("PUT", "/orgs/{org_id}/support"): Rule(
+        "P", {"admin": 200}, body=lambda w: {"name": "Support", "email": "hilfe@steine.example"}
+    ),
     ("GET", "/orgs/{org_id}/endpoints"): Rule("C", ALL),
-    ("POST", "/orgs/{org_id}/endpoints"): Rule("C", CREATE, body=lambda w: {
-        "name": f"e{next(_seq)}", "url": "https://shop.example.com/"}),
+    ("POST", "/orgs/{org_id}/endpoints"): Rule(
+        "C", CREATE, body=lambda w: {"name": f"e{next(_seq)}", "url": "https://shop.example.com/"}
+    ),
     ("GET", "/orgs/{org_id}/endpoints/{endpoint_id}"): Rule("C", ALL, objects=("endpoint_id",)),
-    ("PATCH", "/orgs/{org_id}/endpoints/{endpoint_id}"): Rule("C", WRITE, body=lambda w: {"name": "Shop"},
-                                                              objects=("endpoint_id",)),
-    ("DELETE", "/orgs/{org_id}/endpoints/{endpoint_id}"): Rule("C", GONE, fresh=_fresh_endpoint,
-                                                               objects=("endpoint_id",)),
+    ("PATCH", "/orgs/{org_id}/endpoints/{endpoint_id}"): Rule(
+        "C", WRITE, body=lambda w: {"name": "Shop"}, objects=("endpoint_id",)
+    ),
+    ("DELETE", "/orgs/{org_id}/endpoints/{endpoint_id}"): Rule(
+        "C", GONE, fresh=_fresh_endpoint, objects=("endpoint_id",)
+    ),
     ("GET", "/orgs/{org_id}/endpoints/{endpoint_id}/results"): Rule("C", ALL, objects=("endpoint_id",)),
     ("GET", "/orgs/{org_id}/endpoints/{endpoint_id}/status"): Rule("C", ALL, objects=("endpoint_id",)),
     ("POST", "/orgs/{org_id}/endpoints/{endpoint_id}/reports"): Rule(
-        "C", CREATE, body=lambda w: REPORT_BODY, objects=("endpoint_id",)),
+        "C", CREATE, body=lambda w: REPORT_BODY, objects=("endpoint_id",)
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """Abuse limits over the whole route table: oversized bodies → 413, list limits capped at 200."""
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,15 @@ def test_every_list_route_caps_limit_at_200(api, sec: SecWorld) -> None:
     assert len(lists) >= 10, lists
     wrong = []
     for template, path, token in lists:
-        for limit, want in (("201", 400), ("1000000", 400), ("0", 400), ("-1", 400), ("abc", 400),
-                            ("200", 200), ("1", 200)):
+        for limit, want in (
+            ("201", 400),
+            ("1000000", 400),
+            ("0", 400),
+            ("-1", 400),
+            ("abc", 400),
+            ("200", 200),
+            ("1", 200),
+        ):
             r = api.get(f"{path}?limit={limit}", token)
             if r.status != want or (want == 400 and "limit" not in (r.json.get("errors") or {})):
                 wrong.append(f"{template}?limit={limit}: {r.status} {r.raw[:100]!r}")

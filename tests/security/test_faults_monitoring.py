@@ -1,10 +1,14 @@
 """AWS failures while the check worker writes results: the worker fails (the queue redelivers the
 message), nothing claims a state that was not stored, and the redelivered message stores it."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import contextlib
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from botocore.exceptions import ClientError
+from pynamodb.exceptions import PynamoDBException
 
 from chalicelib import clock
 from chalicelib.monitoring import worker
@@ -14,8 +18,14 @@ from tests.support import seed_world
 
 
 def _outcome(endpoint_id: str, state: str = "down") -> Outcome:
-    return Outcome(key=endpoint_id, state=state, checked_at=clock.now(), status_code=503 if state == "down" else 200,
-                   response_ms=180, error="HTTP 503" if state == "down" else None)
+    return Outcome(
+        key=endpoint_id,
+        state=state,
+        checked_at=clock.now(),
+        status_code=503 if state == "down" else 200,
+        response_ms=180,
+        error="HTTP 503" if state == "down" else None,
+    )
 
 
 def _store(org_id: str, endpoint_id: str, state: str) -> dict:
@@ -23,20 +33,26 @@ def _store(org_id: str, endpoint_id: str, state: str) -> dict:
     return worker.store(endpoints, statuses, [_outcome(endpoint_id, state)])
 
 
-@pytest.mark.parametrize("operation,code,skip", [
-    ("BatchWriteItem", "ProvisionedThroughputExceededException", 0),  # the results
-    ("BatchWriteItem", "InternalServerError", 1),                     # the status, after results
-    ("BatchWriteItem", "ThrottlingException", 2),                     # the rollups
-])
+@pytest.mark.parametrize(
+    "operation,code,skip",
+    [
+        ("BatchWriteItem", "ProvisionedThroughputExceededException", 0),  # the results
+        ("BatchWriteItem", "InternalServerError", 1),  # the status, after results
+        ("BatchWriteItem", "ThrottlingException", 2),  # the rollups
+    ],
+)
 def test_check_write_fault_fails_the_message_and_the_redelivery_stores_it(api, operation, code, skip):
-    clock.set_now(datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc))
+    clock.set_now(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     w = seed_world(api)
     org = w.customer_id
-    ep = api.post(f"/orgs/{org}/endpoints", w.partner_token,
-                  {"name": "Shop", "url": "https://shop.example.com/"}).json["id"]
-    with inject("dynamodb", operation, code=code, skip=skip, times=1) as fault:
-        with pytest.raises(Exception):
-            _store(org, ep, "down")
+    ep = api.post(
+        f"/orgs/{org}/endpoints", w.partner_token, {"name": "Shop", "url": "https://shop.example.com/"}
+    ).json["id"]
+    with (
+        inject("dynamodb", operation, code=code, skip=skip, times=1) as fault,
+        pytest.raises((ClientError, PynamoDBException)),
+    ):
+        _store(org, ep, "down")
     assert fault.failed == 1
     status = api.get(f"/orgs/{org}/endpoints/{ep}/status", w.partner_token).json
     if skip <= 1:  # the status write never happened: the endpoint does not claim "down"
@@ -56,18 +72,19 @@ def test_check_write_fault_fails_the_message_and_the_redelivery_stores_it(api, o
 
 def test_incident_opened_in_a_run_whose_last_write_fails_is_not_lost(api):
     """The down that confirms an incident, with the rollup write (after the status) failing."""
-    clock.set_now(datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc))
+    clock.set_now(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     w = seed_world(api)
     org = w.customer_id
-    ep = api.post(f"/orgs/{org}/endpoints", w.partner_token,
-                  {"name": "Shop", "url": "https://shop.example.com/"}).json["id"]
-    for attempt in range(4):
+    ep = api.post(
+        f"/orgs/{org}/endpoints", w.partner_token, {"name": "Shop", "url": "https://shop.example.com/"}
+    ).json["id"]
+    for _attempt in range(4):
         clock.advance(timedelta(minutes=1))
-        with inject("dynamodb", "BatchWriteItem", code="ThrottlingException", skip=2, times=1):
-            try:
-                _store(org, ep, "down")
-            except Exception:  # noqa: BLE001 — redelivered below by the loop
-                pass
+        with (
+            inject("dynamodb", "BatchWriteItem", code="ThrottlingException", skip=2, times=1),
+            contextlib.suppress(ClientError, PynamoDBException),
+        ):
+            _store(org, ep, "down")
     clock.advance(timedelta(minutes=1))
     _store(org, ep, "down")
     incidents = api.get(f"/orgs/{org}/incidents", w.partner_token).json["items"]

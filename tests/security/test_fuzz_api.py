@@ -6,12 +6,14 @@ objects that exist, so generated requests reach the code behind the checks. Ever
 the same budget of valid (positive) and invalid (negative) requests; the checks: no 5xx, only
 documented status codes and content types, bodies matching their schemas.
 """
+
 from __future__ import annotations
 
 import os
 import threading
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -50,12 +52,22 @@ def live(aws, api, monkeypatch) -> Iterator[tuple[str, SecWorld]]:
 
 
 def _path_params(w: SecWorld, path: str) -> dict[str, str]:
-    if "{number}" in path or path.endswith("/support") or path.endswith("/customers") \
-            or path.endswith("/invoices"):
+    if (
+        "{number}" in path
+        or path.endswith("/support")
+        or path.endswith("/customers")
+        or path.endswith("/invoices")
+    ):
         return {"org_id": w.p, "number": w.p_invoice}
     c = w.c
-    return {"org_id": c.org_id, "endpoint_id": c.endpoint_id, "host_id": c.host_id,
-            "report_id": c.report_id, "schedule_id": c.schedule_id, "user_id": c.member_id}
+    return {
+        "org_id": c.org_id,
+        "endpoint_id": c.endpoint_id,
+        "host_id": c.host_id,
+        "report_id": c.report_id,
+        "schedule_id": c.schedule_id,
+        "user_id": c.member_id,
+    }
 
 
 def _order(op: Any) -> tuple[int, str]:
@@ -70,8 +82,12 @@ def test_fuzz_the_api_against_its_openapi_document(live) -> None:
     import schemathesis
     from hypothesis import HealthCheck, given, settings
     from hypothesis.errors import Unsatisfiable
-    from schemathesis.checks import (content_type_conformance, not_a_server_error,
-                                     response_schema_conformance, status_code_conformance)
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
     from schemathesis.generation import GenerationMode
 
     base_url, w = live
@@ -79,8 +95,12 @@ def test_fuzz_the_api_against_its_openapi_document(live) -> None:
     schema = schemathesis.openapi.from_dict(doc)
     operations = sorted((r.ok() for r in schema.get_all_operations()), key=_order)
     token = w.tokens["partner"]
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
-              response_schema_conformance]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
     session = requests.Session()
     counted = {"requests": 0}
     failures: list[str] = []
@@ -94,8 +114,14 @@ def test_fuzz_the_api_against_its_openapi_document(live) -> None:
         for mode, budget in ((GenerationMode.POSITIVE, POSITIVE), (GenerationMode.NEGATIVE, NEGATIVE)):
             strategy = op.as_strategy(generation_mode=mode, path_parameters=params)
 
-            @settings(max_examples=budget, deadline=None, database=None, derandomize=True,
-                      suppress_health_check=list(HealthCheck), phases=["explicit", "generate"])
+            @settings(
+                max_examples=budget,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+                phases=["explicit", "generate"],
+            )
             @given(case=strategy)
             def run(case: Any) -> None:
                 headers = {"Authorization": f"Bearer {token}"}
@@ -111,13 +137,14 @@ def test_fuzz_the_api_against_its_openapi_document(live) -> None:
                 run()
             except Unsatisfiable:  # no invalid input exists (an operation without parameters)
                 pass
-            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 — reported together below
+            except (Exception, BaseExceptionGroup) as exc:
                 failures.append(f"{op.label} [{mode.value}]: {str(exc)[:600]}")
         timings.append((time.monotonic() - op_started, counted["requests"] - op_count, op.label))
 
     seconds = time.monotonic() - started
-    print(f"\nschemathesis: {counted['requests']} requests over {len(operations)} operations "
-          f"in {seconds:.0f} s")
+    print(
+        f"\nschemathesis: {counted['requests']} requests over {len(operations)} operations in {seconds:.0f} s"
+    )
     for spent, count, label in sorted(timings, reverse=True)[:8]:
         print(f"  {spent:5.1f} s  {count:4d} requests  {label}")
     assert not failures, f"{len(failures)} operations failed:\n" + "\n\n".join(failures)

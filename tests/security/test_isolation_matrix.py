@@ -4,9 +4,10 @@ The routes come from the app's own route table, so a route added without a rule 
 tests/security/matrix.py fails ``test_every_route_has_a_rule``. One test walks the whole matrix
 over one world and reports every mismatch at once as a table.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from tests.security.matrix import NO_USER, ROLE_IN_C, ROLE_IN_P, RULES, USERS, Rule, app_routes, foreign, own
 from tests.security.world import SecWorld
@@ -22,7 +23,7 @@ def _path(template: str, params: dict[str, str]) -> str:
     return path
 
 
-def _token(w: SecWorld, principal: str) -> Optional[str]:
+def _token(w: SecWorld, principal: str) -> str | None:
     if principal == "anonymous":
         return None
     if principal == "invalid":
@@ -51,18 +52,40 @@ class Matrix:
         self.failures: list[tuple[str, str, str, int, int, str]] = []
         self.calls = 0
 
-    def check(self, method: str, template: str, principal: str, params: dict[str, str],
-              expected: int, case: str, rule: Rule) -> None:
+    def check(
+        self,
+        method: str,
+        template: str,
+        principal: str,
+        params: dict[str, str],
+        expected: int,
+        case: str,
+        rule: Rule,
+    ) -> None:
         headers = {"Content-Type": "application/json"}
         headers.update(rule.headers() if rule.headers else {})
         body = rule.raw(self.w) if rule.raw else None
         json_body = rule.body(self.w) if rule.body else None
-        r = self.api.call(method, _path(template, params), _token(self.w, principal),
-                          json_body=json_body, body=body, headers=headers)
+        r = self.api.call(
+            method,
+            _path(template, params),
+            _token(self.w, principal),
+            json_body=json_body,
+            body=body,
+            headers=headers,
+        )
         self.calls += 1
         if r.status != expected:
-            self.failures.append((f"{method} {template}", principal, case, expected, r.status,
-                                  r.raw[:120].decode("utf-8", "replace")))
+            self.failures.append(
+                (
+                    f"{method} {template}",
+                    principal,
+                    case,
+                    expected,
+                    r.status,
+                    r.raw[:120].decode("utf-8", "replace"),
+                )
+            )
 
     def run(self, method: str, template: str, rule: Rule) -> None:
         w = self.w
@@ -92,15 +115,19 @@ class Matrix:
 
     def table(self) -> str:
         rows = [("route", "principal", "case", "want", "got", "body")] + [
-            (r, p, c, str(e), str(g), b) for r, p, c, e, g, b in self.failures]
+            (r, p, c, str(e), str(g), b) for r, p, c, e, g, b in self.failures
+        ]
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
-        return "\n".join("  ".join(col.ljust(widths[i]) for i, col in enumerate(row[:5])) + "  " + row[5]
-                         for row in rows)
+        return "\n".join(
+            "  ".join(col.ljust(widths[i]) for i, col in enumerate(row[:5])) + "  " + row[5] for row in rows
+        )
 
 
 def test_every_route_has_a_rule() -> None:
     unmapped = [f"{m} {p}" for m, p in app_routes() if (m, p) not in RULES]
-    assert not unmapped, "routes without an isolation rule in tests/security/matrix.py:\n" + "\n".join(unmapped)
+    assert not unmapped, "routes without an isolation rule in tests/security/matrix.py:\n" + "\n".join(
+        unmapped
+    )
 
 
 def test_isolation_matrix(api, sec: SecWorld) -> None:

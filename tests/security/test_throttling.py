@@ -1,7 +1,8 @@
 """Rate limits (reports, invites), login throttling and no user enumeration."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +12,7 @@ from tests.support import PASSWORD, make_org, seed_world
 
 @pytest.fixture
 def start() -> datetime:
-    now = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     clock.set_now(now)
     return now
 
@@ -29,7 +30,8 @@ def test_unknown_and_known_e_mail_get_the_same_login_answer(api, start) -> None:
 
 
 def test_login_is_throttled_after_repeated_failures_for_known_and_unknown_e_mails(
-        api, start, monkeypatch) -> None:
+    api, start, monkeypatch
+) -> None:
     monkeypatch.setenv("VIGIL_RATE_LOGIN_EMAIL", "3/900")
     make_org("Solo GmbH", "solo@example.com")
     answers = {}
@@ -66,10 +68,12 @@ def test_signup_answers_the_same_for_a_taken_and_a_new_address(api, start) -> No
 
 def test_invite_answers_the_same_for_an_existing_and_a_new_user(api, start) -> None:
     w = seed_world(api)
-    existing = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                        {"email": "other@example.com", "role": "guest"})
-    new = api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                   {"email": "neu@example.com", "role": "guest"})
+    existing = api.post(
+        f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "other@example.com", "role": "guest"}
+    )
+    new = api.post(
+        f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "neu@example.com", "role": "guest"}
+    )
     assert existing.status == new.status == 201
 
     def shape(body):
@@ -82,21 +86,32 @@ def test_member_invites_are_limited_per_org(api, start, monkeypatch) -> None:
     monkeypatch.setenv("VIGIL_RATE_INVITES", "3/3600")
     w = seed_world(api)
     for i in range(3):
-        r = api.post(f"/orgs/{w.customer_id}/members", w.partner_token, {"email": f"m{i}@example.com",
-                                                                         "role": "guest"})
+        r = api.post(
+            f"/orgs/{w.customer_id}/members", w.partner_token, {"email": f"m{i}@example.com", "role": "guest"}
+        )
         assert r.status == 201, r
-    r = api.post(f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "m9@example.com",
-                                                                     "role": "guest"})
+    r = api.post(
+        f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "m9@example.com", "role": "guest"}
+    )
     assert r.status == 429 and 0 < int(r.headers["Retry-After"]) <= 3600, r
     assert r.headers["Content-Type"] == "application/problem+json"
-    assert "m9@example.com" not in {m["email"] for m in api.get(
-        f"/orgs/{w.customer_id}/members", w.partner_token).json["items"]}
+    assert "m9@example.com" not in {
+        m["email"] for m in api.get(f"/orgs/{w.customer_id}/members", w.partner_token).json["items"]
+    }
     # another org has its own budget
-    assert api.post(f"/orgs/{w.partner_id}/members", w.partner_token,
-                    {"email": "m9@example.com", "role": "guest"}).status == 201
+    assert (
+        api.post(
+            f"/orgs/{w.partner_id}/members", w.partner_token, {"email": "m9@example.com", "role": "guest"}
+        ).status
+        == 201
+    )
     clock.advance(timedelta(hours=1))
-    assert api.post(f"/orgs/{w.customer_id}/members", w.partner_token,
-                    {"email": "m9@example.com", "role": "guest"}).status == 201
+    assert (
+        api.post(
+            f"/orgs/{w.customer_id}/members", w.partner_token, {"email": "m9@example.com", "role": "guest"}
+        ).status
+        == 201
+    )
 
 
 def test_report_generation_is_limited_per_org(api, start, monkeypatch) -> None:

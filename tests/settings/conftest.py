@@ -1,4 +1,5 @@
 """The seed's cast plus a customer admin, a customer guest and an independent org."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,13 @@ def cast(api) -> Cast:
     admin.add_user(w.customer_id, "chefin@stein-mehr.example", "admin", PASSWORD)
     admin.add_user(w.customer_id, "gast@stein-mehr.example", "guest", PASSWORD)
     independent = make_org("Unabhängig GmbH", "solo@example.com")
-    return Cast(w, api.login("chefin@stein-mehr.example"), api.login("gast@stein-mehr.example"),
-                independent, api.login("solo@example.com"))
+    return Cast(
+        w,
+        api.login("chefin@stein-mehr.example"),
+        api.login("gast@stein-mehr.example"),
+        independent,
+        api.login("solo@example.com"),
+    )
 
 
 def audit_actions(org_id: str) -> list[str]:

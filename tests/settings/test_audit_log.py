@@ -1,4 +1,5 @@
 """GET /orgs/{id}/audit: customers see what their partner did; partner entry per session."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -55,8 +56,11 @@ def test_partner_entered_once_per_session(api, cast):
     assert api.get(f"/orgs/{org}", second).status == 200
     assert audit_actions(org).count("partner.entered") == 2
     assert len(list(EntryMarker.query(f"ENTERED#{org}"))) == 2 and clock_before
-    entry = next(e for e in api.get(f"/orgs/{org}/audit", cast.customer_admin).json["items"]
-                 if e["action"] == "partner.entered")
+    entry = next(
+        e
+        for e in api.get(f"/orgs/{org}/audit", cast.customer_admin).json["items"]
+        if e["action"] == "partner.entered"
+    )
     assert entry["actor"]["email"] == "partner@example.com"
     assert entry["actor"]["org_id"] == w.partner_id
     assert entry["details"]["session"].isdigit()
@@ -85,8 +89,7 @@ def test_log_is_newest_first_paginated_and_skips_expired(api, cast):
     clock.set_now(None)
     for i in range(5):
         clock.advance(timedelta(seconds=1))
-        assert api.patch(f"/orgs/{org}", cast.independent_admin,
-                         {"name": f"Firma {i}"}).status == 200
+        assert api.patch(f"/orgs/{org}", cast.independent_admin, {"name": f"Firma {i}"}).status == 200
     seen = []
     cursor = None
     while True:

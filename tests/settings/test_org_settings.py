@@ -1,4 +1,5 @@
 """PATCH /orgs/{id}: company name, address, Rechnungsmail, VAT ID, language."""
+
 from __future__ import annotations
 
 from chalicelib.orgs.models import Org
@@ -11,22 +12,36 @@ def _stored(org_id: str) -> Org:
 
 def test_admin_sets_every_field_and_the_change_is_stored_and_audited(api, cast):
     org = cast.independent_id
-    r = api.patch(f"/orgs/{org}", cast.independent_admin, {
-        "name": "Unabhängig & Söhne GmbH",
-        "address": {"street": "Hauptstr. 1", "postal_code": "99084", "city": "Erfurt",
-                    "country": "de"},
-        "billing_email": "Rechnung@Example.COM", "vat_id": "DE 136 695 976", "language": "en"})
+    r = api.patch(
+        f"/orgs/{org}",
+        cast.independent_admin,
+        {
+            "name": "Unabhängig & Söhne GmbH",
+            "address": {"street": "Hauptstr. 1", "postal_code": "99084", "city": "Erfurt", "country": "de"},
+            "billing_email": "Rechnung@Example.COM",
+            "vat_id": "DE 136 695 976",
+            "language": "en",
+        },
+    )
     assert r.status == 200, r
     body = r.json
     assert body["name"] == "Unabhängig & Söhne GmbH"
-    assert body["address"] == {"street": "Hauptstr. 1", "postal_code": "99084", "city": "Erfurt",
-                               "country": "DE"}
+    assert body["address"] == {
+        "street": "Hauptstr. 1",
+        "postal_code": "99084",
+        "city": "Erfurt",
+        "country": "DE",
+    }
     assert body["billing_email"] == "rechnung@example.com"
     assert body["vat_id"] == "DE136695976"
     assert body["language"] == "en"
     stored = _stored(org)
-    assert (stored.name, stored.address.city, stored.vat_id, stored.language) == \
-        ("Unabhängig & Söhne GmbH", "Erfurt", "DE136695976", "en")
+    assert (stored.name, stored.address.city, stored.vat_id, stored.language) == (
+        "Unabhängig & Söhne GmbH",
+        "Erfurt",
+        "DE136695976",
+        "en",
+    )
     assert audit_actions(org)[0] == "org.updated"
     log = api.get(f"/orgs/{org}/audit", cast.independent_admin).json["items"]
     assert log[0]["action"] == "org.updated"
@@ -37,14 +52,23 @@ def test_admin_sets_every_field_and_the_change_is_stored_and_audited(api, cast):
 
 def test_null_clears_optional_fields_and_address_merges_per_field(api, cast):
     org = cast.independent_id
-    api.patch(f"/orgs/{org}", cast.independent_admin, {
-        "address": {"street": "Hauptstr. 1", "city": "Erfurt", "country": "DE"},
-        "vat_id": "ATU13585627"})
-    r = api.patch(f"/orgs/{org}", cast.independent_admin, {
-        "address": {"city": "Jena"}, "vat_id": None, "billing_email": None})
+    api.patch(
+        f"/orgs/{org}",
+        cast.independent_admin,
+        {"address": {"street": "Hauptstr. 1", "city": "Erfurt", "country": "DE"}, "vat_id": "ATU13585627"},
+    )
+    r = api.patch(
+        f"/orgs/{org}",
+        cast.independent_admin,
+        {"address": {"city": "Jena"}, "vat_id": None, "billing_email": None},
+    )
     assert r.status == 200, r
-    assert r.json["address"] == {"street": "Hauptstr. 1", "postal_code": None, "city": "Jena",
-                                 "country": "DE"}
+    assert r.json["address"] == {
+        "street": "Hauptstr. 1",
+        "postal_code": None,
+        "city": "Jena",
+        "country": "DE",
+    }
     assert r.json["vat_id"] is None and r.json["billing_email"] is None
     stored = _stored(org)
     assert stored.vat_id is None and stored.billing_email is None
@@ -70,8 +94,8 @@ def test_invalid_input_is_a_400_naming_the_field_and_nothing_changes(api, cast):
     org = cast.independent_id
     before = _stored(org)
     cases = [
-        ({"vat_id": "DE123456789"}, "vat_id"),          # checksum wrong
-        ({"vat_id": "US123456789"}, "vat_id"),          # not an EU prefix
+        ({"vat_id": "DE123456789"}, "vat_id"),  # checksum wrong
+        ({"vat_id": "US123456789"}, "vat_id"),  # not an EU prefix
         ({"vat_id": "CHE-123.456.788"}, "vat_id"),
         ({"address": {"country": "XX"}}, "address.country"),
         ({"address": {"country": "Deutschland"}}, "address.country"),
@@ -95,8 +119,11 @@ def test_invalid_input_is_a_400_naming_the_field_and_nothing_changes(api, cast):
 
 def test_vat_ids_of_other_member_states_are_accepted(api, cast):
     org = cast.independent_id
-    for raw, stored in (("ATU13585627", "ATU13585627"), ("EL094259216", "EL094259216"),
-                        ("fr 40 303 265 045", "FR40303265045")):
+    for raw, stored in (
+        ("ATU13585627", "ATU13585627"),
+        ("EL094259216", "EL094259216"),
+        ("fr 40 303 265 045", "FR40303265045"),
+    ):
         r = api.patch(f"/orgs/{org}", cast.independent_admin, {"vat_id": raw})
         assert r.status == 200, (raw, r)
         assert r.json["vat_id"] == stored
@@ -141,8 +168,9 @@ def test_unchanged_values_write_nothing(api, cast):
 def test_renaming_a_customer_renames_it_in_the_partner_list(api, cast):
     org = cast.world.customer_id
     api.patch(f"/orgs/{org}", cast.customer_admin, {"name": "Stein & Mehr KG"})
-    names = [c["name"] for c in api.get(f"/orgs/{cast.world.partner_id}/customers",
-                                        cast.partner).json["items"]]
+    names = [
+        c["name"] for c in api.get(f"/orgs/{cast.world.partner_id}/customers", cast.partner).json["items"]
+    ]
     assert names == ["Stein & Mehr KG"]
 
 

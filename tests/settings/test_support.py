@@ -1,11 +1,17 @@
 """Support data: a partner's contact, resolved for its customers by `support_by`."""
+
 from __future__ import annotations
 
 from chalicelib import settings
 from chalicelib.orgs.models import Org
 
-CONTACT = {"name": "SteineundUnkraut Support", "email": "Hilfe@Steine.example",
-           "phone": "+49 361 123456", "hours": "Mo–Fr 8–18 Uhr", "url": "https://steine.example/hilfe"}
+CONTACT = {
+    "name": "SteineundUnkraut Support",
+    "email": "Hilfe@Steine.example",
+    "phone": "+49 361 123456",
+    "hours": "Mo–Fr 8–18 Uhr",
+    "url": "https://steine.example/hilfe",
+}
 
 
 def test_customer_sees_partner_contact_with_support_by_partner(api, cast):
@@ -21,8 +27,11 @@ def test_customer_sees_partner_contact_with_support_by_partner(api, cast):
         assert r.json["source"] == "partner"
         assert r.json["org_id"] == w.partner_id
         assert r.json["support_by"] == "partner"
-        assert (r.json["name"], r.json["email"], r.json["url"]) == \
-            ("SteineundUnkraut Support", "hilfe@steine.example", "https://steine.example/hilfe")
+        assert (r.json["name"], r.json["email"], r.json["url"]) == (
+            "SteineundUnkraut Support",
+            "hilfe@steine.example",
+            "https://steine.example/hilfe",
+        )
         assert "own" not in r.json
 
 
@@ -55,12 +64,14 @@ def test_independent_org_sees_vendor(api, cast):
 
 def test_only_partner_admins_write_support_data(api, cast):
     w = cast.world
-    for org, token, status in ((w.customer_id, cast.partner, 403),        # role partner: not its own
-                               (w.customer_id, cast.customer_admin, 403),
-                               (w.customer_id, cast.customer_guest, 403),
-                               (cast.independent_id, cast.independent_admin, 403),
-                               (w.partner_id, w.other_token, 404),
-                               (w.partner_id, None, 401)):
+    for org, token, status in (
+        (w.customer_id, cast.partner, 403),  # role partner: not its own
+        (w.customer_id, cast.customer_admin, 403),
+        (w.customer_id, cast.customer_guest, 403),
+        (cast.independent_id, cast.independent_admin, 403),
+        (w.partner_id, w.other_token, 404),
+        (w.partner_id, None, 401),
+    ):
         r = api.put(f"/orgs/{org}/support", token, CONTACT)
         assert r.status == status, (org, r)
     assert Org.get(*Org.key(w.customer_id)).support is None
@@ -69,11 +80,13 @@ def test_only_partner_admins_write_support_data(api, cast):
 
 def test_invalid_contact_names_the_field(api, cast):
     w = cast.world
-    for body, field in (({**CONTACT, "email": "nope"}, "email"),
-                        ({**CONTACT, "url": "javascript:alert(1)"}, "url"),
-                        ({**CONTACT, "phone": "call me"}, "phone"),
-                        ({k: v for k, v in CONTACT.items() if k != "name"}, "name"),
-                        ({**CONTACT, "fax": "123"}, "fax")):
+    for body, field in (
+        ({**CONTACT, "email": "nope"}, "email"),
+        ({**CONTACT, "url": "javascript:alert(1)"}, "url"),
+        ({**CONTACT, "phone": "call me"}, "phone"),
+        ({k: v for k, v in CONTACT.items() if k != "name"}, "name"),
+        ({**CONTACT, "fax": "123"}, "fax"),
+    ):
         r = api.put(f"/orgs/{w.partner_id}/support", cast.partner, body)
         assert r.status == 400, (body, r)
         assert field in r.json["errors"]
@@ -91,11 +104,17 @@ def test_support_change_is_audited(api, cast):
 def test_minimal_contact_and_replacement(api, cast):
     w = cast.world
     api.put(f"/orgs/{w.partner_id}/support", cast.partner, CONTACT)
-    r = api.put(f"/orgs/{w.partner_id}/support", cast.partner,
-                {"name": "Hotline", "email": "hotline@steine.example"})
+    r = api.put(
+        f"/orgs/{w.partner_id}/support", cast.partner, {"name": "Hotline", "email": "hotline@steine.example"}
+    )
     assert r.status == 200, r
-    assert r.json["own"] == {"name": "Hotline", "email": "hotline@steine.example",
-                             "phone": None, "hours": None, "url": None}
+    assert r.json["own"] == {
+        "name": "Hotline",
+        "email": "hotline@steine.example",
+        "phone": None,
+        "hours": None,
+        "url": None,
+    }
     got = api.get(f"/orgs/{w.customer_id}/support", cast.customer_guest).json
     assert (got["name"], got["phone"]) == ("Hotline", None)
     entry = api.get(f"/orgs/{w.partner_id}/audit", cast.partner).json["items"][0]

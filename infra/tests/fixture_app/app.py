@@ -3,6 +3,7 @@
 The infra tests synthesize the stack against it to prove that a new `@app.on_sqs_message` gets
 its queue (with DLQ), the dependency the event source mapping needs, and consume permissions.
 """
+
 from chalice import AuthResponse, Chalice, Rate
 
 app = Chalice(app_name="vigil")
