@@ -5,11 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 APT_TEST_DEPS := pdftotext:poppler-utils pdftoppm:poppler-utils chromium:chromium
 
-.PHONY: run test mail bench clean help synth test-infra
+.PHONY: run test test-random lint mail bench clean help synth test-infra
 
 help:
 	@echo "make run    start embedded AWS + API on http://127.0.0.1:8000 + console on :8080 + scheduler, with demo data"
 	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff (lint + format check) and mypy: the gate CI runs first"
+	@echo "make test-random  the suite in a random order (pytest-randomly; SEED=n repeats an order)"
 	@echo "make mail   list the mail sent by a running 'make run'"
 	@echo "make bench  measure import time, DynamoDB calls per route, ... -> bench/results.json"
 	@echo "make synth  synthesize the AWS stack offline -> infra/cdk.out/prod.template.json"
@@ -26,7 +28,18 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@scripts/ensure-apt.sh $(APT_TEST_DEPS)
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -p no:randomly tests
+
+test-random: $(STAMP)
+	@scripts/ensure-apt.sh $(APT_TEST_DEPS)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(if $(SEED),--randomly-seed=$(SEED)) tests
+
+LINT_PATHS := app.py chalicelib agent bench tests scripts infra/vigil_infra infra/tests infra/app.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy app.py chalicelib agent bench tests
 
 mail: $(STAMP)
 	@$(BIN)/python -m chalicelib.local.mailbox
