@@ -48,15 +48,22 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Infrastructure (docs/deploy.md): CDK lives in its own venv, checkov in another (old botocore pin).
+# `chalice package` builds the layer for, and names as Lambda runtime, the Python that runs it:
+# python3.12 (Amazon Linux 2023, glibc 2.34: the manylinux_2_28 wheels of Pillow & co. load).
+INFRA_PYVER   ?= 3.12
+INFRA_PYTHON  ?= $(shell for p in python$(INFRA_PYVER) $$(pyenv root 2>/dev/null)/versions/$(INFRA_PYVER)*/bin/python$(INFRA_PYVER); do \
+                   "$$p" -c 'import sys; print(sys.executable)' 2>/dev/null && break; done)
 INFRA_VENV    := .venv-infra
-INFRA_STAMP   := $(INFRA_VENV)/.installed-$(shell cat requirements.txt infra/requirements.txt | cksum | cut -d' ' -f1)
+INFRA_STAMP   := $(INFRA_VENV)/.installed-$(shell echo $(INFRA_PYVER) | cat - requirements.txt infra/requirements.txt | cksum | cut -d' ' -f1)
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat infra/requirements-checkov.txt | cksum | cut -d' ' -f1)
 INFRA_REGION  ?= eu-central-1
 TEMPLATE      := infra/cdk.out/prod.template.json
 
 $(INFRA_STAMP): requirements.txt infra/requirements.txt
-	@test -x $(INFRA_VENV)/bin/python || $(PYTHON) -m venv $(INFRA_VENV)
+	@test -n "$(INFRA_PYTHON)" || { echo "Python $(INFRA_PYVER) is needed for the Lambda package (docs/deploy.md)"; exit 1; }
+	@$(INFRA_VENV)/bin/python -c 'import sys; sys.exit(f"{sys.version_info[0]}.{sys.version_info[1]}" != "$(INFRA_PYVER)")' 2>/dev/null || rm -rf $(INFRA_VENV)
+	@test -x $(INFRA_VENV)/bin/python || $(INFRA_PYTHON) -m venv $(INFRA_VENV)
 	$(INFRA_VENV)/bin/python -m pip install --disable-pip-version-check -q -r infra/requirements.txt
 	@rm -f $(INFRA_VENV)/.installed-*
 	@touch $@
