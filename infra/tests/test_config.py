@@ -14,6 +14,7 @@ def test_context_becomes_the_app_environment() -> None:
             "cors_origins": "https://a.example, https://b.example",
             "vendor_support": {"email": "help@example.com"},
             "extra_environment": {"VIGIL_SELLER_NAME": "ACME GmbH"},
+            "alarm_email": "ops@example.com",
         }
     )
     env = cfg.environment()
@@ -30,8 +31,15 @@ def test_context_given_as_json_text_on_the_command_line() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [{"cors_origins": "*"}, {"cors_origins": ""}, {"mail_from": "nobody"}, {"mail_form": "typo@example.com"}],
+    [
+        {"cors_origins": "*"},
+        {"cors_origins": ""},
+        {"mail_from": "nobody"},
+        {"mail_form": "typo@example.com"},
+        {"alarm_email": ""},
+        {"worker_max_concurrency": 1},
+    ],
 )
-def test_unsafe_or_unknown_settings_are_refused(bad: dict[str, str]) -> None:
+def test_unsafe_or_unknown_settings_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
-        DeployConfig.from_context(bad)
+        DeployConfig.from_context({"alarm_email": "ops@example.com", **bad})

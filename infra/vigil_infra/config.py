@@ -33,6 +33,12 @@ class DeployConfig:
     api_throttle_rate: int = 200
     api_throttle_burst: int = 400
     log_retention_days: int = 365
+    #: DynamoDB/Cognito deletion protection. Off for the first deploy: CloudFormation cannot
+    #: delete a protected table when that deploy rolls back; turn on once it has succeeded.
+    deletion_protection: bool = False
+    #: Most concurrent check workers (SQS event source MaximumConcurrency, >= 2): a burst of
+    #: checks cannot take the whole account concurrency from the API.
+    worker_max_concurrency: int = 5
     extra_environment: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -48,6 +54,10 @@ class DeployConfig:
         origins = [o.strip() for o in cfg.cors_origins.split(",") if o.strip()]
         if not origins or "*" in origins:
             raise ValueError("vigil.cors_origins must name the console origin(s), no '*'")
+        if "@" not in parseaddr(cfg.alarm_email)[1]:
+            raise ValueError("vigil.alarm_email is required: alarms must reach someone")
+        if cfg.worker_max_concurrency < 2:
+            raise ValueError("vigil.worker_max_concurrency must be >= 2 (SQS event source minimum)")
         if "@" not in cfg.mail_address:
             raise ValueError("vigil.mail_from must contain an e-mail address")
         return cfg

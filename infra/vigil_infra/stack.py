@@ -18,6 +18,7 @@ from aws_cdk import (
     CfnOutput,
     CfnResource,
     Duration,
+    Fn,
     RemovalPolicy,
     Stack,
 )
@@ -77,7 +78,7 @@ from constructs import Construct
 
 from chalicelib import settings
 from chalicelib.local.web import WEB_ROOT, config_js
-from vigil_infra import registry, suppress
+from vigil_infra import access, registry, suppress
 from vigil_infra.config import PREFIX, QUEUES, STAGE, DeployConfig
 from vigil_infra.registry import FunctionSpec, TableSpec
 
@@ -92,30 +93,16 @@ _PROJECTIONS = {
     "INCLUDE": dynamodb.ProjectionType.INCLUDE,
 }
 
+#: Stateful resources (tables, buckets, user pool) have fixed names. `Retain` would leave them
+#: behind when the first deploy rolls back, and the retry fails with "already exists":
+#: RetainExceptOnCreate deletes what a failed create made, and keeps them on every later
+#: update (replacement) and on stack deletion.
+KEEP = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
 #: Buckets whose objects are legal originals: Object Lock, compliance mode, 8 years (§147 AO, §14b UStG).
 LOCKED_BUCKETS = {"invoices": 8}
 #: Lambda timeout of the prod stage (.chalice/config.json); SQS visibility must exceed it.
 LAMBDA_TIMEOUT_S = 30
 MAX_RECEIVE_COUNT = 5
-
-_DDB_ACTIONS = [
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:Query",
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
-]
-#: The admin calls chalicelib/auth/cognito.py makes (login and challenges need no IAM).
-_COGNITO_ACTIONS = [
-    "cognito-idp:AdminCreateUser",
-    "cognito-idp:AdminSetUserPassword",
-    "cognito-idp:AdminDeleteUser",
-    "cognito-idp:AdminGetUser",
-]
 
 
 def _problem(status: int, title: str, detail: str) -> str:
@@ -171,8 +158,10 @@ class VigilStack(Stack):
         names = list(dict.fromkeys([settings.queue_name(q) for q in QUEUES] + sorted(consumed)))
         self.queues = {name: self._queue(name) for name in names}
 
+        self.roles: dict[str, CfnResource] = {}
         for spec in self.functions:
             self._wire_function(spec)
+        self._deny_invoice_deletion()
         self._api()
         self._api_alarms()
         self._console()
@@ -194,9 +183,9 @@ class VigilStack(Stack):
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),
-            deletion_protection=True,
+            deletion_protection=self.cfg.deletion_protection,
             time_to_live_attribute=spec.ttl_attribute,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         for index in spec.indexes:
             table.add_global_secondary_index(
@@ -227,7 +216,7 @@ class VigilStack(Stack):
                     abort_incomplete_multipart_upload_after=Duration.days(1),
                 )
             ],
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         suppress.skip(
             bucket, ("CKV_AWS_18", "This is the access-log sink; logging it into itself would loop.")
@@ -258,7 +247,7 @@ class VigilStack(Stack):
                     noncurrent_version_expiration=None if years else Duration.days(30),
                 )
             ],
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         if years:
             cfn = bucket.node.default_child
@@ -293,8 +282,8 @@ class VigilStack(Stack):
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            deletion_protection=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            deletion_protection=self.cfg.deletion_protection,
+            removal_policy=KEEP,
         )
         client = pool.add_client(
             "Console",
@@ -374,8 +363,19 @@ class VigilStack(Stack):
             queue_cfn = self.queues[queue_name].node.default_child
             assert isinstance(queue_cfn, CfnResource)
             fn.add_resource_dependency(queue_cfn)
+        if spec.queues:
+            # A burst of check batches must not take the account's whole concurrency from the API.
+            for event_name, event in self.chalice.sam["Resources"][spec.logical_id]["Properties"][
+                "Events"
+            ].items():
+                if event["Type"] == "SQS":
+                    fn.add_property_override(
+                        f"Events.{event_name}.Properties.ScalingConfig",
+                        {"MaximumConcurrency": self.cfg.worker_max_concurrency},
+                    )
         if spec.role_logical_id:
             role = self.chalice.get_resource(spec.role_logical_id)
+            self.roles[spec.logical_id] = role
             role.add_property_override(
                 "Policies",
                 [
@@ -392,6 +392,22 @@ class VigilStack(Stack):
             suppress.LAMBDA_ENV_NOT_SECRET,
         )
         self._function_alarms(spec, name)
+
+    def _deny_invoice_deletion(self) -> None:
+        """Belt and braces over Object Lock: no app role may delete or shorten an invoice."""
+        for short in LOCKED_BUCKETS:
+            bucket = self.buckets.get(short)
+            if bucket is None:
+                continue
+            bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="AppRolesNeverDelete",
+                    effect=iam.Effect.DENY,
+                    principals=[iam.ArnPrincipal(r.get_att("Arn").to_string()) for r in self.roles.values()],
+                    actions=["s3:DeleteObject*", "s3:PutObjectRetention", "s3:PutObjectLegalHold"],
+                    resources=[bucket.arn_for_objects("*")],
+                )
+            )
 
     def _policy(self, spec: FunctionSpec, function_name: str) -> iam.PolicyDocument:
         doc = iam.PolicyDocument(
@@ -413,37 +429,58 @@ class VigilStack(Stack):
                 ),
             ]
         )
-        if spec.kind == "authorizer":
-            return doc  # verifies tokens against the pool's public JWKS: no AWS data access
-        tables = [t.table_arn for t in self.tables.values()]
-        doc.add_statements(
-            iam.PolicyStatement(
-                sid="Tables", actions=_DDB_ACTIONS, resources=tables + [f"{arn}/index/*" for arn in tables]
-            ),
-            iam.PolicyStatement(
-                sid="Objects",
-                actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                resources=[b.arn_for_objects("*") for b in self.buckets.values()],
-            ),
-            iam.PolicyStatement(
-                sid="ListObjects",
-                actions=["s3:ListBucket"],
-                resources=[b.bucket_arn for b in self.buckets.values()],
-            ),
-            iam.PolicyStatement(
-                sid="Mail",
-                actions=["ses:SendRawEmail", "ses:SendEmail"],
-                resources=[self.mail_identity_arn],
-                conditions={"StringEquals": {"ses:FromAddress": self.cfg.mail_address}},
-            ),
-            iam.PolicyStatement(sid="Users", actions=_COGNITO_ACTIONS, resources=[self.pool.user_pool_arn]),
-            iam.PolicyStatement(
-                sid="FanOut",
-                actions=["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
-                resources=[q.queue_arn for q in self.queues.values()],
-            ),
-        )
-        if spec.queues:
+        profile = access.profile(spec.logical_id, spec.kind)
+        if profile.tables:
+            names = (
+                list(self.tables)
+                if access.ALL in profile.tables
+                else [t for t in profile.tables if t in self.tables]
+            )
+            arns = [self.tables[t].table_arn for t in names]
+            doc.add_statements(
+                iam.PolicyStatement(
+                    sid="Tables",
+                    actions=list(access.TABLE_ACTIONS),
+                    resources=arns + [f"{arn}/index/*" for arn in arns],
+                )
+            )
+        for short, actions in sorted(profile.objects.items()):
+            bucket = self.buckets[short]
+            doc.add_statements(
+                iam.PolicyStatement(
+                    sid=f"Objects{short.capitalize()}",
+                    actions=sorted(actions),
+                    resources=[bucket.arn_for_objects("*")],
+                ),
+                # Without ListBucket, S3 answers a missing key with 403 instead of 404/NoSuchKey.
+                iam.PolicyStatement(
+                    sid=f"List{short.capitalize()}", actions=["s3:ListBucket"], resources=[bucket.bucket_arn]
+                ),
+            )
+        if profile.mail:
+            doc.add_statements(
+                iam.PolicyStatement(
+                    sid="Mail",
+                    actions=["ses:SendRawEmail"],
+                    resources=[self.mail_identity_arn],
+                    conditions={"StringEquals": {"ses:FromAddress": self.cfg.mail_address}},
+                )
+            )
+        if profile.users:
+            doc.add_statements(
+                iam.PolicyStatement(
+                    sid="Users", actions=list(profile.users), resources=[self.pool.user_pool_arn]
+                )
+            )
+        if profile.sends_to:
+            doc.add_statements(
+                iam.PolicyStatement(
+                    sid="FanOut",
+                    actions=["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+                    resources=[self.queues[settings.queue_name(q)].queue_arn for q in profile.sends_to],
+                )
+            )
+        if spec.queues and profile.consumes:
             doc.add_statements(
                 iam.PolicyStatement(
                     sid="Consume",
@@ -607,6 +644,19 @@ class VigilStack(Stack):
             ],
         )
         api.add_property_override("TracingEnabled", True)
+        # Any OpenApiVersion stops SAM from adding its extra stage "Stage" (no throttling, no
+        # logs) next to ours; the definition Chalice writes is Swagger 2.0.
+        api.add_property_override("OpenApiVersion", "2.0")
+        # API Gateway creates its execution log group on first use, without retention.
+        stage = self.chalice.sam["Resources"]["RestAPI"]["Properties"]["StageName"]
+        execution_logs = logs.CfnLogGroup(
+            self,
+            "ApiExecutionLogs",
+            log_group_name=Fn.join("", ["API-Gateway-Execution-Logs_", api.ref, f"/{stage}"]),
+            retention_in_days=self.cfg.log_retention_days,
+        )
+        execution_logs.apply_removal_policy(RemovalPolicy.DESTROY)
+        suppress.skip(execution_logs, suppress.LOGS_NO_CMK)
         api.add_resource_dependency(account)
         suppress.skip(
             api,
@@ -664,7 +714,7 @@ class VigilStack(Stack):
                 )
             ],
             # Like the other buckets: a versioned bucket with objects would fail a stack deletion.
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         headers = cloudfront.ResponseHeadersPolicy(
             self,
