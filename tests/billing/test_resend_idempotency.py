@@ -4,6 +4,7 @@ alike; a resend that failed after claiming the key can be retried with the same 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from chalicelib import clock
 from tests.billing.conftest import at, new_customer, order
@@ -20,7 +21,7 @@ def test_concurrent_resends_with_one_key_mail_once_and_answer_alike(api, partner
     number = order(api, partner.token, new_customer(api, partner)).json["invoice"]["number"]
     path = f"/orgs/{partner.org_id}/invoices/{number}/send"
 
-    def send(_: int):  # type: ignore[no-untyped-def]
+    def send(_: int) -> Any:
         return api.post(path, partner.token, None, headers={"Idempotency-Key": "same"})
 
     with ThreadPoolExecutor(max_workers=8) as pool:
