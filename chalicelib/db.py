@@ -61,7 +61,9 @@ def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def decode_cursor(cursor: str | None, pk: str | None = None) -> dict[str, Any] | None:
+    """The ``LastEvaluatedKey`` of a cursor; with ``pk``, it must lie in that partition (a cursor
+    of another list answers 400 instead of reaching DynamoDB)."""
     from chalicelib.errors import ValidationFailed
 
     if not cursor:
@@ -72,6 +74,8 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed({"next": "invalid cursor"}) from exc
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValidationFailed({"next": "invalid cursor"})
+    if pk is not None and value.get("pk") != {"S": pk}:
         raise ValidationFailed({"next": "invalid cursor"})
     return value
 

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, db, storage
 from chalicelib.billing import pricing
@@ -29,6 +29,9 @@ from chalicelib.billing.models import (
 )
 from chalicelib.billing.seller import seller
 from chalicelib.orgs.models import Org
+
+if TYPE_CHECKING:
+    from chalicelib.auth.access import Access
 
 log = logging.getLogger("vigil.billing")
 
@@ -309,6 +312,28 @@ def deliver_pending(deadline: float, limit: int = 100) -> dict[str, int]:
                 log.exception("documents of invoice %s not delivered", item.number)
                 failed += 1
     return {"delivered": done, "failed": failed}
+
+
+def send_again(access: Access, invoice: Invoice, idem_key: str | None) -> tuple[int, dict[str, Any]]:
+    """``POST …/invoices/{number}/send``: audit entry, then the mail (once per Idempotency-Key).
+
+    The mail cannot be part of a transaction, so the key's in-flight marker is written with the
+    audit entry and replaced by the answer after the mail (``idempotency.run``).
+    """
+    from chalicelib import idempotency
+    from chalicelib.audit import service as audit_log
+
+    number = invoice.number
+
+    def work(claim: idempotency.Claim | None) -> tuple[int, dict[str, Any]]:
+        with db.transaction() as tx:
+            tx.save(audit_log.entry(access, "invoice.resent", number, {"number": number}))
+            if claim is not None:
+                claim.reserve_in(tx)
+        result = resend(invoice)
+        return 202, {"number": number, "status": result["status"], "to": result["to"]}
+
+    return idempotency.run(f"{access.org_id}:invoice-send", idem_key, {"number": number}, work)
 
 
 def resend(invoice: Invoice) -> dict[str, Any]:

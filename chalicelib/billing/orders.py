@@ -72,25 +72,13 @@ def _order_response(sub: Subscription, invoice: Any | None) -> dict[str, Any]:
 def order(access: Access, body: OrderIn, idem_key: str | None) -> tuple[int, dict[str, Any]]:
     access.require(Action.BILLING)
     key = idempotency.validate_key(idem_key, required=True)
-    claim = idempotency.begin(f"{access.org_id}:orders", key, body.model_dump())
-    if isinstance(claim, idempotency.Replay):
-        return claim.status, claim.body
-    assert isinstance(claim, idempotency.Claim)
-    try:
-        return _order(access, body, claim)
-    except errors.Conflict:
-        # A concurrent request with the same key may have committed after ``begin`` looked:
-        # its record is written with the change, so a consistent read settles it.
-        from chalicelib.idempotency import _get
-
-        found = _get(claim.pk, consistent=True)
-        if found is None:
-            raise
-        replay = idempotency.after_conflict(claim, wait_s=0)
-        return replay.status, replay.body
+    return idempotency.run(
+        f"{access.org_id}:orders", key, body.model_dump(), lambda claim: _order(access, body, claim)
+    )
 
 
-def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int, dict[str, Any]]:
+def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tuple[int, dict[str, Any]]:
+    """The order itself; ``claim`` (the Idempotency-Key record) is written in its transaction."""
     org = access.org
     payer = paying_org(org)
     addr = payer.address_dict()
@@ -184,7 +172,8 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int
         if invoice is not None:
             entry_details["invoice"] = invoice.number
         tx.save(audit_log.entry(access, action, org.org_id, entry_details))
-        tx.save(claim.record(status, response), condition=claim.condition())
+        if claim is not None:
+            claim.save_in(tx, status, response)
 
     from pynamodb.exceptions import TransactWriteError
 
@@ -200,9 +189,7 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int
     except (invoices.StaleState, TransactWriteError) as exc:
         if isinstance(exc, TransactWriteError) and not db.cancelled_by_condition(exc):
             raise
-        replay = idempotency.after_conflict(claim, wait_s=2.0) if _recorded(claim) else None
-        if replay is not None:
-            return replay.status, replay.body
+        # idempotency.run answers instead when a request with the same key won the race
         raise errors.Conflict(
             "The subscription changed while this order was processed; "
             "please retry with a new Idempotency-Key."
@@ -210,20 +197,6 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim) -> tuple[int
     if invoice is not None:
         _deliver_quietly(invoice)
     return status, holder["body"]
-
-
-def _recorded(claim: idempotency.Claim) -> bool:
-    """Whether a concurrent request with the same key has committed (or is about to)."""
-    import time
-
-    from chalicelib.idempotency import _get
-
-    deadline = time.monotonic() + 2.0
-    while time.monotonic() < deadline:
-        if _get(claim.pk, consistent=True) is not None:
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def _deliver_quietly(invoice: Any) -> None:
@@ -238,9 +211,12 @@ def cancel(access: Access, idem_key: str | None) -> tuple[int, dict[str, Any]]:
     """Cancel at the end of the paid period; monitoring runs until then."""
     access.require(Action.BILLING)
     key = idempotency.validate_key(idem_key, required=False)
-    claim = idempotency.begin(f"{access.org_id}:cancel", key, {"cancel": True})
-    if isinstance(claim, idempotency.Replay):
-        return claim.status, claim.body
+    return idempotency.run(
+        f"{access.org_id}:cancel", key, {"cancel": True}, lambda claim: _cancel(access, claim)
+    )
+
+
+def _cancel(access: Access, claim: idempotency.Claim | None) -> tuple[int, dict[str, Any]]:
     sub = load_subscription(access.org_id)
     if sub.status not in subscriptions.PAID_STATES:
         raise errors.Conflict(
@@ -266,13 +242,10 @@ def cancel(access: Access, idem_key: str | None) -> tuple[int, dict[str, Any]]:
                     {"plan": sub.plan, "ends_at": clock.iso(sub.current_period_end)},
                 )
             )
-            if isinstance(claim, idempotency.Claim):
-                tx.save(claim.record(200, body), condition=claim.condition())
+            if claim is not None:
+                claim.save_in(tx, 200, body)
     except TransactWriteError as exc:
         if not db.cancelled_by_condition(exc):
             raise
-        if isinstance(claim, idempotency.Claim):
-            replay = idempotency.after_conflict(claim, wait_s=2.0)
-            return replay.status, replay.body
         raise errors.Conflict("The subscription changed meanwhile; please retry.") from exc
     return 200, body

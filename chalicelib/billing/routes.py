@@ -81,28 +81,10 @@ def get_invoice(org_id: str, number: str) -> Response:
 
 @bp.route("/orgs/{org_id}/invoices/{number}/send", methods=["POST"], authorizer=jwt_auth)
 def resend_invoice(org_id: str, number: str) -> Response:
-    from chalicelib import db
-    from chalicelib.audit import service as audit_log
     from chalicelib.billing import invoices
 
     access, invoice = _invoice_of(org_id, number)
     access.require(Action.WRITE)
     key = idempotency.validate_key(header(bp.current_request, "Idempotency-Key"), required=False)
-    claim = idempotency.begin(f"{access.org_id}:invoice-send", key, {"number": number})
-    if isinstance(claim, idempotency.Replay):
-        return respond(claim.body, status=claim.status)
-    body = {"number": number, "status": "queued"}
-    from pynamodb.exceptions import TransactWriteError
-
-    try:
-        with db.transaction() as tx:
-            tx.save(audit_log.entry(access, "invoice.resent", number, {"number": number}))
-            if isinstance(claim, idempotency.Claim):
-                tx.save(claim.record(202, body), condition=claim.condition())
-    except TransactWriteError as exc:
-        if isinstance(claim, idempotency.Claim) and db.cancelled_by_condition(exc):
-            replay = idempotency.after_conflict(claim)
-            return respond(replay.body, status=replay.status)
-        raise
-    result = invoices.resend(invoice)
-    return respond({"number": number, "status": result["status"], "to": result["to"]}, status=202)
+    status, body = invoices.send_again(access, invoice, key)
+    return respond(body, status=status)

@@ -242,11 +242,9 @@ def delete(access: Access, host_id: str) -> None:
         with db.transaction() as tx:
             tx.delete(host, condition=Host.token_hash == host.token_hash)
             tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
-            down = [Counters.hosts_down.add(-1)] if host.status == "offline" else []
-            tx.update(
-                Counters(*Counters.key(access.org_id)),
-                actions=[Counters.hosts.add(-1), *down],
-                condition=Counters.hosts > 0,
+            down = -1 if host.status == "offline" else 0
+            counters.add_many_to(
+                tx, access.org_id, {"hosts": -1, "hosts_down": down}, condition=Counters.hosts > 0
             )
             tx.save(gone)
             tx.save(entry)

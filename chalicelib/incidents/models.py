@@ -4,7 +4,7 @@
 |---|---|
 | incidents of an org, newest first | pk=`INC#<org>`, sk=`<opened_at>#<incident>` |
 | the open incident of a subject and kind | pk=`INCOPEN#<org>`, sk=`<kind>#<subject>` → incident sk |
-| open incidents of an org (partner overview) | pk=`INCOPEN#<org>` (Query, count) |
+| open incidents of an org (`?state=open`, paged) | pk=`INCOPEN#<org>` (Query) → BatchGet the incidents |
 """
 
 from __future__ import annotations

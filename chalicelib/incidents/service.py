@@ -134,12 +134,34 @@ def open_incident_of(org_id: str, kind: str, subject_id: str) -> Incident | None
 
 
 def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | None = None) -> dict[str, Any]:
+    """One page of incidents, newest first; a page is short only at the end of the list.
+
+    ``state=open`` reads the open-incident pointers (``INCOPEN#<org>``, paged in key order) and
+    fetches their incidents with one BatchGet: no walk through the resolved history. Other
+    states filter the ``INC#<org>`` query, and PynamoDB keeps reading until the page is full.
+    """
+    if state == "open":
+        return _open_page(org_id, limit, cursor)
+    pk = f"INC#{org_id}"
     query = Incident.query(
-        f"INC#{org_id}", scan_index_forward=False, limit=limit, last_evaluated_key=db.decode_cursor(cursor)
+        pk,
+        scan_index_forward=False,
+        filter_condition=(Incident.state == state) if state is not None else None,
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor, pk=pk),
     )
     items, next_cursor = db.page(query, limit)
-    out = [view(i) for i in items if state is None or i.state == state]
-    return {"items": out, "next": next_cursor}
+    return {"items": [view(i) for i in items], "next": next_cursor}
+
+
+def _open_page(org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """Open incidents by their pointers (sk ``<kind>#<subject>``); each page newest first."""
+    pk = f"INCOPEN#{org_id}"
+    query = OpenIncident.query(pk, limit=limit, last_evaluated_key=db.decode_cursor(cursor, pk=pk))
+    pointers, next_cursor = db.page(query, limit)
+    found = Incident.batch_get([(f"INC#{org_id}", p.incident_sk) for p in pointers]) if pointers else []
+    items = sorted((i for i in found if i.state == "open"), key=lambda i: i.sk, reverse=True)
+    return {"items": [view(i) for i in items], "next": next_cursor}
 
 
 def purge_org(org_id: str, deadline: float) -> bool:

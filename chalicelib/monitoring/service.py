@@ -221,9 +221,9 @@ def delete(access: Access, endpoint_id: str) -> None:
                 expires_at=clock.epoch(clock.now() + timedelta(days=400)),
             )
         )
-        counters.add_to(tx, access.org_id, "endpoints", -1)
-        if status is not None and status.down_counted:
-            counters.add_to(tx, access.org_id, "endpoints_down", -1)
+        down = -1 if status is not None and status.down_counted else 0
+        # one update of the counters item: a transaction may touch an item only once
+        counters.add_many_to(tx, access.org_id, {"endpoints": -1, "endpoints_down": down})
         tx.save(entry)
     for kind in ("endpoint_down", "certificate"):
         incidents.resolve_incident(access.org_id, kind, endpoint_id)

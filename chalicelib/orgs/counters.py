@@ -8,11 +8,15 @@ Names in use: ``endpoints``, ``endpoints_down`` (monitoring), ``hosts``, ``hosts
 ``incidents_open`` (incidents). A counter is changed with an atomic ADD, either alone
 (``increment``) or inside the transaction of the change it counts (``add_to``), so that
 ``limit`` can make a quota check part of the same transaction.
+
+A transaction may contain only one operation per item (DynamoDB refuses "multiple operations
+on one item"): when one change moves several counters of an org, ``add_many_to`` puts all the
+ADDs into the single update of the counters item.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -55,11 +59,25 @@ def increment(org_id: str, name: str, delta: int = 1) -> None:
 def add_to(tx: Any, org_id: str, name: str, delta: int, limit: int | None = None) -> None:
     """The same ADD inside a ``db.transaction()``; with ``limit`` the transaction fails when
     the counter is already at or above it (a quota checked atomically with the change)."""
-    attr = _attr(name)
     condition = None
     if limit is not None:
+        attr = _attr(name)
         condition = attr.does_not_exist() | (attr < limit)
-    tx.update(Counters(*Counters.key(org_id)), actions=[attr.add(delta)], condition=condition)
+    add_many_to(tx, org_id, {name: delta}, condition=condition)
+
+
+def add_many_to(tx: Any, org_id: str, deltas: Mapping[str, int], condition: Any = None) -> None:
+    """Several ADDs on the org's counters item as ONE update of a ``db.transaction()``.
+
+    Call it once per transaction: a second update of the same item would make DynamoDB refuse
+    the whole transaction. Zero deltas are left out; ``condition`` guards the update.
+    """
+    actions = [_attr(name).add(delta) for name, delta in deltas.items() if delta]
+    if not actions:
+        if condition is not None:
+            tx.condition_check(Counters, *Counters.key(org_id), condition=condition)
+        return
+    tx.update(Counters(*Counters.key(org_id)), actions=actions, condition=condition)
 
 
 def get_many(org_ids: Iterable[str]) -> dict[str, dict[str, int]]:

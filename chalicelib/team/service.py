@@ -8,7 +8,7 @@ demotions cannot both succeed.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib import clock, db, errors, idempotency, ratelimit
 from chalicelib.audit import service as audit_log
@@ -58,28 +58,32 @@ def _admin_guard(org: Org, delta: int) -> Any:
 
 def add(access: Access, body: MemberAdd, idem_key: str | None) -> tuple[int, dict[str, Any]]:
     """Add a member; unknown addresses get a pool user and an invitation with a temporary password."""
-    from chalicelib.auth import cognito
-    from chalicelib.team import invitations
-
     access.require(Action.WRITE)
     ratelimit.take("invites", access.org_id)  # each new address costs a pool user and a mail
     # The e-mail lookup and the idempotency record come in one BatchGetItem.
+    scope = f"{access.org_id}:members"
     wanted: list[tuple[type, tuple[str, str]]] = [(EmailIndex, EmailIndex.key(body.email))]
-    idem_key_item = idempotency.record_key(f"{access.org_id}:members", idem_key) if idem_key else None
+    idem_key_item = idempotency.record_key(scope, idem_key) if idem_key else None
     if idem_key_item:
         wanted.append((idempotency.IdempotencyRecord, idem_key_item))
     found = db.batch_get_mixed(wanted)
-    claim: idempotency.Replay | idempotency.Claim | None = None
-    if idem_key_item:
-        claim = idempotency.decide(
-            idem_key_item[0],
-            found.get(idem_key_item),  # type: ignore[arg-type]
-            body.model_dump(),
-        )
-        if isinstance(claim, idempotency.Replay):
-            return claim.status, claim.body
+    email_item = cast("EmailIndex | None", found.get(EmailIndex.key(body.email)))
+    return idempotency.run(
+        scope,
+        idem_key,
+        body.model_dump(),
+        lambda claim: _add(access, body, email_item, claim),
+        found=found.get(idem_key_item) if idem_key_item else None,
+    )
+
+
+def _add(
+    access: Access, body: MemberAdd, email_item: EmailIndex | None, claim: idempotency.Claim | None
+) -> tuple[int, dict[str, Any]]:
+    from chalicelib.auth import cognito
+    from chalicelib.team import invitations
+
     org = access.org
-    email_item = found.get(EmailIndex.key(body.email))
     now = clock.now()
     created_in_pool = False
     temp_password = None
@@ -116,17 +120,15 @@ def add(access: Access, body: MemberAdd, idem_key: str | None) -> tuple[int, dic
                     condition=EmailIndex.pk.does_not_exist(),
                 )
             tx.save(entry)
-            if isinstance(claim, idempotency.Claim):
-                tx.save(claim.record(201, result), condition=claim.condition())
+            if claim is not None:
+                claim.save_in(tx, 201, result)
     except Exception as exc:
         if created_in_pool:
             cognito.delete_user(body.email)
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            if isinstance(claim, idempotency.Claim):
-                replay = idempotency.after_conflict(claim)
-                return replay.status, replay.body
+            # idempotency.run answers instead when a request with the same key won the race
             raise errors.Conflict(f"{body.email} is a member of this organisation already.") from exc
         raise
     if temp_password is not None and created_in_pool:
