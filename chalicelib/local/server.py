@@ -89,7 +89,9 @@ def _status_problem(status: int, detail: str) -> errors.VigilError:
 class HardenedRequestHandler(ChaliceRequestHandler):
     """Chalice's handler with strict request framing and problem+json error answers."""
 
-    server: HardenedHTTPServer  # narrower than BaseServer: socketserver passes the server that made us
+    # chalice's base classes reach mypy through six.moves, as Any: declare what is used here.
+    server: HardenedHTTPServer
+    request_version: str
 
     def setup(self) -> None:
         # StreamRequestHandler.setup applies ``timeout`` to the connection: every read (request
