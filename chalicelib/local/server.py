@@ -100,6 +100,13 @@ class HardenedRequestHandler(ChaliceRequestHandler):
         self._answered_error = False
         super().setup()
 
+    def parse_request(self) -> bool:
+        try:
+            return bool(super().parse_request())
+        except TimeoutError:  # the request line came, its headers did not
+            self.send_error(408, f"The request headers did not arrive within {self.server.read_timeout:g} s.")
+            return False
+
     # -- request body ----------------------------------------------------------------------------
 
     def _parse_payload(self) -> tuple[HeaderType, bytes | None]:
@@ -229,6 +236,13 @@ class HardenedRequestHandler(ChaliceRequestHandler):
             except ValueError:
                 detail = "The request cannot be handled."
         self._send_problem(_status_problem(int(code), detail))
+
+    def log_error(self, format: str, *args: Any) -> None:
+        if format.startswith("Request timed out"):
+            # the read timeout closing an idle keep-alive connection (a browser's): not an error
+            log.debug(format, *args)
+            return
+        super().log_error(format, *args)
 
     def _send_problem(self, problem: errors.VigilError) -> None:
         body = dumps(problem.problem()).encode()

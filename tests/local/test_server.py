@@ -224,6 +224,21 @@ def test_protocol_errors_of_the_standard_library_are_problem_answers(
     assert_still_serving(port)
 
 
+def test_headers_that_stall_get_a_timeout_problem(port: int, quiet: None) -> None:
+    problem = assert_problem(exchange(port, b"GET /plans HTTP/1.1\r\nHost: 127.0.0.1\r\n"), 408)
+    assert "headers did not arrive within 0.5 s" in problem["detail"]
+    assert_still_serving(port)
+
+
+def test_an_idle_connection_is_closed_quietly_after_the_read_timeout(
+    port: int, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        assert sock.recv(1) == b""  # closed by the server after READ_TIMEOUT, with nothing sent
+    assert_still_serving(port)
+    assert "timed out" not in capfd.readouterr().err
+
+
 def _burst(port: int, count: int, request: Any) -> list[Any]:
     start = threading.Barrier(count)
 
