@@ -9,8 +9,12 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib import aws, settings
+
+if TYPE_CHECKING:
+    from pynamodb.models import Model
 
 #: Modules whose import registers table-owning models in ``chalicelib.db.TABLE_MODELS``
 #: (a domain that adds a table adds its models module here).
@@ -30,7 +34,7 @@ class Resources:
     user_pool_client_id: str
 
 
-def import_models() -> list[type]:
+def import_models() -> list[type[Model]]:
     from chalicelib.db import TABLE_MODELS
 
     for name in MODEL_MODULES:

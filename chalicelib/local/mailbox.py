@@ -35,7 +35,8 @@ def parse_raw(raw: bytes | str) -> Mail:
             continue
         filename = part.get_filename()
         if filename:
-            attachments[filename] = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)  # bytes for a leaf part (walk skips containers)
+            attachments[filename] = payload if isinstance(payload, bytes) else b""
         elif part.get_content_type() == "text/plain" and not text:
             text = part.get_content()
     to = [a.strip() for a in str(msg.get("To", "")).split(",") if a.strip()]

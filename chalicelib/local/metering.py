@@ -10,6 +10,7 @@ import contextlib
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 _lock = threading.Lock()
 _active: list[Counter[str]] = []
@@ -24,15 +25,15 @@ def _install() -> None:
 
     original = BaseClient._make_api_call
 
-    def counting(self: BaseClient, operation_name: str, api_params: dict) -> dict:  # type: ignore[type-arg]
+    def counting(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> dict[str, Any]:
         service = self.meta.service_model.service_name
         with _lock:
             for counter in _active:
                 counter[service] += 1
                 counter[f"{service}:{operation_name}"] += 1
-        return original(self, operation_name, api_params)  # type: ignore[no-any-return]
+        return original(self, operation_name, api_params)
 
-    BaseClient._make_api_call = counting  # type: ignore[method-assign]
+    BaseClient._make_api_call = counting
     _installed = True
 
 

@@ -14,9 +14,38 @@ import signal
 import socket
 import sys
 import threading
+import time
+from types import FrameType
 from typing import Any
 
 DEFAULT_DEMO_PASSWORD = "Vigil-Demo-2026!"
+#: How often the main thread looks at the stop flag, and how long the stop may take at most.
+POLL_SECONDS = 0.2
+SHUTDOWN_SECONDS = 15.0
+
+
+class StopFlag:
+    """Set from the SIGINT/SIGTERM handler, polled by the main thread.
+
+    The handler does one plain attribute write and nothing else. A handler runs in the main thread
+    between two bytecodes of whatever it interrupted: one that takes a lock (``Event.set`` does,
+    and so do ``print`` and ``logging``) deadlocks when a second signal lands while the first
+    handler holds that lock, which is how Ctrl-C pressed twice hung ``make run``.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        self.requested = True
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, self.handle)
+        signal.signal(signal.SIGTERM, self.handle)
+
+    def wait(self, poll_seconds: float = POLL_SECONDS) -> None:
+        while not self.requested:
+            time.sleep(poll_seconds)
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -85,9 +114,9 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
+    stop = StopFlag()
     moto_server = ThreadedMotoServer(ip_address=host, port=aws_port, verbose=False)
     moto_server.start()
-    stop = threading.Event()
     api_server: Any = None
     web_server: Any = None
     scheduler: Any = None
@@ -102,13 +131,14 @@ def main() -> int:
         bootstrap()
         demo = seed(password, endpoints=targets.endpoints)
 
-        from chalice.config import Config
-        from chalice.local import create_local_server
-
         from app import app
         from chalicelib.local.scheduler import LocalScheduler
+        from chalicelib.local.server import create_server
 
-        api_server = create_local_server(app, Config(chalice_stage="local"), host, port)
+        api_server = create_server(app, host, port)
+        # From here on a signal only sets the flag (before, Ctrl-C interrupts the start-up as usual):
+        # installed before the API answers, so whoever sees it up can stop it cleanly.
+        stop.install()
         threading.Thread(target=api_server.serve_forever, name="vigil-api", daemon=True).start()
         from chalicelib.local import web
 
@@ -117,19 +147,15 @@ def main() -> int:
             scheduler = LocalScheduler(app)
             scheduler.start()
         _banner(host, port, aws_port, web_port, password, demo)
-
-        def _on_signal(signum: int, frame: Any) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGINT, _on_signal)
-        signal.signal(signal.SIGTERM, _on_signal)
         stop.wait()
         print("\nstopping …", flush=True)
     finally:
+        _watchdog(SHUTDOWN_SECONDS)
         if scheduler is not None:
             scheduler.stop()
         if web_server is not None:
             web_server.shutdown()
+            web_server.server_close()
         if api_server is not None:
             api_server.shutdown()
         if targets is not None:
@@ -137,6 +163,18 @@ def main() -> int:
         moto_server.stop()
     print("stopped.", flush=True)
     return 0
+
+
+def _watchdog(seconds: float) -> None:
+    """End the process if stopping takes longer than ``seconds`` (a stuck thread must not turn
+    Ctrl-C into a hang)."""
+
+    def expire() -> None:
+        time.sleep(seconds)
+        print(f"error: stopping took longer than {seconds:g} s; exiting anyway.", file=sys.stderr, flush=True)
+        os._exit(1)
+
+    threading.Thread(target=expire, name="vigil-stop-watchdog", daemon=True).start()
 
 
 def _allow_demo_targets(ca_file: str) -> None:

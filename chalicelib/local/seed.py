@@ -9,6 +9,7 @@ from chalicelib import admin
 from chalicelib.auth.principal import Principal
 from chalicelib.orgs import service as orgs
 from chalicelib.orgs.schemas import OrgCreate
+from chalicelib.validation import AddressIn
 
 PARTNER_EMAIL = "partner@example.com"
 CUSTOMER_EMAIL = "kunde@example.com"
@@ -42,7 +43,7 @@ def seed(password: str, endpoints: list[dict[str, Any]] | None = None) -> Demo:
             linked=True,
             support_by="partner",
             language="de",
-            address={"street": "Marktplatz 5", "postal_code": "07743", "city": "Jena", "country": "DE"},
+            address=AddressIn(street="Marktplatz 5", postal_code="07743", city="Jena", country="DE"),
         ),
     )
     admin.add_user(customer["id"], CUSTOMER_EMAIL, "admin", password)

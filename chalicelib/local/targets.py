@@ -137,7 +137,7 @@ class TargetServer:
             await self._runner.setup()
             site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self.ssl_context, backlog=4096)
             await site.start()
-            self.port = int(site._server.sockets[0].getsockname()[1])
+            self.port = int(self._runner.addresses[0][1])  # the port the OS chose for port 0
 
         self._loop.run_until_complete(boot())
         self._ready.set()

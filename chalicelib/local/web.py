@@ -22,8 +22,21 @@ def config_js(api_url: str) -> bytes:
     return f"window.VIGIL_CONFIG = {json.dumps({'apiUrl': api_url.rstrip('/')})};\n".encode()
 
 
+_TYPES = {
+    **SimpleHTTPRequestHandler.extensions_map,
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+}
+
+
 class _Handler(SimpleHTTPRequestHandler):
-    api_url = ""
+    def __init__(self, *args: Any, api_url: str, **kwargs: Any) -> None:
+        # set before the base __init__: it handles the request
+        self.api_url = api_url
+        self.extensions_map = _TYPES
+        super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the API's log is what matters; static hits would drown it
@@ -48,15 +61,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
 def start(host: str, port: int, api_url: str) -> ThreadingHTTPServer:
     """Serve ``web/`` on host:port in a daemon thread; call ``shutdown()`` to stop."""
-    handler = type("ConsoleHandler", (_Handler,), {"api_url": api_url})
-    handler.extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".css": "text/css",
-        ".svg": "image/svg+xml",
-    }
-    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(WEB_ROOT)))
+    handler = functools.partial(_Handler, directory=str(WEB_ROOT), api_url=api_url)
+    server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="vigil-web", daemon=True).start()
     return server

@@ -18,8 +18,9 @@ class OrgCreate(Strict):
     language: Literal["de", "en"] = "de"
     billing_email: Email | None = None
     vat_id: VatId | None = None
-    plan: Literal["trial"] = Field("trial", description="only the trial can be chosen at creation")
-    partner_id: str | None = Field(None, max_length=64)
+    # default= by keyword: type checkers read a positional default of Field as a required field
+    plan: Literal["trial"] = Field(default="trial", description="only the trial can be chosen at creation")
+    partner_id: str | None = Field(default=None, max_length=64)
 
 
 class OrgPatch(Strict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -73,20 +72,8 @@ def send(api) -> Callable[..., Any]:
 @pytest.fixture
 def live_api(aws) -> Iterator[str]:
     """The app as a real HTTP server on 127.0.0.1:<free port>, sharing this test's moto."""
-    from chalice.config import Config
-    from chalice.local import create_local_server
-
     from app import app
+    from chalicelib.local.server import serving
 
-    original_class = app.__class__
-    server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", 0)
-    port = server.server.server_address[1]
-    thread = threading.Thread(target=server.server.serve_forever, name="live-api", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
-        server.server.server_close()
-        thread.join(timeout=10)
-        app.__class__ = original_class  # create_local_server swaps the class for its own
+    with serving(app) as server:
+        yield server.url
