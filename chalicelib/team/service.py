@@ -73,13 +73,13 @@ def add(access: Access, body: MemberAdd, idem_key: str | None) -> tuple[int, dic
     if idem_key_item:
         claim = idempotency.decide(
             idem_key_item[0],
-            found.get(idem_key_item),  # type: ignore[arg-type]
+            db.found_as(found, idem_key_item, idempotency.IdempotencyRecord),
             body.model_dump(),
         )
         if isinstance(claim, idempotency.Replay):
             return claim.status, claim.body
     org = access.org
-    email_item = found.get(EmailIndex.key(body.email))
+    email_item = db.found_as(found, EmailIndex.key(body.email), EmailIndex)
     now = clock.now()
     created_in_pool = False
     temp_password = None
