@@ -274,7 +274,7 @@ def deliver(invoice: Invoice) -> Invoice:
             actions=[
                 Invoice.documents.set("stored"),
                 Invoice.mail_status.set(status),
-                Invoice.mail_to.set(",".join(to) or None),
+                Invoice.mail_to.set(",".join(to)) if to else Invoice.mail_to.remove(),
                 Invoice.mailed_at.set(now),
             ],
         )
