@@ -91,10 +91,6 @@ def page(result_iterator: Any, limit: int) -> tuple[list[Any], str | None]:
     return items, encode_cursor(last)
 
 
-class KeyAttribute(UnicodeAttribute):
-    """Marks key attributes in the models for readers; behaves as a string."""
-
-
 def first(items: Iterable[M]) -> M | None:
     for item in items:
         return item

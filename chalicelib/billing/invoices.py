@@ -34,7 +34,6 @@ log = logging.getLogger("vigil.billing")
 
 NUMBER_PREFIX = "VIG"
 MAX_NUMBER_ATTEMPTS = 200
-PAYMENT_DAYS = 14
 
 
 class StaleState(Exception):
