@@ -256,8 +256,9 @@ def run() -> dict[str, Any]:
             text=True,
             preexec_fn=_raise_nofile,
         )
+        assert server.stdout is not None  # stdout=PIPE
         try:
-            http_port, https_port = map(int, server.stdout.readline().split())  # type: ignore[union-attr]
+            http_port, https_port = map(int, server.stdout.readline().split())
             os.environ["VIGIL_CHECK_ALLOW_CIDRS"] = "127.0.0.1/32"
             os.environ["VIGIL_CHECK_CA_FILE"] = ca_file
             http_urls = _urls(f"http://127.0.0.1:{http_port}")

@@ -80,7 +80,10 @@ def create_org(
     password: str | None = None,
     partner: bool = False,
     language: str = "de",
-    **profile: object,
+    *,
+    billing_email: str | None = None,
+    vat_id: str | None = None,
+    address: dict[str, str] | None = None,
 ) -> tuple[Org, str]:
     """An independent org with one admin (new pool user, permanent password if given)."""
     from chalicelib.auth import cognito
@@ -97,16 +100,16 @@ def create_org(
         "vendor",
         language,
         None,
-        profile.get("billing_email") or admin_email,
-        profile.get("vat_id"),
+        billing_email or admin_email,
+        vat_id,
         now,
         OPERATOR,
         1,
     )
-    if profile.get("address"):
+    if address:
         from chalicelib.orgs.models import Address
 
-        org.address = Address(**profile["address"])  # type: ignore[arg-type]
+        org.address = Address(**address)
     with db.transaction() as tx:
         tx.save(org, condition=Org.pk.does_not_exist())
         tx.save(Membership.build(org.org_id, user_id, admin_email, "admin", now, OPERATOR))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
+from pynamodb.models import MetaProtocol, Model
 
 from chalicelib import settings
 
@@ -23,15 +23,19 @@ M = TypeVar("M", bound=Model)
 TABLE_MODELS: list[type[Model]] = []
 
 
-def meta(short_name: str) -> type:
-    """A ``Meta`` class for a table called ``<prefix>-<short_name>``."""
+def meta(short_name: str) -> MetaProtocol:
+    """A ``Meta`` class for a table called ``<prefix>-<short_name>``.
+
+    Typed as PynamoDB's ``MetaProtocol``: the model's metaclass fills the protocol's remaining
+    settings (timeouts, retries, credentials) with their defaults when the model class is created.
+    """
 
     class Meta:
         table_name = settings.table_name(short_name)
         region = settings.region()
         billing_mode = "PAY_PER_REQUEST"
 
-    return Meta
+    return cast("MetaProtocol", Meta)
 
 
 class SchemaOwner(Model):
@@ -91,17 +95,13 @@ def page(result_iterator: Any, limit: int) -> tuple[list[Any], str | None]:
     return items, encode_cursor(last)
 
 
-class KeyAttribute(UnicodeAttribute):
-    """Marks key attributes in the models for readers; behaves as a string."""
-
-
 def first(items: Iterable[M]) -> M | None:
     for item in items:
         return item
     return None
 
 
-def batch_get_mixed(wanted: list[tuple[type[Model], tuple[str, str]]]) -> dict[tuple[str, str], Model]:
+def batch_get_mixed(wanted: Sequence[tuple[type[Model], tuple[str, str]]]) -> dict[tuple[str, str], Model]:
     """One BatchGetItem for items of different entity models that share a table.
 
     PynamoDB's ``batch_get`` is per model class; entities of a single-table design are read
@@ -127,6 +127,16 @@ def batch_get_mixed(wanted: list[tuple[type[Model], tuple[str, str]]]) -> dict[t
                 out[key] = model.from_raw_data(raw)
         request = resp.get("UnprocessedKeys") or {}
     return out
+
+
+def found_as(found: Mapping[tuple[str, str], Model], key: tuple[str, str], model: type[M]) -> M | None:
+    """The item ``batch_get_mixed`` returned for ``key``, typed as the model it was asked for."""
+    item = found.get(key)
+    if item is None:
+        return None
+    if not isinstance(item, model):
+        raise TypeError(f"{key} was read as {type(item).__name__}, not {model.__name__}")
+    return item
 
 
 _CONNECTIONS: dict[str, Any] = {}

@@ -124,6 +124,6 @@ def from_aws_error(exc: Exception) -> VigilError | None:
             return ServiceUnavailable()
     # PynamoDB wraps botocore errors; look at the cause.
     cause = getattr(exc, "cause", None) or exc.__cause__
-    if cause is not None and cause is not exc:
+    if isinstance(cause, Exception) and cause is not exc:
         return from_aws_error(cause)
     return None

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Request, Response
 
 from chalicelib import errors, settings
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # typing only: pydantic stays off the cold-start path
+
 log = logging.getLogger("vigil.http")
 
-T = TypeVar("T")
+T = TypeVar("T", bound="BaseModel")
 
 MAX_JSON_BODY = 64 * 1024
 # Any route, with or without a body of its own: nothing larger is read (API Gateway would pass
@@ -48,7 +51,7 @@ def dumps(body: Any) -> str:
 
 
 def respond(body: Any = None, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    out_headers = {"Content-Type": "application/json"}
+    out_headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
     out_headers.update(headers or {})
     if body is None and status == 204:
         return Response(body="", status_code=204, headers=out_headers)
@@ -56,7 +59,7 @@ def respond(body: Any = None, status: int = 200, headers: dict[str, str] | None 
 
 
 def problem(exc: errors.VigilError) -> Response:
-    headers = {"Content-Type": PROBLEM_TYPE}
+    headers: dict[str, str | list[str]] = {"Content-Type": PROBLEM_TYPE}
     headers.update(exc.headers)
     return Response(body=dumps(exc.problem()), status_code=exc.status, headers=headers)
 
@@ -80,8 +83,14 @@ def validation_errors(exc: Any) -> dict[str, str]:
     return out
 
 
-def json_body(request: Request, max_bytes: int = MAX_JSON_BODY) -> Any:
+def raw_body(request: Request) -> bytes:
+    """The request body as bytes (Chalice types ``raw_body`` as ``str | bytes``; it decodes to bytes)."""
     raw = request.raw_body or b""
+    return raw.encode() if isinstance(raw, str) else raw
+
+
+def json_body(request: Request, max_bytes: int = MAX_JSON_BODY) -> Any:
+    raw = raw_body(request)
     if len(raw) > max_bytes:
         raise errors.PayloadTooLarge(f"request body is larger than {max_bytes} bytes")
     if not raw.strip():
@@ -100,34 +109,29 @@ def parse_body(request: Request, model: type[T], max_bytes: int = MAX_JSON_BODY)
     if not isinstance(data, dict):
         raise errors.ValidationFailed({"body": "a JSON object is required"})
     try:
-        return model.model_validate(data)  # type: ignore[attr-defined,no-any-return]
-    except ValidationError as exc:
-        raise errors.ValidationFailed(validation_errors(exc)) from exc
-
-
-def parse_query(request: Request, model: type[T]) -> T:
-    from pydantic import ValidationError
-
-    params = dict(request.query_params or {})
-    try:
-        return model.model_validate(params)  # type: ignore[attr-defined,no-any-return]
+        return model.model_validate(data)
     except ValidationError as exc:
         raise errors.ValidationFailed(validation_errors(exc)) from exc
 
 
 def page_params(request: Request) -> tuple[int, str | None]:
     """`?limit=` (default 50, max 200) and `?next=` cursor."""
-    params = request.query_params or {}
-    raw = params.get("limit")
+    raw = query_param(request, "limit")
     limit = DEFAULT_LIMIT
     if raw is not None:
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
             raise errors.ValidationFailed({"limit": f"must be an integer from 1 to {MAX_LIMIT}"})
         limit = int(raw)
-    cursor = params.get("next") or None
+    cursor = query_param(request, "next") or None
     if cursor is not None and len(cursor) > 2048:
         raise errors.ValidationFailed({"next": "invalid cursor"})
     return limit, cursor
+
+
+def query_param(request: Request, name: str) -> str | None:
+    """One query parameter (the last value if repeated, as Chalice's ``MultiDict`` answers)."""
+    params: Mapping[str, str] = request.query_params or {}
+    return params.get(name)
 
 
 def listing(items: list[Any], next_cursor: str | None) -> dict[str, Any]:
@@ -135,7 +139,7 @@ def listing(items: list[Any], next_cursor: str | None) -> dict[str, Any]:
 
 
 def header(request: Request, name: str) -> str | None:
-    value = (request.headers or {}).get(name.lower())
+    value = request.headers.get(name.lower())
     return value if value else None
 
 
@@ -173,7 +177,7 @@ def guard_views(app: Any) -> None:
                 log.warning("transient AWS failure in %s: %s", view.__name__, exc)
                 return problem(mapped)
 
-        wrapper.__vigil_guarded__ = True  # type: ignore[attr-defined]
+        wrapper.__dict__["__vigil_guarded__"] = True  # a function attribute, read back below
         return wrapper
 
     for methods in app.routes.values():

@@ -24,10 +24,13 @@ import ipaddress
 import socket
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from chalicelib import settings
+
+if TYPE_CHECKING:
+    from aiohttp.abc import ResolveResult  # typing only: aiohttp stays off the cold-start path
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_URL_LENGTH = 2048
@@ -264,7 +267,7 @@ def guarded_resolver(
     class GuardedResolver(AbstractResolver):
         async def resolve(
             self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-        ) -> list[dict[str, Any]]:
+        ) -> list[ResolveResult]:
             started = time.perf_counter()
             loop = asyncio.get_running_loop()
             if resolve is None:

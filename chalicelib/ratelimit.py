@@ -110,7 +110,7 @@ def add(scope: str, key: str) -> None:
 
 def check(*scoped_keys: tuple[str, str]) -> None:
     """429 when any of the (scope, key) counters is full; one BatchGetItem."""
-    from chalicelib.db import batch_get_mixed
+    from chalicelib.db import batch_get_mixed, found_as
 
     wanted = []
     lefts = {}
@@ -120,8 +120,8 @@ def check(*scoped_keys: tuple[str, str]) -> None:
         k = (_pk(scope, key, window), "RATE")
         wanted.append((RateCounter, k))
         lefts[k] = (scope, limit, left)
-    found = batch_get_mixed(wanted)  # type: ignore[arg-type]
+    found = batch_get_mixed(wanted)
     for k, (scope, limit, left) in lefts.items():
-        item = found.get(k)
-        if item is not None and (item.hits or 0) >= limit.count:  # type: ignore[attr-defined]
+        item = found_as(found, k, RateCounter)
+        if item is not None and (item.hits or 0) >= limit.count:
             raise _refuse(scope, left)

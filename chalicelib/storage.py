@@ -49,7 +49,7 @@ def get(bucket: str, key: str) -> bytes | None:
         obj = s3.get_object(Bucket=settings.bucket_name(bucket), Key=key)
     except s3.exceptions.NoSuchKey:
         return None
-    return obj["Body"].read()  # type: ignore[no-any-return]
+    return obj["Body"].read()
 
 
 def delete(bucket: str, key: str) -> None:
@@ -60,6 +60,4 @@ def presigned_get(bucket: str, key: str, filename: str | None = None, expires_s:
     params = {"Bucket": settings.bucket_name(bucket), "Key": key}
     if filename:
         params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
-    return aws.client("s3").generate_presigned_url(  # type: ignore[no-any-return]
-        "get_object", Params=params, ExpiresIn=expires_s
-    )
+    return aws.client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)

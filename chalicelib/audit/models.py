@@ -13,6 +13,8 @@ append-only: nothing updates them, only the org purge deletes them. Markers expi
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
@@ -34,7 +36,7 @@ class AuditEntry(Model):
     actor_org_id = UnicodeAttribute()  # the org the actor acted from
     action = UnicodeAttribute()  # e.g. member.added, org.updated, partner.entered
     target = UnicodeAttribute(null=True)
-    details = MapAttribute(null=True)
+    details: MapAttribute[str, Any] = MapAttribute(null=True)
     expires_at = NumberAttribute()
 
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from chalicelib import errors
 from chalicelib.auth.principal import Principal
 from chalicelib.orgs.models import Org
 from chalicelib.team.models import Membership
+
+if TYPE_CHECKING:
+    from chalice.app import Request
 
 
 class Action(StrEnum):
@@ -125,15 +129,15 @@ def _membership(org_id: str, user_id: str) -> Membership | None:
 
 def _load_both(org_id: str, user_id: str) -> tuple[Org | None, Membership | None]:
     """Org + membership with a single BatchGetItem on the core table."""
-    from chalicelib.db import batch_get_mixed
+    from chalicelib.db import batch_get_mixed, found_as
 
     org_key = Org.key(org_id)
     member_key = Membership.key(org_id, user_id)
     found = batch_get_mixed([(Org, org_key), (Membership, member_key)])
-    return found.get(org_key), found.get(member_key)  # type: ignore[return-value]
+    return found_as(found, org_key, Org), found_as(found, member_key, Membership)
 
 
-def for_request(request: Request, org_id: str) -> Access:  # noqa: F821 — typing only
+def for_request(request: Request, org_id: str) -> Access:
     """Shortcut for routes: the caller's access to the org in the path."""
     from chalicelib.auth.principal import current
 

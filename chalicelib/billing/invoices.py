@@ -37,7 +37,6 @@ log = logging.getLogger("vigil.billing")
 
 NUMBER_PREFIX = "VIG"
 MAX_NUMBER_ATTEMPTS = 200
-PAYMENT_DAYS = 14
 
 
 class StaleState(Exception):
@@ -277,7 +276,7 @@ def deliver(invoice: Invoice) -> Invoice:
             actions=[
                 Invoice.documents.set("stored"),
                 Invoice.mail_status.set(status),
-                Invoice.mail_to.set(",".join(to) or None),
+                Invoice.mail_to.set(",".join(to)) if to else Invoice.mail_to.remove(),
                 Invoice.mailed_at.set(now),
             ],
         )

@@ -198,4 +198,4 @@ def factur_x(pdf_bytes: bytes, xml: bytes) -> bytes:
     from facturx import generate_from_binary
 
     logging.getLogger("factur-x").setLevel(logging.WARNING)
-    return generate_from_binary(pdf_bytes, xml, flavor="factur-x", level="en16931", check_xsd=True, lang=None)  # type: ignore[no-any-return]
+    return generate_from_binary(pdf_bytes, xml, flavor="factur-x", level="en16931", check_xsd=True, lang=None)

@@ -37,7 +37,7 @@ class Limits:
 
 @functools.lru_cache(maxsize=1)
 def catalog() -> dict[str, Any]:
-    return json.loads(CATALOG_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(CATALOG_FILE.read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)

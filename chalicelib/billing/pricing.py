@@ -190,10 +190,6 @@ class Tax:
     reverse_charge: bool = False
     exemption_code: str | None = None  # VATEX code for AE / O
 
-    @property
-    def note_key(self) -> str | None:
-        return {"AE": "reverse_charge", "O": "not_taxable"}.get(self.category)
-
 
 GERMAN_VAT = Decimal("19")
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib import errors, idempotency
-from chalicelib.auth.access import Action, for_request
+from chalicelib.auth.access import Access, Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import header, listing, page_params, parse_body, respond
+
+if TYPE_CHECKING:
+    from chalicelib.billing.models import Invoice
 
 bp = Blueprint(__name__)
 
@@ -57,7 +62,7 @@ def list_invoices(org_id: str) -> Response:
     return respond(listing([invoices.view(i) for i in items], nxt))
 
 
-def _invoice_of(org_id: str, number: str):  # type: ignore[no-untyped-def]
+def _invoice_of(org_id: str, number: str) -> tuple[Access, Invoice]:
     """The invoice if the caller administers the paying org: 404 across tenants or for an unknown
     number, 403 for a role in the org that may not see invoices (as the list answers)."""
     from chalicelib.billing import invoices

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import PIL.Image
 
 SIDE = 150
 MAX_BYTES = 1024 * 1024  # "Maximal 1MB"
@@ -126,7 +130,7 @@ def header_size(data: bytes, fmt: str) -> tuple[int, int] | None:
     return None
 
 
-def _open(data: bytes, claimed: str):  # type: ignore[no-untyped-def]
+def _open(data: bytes, claimed: str) -> PIL.Image.Image:
     """Read the header only (Pillow is lazy); the format must match the magic bytes."""
     from PIL import Image, UnidentifiedImageError
 
@@ -141,7 +145,7 @@ def _open(data: bytes, claimed: str):  # type: ignore[no-untyped-def]
     return img
 
 
-def _decode(img):  # type: ignore[no-untyped-def]
+def _decode(img: PIL.Image.Image) -> PIL.Image.Image:
     """Decode every pixel (truncated or corrupt data fails here) and normalise the mode."""
     import warnings
 
@@ -172,7 +176,7 @@ def _decode(img):  # type: ignore[no-untyped-def]
     return img
 
 
-def _encode(img) -> bytes:  # type: ignore[no-untyped-def]
+def _encode(img: PIL.Image.Image) -> bytes:
     """A new image from the raw pixels only: no info, EXIF, ICC or text can come along."""
     from PIL import Image
 

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.branding import messages, service
-from chalicelib.http import header, respond
+from chalicelib.http import header, raw_body, respond
 
 bp = Blueprint(__name__)
 
@@ -23,7 +23,7 @@ def _lang(org_language: str) -> str:
 @bp.route("/orgs/{org_id}/logo", methods=["PUT"], authorizer=jwt_auth, content_types=IMAGE_TYPES)
 def put_logo(org_id: str) -> Response:
     access = for_request(bp.current_request, org_id).require(Action.WRITE)
-    data = bp.current_request.raw_body or b""
+    data = raw_body(bp.current_request)
     return respond(service.put(access, data, _lang(access.org.language)))
 
 

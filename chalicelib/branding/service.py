@@ -99,7 +99,7 @@ def _exists(key: str) -> dict[str, Any] | None:
     from botocore.exceptions import ClientError
 
     try:
-        return s3.head_object(Bucket=settings.bucket_name(BUCKET), Key=key)  # type: ignore[no-any-return]
+        return s3.head_object(Bucket=settings.bucket_name(BUCKET), Key=key)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
             return None

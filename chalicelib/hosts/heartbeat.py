@@ -53,7 +53,7 @@ class Sample:
         self.swap_pct = (
             _pct(hb.swap.total_bytes - hb.swap.free_bytes, hb.swap.total_bytes) if hb.swap else 0.0
         )
-        self.disks = []
+        self.disks: list[dict[str, Any]] = []
         for d in hb.disks:
             # df's percent: used of (used + available to users), root reserve excluded.
             pct = _pct(d.used_bytes, d.used_bytes + d.free_bytes)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -93,7 +94,7 @@ class Host(Model):
     host_id = UnicodeAttribute()
     org_id = UnicodeAttribute()
     name = UnicodeAttribute()
-    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    tags: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]  # PynamoDB types `of` as the element type (pynamodb#1221)
     token_hash = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     status = UnicodeAttribute(default="pending")  # pending | online | offline
@@ -101,7 +102,8 @@ class Host(Model):
     hb_ms = NumberAttribute(null=True)  # epoch ms of the last accepted heartbeat (rate limit)
     offline_after = UTCDateTimeAttribute(null=True)
     interval_s = NumberAttribute(default=60)
-    metrics = MapAttribute(null=True)  # latest heartbeat, normalised (see heartbeat.normalise)
+    # latest heartbeat, normalised (see heartbeat.normalise)
+    metrics: MapAttribute[str, Any] = MapAttribute(null=True)
     disk_limit = NumberAttribute(default=DEFAULT_DISK_LIMIT)  # alert above this used %
     memory_limit = NumberAttribute(default=DEFAULT_MEMORY_LIMIT)
     disk_alert = BooleanAttribute(default=False)  # whether the last sample was above the limit

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.hosts import service, tokens
-from chalicelib.http import page_params, parse_body, respond
+from chalicelib.http import page_params, parse_body, raw_body, respond
 
 bp = Blueprint(__name__)
 
@@ -69,4 +69,4 @@ def agent_heartbeat() -> Response:
 
     request = bp.current_request
     token = tokens.from_headers({k.lower(): v for k, v in (request.headers or {}).items()})
-    return respond(heartbeat.ingest(token, request.raw_body or b""))
+    return respond(heartbeat.ingest(token, raw_body(request)))

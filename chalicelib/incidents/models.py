@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
@@ -31,7 +33,7 @@ class Incident(Model):
     subject_name = UnicodeAttribute()
     state = UnicodeAttribute()  # open | resolved
     summary = UnicodeAttribute()
-    details = MapAttribute(null=True)
+    details: MapAttribute[str, Any] = MapAttribute(null=True)
     opened_at = UTCDateTimeAttribute()
     resolved_at = UTCDateTimeAttribute(null=True)
     expires_at = NumberAttribute(null=True)

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib import errors
 from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
-from chalicelib.http import page_params, respond
+from chalicelib.http import page_params, query_param, respond
 from chalicelib.incidents import service
 
 bp = Blueprint(__name__)
@@ -18,7 +18,7 @@ def list_incidents(org_id: str) -> Response:
     request = bp.current_request
     access = for_request(request, org_id)
     limit, cursor = page_params(request)
-    state = (request.query_params or {}).get("state")
+    state = query_param(request, "state")
     if state not in (None, "open", "resolved"):
         raise errors.ValidationFailed({"state": "must be open or resolved"})
     return respond(service.list_incidents(access.org_id, limit, cursor, state))

@@ -118,10 +118,6 @@ def is_open(org_id: str, kind: str, subject_id: str) -> bool:
     return True
 
 
-def open_count(org_id: str) -> int:
-    return OpenIncident.count(f"INCOPEN#{org_id}")
-
-
 def open_incident_of(org_id: str, kind: str, subject_id: str) -> Incident | None:
     """The open incident of (kind, subject), if any (two GetItems)."""
     from pynamodb.exceptions import DoesNotExist

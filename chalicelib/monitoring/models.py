@@ -14,7 +14,7 @@ One table, entity type selected by key prefix:
 | result/rollup partitions of an org (purge) | pk=`ORG#<org>`, sk begins_with `EP#` or `GONE#` (tombstones of deleted endpoints) → per-endpoint pk |
 
 For the reports helper:
-- ``Rollup`` (hourly sk ``H#YYYY-MM-DDTHH``, daily sk ``D#YYYY-MM-DD``): ``count`` checks,
+- ``Rollup`` (hourly sk ``H#YYYY-MM-DDTHH``, daily sk ``D#YYYY-MM-DD``): ``count`` checks (``Rollup.n`` in Python),
   ``up`` successful, ``maint`` checks inside maintenance windows (excluded from uptime:
   uptime = up / (count - maint_total) where the up/down of maintenance checks are not counted at
   all: ``count``/``up`` already exclude them), ``sum_ms``/``min_ms``/``max_ms`` response time of
@@ -27,6 +27,8 @@ For the reports helper:
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -84,9 +86,11 @@ class Endpoint(Model):
     url = UnicodeAttribute()
     interval_minutes = NumberAttribute()
     paused = BooleanAttribute(default=False)
-    checks = MapAttribute()  # see schemas.ChecksIn
-    maintenance_windows = ListAttribute(default=list)  # [{starts_at, ends_at, reason}]
-    alert = MapAttribute()  # {consecutive_failures, recipients, webhook_url, webhook_secret}
+    checks: MapAttribute[str, Any] = MapAttribute()  # see schemas.ChecksIn
+    # [{starts_at, ends_at, reason}]
+    maintenance_windows: ListAttribute[dict[str, Any]] = ListAttribute(default=list)
+    # {consecutive_failures, recipients, webhook_url, webhook_secret}
+    alert: MapAttribute[str, Any] = MapAttribute()
     sla_target = UnicodeAttribute(default="99.9")  # Decimal as string
     next_check_at = UTCDateTimeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -113,8 +117,8 @@ class Status(Model):
     error = UnicodeAttribute(null=True)
     fails = NumberAttribute(default=0)  # consecutive failed checks
     down_counted = BooleanAttribute(default=False)  # counted in the org's endpoints_down
-    certificate = MapAttribute(null=True)
-    headers = MapAttribute(null=True)
+    certificate: MapAttribute[str, Any] = MapAttribute(null=True)
+    headers: MapAttribute[str, Any] = MapAttribute(null=True)
     cert_alerted = NumberAttribute(null=True)  # smallest days-left threshold already alerted
     cert_not_after = UnicodeAttribute(null=True)  # the certificate that alert was about
     last_open_mail_at = UTCDateTimeAttribute(null=True)  # flapping guard
@@ -133,10 +137,11 @@ class Result(Model):
     state = UnicodeAttribute()  # up | down | degraded
     status_code = NumberAttribute(null=True)
     response_ms = NumberAttribute(null=True)
-    timings = MapAttribute(null=True)  # dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms
+    # dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms
+    timings: MapAttribute[str, Any] = MapAttribute(null=True)
     error = UnicodeAttribute(null=True)
     maintenance = BooleanAttribute(default=False)
-    details = MapAttribute(null=True)  # availability, dns findings (compact)
+    details: MapAttribute[str, Any] = MapAttribute(null=True)  # availability, dns findings (compact)
     expires_at = NumberAttribute()
 
 
@@ -145,14 +150,15 @@ class Rollup(Model):
 
     pk = UnicodeAttribute(hash_key=True)  # ROLL#<org>#<endpoint>
     sk = UnicodeAttribute(range_key=True)  # H#YYYY-MM-DDTHH | D#YYYY-MM-DD
-    count = NumberAttribute(default=0)
+    # stored as `count`; the Python name must not shadow ``Model.count()``
+    n = NumberAttribute(default=0, attr_name="count")
     up = NumberAttribute(default=0)
     maint = NumberAttribute(default=0)
     timed = NumberAttribute(default=0)
     sum_ms = NumberAttribute(default=0)
     min_ms = NumberAttribute(null=True)
     max_ms = NumberAttribute(null=True)
-    hist = ListAttribute(of=NumberAttribute, default=list)
+    hist: ListAttribute[float] = ListAttribute(of=NumberAttribute, default=list)  # type: ignore[arg-type]  # PynamoDB types `of` as the element type (pynamodb#1221)
     expires_at = NumberAttribute(null=True)
 
 

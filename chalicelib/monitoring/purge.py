@@ -28,9 +28,12 @@ def _drain(model: Any, pk: str, deadline: float) -> bool:
 
 
 def purge_org(org_id: str, deadline: float) -> bool:
-    for prefix, model in (("EP#", Endpoint), ("GONE#", Gone)):
+    owners: tuple[tuple[str, type[Endpoint] | type[Gone]], ...] = (("EP#", Endpoint), ("GONE#", Gone))
+    for prefix, model in owners:
         while True:
-            items = list(model.query(f"ORG#{org_id}", model.sk.startswith(prefix), limit=25))
+            items: list[Endpoint | Gone] = list(
+                model.query(f"ORG#{org_id}", model.sk.startswith(prefix), limit=25)
+            )
             if not items:
                 break
             for item in items:

@@ -61,7 +61,7 @@ def _add(r: Rollup, s: Sample) -> None:
     if s.maintenance:
         r.maint = int(r.maint or 0) + 1
         return
-    r.count = int(r.count or 0) + 1
+    r.n = int(r.n or 0) + 1
     r.up = int(r.up or 0) + (1 if s.up else 0)
     if s.response_ms is not None:
         ms = int(s.response_ms)
@@ -69,7 +69,8 @@ def _add(r: Rollup, s: Sample) -> None:
         r.sum_ms = int(r.sum_ms or 0) + ms
         r.min_ms = ms if r.min_ms is None else min(int(r.min_ms), ms)
         r.max_ms = ms if r.max_ms is None else max(int(r.max_ms), ms)
-        hist = [int(x) for x in (r.hist or [])] + [0] * (len(HIST_BOUNDS_MS) + 1 - len(r.hist or []))
+        hist: list[float] = [int(x) for x in (r.hist or [])]  # stored as whole counts
+        hist.extend([0] * (len(HIST_BOUNDS_MS) + 1 - len(hist)))
         hist[bucket(ms)] += 1
         r.hist = hist
 
@@ -105,7 +106,7 @@ def summarize(items: Iterable[Rollup]) -> dict[str, Any]:
     hi: int | None = None
     hist = [0] * (len(HIST_BOUNDS_MS) + 1)
     for r in items:
-        count += int(r.count or 0)
+        count += int(r.n or 0)
         up += int(r.up or 0)
         maint += int(r.maint or 0)
         timed += int(r.timed or 0)

@@ -10,7 +10,6 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from chalicelib.validation import Email, Name, ShortText, Strict
 
-INTERVALS = (1, 5, 15, 60)
 DEFAULT_CERT_WARN_DAYS = [30, 14, 7, 1]
 
 

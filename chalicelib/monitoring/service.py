@@ -6,7 +6,6 @@ import logging
 import secrets
 import zlib
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, db, errors, ids
@@ -304,7 +303,3 @@ def status(access: Access, endpoint_id: str) -> dict[str, Any]:
         "certificate": st.certificate.as_dict() if st is not None and st.certificate is not None else None,
         "headers": st.headers.as_dict() if st is not None and st.headers is not None else None,
     }
-
-
-def sla_met(uptime: str | None, target: str) -> bool | None:
-    return None if uptime is None else Decimal(uptime) >= Decimal(target)

@@ -108,8 +108,8 @@ def store(
     from chalicelib.monitoring.models import Rollup
 
     with Rollup.batch_write() as w:
-        for r in merged:
-            w.save(r)
+        for rollup in merged:
+            w.save(rollup)
     for org_id, delta in effects.down_delta.items():
         if delta:
             counters.increment(org_id, "endpoints_down", delta)

@@ -74,7 +74,8 @@ def endpoint_figures(
     up = sum(r.up for r in fine)
     timed = [r for r in fine if r.mean_ms is not None and r.checks > 0]
     timed_checks = sum(r.checks for r in timed)
-    mean = sum(r.mean_ms * r.checks for r in timed) / timed_checks if timed_checks else None  # type: ignore[operator]
+    weighted_ms = sum(r.mean_ms * r.checks for r in timed if r.mean_ms is not None)
+    mean = weighted_ms / timed_checks if timed_checks else None
     p95 = _weighted_percentile([(r.p95_ms, r.checks) for r in timed if r.p95_ms is not None], 0.95)
     series = [
         ResponsePoint(r.start, r.mean_ms, r.p95_ms)

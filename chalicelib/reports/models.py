@@ -100,7 +100,7 @@ class ReportSchedule(Model):
     org_id = UnicodeAttribute()
     target = Target()
     frequency = UnicodeAttribute()  # weekly | monthly
-    recipients = ListAttribute(of=UnicodeAttribute)
+    recipients: ListAttribute[str] = ListAttribute(of=UnicodeAttribute)  # type: ignore[arg-type]  # PynamoDB types `of` as the element type (pynamodb#1221)
     language = UnicodeAttribute()
     next_run = UTCDateTimeAttribute()
     last_run = UTCDateTimeAttribute(null=True)

@@ -14,7 +14,7 @@ from chalice import Blueprint, Response
 from chalicelib import errors
 from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
-from chalicelib.http import header, page_params, parse_body, respond
+from chalicelib.http import header, page_params, parse_body, query_param, respond
 from chalicelib.reports import monitoring_ips, service
 from chalicelib.reports.i18n import LANGUAGES, pick_language
 
@@ -29,7 +29,7 @@ def get_monitoring_ips() -> Response:
 @bp.route("/monitoring-ips.pdf", methods=["GET"])
 def get_monitoring_ips_pdf() -> Response:
     request = bp.current_request
-    lang = (request.query_params or {}).get("lang")
+    lang = query_param(request, "lang")
     if lang is not None and lang not in LANGUAGES:
         raise errors.ValidationFailed({"lang": "must be de or en"})
     language = pick_language(lang, header(request, "accept-language"))

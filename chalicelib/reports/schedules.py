@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
@@ -34,6 +34,9 @@ from chalicelib.reports.models import (
     org_pk,
 )
 from chalicelib.validation import Email, Strict
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.update import Action as UpdateAction
 
 RUN_AT = time(6, 0, tzinfo=UTC)
 MAX_SCHEDULES_PER_ORG = 20
@@ -118,7 +121,7 @@ def _lookup(kind: str) -> Callable[[str, str], str | None] | None:
     if not path:
         return None
     module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), name)
 
 
 def target_name(kind: str, org_id: str, target_id: str) -> str | None:
@@ -264,7 +267,7 @@ def release(schedule: ReportSchedule, ran: datetime, last_run: datetime | None) 
     from pynamodb.exceptions import UpdateError
 
     following = next_run(schedule.frequency, ran)
-    actions = [
+    actions: list[UpdateAction] = [
         ReportSchedule.next_run.set(ran),
         ReportSchedule.gsi1sk.set(_due_sk(ran, schedule.org_id, schedule.schedule_id)),
     ]

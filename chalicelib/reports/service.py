@@ -232,10 +232,10 @@ def purge_org(org_id: str, deadline: float) -> bool:
             batch = list(model.query(org_pk(org_id), model.sk.startswith(prefix), limit=25))
             if not batch:
                 break
-            if model is Report:
+            pdf_keys = [{"Key": r.s3_key} for r in batch if isinstance(r, Report)]
+            if pdf_keys:
                 aws.client("s3").delete_objects(
-                    Bucket=settings.bucket_name(BUCKET),
-                    Delete={"Objects": [{"Key": r.s3_key} for r in batch], "Quiet": True},
+                    Bucket=settings.bucket_name(BUCKET), Delete={"Objects": pdf_keys, "Quiet": True}
                 )
             with model.batch_write() as writer:
                 for item in batch:

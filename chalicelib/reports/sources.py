@@ -146,7 +146,7 @@ def _rollup(item: Any, start: datetime) -> ReportRollup:
     timed = int(item.timed or 0)
     return ReportRollup(
         start=start,
-        checks=int(item.count or 0),
+        checks=int(item.n or 0),
         up=int(item.up or 0),
         mean_ms=(int(item.sum_ms or 0) / timed) if timed else None,
         p95_ms=float(p95([int(x) for x in item.hist or []]) or 0) or None,
@@ -239,10 +239,10 @@ def endpoint_report_data(
     items = db.batch_get_mixed(
         [(Endpoint, Endpoint.key(org_id, endpoint_id)), (Status, Status.key(org_id, endpoint_id))]
     )
-    ep = items.get(Endpoint.key(org_id, endpoint_id))
+    ep = db.found_as(items, Endpoint.key(org_id, endpoint_id), Endpoint)
     if ep is None:
         raise errors.NotFound("Endpoint not found.")
-    status = items.get(Status.key(org_id, endpoint_id))
+    status = db.found_as(items, Status.key(org_id, endpoint_id), Status)
     kind, stored = endpoint_rollups(org_id, endpoint_id, period_from, period_to)
     mapped = [_rollup(i, _start_of(i.sk)) for i in stored]
     hourly, daily = (mapped, []) if kind == "H" else ([], mapped)

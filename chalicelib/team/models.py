@@ -8,8 +8,6 @@ from pynamodb.models import Model
 from chalicelib.core_table import TABLE, ByUserIndex, org_pk
 from chalicelib.db import meta
 
-ROLES = ("guest", "admin")
-
 
 class Membership(Model):
     Meta = meta(TABLE)

@@ -8,7 +8,7 @@ demotions cannot both succeed.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, db, errors, idempotency, ratelimit
 from chalicelib.audit import service as audit_log
@@ -67,13 +67,13 @@ def add(access: Access, body: MemberAdd, idem_key: str | None) -> tuple[int, dic
     if idem_key_item:
         wanted.append((idempotency.IdempotencyRecord, idem_key_item))
     found = db.batch_get_mixed(wanted)
-    email_item = cast("EmailIndex | None", found.get(EmailIndex.key(body.email)))
+    email_item = db.found_as(found, EmailIndex.key(body.email), EmailIndex)
     return idempotency.run(
         scope,
         idem_key,
         body.model_dump(),
         lambda claim: _add(access, body, email_item, claim),
-        found=found.get(idem_key_item) if idem_key_item else None,
+        found=db.found_as(found, idem_key_item, idempotency.IdempotencyRecord) if idem_key_item else None,
     )
 
 

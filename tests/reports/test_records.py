@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 
 from chalicelib import aws, clock, errors, settings, storage
-from chalicelib.reports import samples, service
+from chalicelib.reports import service
 from chalicelib.reports.models import Report
+from tests.reports import samples
 from tests.reports.conftest import PERIOD_FROM, PERIOD_TO, access_of, pdf_text
 
 PROVIDED_DE = "Dieser Bericht ist automatisiert erstellt worden und wird Ihnen zur Verfügung gestellt von:"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from chalicelib.reports import render, samples
+from chalicelib.reports import render
 from chalicelib.reports.data import Branding, EndpointReportData, HostReportData
 from chalicelib.reports.i18n import TEXTS
+from tests.reports import samples
 from tests.reports.conftest import PERIOD_FROM, PERIOD_TO, pdf_pages, pdf_text, render_png
 
 ORG = "Innendekoration Stein & Mehr"

@@ -218,8 +218,9 @@ def test_deleted_schedule_is_not_due_and_cannot_be_claimed(api, world, body):
 def test_scheduled_run_stores_a_report_by_the_schedule(api, world, body):
     """What the phase-2 job will do, minus loading real rollups and sending the mail."""
     from chalicelib.audit.models import AuditEntry
-    from chalicelib.reports import samples, service
+    from chalicelib.reports import service
     from chalicelib.reports.models import Report
+    from tests.reports import samples
     from tests.reports.conftest import pdf_text
 
     clock.set_now(NOW)

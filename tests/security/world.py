@@ -57,7 +57,8 @@ def _access(api: Api, token: str, org_id: str) -> Any:
 
 
 def make_report(api: Api, token: str, org_id: str, endpoint_id: str) -> str:
-    from chalicelib.reports import samples, service
+    from chalicelib.reports import service
+    from tests.reports import samples
     from tests.reports.conftest import PERIOD_FROM, PERIOD_TO
 
     access = _access(api, token, org_id)

@@ -1,6 +1,7 @@
-"""Synthetic rollups and report data: for the bench, the tests and the local demo.
+"""Synthetic rollups and report data for the report tests (renderer, records, schedules, isolation).
 
-Deterministic (seeded), so that a rendered sample looks the same every time.
+Deterministic (seeded), so that a rendered sample looks the same every time. Kept under tests/:
+Chalice packages all of chalicelib/ into the Lambda zip, and nothing in the app needs this data.
 """
 
 from __future__ import annotations
