@@ -19,7 +19,7 @@ from typing import Any
 
 from chalicelib import aws, clock, settings
 from chalicelib.billing.plans import limits_for
-from chalicelib.monitoring.models import DUE_SHARDS, Endpoint
+from chalicelib.monitoring.models import DUE_SHARDS, Endpoint, due_pk, due_sk
 
 log = logging.getLogger("vigil.monitoring.dispatch")
 
@@ -74,7 +74,7 @@ def select_due(now: datetime) -> list[Endpoint]:
     cutoff = f"{clock.iso(now)}#~"
     out: list[Endpoint] = []
     for shard in range(DUE_SHARDS):
-        out.extend(Endpoint.by_due.query(f"DUE#{shard}", Endpoint.gsi1sk <= cutoff))
+        out.extend(Endpoint.by_due.query(due_pk(shard), Endpoint.gsi1sk <= cutoff))
     return out
 
 
@@ -88,7 +88,7 @@ def claim(item: Endpoint, now: datetime) -> datetime | None:
         item.update(
             actions=[
                 Endpoint.next_check_at.set(nxt),
-                Endpoint.gsi1sk.set(f"{clock.iso(nxt)}#{org_id}#{endpoint_id}"),
+                Endpoint.gsi1sk.set(due_sk(org_id, endpoint_id, nxt)),
             ],
             condition=Endpoint.gsi1sk == item.gsi1sk,
         )

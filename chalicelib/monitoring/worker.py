@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib import clock, netguard
 from chalicelib.monitoring import alerting, rollups
 from chalicelib.monitoring.checks import Engine, Outcome, Target
-from chalicelib.monitoring.models import RESULT_DAYS, Endpoint, Result, Status
+from chalicelib.monitoring.models import RESULT_DAYS, Endpoint, Result, Status, results_pk
 from chalicelib.orgs import counters
 
 log = logging.getLogger("vigil.monitoring.worker")
@@ -78,7 +78,7 @@ def store(
         maintenance = alerting.in_maintenance(ep, out.checked_at)
         results.append(
             Result(
-                f"RES#{ep.org_id}#{ep.endpoint_id}",
+                results_pk(ep.org_id, ep.endpoint_id),
                 _ms_iso(out.checked_at),
                 state=out.state,
                 status_code=out.status_code,
