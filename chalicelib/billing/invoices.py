@@ -225,16 +225,9 @@ def recipients(payer_org_id: str, billing_email: str | None) -> list[str]:
     """The paying org's billing e-mail, else its administrators."""
     if billing_email:
         return [billing_email]
-    from chalicelib.core_table import org_pk
-    from chalicelib.team.models import Membership
+    from chalicelib.team import queries as team
 
-    return sorted(
-        {
-            m.email
-            for m in Membership.query(org_pk(payer_org_id), Membership.sk.startswith("MEMBER#"))
-            if m.role == "admin" and m.email
-        }
-    )
+    return sorted(set(team.admin_emails(payer_org_id)))
 
 
 def store_documents(invoice: Invoice) -> bytes:

@@ -181,9 +181,6 @@ def _advance(sub: Subscription, org: Org, now: datetime) -> tuple[Subscription, 
 
 def _orgs(org_ids: list[str]) -> dict[str, Org]:
     """Orgs by id with BatchGetItem (100 keys per call)."""
-    out: dict[str, Org] = {}
-    keys = [Org.key(o) for o in dict.fromkeys(org_ids)]
-    for start in range(0, len(keys), 100):
-        for org in Org.batch_get(keys[start : start + 100]):
-            out[org.org_id] = org
-    return out
+    from chalicelib.orgs import queries as orgs
+
+    return orgs.batch_get(org_ids)

@@ -123,9 +123,9 @@ def send_alerts(alerts: list[alerting.Alert], resolve: netguard.Resolve | None =
         return 0
     from chalicelib.incidents import alerts as mail_alerts
     from chalicelib.incidents import webhooks
-    from chalicelib.orgs.models import Org
+    from chalicelib.orgs import queries as orgs_q
 
-    orgs = {o.org_id: o for o in Org.batch_get([Org.key(i) for i in {a.org_id for a in alerts}])}
+    orgs = orgs_q.batch_get(a.org_id for a in alerts)
     admins: dict[str, list[str]] = {}
     sent = 0
     for a in alerts:
