@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-import zlib
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -26,6 +25,8 @@ from chalicelib.billing.models import (
     InvoiceNumber,
     InvoiceSequence,
     PendingDocuments,
+    docs_pk,
+    docs_shard,
 )
 from chalicelib.billing.seller import seller
 from chalicelib.orgs.models import Org
@@ -45,10 +46,6 @@ class StaleState(Exception):
 
 def format_number(year: int, seq: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{seq:06d}"
-
-
-def docs_shard(number: str) -> str:
-    return f"INVOICE_DOCS#{zlib.crc32(number.encode()) % DOCS_SHARDS}"
 
 
 def buyer_of(payer: Org) -> dict[str, Any]:
@@ -202,7 +199,7 @@ def get(payer_org_id: str, number: str) -> Invoice | None:
 
 def list_page(payer_org_id: str, limit: int, cursor: str | None) -> tuple[list[Invoice], str | None]:
     results = Invoice.query(
-        f"INVOICES#{payer_org_id}",
+        Invoice.partition(payer_org_id),
         scan_index_forward=False,
         limit=limit,
         last_evaluated_key=db.decode_cursor(cursor),
@@ -290,7 +287,7 @@ def deliver_pending(deadline: float, limit: int = 100) -> dict[str, int]:
     """Documents and mail of finalized invoices not yet delivered (Query per shard)."""
     done = failed = 0
     for shard in range(DOCS_SHARDS):
-        for item in PendingDocuments.query(f"INVOICE_DOCS#{shard}", limit=limit):
+        for item in PendingDocuments.query(docs_pk(shard), limit=limit):
             if time.monotonic() > deadline:
                 return {"delivered": done, "failed": failed}
             invoice = get(item.payer_org_id, item.number)
