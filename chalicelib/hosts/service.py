@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -82,14 +81,14 @@ def rollup_view(r: HostRollup) -> dict[str, Any]:
 
 def api_url() -> str:
     """Public base URL the agent posts to: ``VIGIL_API_URL``; in local mode the API itself."""
-    configured = os.environ.get("VIGIL_API_URL", "")
+    configured = settings.api_url()
     if not configured and settings.is_local():
         configured = settings.console_url()  # `make run` serves console and API on one port
     return (configured or "http://127.0.0.1:8000").rstrip("/")
 
 
 def agent_download_url() -> str:
-    return os.environ.get("VIGIL_AGENT_DOWNLOAD_URL", "https://downloads.vigil.example/agent/vigil-agent.pyz")
+    return settings.agent_download_url()
 
 
 def install_command(token: str) -> str:

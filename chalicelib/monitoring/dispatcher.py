@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,7 +28,7 @@ QUEUE = "check-batches"
 def batch_size() -> int:
     """Endpoints per worker invocation: all run concurrently with a 10 s budget each, so a
     batch ends well inside the Lambda timeout whatever its size; 100 keeps memory small."""
-    return max(1, int(os.environ.get("VIGIL_CHECK_BATCH_SIZE", "100")))
+    return settings.check_batch_size()
 
 
 def queue_url() -> str:
