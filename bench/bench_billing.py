@@ -55,8 +55,7 @@ def _seed(now: datetime) -> None:
         orgs.append(partner)
         payers.append(
             PayerEntry(
-                subscriptions.payer_shard(partner.org_id),
-                f"ORG#{partner.org_id}",
+                *PayerEntry.key(partner.org_id),
                 payer_org_id=partner.org_id,
                 since=start,
             )

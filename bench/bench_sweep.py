@@ -204,8 +204,7 @@ def _full_path(http_urls: list[str]) -> float:
         from chalicelib.billing.models import Subscription
         from chalicelib.local.scheduler import pump_sqs
         from chalicelib.monitoring import dispatcher
-        from chalicelib.monitoring.models import Endpoint
-        from chalicelib.monitoring.service import due_key, shard_of
+        from chalicelib.monitoring.models import Endpoint, due_shard, due_sk
 
         org, _ = admin.create_org("Bench GmbH", "bench@vigil-bench.example.com", "Bench-Passwort-2026!")
         sub = Subscription.get(*Subscription.key(org.org_id))
@@ -227,8 +226,8 @@ def _full_path(http_urls: list[str]) -> float:
                         next_check_at=now,
                         created_at=now,
                         updated_at=now,
-                        gsi1pk=shard_of(eid),
-                        gsi1sk=due_key(org.org_id, eid, now),
+                        gsi1pk=due_shard(eid),
+                        gsi1sk=due_sk(org.org_id, eid, now),
                     )
                 )
         from app import app

@@ -15,8 +15,10 @@ import sys
 from chalicelib import clock, db, errors
 from chalicelib.audit import service as audit_log
 from chalicelib.billing import subscriptions
+from chalicelib.orgs import queries as orgs
 from chalicelib.orgs.models import Org
-from chalicelib.team.models import EmailIndex, Membership, User
+from chalicelib.team import queries as team
+from chalicelib.team.models import Membership
 
 OPERATOR = "operator"
 
@@ -56,7 +58,7 @@ def grant_partner(org_id: str) -> Org:
 
 def revoke_partner(org_id: str) -> Org:
     org = _org(org_id)
-    if next(iter(Org.by_partner.query(f"PARTNER#{org_id}", limit=1)), None) is not None:
+    if orgs.has_customers(org_id):
         raise errors.Conflict("the partner still has linked customers")
     entry = audit_log.build(
         org_id=org_id,
@@ -113,11 +115,7 @@ def create_org(
     with db.transaction() as tx:
         tx.save(org, condition=Org.pk.does_not_exist())
         tx.save(Membership.build(org.org_id, user_id, admin_email, "admin", now, OPERATOR))
-        tx.save(User(*User.key(user_id), user_id=user_id, email=admin_email, created_at=now))
-        tx.save(
-            EmailIndex(*EmailIndex.key(admin_email), user_id=user_id),
-            condition=EmailIndex.pk.does_not_exist(),
-        )
+        team.save_new_user(tx, user_id, admin_email, now)
         tx.save(subscriptions.new_trial(org.org_id, org.org_id, now))
         tx.save(
             audit_log.build(
@@ -147,8 +145,7 @@ def add_user(org_id: str, email: str, role: str, password: str) -> str:
             Membership.build(org_id, user_id, email, role, now, OPERATOR),
             condition=Membership.pk.does_not_exist(),
         )
-        tx.save(User(*User.key(user_id), user_id=user_id, email=email, created_at=now))
-        tx.save(EmailIndex(*EmailIndex.key(email), user_id=user_id), condition=EmailIndex.pk.does_not_exist())
+        team.save_new_user(tx, user_id, email, now)
         if role == "admin":
             tx.update(org, actions=[Org.admin_count.add(1)], condition=Org.status == "active")
         tx.save(

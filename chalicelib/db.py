@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import UnicodeAttribute
@@ -137,6 +138,42 @@ def found_as(found: Mapping[tuple[str, str], Model], key: tuple[str, str], model
     if not isinstance(item, model):
         raise TypeError(f"{key} was read as {type(item).__name__}, not {model.__name__}")
     return item
+
+
+def delete_batch(model: type[M], items: Iterable[M]) -> None:
+    """Delete ``items`` of ``model`` with BatchWriteItem (25 per request, retried by PynamoDB)."""
+    with model.batch_write() as writer:
+        for item in items:
+            writer.delete(item)
+
+
+def drain(
+    model: type[M],
+    hash_key: str,
+    deadline: float,
+    range_key_condition: Any = None,
+    *,
+    limit: int = 25,
+    handle: Callable[[list[M]], bool] | None = None,
+) -> bool:
+    """Empty a partition page by page: the resumable step of every org purge.
+
+    Each page of up to ``limit`` items (optionally only those matching ``range_key_condition``)
+    goes to ``handle``, which must remove them and answers False to stop early (its own deadline
+    check); without ``handle`` a page is deleted with one BatchWrite. The deadline
+    (``time.monotonic()`` value) is checked after each page. True once the query finds nothing,
+    False when stopped (the next run continues where this one stopped).
+    """
+    while True:
+        batch = list(model.query(hash_key, range_key_condition, limit=limit))
+        if not batch:
+            return True
+        if handle is None:
+            delete_batch(model, batch)
+        elif not handle(batch):
+            return False
+        if time.monotonic() > deadline:
+            return False
 
 
 _CONNECTIONS: dict[str, Any] = {}

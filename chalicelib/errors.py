@@ -30,6 +30,22 @@ class VigilError(Exception):
         return body
 
 
+def status_problem(status: int, detail: str, title: str | None = None) -> VigilError:
+    """A problem for a status without its own error class (Chalice's own 4xx, the local server's
+    501/505/414/431 …); the title defaults to the status phrase."""
+    from http import HTTPStatus
+
+    problem = VigilError(detail)
+    problem.status = status
+    if title is None:
+        try:
+            title = HTTPStatus(status).phrase
+        except ValueError:
+            title = "Error"
+    problem.title = title
+    return problem
+
+
 class BadRequest(VigilError):
     status, title = 400, "Bad Request"
 

@@ -58,10 +58,19 @@ def respond(body: Any = None, status: int = 200, headers: dict[str, str] | None 
     return Response(body=dumps(body), status_code=status, headers=out_headers)
 
 
+def problem_headers(exc: errors.VigilError) -> dict[str, str]:
+    return {"Content-Type": PROBLEM_TYPE, **exc.headers}
+
+
+def problem_body(exc: errors.VigilError) -> str:
+    """The RFC 9457 body of ``exc``: every problem answer (views, Chalice's own errors, the
+    authorizer's 401, the local server's framing faults) is serialised here."""
+    return dumps(exc.problem())
+
+
 def problem(exc: errors.VigilError) -> Response:
-    headers: dict[str, str | list[str]] = {"Content-Type": PROBLEM_TYPE}
-    headers.update(exc.headers)
-    return Response(body=dumps(exc.problem()), status_code=exc.status, headers=headers)
+    headers: dict[str, str | list[str]] = dict(problem_headers(exc))
+    return Response(body=problem_body(exc), status_code=exc.status, headers=headers)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -212,10 +221,11 @@ def _problemise_framework_error(response: Response) -> Response:
         return response
     body = response.body
     if isinstance(body, dict) and "Message" in body:
-        exc = errors.VigilError(str(body.get("Message")))
-        exc.status = response.status_code
-        exc.title = str(body.get("Code", "Error"))
-        new = problem(exc)
+        new = problem(
+            errors.status_problem(
+                response.status_code, str(body.get("Message")), str(body.get("Code", "Error"))
+            )
+        )
         new.headers.update({k: v for k, v in response.headers.items() if k != "Content-Type"})
         return new
     return response

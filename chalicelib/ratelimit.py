@@ -16,13 +16,12 @@ Scopes: ``reports`` and ``invites`` (per org, every attempt counts), ``login_ema
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from chalicelib import clock, errors
+from chalicelib import clock, errors, settings
 from chalicelib.core_table import TABLE
 from chalicelib.db import meta
 
@@ -50,7 +49,7 @@ class Limit:
 
 
 def limit_of(scope: str) -> Limit:
-    raw = os.environ.get(f"VIGIL_RATE_{scope.upper()}", DEFAULTS[scope])
+    raw = settings.rate_limit(scope, DEFAULTS[scope])
     count, _, seconds = raw.partition("/")
     return Limit(max(1, int(count)), max(1, int(seconds or "3600")))
 

@@ -136,3 +136,89 @@ def check_allow_cidrs() -> list[str]:
     """Extra ranges the SSRF guard lets through (local demo targets, tests); empty in AWS."""
     raw = _env("VIGIL_CHECK_ALLOW_CIDRS")
     return [c.strip() for c in raw.split(",") if c.strip()]
+
+
+def _list(name: str, default: str) -> list[str]:
+    return [p.strip() for p in _env(name, default).split(",") if p.strip()]
+
+
+def in_lambda() -> bool:
+    """Running inside AWS Lambda (the runtime sets ``AWS_LAMBDA_FUNCTION_NAME``)."""
+    return bool(_env("AWS_LAMBDA_FUNCTION_NAME"))
+
+
+# --- monitoring checks -----------------------------------------------------------------------
+
+
+def check_batch_size() -> int:
+    """Endpoints per worker invocation (``VIGIL_CHECK_BATCH_SIZE``, at least 1)."""
+    return max(1, int(_env("VIGIL_CHECK_BATCH_SIZE", "100")))
+
+
+def check_ca_file() -> str | None:
+    """Extra trusted CA bundle (local demo and tests use a local CA); unset in AWS."""
+    return _env("VIGIL_CHECK_CA_FILE") or None
+
+
+def check_connect_parallel() -> int:
+    """Connection attempts of a worker in flight at once."""
+    return int(_env("VIGIL_CHECK_CONNECT_PARALLEL", "100"))
+
+
+def check_timeout_s(default: float) -> float:
+    """Budget of one check; ``VIGIL_CHECK_TIMEOUT_S`` lets tests keep "timeout" cases short."""
+    return float(_env("VIGIL_CHECK_TIMEOUT_S", str(default)))
+
+
+def check_user_agent(default: str) -> str:
+    return _env("VIGIL_CHECK_USER_AGENT", default)
+
+
+# --- the public monitoring-ips data sheet ----------------------------------------------------
+
+
+def monitoring_ipv4(default: str) -> list[str]:
+    return _list("VIGIL_MONITORING_IPV4", default)
+
+
+def monitoring_ipv6(default: str) -> list[str]:
+    return _list("VIGIL_MONITORING_IPV6", default)
+
+
+def monitoring_ports(default: str) -> list[str]:
+    return _list("VIGIL_MONITORING_PORTS", default)
+
+
+def service_name() -> str:
+    return _env("VIGIL_SERVICE_NAME", "Vigil")
+
+
+def agent_api_host() -> str:
+    return _env("VIGIL_AGENT_API_HOST", "api.vigil.example")
+
+
+# --- rate limits, seller, host agents --------------------------------------------------------
+
+
+def rate_limit(scope: str, default: str) -> str:
+    """``<count>/<seconds>`` of a rate-limit scope (``VIGIL_RATE_<SCOPE>``)."""
+    return _env(f"VIGIL_RATE_{scope.upper()}", default)
+
+
+def seller_field(name: str, default: str) -> str:
+    """One field of the invoice issuer (``VIGIL_SELLER_<NAME>``)."""
+    return _env(f"VIGIL_SELLER_{name}", default)
+
+
+def agent_token_key() -> str:
+    """Key of the agent tokens' keyed hash; empty when unset (allowed in local mode only)."""
+    return _env("VIGIL_AGENT_TOKEN_KEY")
+
+
+def api_url() -> str:
+    """Public base URL of the API as configured (``VIGIL_API_URL``); empty when unset."""
+    return _env("VIGIL_API_URL")
+
+
+def agent_download_url() -> str:
+    return _env("VIGIL_AGENT_DOWNLOAD_URL", "https://downloads.vigil.example/agent/vigil-agent.pyz")

@@ -39,6 +39,10 @@ class AuditEntry(Model):
     details: MapAttribute[str, Any] = MapAttribute(null=True)
     expires_at = NumberAttribute()
 
+    @classmethod
+    def partition(cls, org_id: str) -> str:
+        return f"AUDIT#{org_id}"
+
 
 class EntryMarker(Model):
     """Exists once a partner's session has been recorded as `partner.entered` in an org."""
@@ -51,4 +55,8 @@ class EntryMarker(Model):
 
     @classmethod
     def key(cls, org_id: str, user_id: str, session: str) -> tuple[str, str]:
-        return f"ENTERED#{org_id}", f"{user_id}#{session}"
+        return cls.partition(org_id), f"{user_id}#{session}"
+
+    @classmethod
+    def partition(cls, org_id: str) -> str:
+        return f"ENTERED#{org_id}"

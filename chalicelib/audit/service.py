@@ -47,7 +47,7 @@ def build(
     now = clock.now()
     entry_id = ids.new_id("a")
     return AuditEntry(
-        f"AUDIT#{org_id}",
+        AuditEntry.partition(org_id),
         f"{clock.iso(now)}#{entry_id}",
         entry_id=entry_id,
         org_id=org_id,
@@ -87,7 +87,7 @@ def list_entries(access: Access, limit: int, cursor: str | None) -> dict[str, An
     access.require(Action.AUDIT)
     now = clock.epoch(clock.now())
     query = AuditEntry.query(
-        f"AUDIT#{access.org_id}",
+        AuditEntry.partition(access.org_id),
         scan_index_forward=False,
         filter_condition=AuditEntry.expires_at > now,
         limit=limit,
@@ -131,3 +131,10 @@ def record_partner_entry(access: Access) -> bool:
             return False
         raise
     return True
+
+
+def purge_org(org_id: str, deadline: float) -> bool:
+    """Delete the org's audit log and session markers (a step of the core purge)."""
+    return db.drain(AuditEntry, AuditEntry.partition(org_id), deadline) and db.drain(
+        EntryMarker, EntryMarker.partition(org_id), deadline
+    )

@@ -9,31 +9,27 @@ gateway's own 401 (with a problem+json body).
 from __future__ import annotations
 
 import logging
-import os
 
 from chalice import AuthResponse, Blueprint
 from chalice.app import AuthRequest
 
+from chalicelib import settings
 from chalicelib.auth import tokens
 
 log = logging.getLogger("vigil.auth")
 
 auth_bp = Blueprint(__name__)
 
-_PROBLEM_401 = (
-    b'{"type":"about:blank","title":"Unauthorized","status":401,"detail":"A valid bearer token is required."}'
-)
-
 
 def _reject() -> None:
-    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    if settings.in_lambda():
         raise Exception("Unauthorized")  # API Gateway's contract for a 401 from an authorizer
     from chalice.local import NotAuthorizedError  # dev dependency, local gateway only
 
-    raise NotAuthorizedError(
-        {"Content-Type": "application/problem+json", "WWW-Authenticate": 'Bearer error="invalid_token"'},
-        _PROBLEM_401,
-    )
+    from chalicelib import errors, http
+
+    problem = errors.Unauthorized()  # the shape every problem answer has (http.problem_body)
+    raise NotAuthorizedError(http.problem_headers(problem), http.problem_body(problem).encode())
 
 
 @auth_bp.authorizer(ttl_seconds=300)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-import zlib
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -26,6 +25,8 @@ from chalicelib.billing.models import (
     InvoiceNumber,
     InvoiceSequence,
     PendingDocuments,
+    docs_pk,
+    docs_shard,
 )
 from chalicelib.billing.seller import seller
 from chalicelib.orgs.models import Org
@@ -45,10 +46,6 @@ class StaleState(Exception):
 
 def format_number(year: int, seq: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{seq:06d}"
-
-
-def docs_shard(number: str) -> str:
-    return f"INVOICE_DOCS#{zlib.crc32(number.encode()) % DOCS_SHARDS}"
 
 
 def buyer_of(payer: Org) -> dict[str, Any]:
@@ -202,7 +199,7 @@ def get(payer_org_id: str, number: str) -> Invoice | None:
 
 def list_page(payer_org_id: str, limit: int, cursor: str | None) -> tuple[list[Invoice], str | None]:
     results = Invoice.query(
-        f"INVOICES#{payer_org_id}",
+        Invoice.partition(payer_org_id),
         scan_index_forward=False,
         limit=limit,
         last_evaluated_key=db.decode_cursor(cursor),
@@ -225,16 +222,9 @@ def recipients(payer_org_id: str, billing_email: str | None) -> list[str]:
     """The paying org's billing e-mail, else its administrators."""
     if billing_email:
         return [billing_email]
-    from chalicelib.core_table import org_pk
-    from chalicelib.team.models import Membership
+    from chalicelib.team import queries as team
 
-    return sorted(
-        {
-            m.email
-            for m in Membership.query(org_pk(payer_org_id), Membership.sk.startswith("MEMBER#"))
-            if m.role == "admin" and m.email
-        }
-    )
+    return sorted(set(team.admin_emails(payer_org_id)))
 
 
 def store_documents(invoice: Invoice) -> bytes:
@@ -297,7 +287,7 @@ def deliver_pending(deadline: float, limit: int = 100) -> dict[str, int]:
     """Documents and mail of finalized invoices not yet delivered (Query per shard)."""
     done = failed = 0
     for shard in range(DOCS_SHARDS):
-        for item in PendingDocuments.query(f"INVOICE_DOCS#{shard}", limit=limit):
+        for item in PendingDocuments.query(docs_pk(shard), limit=limit):
             if time.monotonic() > deadline:
                 return {"delivered": done, "failed": failed}
             invoice = get(item.payer_org_id, item.number)

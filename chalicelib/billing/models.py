@@ -20,6 +20,9 @@ The subscription owns the table schema (keys, GSIs); the other entities share it
 
 from __future__ import annotations
 
+import zlib
+from datetime import date
+
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -36,6 +39,42 @@ TABLE = "billing"
 TRIAL_SHARDS = 4
 PAYER_SHARDS = 4
 DOCS_SHARDS = 4
+
+
+def org_pk(org_id: str) -> str:
+    return f"ORG#{org_id}"
+
+
+def trial_pk(shard: int) -> str:
+    """``by_trial_end`` partition of a trial shard."""
+    return f"TRIAL#{shard}"
+
+
+def trial_shard(org_id: str) -> str:
+    return trial_pk(zlib.crc32(org_id.encode()) % TRIAL_SHARDS)
+
+
+def payer_partition(payer_org_id: str) -> str:
+    """``by_payer`` partition: the subscriptions one org pays for."""
+    return f"PAYER#{payer_org_id}"
+
+
+def payers_pk(shard: int) -> str:
+    """Partition of one shard of the billing run's work list."""
+    return f"PAYERS#{shard}"
+
+
+def payer_shard(payer_org_id: str) -> str:
+    return payers_pk(zlib.crc32(payer_org_id.encode()) % PAYER_SHARDS)
+
+
+def docs_pk(shard: int) -> str:
+    """Partition of one shard of the invoices whose documents are still to do."""
+    return f"INVOICE_DOCS#{shard}"
+
+
+def docs_shard(number: str) -> str:
+    return docs_pk(zlib.crc32(number.encode()) % DOCS_SHARDS)
 
 
 class ByPayerIndex(GlobalSecondaryIndex):
@@ -88,7 +127,7 @@ class Subscription(Model):
 
     @classmethod
     def key(cls, org_id: str) -> tuple[str, str]:
-        return f"ORG#{org_id}", "SUBSCRIPTION"
+        return org_pk(org_id), "SUBSCRIPTION"
 
 
 class Invoice(Model):
@@ -120,7 +159,11 @@ class Invoice(Model):
 
     @classmethod
     def key(cls, payer_org_id: str, number: str) -> tuple[str, str]:
-        return f"INVOICES#{payer_org_id}", number
+        return cls.partition(payer_org_id), number
+
+    @classmethod
+    def partition(cls, payer_org_id: str) -> str:
+        return f"INVOICES#{payer_org_id}"
 
 
 class InvoiceNumber(Model):
@@ -161,6 +204,10 @@ class PayerEntry(Model):
     payer_org_id = UnicodeAttribute()
     since = UTCDateTimeAttribute()
 
+    @classmethod
+    def key(cls, payer_org_id: str) -> tuple[str, str]:
+        return payer_shard(payer_org_id), org_pk(payer_org_id)
+
 
 class PendingDocuments(Model):
     """Work-list item: an invoice whose PDF/XML are not stored or whose mail is not queued."""
@@ -184,3 +231,7 @@ class BillingRun(Model):
     done = BooleanAttribute(default=False)
     invoices = NumberAttribute(default=0)
     started_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, day: date) -> tuple[str, str]:
+        return f"BILLRUN#{day.isoformat()}", "RUN"

@@ -52,8 +52,7 @@ def paying_org(org: Org) -> Org:
 
 def _payer_entry(payer_org_id: str) -> PayerEntry:
     return PayerEntry(
-        subscriptions.payer_shard(payer_org_id),
-        f"ORG#{payer_org_id}",
+        *PayerEntry.key(payer_org_id),
         payer_org_id=payer_org_id,
         since=clock.now(),
     )

@@ -21,7 +21,15 @@ from typing import Any
 
 from chalicelib import clock, db
 from chalicelib.billing import invoices, plans, pricing, subscriptions
-from chalicelib.billing.models import PAYER_SHARDS, BillingRun, PayerEntry, Subscription
+from chalicelib.billing.models import (
+    PAYER_SHARDS,
+    BillingRun,
+    PayerEntry,
+    Subscription,
+    org_pk,
+    payer_partition,
+    payers_pk,
+)
 from chalicelib.orgs.models import Org
 
 log = logging.getLogger("vigil.billing")
@@ -35,11 +43,11 @@ SYSTEM = "system"
 def _run_item(now: datetime) -> BillingRun:
     from pynamodb.exceptions import DoesNotExist
 
-    pk = f"BILLRUN#{now.date().isoformat()}"
+    pk, sk = BillingRun.key(now.date())
     try:
-        return BillingRun.get(pk, "RUN", consistent_read=True)
+        return BillingRun.get(pk, sk, consistent_read=True)
     except DoesNotExist:
-        return BillingRun(pk, "RUN", started_at=now, done=False, invoices=0)
+        return BillingRun(pk, sk, started_at=now, done=False, invoices=0)
 
 
 def run(now: datetime | None = None, deadline: float | None = None, force: bool = False) -> dict[str, Any]:
@@ -55,8 +63,8 @@ def run(now: datetime | None = None, deadline: float | None = None, force: bool 
         start_shard = int(shard_text)
     made = payers = 0
     for shard in range(start_shard, PAYER_SHARDS):
-        condition = PayerEntry.sk > f"ORG#{after}" if after and shard == start_shard else None
-        for entry in PayerEntry.query(f"PAYERS#{shard}", condition):
+        condition = PayerEntry.sk > org_pk(after) if after and shard == start_shard else None
+        for entry in PayerEntry.query(payers_pk(shard), condition):
             made += bill_payer(entry.payer_org_id, now)
             payers += 1
             if time.monotonic() > deadline:
@@ -75,7 +83,7 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
     """Invoice the due periods of one paying org; returns the number of invoices made."""
     subs = [
         s
-        for s in Subscription.by_payer.query(f"PAYER#{payer_org_id}")
+        for s in Subscription.by_payer.query(payer_partition(payer_org_id))
         if s.status in subscriptions.PAID_STATES
         and s.current_period_end is not None
         and s.current_period_end <= now
@@ -181,9 +189,6 @@ def _advance(sub: Subscription, org: Org, now: datetime) -> tuple[Subscription, 
 
 def _orgs(org_ids: list[str]) -> dict[str, Org]:
     """Orgs by id with BatchGetItem (100 keys per call)."""
-    out: dict[str, Org] = {}
-    keys = [Org.key(o) for o in dict.fromkeys(org_ids)]
-    for start in range(0, len(keys), 100):
-        for org in Org.batch_get(keys[start : start + 100]):
-            out[org.org_id] = org
-    return out
+    from chalicelib.orgs import queries as orgs
+
+    return orgs.batch_get(org_ids)

@@ -6,7 +6,6 @@ deployment sets every ``VIGIL_SELLER_*`` variable.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -30,7 +29,9 @@ class Seller:
 
 
 def _env(name: str, default: str) -> str:
-    return os.environ.get(f"VIGIL_SELLER_{name}", default)
+    from chalicelib import settings
+
+    return settings.seller_field(name, default)
 
 
 def seller() -> Seller:

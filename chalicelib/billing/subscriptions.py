@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from chalicelib import clock, settings
-from chalicelib.billing.models import PAYER_SHARDS, TRIAL_SHARDS, Subscription
+from chalicelib.billing.models import Subscription, org_pk, payer_partition, trial_shard
 
 PAID_STATES = frozenset({"active", "canceled"})
-
-
-def trial_shard(org_id: str) -> str:
-    return f"TRIAL#{zlib.crc32(org_id.encode()) % TRIAL_SHARDS}"
-
-
-def payer_shard(payer_org_id: str) -> str:
-    return f"PAYERS#{zlib.crc32(payer_org_id.encode()) % PAYER_SHARDS}"
 
 
 def new_trial(org_id: str, payer_org_id: str, now: datetime) -> Subscription:
@@ -28,8 +19,8 @@ def new_trial(org_id: str, payer_org_id: str, now: datetime) -> Subscription:
     return Subscription(
         pk,
         sk,
-        gsi1pk=f"PAYER#{payer_org_id}",
-        gsi1sk=f"ORG#{org_id}",
+        gsi1pk=payer_partition(payer_org_id),
+        gsi1sk=org_pk(org_id),
         gsi2pk=trial_shard(org_id),
         gsi2sk=f"{clock.iso(ends)}#{org_id}",
         org_id=org_id,

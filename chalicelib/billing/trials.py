@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from chalicelib import clock, db
 from chalicelib.audit import service as audit_log
 from chalicelib.billing import invoices, texts
-from chalicelib.billing.models import TRIAL_SHARDS, Subscription
+from chalicelib.billing.models import TRIAL_SHARDS, Subscription, trial_pk
 from chalicelib.orgs.models import Org
 
 log = logging.getLogger("vigil.billing")
@@ -28,7 +28,7 @@ def process(now: datetime | None = None) -> dict[str, int]:
     upper = f"{clock.iso(now + REMIND_BEFORE)}#~"
     reminded = expired = 0
     for shard in range(TRIAL_SHARDS):
-        for sub in Subscription.by_trial_end.query(f"TRIAL#{shard}", Subscription.gsi2sk <= upper):
+        for sub in Subscription.by_trial_end.query(trial_pk(shard), Subscription.gsi2sk <= upper):
             if sub.status != "trialing" or sub.trial_ends_at is None:
                 continue
             if sub.trial_ends_at <= now:

@@ -62,6 +62,10 @@ DEFAULT_DISK_LIMIT = 90
 DEFAULT_MEMORY_LIMIT = 95
 
 
+HOST_PREFIX = "HOST#"
+GONE_PREFIX = "GONE#"
+
+
 class ByDeadlineIndex(GlobalSecondaryIndex):
     class Meta:
         index_name = "by_deadline"
@@ -114,7 +118,7 @@ class Host(Model):
 
     @classmethod
     def key(cls, org_id: str, host_id: str) -> tuple[str, str]:
-        return f"ORG#{org_id}", f"HOST#{host_id}"
+        return org_pk(org_id), f"{HOST_PREFIX}{host_id}"
 
 
 class GoneHost(Model):
@@ -126,6 +130,10 @@ class GoneHost(Model):
     sk = UnicodeAttribute(range_key=True)  # GONE#<host>
     host_id = UnicodeAttribute()
     expires_at = NumberAttribute(null=True)
+
+    @classmethod
+    def build(cls, org_id: str, host_id: str, expires_at: int) -> GoneHost:
+        return cls(org_pk(org_id), f"{GONE_PREFIX}{host_id}", host_id=host_id, expires_at=expires_at)
 
 
 class AgentToken(Model):
@@ -168,12 +176,25 @@ class HostRollup(Model):
     expires_at = NumberAttribute(null=True)
 
     @classmethod
+    def partition(cls, host_id: str) -> str:
+        return f"RU#{host_id}"
+
+    @classmethod
     def key(cls, host_id: str, hour: str) -> tuple[str, str]:
-        return f"RU#{host_id}", hour
+        return cls.partition(host_id), hour
+
+
+def org_pk(org_id: str) -> str:
+    """Partition of an org's hosts and tombstones."""
+    return f"ORG#{org_id}"
+
+
+def shard_pk(shard: int) -> str:
+    return f"LIVE#{shard}"
 
 
 def shard_of(host_id: str) -> str:
-    return f"LIVE#{zlib.crc32(host_id.encode()) % SHARDS}"
+    return shard_pk(zlib.crc32(host_id.encode()) % SHARDS)
 
 
 def hour_key(at: datetime) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from chalicelib import clock
 from chalicelib.hosts import alerting
-from chalicelib.hosts.models import SHARDS, Host
+from chalicelib.hosts.models import SHARDS, Host, shard_pk
 from chalicelib.orgs import counters
 
 log = logging.getLogger("vigil.hosts")
@@ -29,7 +29,7 @@ def mark_offline(now: datetime | None = None) -> dict[str, int]:
     active: dict[str, bool] = {}
     found = flipped = alerted = 0
     for shard in range(SHARDS):
-        for host in Host.by_deadline.query(f"LIVE#{shard}", Host.gsi1sk < clock.iso(now)):
+        for host in Host.by_deadline.query(shard_pk(shard), Host.gsi1sk < clock.iso(now)):
             found += 1
             seen_deadline = host.gsi1sk
             try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,12 +12,15 @@ from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.hosts import tokens
 from chalicelib.hosts.models import (
+    GONE_PREFIX,
+    HOST_PREFIX,
     ROLLUP_KEEP,
     AgentToken,
     GoneHost,
     Host,
     HostRollup,
     hour_key,
+    org_pk,
 )
 from chalicelib.orgs import counters
 from chalicelib.orgs.counters import Counters
@@ -79,14 +81,14 @@ def rollup_view(r: HostRollup) -> dict[str, Any]:
 
 def api_url() -> str:
     """Public base URL the agent posts to: ``VIGIL_API_URL``; in local mode the API itself."""
-    configured = os.environ.get("VIGIL_API_URL", "")
+    configured = settings.api_url()
     if not configured and settings.is_local():
         configured = settings.console_url()  # `make run` serves console and API on one port
     return (configured or "http://127.0.0.1:8000").rstrip("/")
 
 
 def agent_download_url() -> str:
-    return os.environ.get("VIGIL_AGENT_DOWNLOAD_URL", "https://downloads.vigil.example/agent/vigil-agent.pyz")
+    return settings.agent_download_url()
 
 
 def install_command(token: str) -> str:
@@ -231,12 +233,7 @@ def delete(access: Access, host_id: str) -> None:
     access.require(Action.WRITE)
     host = _load(access, host_id, consistent=True)
     now = clock.now()
-    gone = GoneHost(
-        f"ORG#{access.org_id}",
-        f"GONE#{host_id}",
-        host_id=host_id,
-        expires_at=clock.epoch(now + ROLLUP_KEEP + timedelta(hours=1)),
-    )
+    gone = GoneHost.build(access.org_id, host_id, clock.epoch(now + ROLLUP_KEEP + timedelta(hours=1)))
     entry = audit_log.entry(access, "host.deleted", host_id, {"name": host.name})
     try:
         with db.transaction() as tx:
@@ -268,8 +265,8 @@ def _close_incidents(org_id: str, host_id: str, at: datetime) -> None:
 
 def list_hosts(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
     query = Host.query(
-        f"ORG#{access.org_id}",
-        Host.sk.startswith("HOST#"),
+        org_pk(access.org_id),
+        Host.sk.startswith(HOST_PREFIX),
         limit=limit,
         last_evaluated_key=db.decode_cursor(cursor),
     )
@@ -288,7 +285,7 @@ def uptime(host: Host, now: datetime) -> dict[str, str | None]:
     """Online percent over 24 h / 7 d / 30 d from the hourly rollups (one Query)."""
     longest = max(UPTIME_WINDOWS.values())
     since = max(now - longest, host.created_at)
-    rollups = list(HostRollup.query(f"RU#{host.host_id}", HostRollup.sk >= hour_key(since)))
+    rollups = list(HostRollup.query(HostRollup.partition(host.host_id), HostRollup.sk >= hour_key(since)))
     out: dict[str, str | None] = {}
     for name, span in UPTIME_WINDOWS.items():
         start = max(now - span, host.created_at)
@@ -325,7 +322,7 @@ def metrics(
         raise errors.ValidationFailed({"from": "the range may span at most 92 days"})
     host = _load(access, host_id)
     query = HostRollup.query(
-        f"RU#{host.host_id}",
+        HostRollup.partition(host.host_id),
         HostRollup.sk.between(hour_key(start), hour_key(to)),
         limit=limit,
         last_evaluated_key=db.decode_cursor(cursor),
@@ -347,37 +344,34 @@ def host_count(org_id: str) -> int:
 # --- purge -----------------------------------------------------------------------------------
 
 
-def _delete_rollups(host_id: str, deadline: float) -> bool:
-    while True:
-        batch = list(HostRollup.query(f"RU#{host_id}", limit=25))
-        if not batch:
-            return True
-        with HostRollup.batch_write() as writer:
-            for item in batch:
-                writer.delete(item)
-        if time.monotonic() > deadline:
-            return False
-
-
 def purge_org(org_id: str, deadline: float) -> bool:
     """Delete an org's hosts, token items, rollups and count (see ``chalicelib.purge``).
 
     Per host: rollups first, then token item and host item last, so that a run cut short by the
     deadline finds the host again next time and continues.
     """
-    pk = f"ORG#{org_id}"
-    for host in Host.query(pk, Host.sk.startswith("HOST#")):
-        if not _delete_rollups(host.host_id, deadline):
-            return False
-        with db.transaction() as tx:
-            tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
-            tx.delete(host)
-        if time.monotonic() > deadline:
-            return False
-    for gone in GoneHost.query(pk, GoneHost.sk.startswith("GONE#")):
-        if not _delete_rollups(gone.host_id, deadline):
-            return False
-        gone.delete()
-        if time.monotonic() > deadline:
-            return False
-    return True
+
+    def purge_hosts(hosts: list[Host]) -> bool:
+        for host in hosts:
+            if not db.drain(HostRollup, HostRollup.partition(host.host_id), deadline):
+                return False
+            with db.transaction() as tx:
+                tx.delete(AgentToken(*AgentToken.key(host.token_hash)))
+                tx.delete(host)
+            if time.monotonic() > deadline:
+                return False
+        return True
+
+    def purge_gone(tombstones: list[GoneHost]) -> bool:
+        for gone in tombstones:
+            if not db.drain(HostRollup, HostRollup.partition(gone.host_id), deadline):
+                return False
+            gone.delete()
+            if time.monotonic() > deadline:
+                return False
+        return True
+
+    pk = org_pk(org_id)
+    return db.drain(Host, pk, deadline, Host.sk.startswith(HOST_PREFIX), handle=purge_hosts) and db.drain(
+        GoneHost, pk, deadline, GoneHost.sk.startswith(GONE_PREFIX), handle=purge_gone
+    )

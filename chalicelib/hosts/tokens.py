@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 
 from chalicelib import settings
@@ -20,7 +19,7 @@ _MAX_LEN = 128
 
 
 def token_key() -> bytes:
-    key = os.environ.get("VIGIL_AGENT_TOKEN_KEY", "")
+    key = settings.agent_token_key()
     if not key:
         if not settings.is_local():
             raise RuntimeError("VIGIL_AGENT_TOKEN_KEY must be set outside local mode")

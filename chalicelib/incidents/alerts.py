@@ -33,13 +33,9 @@ _KIND = {
 
 
 def admin_emails(org_id: str) -> list[str]:
-    from chalicelib.team.models import Membership
+    from chalicelib.team import queries as team
 
-    return [
-        m.email
-        for m in Membership.query(f"ORG#{org_id}", Membership.sk.startswith("MEMBER#"))
-        if m.role == "admin" and m.email
-    ]
+    return team.admin_emails(org_id)
 
 
 def notify(

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -38,6 +39,20 @@ class Incident(Model):
     resolved_at = UTCDateTimeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
 
+    @classmethod
+    def partition(cls, org_id: str) -> str:
+        return f"INC#{org_id}"
+
+    @classmethod
+    def key(cls, org_id: str, incident_sk: str) -> tuple[str, str]:
+        return cls.partition(org_id), incident_sk
+
+    @staticmethod
+    def sort_key(opened_at: datetime, incident_id: str) -> str:
+        from chalicelib import clock
+
+        return f"{clock.iso(opened_at)}#{incident_id}"
+
 
 class OpenIncident(Model):
     """Pointer to the open incident of (kind, subject): makes "one open at a time" atomic."""
@@ -48,3 +63,11 @@ class OpenIncident(Model):
     sk = UnicodeAttribute(range_key=True)  # <kind>#<subject>
     incident_sk = UnicodeAttribute()
     opened_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def partition(cls, org_id: str) -> str:
+        return f"INCOPEN#{org_id}"
+
+    @classmethod
+    def key(cls, org_id: str, kind: str, subject_id: str) -> tuple[str, str]:
+        return cls.partition(org_id), f"{kind}#{subject_id}"

@@ -49,8 +49,7 @@ def open_incident(
     at = at or clock.now()
     incident_id = ids.new_id("i")
     incident = Incident(
-        f"INC#{org_id}",
-        f"{clock.iso(at)}#{incident_id}",
+        *Incident.key(org_id, Incident.sort_key(at, incident_id)),
         incident_id=incident_id,
         org_id=org_id,
         kind=kind,
@@ -63,7 +62,7 @@ def open_incident(
         opened_at=at,
         expires_at=clock.epoch(at + KEEP),
     )
-    pointer = OpenIncident(f"INCOPEN#{org_id}", f"{kind}#{subject_id}", incident_sk=incident.sk, opened_at=at)
+    pointer = OpenIncident(*OpenIncident.key(org_id, kind, subject_id), incident_sk=incident.sk, opened_at=at)
     try:
         with db.transaction() as tx:
             tx.save(pointer, condition=OpenIncident.pk.does_not_exist())
@@ -83,11 +82,11 @@ def resolve_incident(org_id: str, kind: str, subject_id: str, at: datetime | Non
 
     at = at or clock.now()
     try:
-        pointer = OpenIncident.get(f"INCOPEN#{org_id}", f"{kind}#{subject_id}")
+        pointer = OpenIncident.get(*OpenIncident.key(org_id, kind, subject_id))
     except DoesNotExist:
         return None
     try:
-        incident = Incident.get(f"INC#{org_id}", pointer.incident_sk)
+        incident = Incident.get(*Incident.key(org_id, pointer.incident_sk))
     except DoesNotExist:
         pointer.delete()
         return None
@@ -112,7 +111,7 @@ def is_open(org_id: str, kind: str, subject_id: str) -> bool:
     from pynamodb.exceptions import DoesNotExist
 
     try:
-        OpenIncident.get(f"INCOPEN#{org_id}", f"{kind}#{subject_id}")
+        OpenIncident.get(*OpenIncident.key(org_id, kind, subject_id))
     except DoesNotExist:
         return False
     return True
@@ -123,8 +122,8 @@ def open_incident_of(org_id: str, kind: str, subject_id: str) -> Incident | None
     from pynamodb.exceptions import DoesNotExist
 
     try:
-        pointer = OpenIncident.get(f"INCOPEN#{org_id}", f"{kind}#{subject_id}")
-        return Incident.get(f"INC#{org_id}", pointer.incident_sk)
+        pointer = OpenIncident.get(*OpenIncident.key(org_id, kind, subject_id))
+        return Incident.get(*Incident.key(org_id, pointer.incident_sk))
     except DoesNotExist:
         return None
 
@@ -138,7 +137,7 @@ def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | Non
     """
     if state == "open":
         return _open_page(org_id, limit, cursor)
-    pk = f"INC#{org_id}"
+    pk = Incident.partition(org_id)
     query = Incident.query(
         pk,
         scan_index_forward=False,
@@ -152,27 +151,16 @@ def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | Non
 
 def _open_page(org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     """Open incidents by their pointers (sk ``<kind>#<subject>``); each page newest first."""
-    pk = f"INCOPEN#{org_id}"
+    pk = OpenIncident.partition(org_id)
     query = OpenIncident.query(pk, limit=limit, last_evaluated_key=db.decode_cursor(cursor, pk=pk))
     pointers, next_cursor = db.page(query, limit)
-    found = Incident.batch_get([(f"INC#{org_id}", p.incident_sk) for p in pointers]) if pointers else []
+    found = Incident.batch_get([Incident.key(org_id, p.incident_sk) for p in pointers]) if pointers else []
     items = sorted((i for i in found if i.state == "open"), key=lambda i: i.sk, reverse=True)
     return {"items": [view(i) for i in items], "next": next_cursor}
 
 
 def purge_org(org_id: str, deadline: float) -> bool:
     """Delete an org's incidents in batches (see ``chalicelib.purge``)."""
-    import time
-
-    for pk in (f"INCOPEN#{org_id}", f"INC#{org_id}"):
-        model = OpenIncident if pk.startswith("INCOPEN") else Incident
-        while True:
-            batch = list(model.query(pk, limit=25))
-            if not batch:
-                break
-            with model.batch_write() as writer:
-                for item in batch:
-                    writer.delete(item)
-            if time.monotonic() > deadline:
-                return False
-    return True
+    return db.drain(OpenIncident, OpenIncident.partition(org_id), deadline) and db.drain(
+        Incident, Incident.partition(org_id), deadline
+    )

@@ -32,9 +32,9 @@ def seed(password: str, endpoints: list[dict[str, Any]] | None = None) -> Demo:
         vat_id="DE136695976",
         address={"street": "Gartenweg 1", "postal_code": "07743", "city": "Jena", "country": "DE"},
     )
-    from chalicelib.team.models import Membership
+    from chalicelib.team import queries as team
 
-    member = next(iter(Membership.query(f"ORG#{partner.org_id}", Membership.sk.startswith("MEMBER#"))))
+    member = team.members_of(partner.org_id, limit=1)[0]
     principal = Principal(user_id=member.user_id, email=PARTNER_EMAIL, token_use="id")
     customer = orgs.create_customer(
         principal,

@@ -39,7 +39,7 @@ from chalice.local import (
 )
 
 from chalicelib import errors
-from chalicelib.http import PROBLEM_TYPE, dumps
+from chalicelib.http import problem_body, problem_headers
 
 log = logging.getLogger("vigil.local.server")
 
@@ -73,17 +73,6 @@ class FramingError(Exception):
 
 def _bad(detail: str) -> FramingError:
     return FramingError(errors.BadRequest(detail))
-
-
-def _status_problem(status: int, detail: str) -> errors.VigilError:
-    """A problem for a status without a domain error class (501, 505, 414, 431 …)."""
-    problem = errors.VigilError(detail)
-    problem.status = status
-    try:
-        problem.title = HTTPStatus(status).phrase
-    except ValueError:
-        problem.title = "Error"
-    return problem
 
 
 class HardenedRequestHandler(ChaliceRequestHandler):
@@ -125,7 +114,7 @@ class HardenedRequestHandler(ChaliceRequestHandler):
                 raise _bad(f"Transfer-Encoding {', '.join(transfer)!r} does not end in one 'chunked'.")
             if len(codings) > 1:
                 raise FramingError(
-                    _status_problem(501, f"Transfer-Encoding {', '.join(transfer)!r} is not supported.")
+                    errors.status_problem(501, f"Transfer-Encoding {', '.join(transfer)!r} is not supported.")
                 )
             if self.request_version == "HTTP/1.0":
                 raise _bad("Transfer-Encoding is not allowed in an HTTP/1.0 request.")
@@ -235,7 +224,7 @@ class HardenedRequestHandler(ChaliceRequestHandler):
                 detail = HTTPStatus(code).description
             except ValueError:
                 detail = "The request cannot be handled."
-        self._send_problem(_status_problem(int(code), detail))
+        self._send_problem(errors.status_problem(int(code), detail))
 
     def log_error(self, format: str, *args: Any) -> None:
         if format.startswith("Request timed out"):
@@ -245,11 +234,12 @@ class HardenedRequestHandler(ChaliceRequestHandler):
         super().log_error(format, *args)
 
     def _send_problem(self, problem: errors.VigilError) -> None:
-        body = dumps(problem.problem()).encode()
+        body = problem_body(problem).encode()
+        headers = problem_headers(problem)
         self.send_response(problem.status)
-        self.send_header("Content-Type", PROBLEM_TYPE)
+        self.send_header("Content-Type", headers.pop("Content-Type"))
         self.send_header("Content-Length", str(len(body)))
-        for name, value in problem.headers.items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Connection", "close")  # the rest of the input cannot be delimited
         self.end_headers()

@@ -17,6 +17,16 @@ from chalicelib.db import meta
 OUTBOX_SHARDS = 4
 
 
+def outbox_pk(shard: int) -> str:
+    return f"OUTBOX#{shard}"
+
+
+def outbox_shard(message_id: str) -> str:
+    import zlib
+
+    return outbox_pk(zlib.crc32(message_id.encode()) % OUTBOX_SHARDS)
+
+
 class OutboxItem(Model):
     Meta = meta(TABLE)
 

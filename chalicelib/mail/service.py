@@ -10,14 +10,13 @@ the outbox item being deleted right after the successful send.
 from __future__ import annotations
 
 import logging
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from chalicelib import aws, clock, ids, settings
-from chalicelib.mail.models import OUTBOX_SHARDS, OutboxItem
+from chalicelib.mail.models import OUTBOX_SHARDS, OutboxItem, outbox_pk, outbox_shard
 
 log = logging.getLogger("vigil.mail")
 
@@ -75,7 +74,7 @@ def _park(message: Message, raw: bytes, error: str, attempts: int, now: datetime
     message_id = ids.new_id("m")
     due = now + (_backoff(attempts) if attempts else timedelta(0))
     item = OutboxItem(
-        f"OUTBOX#{zlib.crc32(message_id.encode()) % OUTBOX_SHARDS}",
+        outbox_shard(message_id),
         f"{clock.iso(due)}#{message_id}",
         message_id=message_id,
         raw=raw,
@@ -138,7 +137,7 @@ def retry_outbox(limit: int = 100) -> dict[str, int]:
     sent = failed = 0
     upper = f"{clock.iso(now)}#~"
     for shard in range(OUTBOX_SHARDS):
-        for item in OutboxItem.query(f"OUTBOX#{shard}", OutboxItem.sk <= upper, limit=limit):
+        for item in OutboxItem.query(outbox_pk(shard), OutboxItem.sk <= upper, limit=limit):
             recipients = [r for r in item.recipients.split(",") if r]
             try:
                 _ses_send(bytes(item.raw), recipients)
@@ -152,4 +151,4 @@ def retry_outbox(limit: int = 100) -> dict[str, int]:
 
 
 def pending_count() -> int:
-    return sum(OutboxItem.count(f"OUTBOX#{s}") for s in range(OUTBOX_SHARDS))
+    return sum(OutboxItem.count(outbox_pk(s)) for s in range(OUTBOX_SHARDS))

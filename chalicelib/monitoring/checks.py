@@ -15,7 +15,6 @@ literal), ``connect_ms`` (TCP connect), ``tls_ms`` (TLS handshake, https only; b
 from __future__ import annotations
 
 import asyncio
-import os
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from chalicelib import clock, netguard
+from chalicelib import clock, netguard, settings
 
 MAX_HOPS = 5
 BODY_LIMIT = 1 << 20
@@ -58,7 +57,7 @@ class Outcome:
 
 def ca_file() -> str | None:
     """Extra trusted CA bundle (local demo and tests use a local CA); unset in AWS."""
-    return os.environ.get("VIGIL_CHECK_CA_FILE") or None
+    return settings.check_ca_file()
 
 
 def ssl_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
@@ -171,7 +170,7 @@ def _connector_class() -> Any:
     class InspectingConnector(aiohttp.TCPConnector):
         #: connection attempts in flight at once: a burst of 1,000 SYNs overflows listen queues
         #: (then the kernel retransmits after 1 s, 3 s …), a bounded ramp finishes sooner
-        connect_slots = asyncio.Semaphore(int(os.environ.get("VIGIL_CHECK_CONNECT_PARALLEL", "100")))
+        connect_slots = asyncio.Semaphore(settings.check_connect_parallel())
 
         async def _wrap_create_connection(
             self,
@@ -296,7 +295,7 @@ class Engine:
     ) -> None:
         self.concurrency = concurrency
         # VIGIL_CHECK_TIMEOUT_S lets tests keep "timeout" cases short; 10 s otherwise
-        self.timeout_s = timeout_s or float(os.environ.get("VIGIL_CHECK_TIMEOUT_S", CHECK_TIMEOUT_S))
+        self.timeout_s = timeout_s or settings.check_timeout_s(CHECK_TIMEOUT_S)
         self.resolve = resolve
 
     def run(self, targets: list[Target]) -> list[Outcome]:

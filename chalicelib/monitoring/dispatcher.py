@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import aws, clock, settings
 from chalicelib.billing.plans import limits_for
-from chalicelib.monitoring.models import DUE_SHARDS, Endpoint
+from chalicelib.monitoring.models import DUE_SHARDS, Endpoint, due_pk, due_sk
 
 log = logging.getLogger("vigil.monitoring.dispatch")
 
@@ -29,7 +28,7 @@ QUEUE = "check-batches"
 def batch_size() -> int:
     """Endpoints per worker invocation: all run concurrently with a 10 s budget each, so a
     batch ends well inside the Lambda timeout whatever its size; 100 keeps memory small."""
-    return max(1, int(os.environ.get("VIGIL_CHECK_BATCH_SIZE", "100")))
+    return settings.check_batch_size()
 
 
 def queue_url() -> str:
@@ -74,7 +73,7 @@ def select_due(now: datetime) -> list[Endpoint]:
     cutoff = f"{clock.iso(now)}#~"
     out: list[Endpoint] = []
     for shard in range(DUE_SHARDS):
-        out.extend(Endpoint.by_due.query(f"DUE#{shard}", Endpoint.gsi1sk <= cutoff))
+        out.extend(Endpoint.by_due.query(due_pk(shard), Endpoint.gsi1sk <= cutoff))
     return out
 
 
@@ -88,7 +87,7 @@ def claim(item: Endpoint, now: datetime) -> datetime | None:
         item.update(
             actions=[
                 Endpoint.next_check_at.set(nxt),
-                Endpoint.gsi1sk.set(f"{clock.iso(nxt)}#{org_id}#{endpoint_id}"),
+                Endpoint.gsi1sk.set(due_sk(org_id, endpoint_id, nxt)),
             ],
             condition=Endpoint.gsi1sk == item.gsi1sk,
         )

@@ -28,6 +28,8 @@ For the reports helper:
 
 from __future__ import annotations
 
+import zlib
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import (
@@ -48,6 +50,38 @@ DUE_SHARDS = 8
 RESULT_DAYS = 90
 #: Upper bounds (ms) of the response-time histogram buckets; the last bucket is open-ended.
 HIST_BOUNDS_MS = (50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000)
+
+
+ENDPOINT_PREFIX = "EP#"
+GONE_PREFIX = "GONE#"
+
+
+def org_pk(org_id: str) -> str:
+    """Partition of an org's endpoints, statuses and tombstones."""
+    return f"ORG#{org_id}"
+
+
+def due_pk(shard: int) -> str:
+    return f"DUE#{shard}"
+
+
+def due_shard(endpoint_id: str) -> str:
+    """The ``by_due`` partition an endpoint is scheduled in."""
+    return due_pk(zlib.crc32(endpoint_id.encode()) % DUE_SHARDS)
+
+
+def due_sk(org_id: str, endpoint_id: str, at: datetime) -> str:
+    from chalicelib import clock
+
+    return f"{clock.iso(at)}#{org_id}#{endpoint_id}"
+
+
+def results_pk(org_id: str, endpoint_id: str) -> str:
+    return f"RES#{org_id}#{endpoint_id}"
+
+
+def rollups_pk(org_id: str, endpoint_id: str) -> str:
+    return f"ROLL#{org_id}#{endpoint_id}"
 
 
 class ByDueIndex(GlobalSecondaryIndex):
@@ -101,7 +135,7 @@ class Endpoint(Model):
 
     @classmethod
     def key(cls, org_id: str, endpoint_id: str) -> tuple[str, str]:
-        return f"ORG#{org_id}", f"EP#{endpoint_id}"
+        return org_pk(org_id), f"{ENDPOINT_PREFIX}{endpoint_id}"
 
 
 class Status(Model):
@@ -126,7 +160,7 @@ class Status(Model):
 
     @classmethod
     def key(cls, org_id: str, endpoint_id: str) -> tuple[str, str]:
-        return f"ORG#{org_id}", f"STATUS#{endpoint_id}"
+        return org_pk(org_id), f"STATUS#{endpoint_id}"
 
 
 class Result(Model):
@@ -171,3 +205,9 @@ class Gone(Model):
     sk = UnicodeAttribute(range_key=True)  # GONE#<endpoint>
     endpoint_id = UnicodeAttribute()
     expires_at = NumberAttribute(null=True)
+
+    @classmethod
+    def build(cls, org_id: str, endpoint_id: str, expires_at: int) -> Gone:
+        return cls(
+            org_pk(org_id), f"{GONE_PREFIX}{endpoint_id}", endpoint_id=endpoint_id, expires_at=expires_at
+        )

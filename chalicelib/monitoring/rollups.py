@@ -17,7 +17,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.monitoring.models import HIST_BOUNDS_MS, Rollup
+from chalicelib.monitoring.models import HIST_BOUNDS_MS, Rollup, rollups_pk
 
 KEEP = timedelta(days=400)
 
@@ -79,7 +79,7 @@ def merge_samples(samples: Iterable[Sample]) -> list[Rollup]:
     """The hourly and daily rollups touched by ``samples``, merged into what is stored."""
     wanted: dict[tuple[str, str], list[Sample]] = {}
     for s in samples:
-        pk = f"ROLL#{s.org_id}#{s.endpoint_id}"
+        pk = rollups_pk(s.org_id, s.endpoint_id)
         wanted.setdefault((pk, hour_sk(s.at)), []).append(s)
         wanted.setdefault((pk, day_sk(s.at)), []).append(s)
     if not wanted:
@@ -140,7 +140,7 @@ def uptime_percent(up: int, count: int) -> str | None:
 def query(org_id: str, endpoint_id: str, kind: str, start: datetime, end: datetime) -> list[Rollup]:
     """Hourly (``kind='H'``) or daily (``'D'``) rollups from ``start`` to ``end``, one Query."""
     fmt = hour_sk if kind == "H" else day_sk
-    return list(Rollup.query(f"ROLL#{org_id}#{endpoint_id}", Rollup.sk.between(fmt(start), fmt(end))))
+    return list(Rollup.query(rollups_pk(org_id, endpoint_id), Rollup.sk.between(fmt(start), fmt(end))))
 
 
 def uptime(org_id: str, endpoint_id: str, now: datetime) -> dict[str, str | None]:

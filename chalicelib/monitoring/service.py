@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import zlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,21 +12,23 @@ from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.billing.plans import limits_for
 from chalicelib.monitoring import rollups
-from chalicelib.monitoring.models import DUE_SHARDS, Endpoint, Result, Status
+from chalicelib.monitoring.models import (
+    ENDPOINT_PREFIX,
+    Endpoint,
+    Gone,
+    Result,
+    Status,
+    due_shard,
+    due_sk,
+    org_pk,
+    results_pk,
+)
 from chalicelib.orgs import counters
 
 if TYPE_CHECKING:  # request schemas (pydantic) stay off the cold-start path
     from chalicelib.monitoring.schemas import EndpointIn, EndpointPatch
 
 log = logging.getLogger("vigil.monitoring")
-
-
-def shard_of(endpoint_id: str) -> str:
-    return f"DUE#{zlib.crc32(endpoint_id.encode()) % DUE_SHARDS}"
-
-
-def due_key(org_id: str, endpoint_id: str, at: datetime) -> str:
-    return f"{clock.iso(at)}#{org_id}#{endpoint_id}"
 
 
 def _windows(body_windows: list[Any]) -> list[dict[str, Any]]:
@@ -103,7 +104,7 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
         updated_at=now,
     )
     if not body.paused:
-        ep.gsi1pk, ep.gsi1sk = shard_of(endpoint_id), due_key(access.org_id, endpoint_id, now)
+        ep.gsi1pk, ep.gsi1sk = due_shard(endpoint_id), due_sk(access.org_id, endpoint_id, now)
     entry = audit_log.entry(access, "endpoint.created", endpoint_id, {"name": body.name, "url": body.url})
     try:
         with db.transaction() as tx:
@@ -137,8 +138,8 @@ def get(access: Access, endpoint_id: str) -> dict[str, Any]:
 
 def list_endpoints(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
     query = Endpoint.query(
-        f"ORG#{access.org_id}",
-        Endpoint.sk.startswith("EP#"),
+        org_pk(access.org_id),
+        Endpoint.sk.startswith(ENDPOINT_PREFIX),
         limit=limit,
         last_evaluated_key=db.decode_cursor(cursor),
     )
@@ -182,8 +183,8 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         # resumed or retargeted: check soon (the worker derives the next slot from the interval)
         actions += [
             Endpoint.next_check_at.set(now),
-            Endpoint.gsi1pk.set(shard_of(endpoint_id)),
-            Endpoint.gsi1sk.set(due_key(access.org_id, endpoint_id, now)),
+            Endpoint.gsi1pk.set(due_shard(endpoint_id)),
+            Endpoint.gsi1sk.set(due_sk(access.org_id, endpoint_id, now)),
         ]
     entry = audit_log.entry(access, "endpoint.updated", endpoint_id, {"changed": sorted(changes)})
     from pynamodb.exceptions import TransactWriteError
@@ -202,7 +203,6 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
 def delete(access: Access, endpoint_id: str) -> None:
     """Delete the endpoint and its status; results and rollups go with the org purge or TTL."""
     from chalicelib.incidents import service as incidents
-    from chalicelib.monitoring.models import Gone
 
     access.require(Action.WRITE)
     ep = _load(access.org_id, endpoint_id)
@@ -212,14 +212,7 @@ def delete(access: Access, endpoint_id: str) -> None:
         tx.delete(ep, condition=Endpoint.pk.exists())
         if status is not None:
             tx.delete(status)
-        tx.save(
-            Gone(
-                f"ORG#{access.org_id}",
-                f"GONE#{endpoint_id}",
-                endpoint_id=endpoint_id,
-                expires_at=clock.epoch(clock.now() + timedelta(days=400)),
-            )
-        )
+        tx.save(Gone.build(access.org_id, endpoint_id, clock.epoch(clock.now() + timedelta(days=400))))
         down = -1 if status is not None and status.down_counted else 0
         # one update of the counters item: a transaction may touch an item only once
         counters.add_many_to(tx, access.org_id, {"endpoints": -1, "endpoints_down": down})
@@ -256,7 +249,7 @@ def results(
     if start > to:
         raise errors.ValidationFailed({"from": "must not be after to"})
     query = Result.query(
-        f"RES#{access.org_id}#{endpoint_id}",
+        results_pk(access.org_id, endpoint_id),
         Result.sk.between(_ms_iso(start), _ms_iso(to) + "~"),
         scan_index_forward=False,
         limit=limit,

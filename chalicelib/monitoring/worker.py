@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib import clock, netguard
 from chalicelib.monitoring import alerting, rollups
 from chalicelib.monitoring.checks import Engine, Outcome, Target
-from chalicelib.monitoring.models import RESULT_DAYS, Endpoint, Result, Status
+from chalicelib.monitoring.models import RESULT_DAYS, Endpoint, Result, Status, results_pk
 from chalicelib.orgs import counters
 
 log = logging.getLogger("vigil.monitoring.worker")
@@ -78,7 +78,7 @@ def store(
         maintenance = alerting.in_maintenance(ep, out.checked_at)
         results.append(
             Result(
-                f"RES#{ep.org_id}#{ep.endpoint_id}",
+                results_pk(ep.org_id, ep.endpoint_id),
                 _ms_iso(out.checked_at),
                 state=out.state,
                 status_code=out.status_code,
@@ -123,9 +123,9 @@ def send_alerts(alerts: list[alerting.Alert], resolve: netguard.Resolve | None =
         return 0
     from chalicelib.incidents import alerts as mail_alerts
     from chalicelib.incidents import webhooks
-    from chalicelib.orgs.models import Org
+    from chalicelib.orgs import queries as orgs_q
 
-    orgs = {o.org_id: o for o in Org.batch_get([Org.key(i) for i in {a.org_id for a in alerts}])}
+    orgs = orgs_q.batch_get(a.org_id for a in alerts)
     admins: dict[str, list[str]] = {}
     sent = 0
     for a in alerts:

@@ -25,11 +25,11 @@ from typing import Any
 
 from chalicelib import aws, clock, db, errors, settings, storage
 from chalicelib.audit import service as audit_log
-from chalicelib.audit.models import AuditEntry, EntryMarker
 from chalicelib.auth.access import Access, Action
 from chalicelib.billing.models import Subscription
-from chalicelib.orgs.models import PURGE_PK, DepartedMember, Org, PurgeJob
-from chalicelib.team.models import EmailIndex, Membership, User
+from chalicelib.orgs.models import DEPARTED_PREFIX, PURGE_PK, DepartedMember, Org, PurgeJob, org_pk
+from chalicelib.team import queries as team
+from chalicelib.team.models import Membership
 
 log = logging.getLogger("vigil.orgs.deletion")
 
@@ -49,9 +49,7 @@ def delete_org(access: Access) -> dict[str, Any]:
     details = {"name": org.name, "linked": org.linked}
     own_entry = audit_log.entry(access, "org.deleted", org.org_id, details)
     with_partner = org.partner_id is not None
-    members = list(
-        Membership.query(f"ORG#{org.org_id}", Membership.sk.startswith("MEMBER#"), limit=INLINE_MEMBERS)
-    )
+    members = team.members_of(org.org_id, limit=INLINE_MEMBERS)
     try:
         with db.transaction() as tx:
             for member in members:
@@ -163,8 +161,7 @@ def purge_core(org_id: str, deadline: float) -> bool:
     steps = (
         _purge_members,
         _purge_departed,
-        _purge_partition(f"AUDIT#{org_id}", AuditEntry),
-        _purge_partition(f"ENTERED#{org_id}", EntryMarker),
+        audit_log.purge_org,
     )
     for step in steps:
         if not step(org_id, deadline):
@@ -180,57 +177,47 @@ def purge_core(org_id: str, deadline: float) -> bool:
     return True
 
 
-def _purge_partition(pk: str, model: Any) -> Callable[[str, float], bool]:
-    def step(org_id: str, deadline: float) -> bool:
-        while True:
-            batch = list(model.query(pk, limit=BATCH))
-            if not batch:
-                return True
-            with model.batch_write() as writer:
-                for item in batch:
-                    writer.delete(item)
-            if time.monotonic() > deadline:
-                return False
-
-    return step
-
-
-def _purge_people(model: Any, prefix: str) -> Callable[[str, float], bool]:
-    """Memberships (``MEMBER#``) or memberships the DELETE already removed (``LEFT#``): each
-    user goes too unless it belongs to another org.
+def _people_gone(org_id: str) -> Callable[[list[Membership] | list[DepartedMember]], bool]:
+    """Deletes a batch of memberships (``MEMBER#``) or of memberships the DELETE already removed
+    (``LEFT#``): each user goes too unless it belongs to another org.
 
     The user goes first and the item last: an interrupted run finds the item again and
     repeats the (idempotent) user deletion.
     """
 
-    def step(org_id: str, deadline: float) -> bool:
-        while True:
-            batch = list(model.query(f"ORG#{org_id}", model.sk.startswith(prefix), limit=BATCH))
-            if not batch:
-                return True
-            for item in batch:
-                if not _belongs_elsewhere(item.user_id, org_id):
-                    _delete_user(item.user_id, item.email)
-                item.delete()
-            if time.monotonic() > deadline:
-                return False
+    def handle(batch: list[Membership] | list[DepartedMember]) -> bool:
+        for item in batch:
+            if not _belongs_elsewhere(item.user_id, org_id):
+                _delete_user(item.user_id, item.email)
+            item.delete()
+        return True
 
-    return step
+    return handle
 
 
-_purge_members = _purge_people(Membership, "MEMBER#")
-_purge_departed = _purge_people(DepartedMember, "LEFT#")
+def _purge_members(org_id: str, deadline: float) -> bool:
+    return team.drain_members(org_id, deadline, _people_gone(org_id), BATCH)
+
+
+def _purge_departed(org_id: str, deadline: float) -> bool:
+    return db.drain(
+        DepartedMember,
+        org_pk(org_id),
+        deadline,
+        DepartedMember.sk.startswith(DEPARTED_PREFIX),
+        limit=BATCH,
+        handle=_people_gone(org_id),
+    )
 
 
 def _belongs_elsewhere(user_id: str, org_id: str) -> bool:
-    return any(other.org_id != org_id for other in Membership.by_user.query(f"USER#{user_id}", limit=5))
+    return any(other.org_id != org_id for other in team.memberships_of_user(user_id, limit=5))
 
 
 def _delete_user(user_id: str, email: str) -> None:
     from chalicelib.auth import cognito
 
-    User(*User.key(user_id)).delete()
-    EmailIndex(*EmailIndex.key(email)).delete()
+    team.delete_user(user_id, email)
     # Strict: a pool user left behind could still log in; the membership stays until this
     # succeeds, so the next run repeats the deletion.
     cognito.delete_user(email, strict=True)

@@ -83,6 +83,16 @@ class Org(Model):
     def key(cls, org_id: str) -> tuple[str, str]:
         return org_pk(org_id), ORG_SK
 
+    @staticmethod
+    def partner_partition(partner_id: str) -> str:
+        """``by_partner`` partition: the customers linked to a partner."""
+        return f"PARTNER#{partner_id}"
+
+    @staticmethod
+    def partner_sort_key(name: str, org_id: str) -> str:
+        """``by_partner`` sort key: customers listed by name."""
+        return f"{name.casefold()[:100]}#{org_id}"
+
     def address_dict(self) -> dict[str, Any]:
         a = self.address
         return {
@@ -94,6 +104,7 @@ class Org(Model):
 
 
 PURGE_PK = "PURGE"
+DEPARTED_PREFIX = "LEFT#"
 
 
 class PurgeJob(Model):
@@ -141,4 +152,4 @@ class DepartedMember(Model):
 
     @classmethod
     def build(cls, org_id: str, user_id: str, email: str) -> DepartedMember:
-        return cls(org_pk(org_id), f"LEFT#{user_id}", user_id=user_id, email=email)
+        return cls(org_pk(org_id), f"{DEPARTED_PREFIX}{user_id}", user_id=user_id, email=email)

@@ -13,8 +13,10 @@ from chalicelib.auth.principal import Principal
 from chalicelib.billing import subscriptions
 from chalicelib.billing.models import Subscription
 from chalicelib.core_table import org_pk
+from chalicelib.orgs import queries as orgs_q
 from chalicelib.orgs.models import Address, Org
-from chalicelib.team.models import EmailIndex, Membership, User
+from chalicelib.team import queries as team
+from chalicelib.team.models import Membership
 
 if TYPE_CHECKING:  # pydantic stays off the cold-start path
     from chalicelib.orgs.schemas import OrgCreate, OrgPatch, SignupBody
@@ -54,8 +56,8 @@ def _new_org(
         created_by=created_by,
     )
     if partner_id:
-        org.gsi1pk = f"PARTNER#{partner_id}"
-        org.gsi1sk = f"{name.casefold()[:100]}#{org_id}"
+        org.gsi1pk = Org.partner_partition(partner_id)
+        org.gsi1sk = Org.partner_sort_key(name, org_id)
     return org
 
 
@@ -85,11 +87,9 @@ def _partner_access(principal: Principal, partner_id: str | None) -> Access:
     """The partner org the caller creates a customer from (explicit, or the only one)."""
     if partner_id:
         return resolve(principal, partner_id).require(Action.CREATE_CUSTOMER)
-    candidates = [
-        m.org_id for m in Membership.by_user.query(f"USER#{principal.user_id}") if m.role == "admin"
-    ]
+    candidates = [m.org_id for m in team.memberships_of_user(principal.user_id) if m.role == "admin"]
     partner_accesses = []
-    for org in _batch_orgs(candidates).values():
+    for org in orgs_q.batch_get(candidates).values():
         if org.kind == "partner" and org.status == "active":
             partner_accesses.append(org)
     if len(partner_accesses) != 1:
@@ -170,21 +170,7 @@ def create_customer(principal: Principal, body: OrgCreate) -> dict[str, Any]:
 def _email_of(principal: Principal) -> str:
     if principal.email:
         return principal.email
-    from pynamodb.exceptions import DoesNotExist
-
-    try:
-        return User.get(*User.key(principal.user_id)).email
-    except DoesNotExist:
-        return ""
-
-
-def _batch_orgs(org_ids: list[str]) -> dict[str, Org]:
-    out: dict[str, Org] = {}
-    keys = [Org.key(o) for o in dict.fromkeys(org_ids)]
-    for start in range(0, len(keys), 100):
-        for org in Org.batch_get(keys[start : start + 100]):
-            out[org.org_id] = org
-    return out
+    return team.user_email(principal.user_id)
 
 
 def _subscription(org_id: str) -> Subscription | None:
@@ -242,7 +228,7 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
         else:
             actions.append(attr.set(value))
     if "name" in changes and org.partner_id:
-        actions.append(Org.gsi1sk.set(f"{changes['name'].casefold()[:100]}#{org.org_id}"))
+        actions.append(Org.gsi1sk.set(Org.partner_sort_key(changes["name"], org.org_id)))
     actions.append(Org.version.add(1))
     before = {f: _current(org, f) for f in changes}
     action = "org.support_by_changed" if set(changes) == {"support_by"} else "org.updated"
@@ -291,10 +277,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 def customers(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
     if access.org.kind != "partner":
         raise errors.Forbidden("Only partner organisations have linked customers.")
-    query = Org.by_partner.query(
-        f"PARTNER#{access.org_id}", limit=limit, last_evaluated_key=db.decode_cursor(cursor)
-    )
-    orgs, next_cursor = db.page(query, limit)
+    orgs, next_cursor = orgs_q.customers_page(access.org_id, limit, cursor)
     orgs = [o for o in orgs if o.status == "active"]
     subs = (
         {s.org_id: s for s in Subscription.batch_get([Subscription.key(o.org_id) for o in orgs])}
@@ -324,8 +307,8 @@ def customers(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
 
 def me(principal: Principal) -> dict[str, Any]:
     """Own memberships plus the linked customers reachable as partner ("Weitere Organisationen")."""
-    memberships = list(Membership.by_user.query(f"USER#{principal.user_id}"))
-    orgs = _batch_orgs([m.org_id for m in memberships])
+    memberships = team.memberships_of_user(principal.user_id)
+    orgs = orgs_q.batch_get(m.org_id for m in memberships)
     entries: dict[str, dict[str, Any]] = {}
     partner_orgs = []
     for m in memberships:
@@ -336,7 +319,7 @@ def me(principal: Principal) -> dict[str, Any]:
         if org.kind == "partner" and m.role == "admin":
             partner_orgs.append(org.org_id)
     for partner_id in partner_orgs:
-        for customer in Org.by_partner.query(f"PARTNER#{partner_id}"):
+        for customer in orgs_q.customers_of(partner_id):
             if customer.status == "active":
                 entries[customer.org_id] = _me_entry(customer, "partner")
     email = principal.email or _email_of(principal)
@@ -377,8 +360,6 @@ def signup(body: SignupBody) -> None:
         1,
     )
     member = Membership.build(org.org_id, user_id, body.email, "admin", now, user_id)
-    user = User(*User.key(user_id), user_id=user_id, email=body.email, created_at=now)
-    email_item = EmailIndex(*EmailIndex.key(body.email), user_id=user_id)
     sub = subscriptions.new_trial(org.org_id, org.org_id, now)
     entry = audit_log.build(
         org_id=org.org_id,
@@ -394,8 +375,7 @@ def signup(body: SignupBody) -> None:
         with db.transaction() as tx:
             tx.save(org, condition=Org.pk.does_not_exist())
             tx.save(member)
-            tx.save(user)
-            tx.save(email_item, condition=EmailIndex.pk.does_not_exist())
+            team.save_new_user(tx, user_id, body.email, now)
             tx.save(sub)
             tx.save(entry)
     except Exception:

@@ -39,8 +39,12 @@ def org_pk(org_id: str) -> str:
     return f"ORG#{org_id}"
 
 
+def due_pk(shard: int) -> str:
+    return f"DUE#{shard}"
+
+
 def due_shard(schedule_id: str) -> str:
-    return f"DUE#{zlib.crc32(schedule_id.encode()) % DUE_SHARDS}"
+    return due_pk(zlib.crc32(schedule_id.encode()) % DUE_SHARDS)
 
 
 class ByDueIndex(GlobalSecondaryIndex):

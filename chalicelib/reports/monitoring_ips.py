@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import ipaddress
-import os
 from typing import Any
 
 from chalicelib import clock, settings
@@ -29,14 +28,10 @@ DEFAULT_PORTS = "80,443"
 DEFAULT_USER_AGENT = "Vigil-Monitor/1.0 (+https://vigil.example/monitoring-ips)"
 
 
-def _list(name: str, default: str) -> list[str]:
-    return [p.strip() for p in os.environ.get(name, default).split(",") if p.strip()]
-
-
-def _addresses(name: str, default: str, version: int) -> list[str]:
+def _addresses(name: str, configured: list[str], version: int) -> list[str]:
     """Configured addresses, normalised; a wrong entry is a deployment error, not skipped."""
     out = []
-    for raw in _list(name, default):
+    for raw in configured:
         address = ipaddress.ip_address(raw)
         if address.version != version:
             raise ValueError(f"{name}: {raw} is not an IPv{version} address")
@@ -46,23 +41,23 @@ def _addresses(name: str, default: str, version: int) -> list[str]:
 
 def user_agent() -> str:
     """The User-Agent endpoint checks send (one source for checks and the data sheet)."""
-    return os.environ.get("VIGIL_CHECK_USER_AGENT", DEFAULT_USER_AGENT)
+    return settings.check_user_agent(DEFAULT_USER_AGENT)
 
 
 def service_name() -> str:
-    return os.environ.get("VIGIL_SERVICE_NAME", "Vigil")
+    return settings.service_name()
 
 
 def info() -> dict[str, Any]:
     """The JSON answer of ``GET /monitoring-ips``."""
     support = settings.vendor_support()
     return {
-        "ipv4": _addresses("VIGIL_MONITORING_IPV4", DEFAULT_IPV4, 4),
-        "ipv6": _addresses("VIGIL_MONITORING_IPV6", DEFAULT_IPV6, 6),
-        "ports": [int(p) for p in _list("VIGIL_MONITORING_PORTS", DEFAULT_PORTS)],
+        "ipv4": _addresses("VIGIL_MONITORING_IPV4", settings.monitoring_ipv4(DEFAULT_IPV4), 4),
+        "ipv6": _addresses("VIGIL_MONITORING_IPV6", settings.monitoring_ipv6(DEFAULT_IPV6), 6),
+        "ports": [int(p) for p in settings.monitoring_ports(DEFAULT_PORTS)],
         "protocols": ["http", "https"],
         "user_agent": user_agent(),
-        "agent_api_host": os.environ.get("VIGIL_AGENT_API_HOST", "api.vigil.example"),
+        "agent_api_host": settings.agent_api_host(),
         "contact": {
             "name": support.name,
             "email": support.email,

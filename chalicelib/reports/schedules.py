@@ -30,6 +30,7 @@ from chalicelib.reports.models import (
     SCHEDULE_PREFIX,
     ReportSchedule,
     Target,
+    due_pk,
     due_shard,
     org_pk,
 )
@@ -229,7 +230,7 @@ def due_schedules(now: datetime, limit_per_shard: int = 100) -> list[ReportSched
     due: list[ReportSchedule] = []
     for shard in range(DUE_SHARDS):
         due.extend(
-            ReportSchedule.by_due.query(f"DUE#{shard}", ReportSchedule.gsi1sk <= bound, limit=limit_per_shard)
+            ReportSchedule.by_due.query(due_pk(shard), ReportSchedule.gsi1sk <= bound, limit=limit_per_shard)
         )
     return sorted(due, key=lambda s: (s.next_run, s.schedule_id))
 

@@ -12,7 +12,6 @@ orphan file stays behind.
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -227,21 +226,19 @@ def purge_org(org_id: str, deadline: float) -> bool:
     """Delete an org's report records, PDFs and schedules in batches (see ``chalicelib.purge``)."""
     from chalicelib import aws, settings
 
-    for prefix, model in ((REPORT_PREFIX, Report), (SCHEDULE_PREFIX, ReportSchedule)):
-        while True:
-            batch = list(model.query(org_pk(org_id), model.sk.startswith(prefix), limit=25))
-            if not batch:
-                break
-            pdf_keys = [{"Key": r.s3_key} for r in batch if isinstance(r, Report)]
-            if pdf_keys:
-                aws.client("s3").delete_objects(
-                    Bucket=settings.bucket_name(BUCKET), Delete={"Objects": pdf_keys, "Quiet": True}
-                )
-            with model.batch_write() as writer:
-                for item in batch:
-                    writer.delete(item)
-            if time.monotonic() > deadline:
-                return False
+    def delete_reports(batch: list[Report]) -> bool:
+        aws.client("s3").delete_objects(
+            Bucket=settings.bucket_name(BUCKET),
+            Delete={"Objects": [{"Key": r.s3_key} for r in batch], "Quiet": True},
+        )
+        db.delete_batch(Report, batch)
+        return True
+
+    pk = org_pk(org_id)
+    if not db.drain(Report, pk, deadline, Report.sk.startswith(REPORT_PREFIX), handle=delete_reports):
+        return False
+    if not db.drain(ReportSchedule, pk, deadline, ReportSchedule.sk.startswith(SCHEDULE_PREFIX)):
+        return False
     # PDFs whose record was never written (a crash between upload and transaction).
     s3 = aws.client("s3")
     bucket = settings.bucket_name(BUCKET)

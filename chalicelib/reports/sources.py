@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib import clock, db, errors
+from chalicelib import clock, errors
 from chalicelib.reports.aggregate import Rollup as ReportRollup
 from chalicelib.reports.aggregate import endpoint_figures, use_hourly
 from chalicelib.reports.data import (
@@ -60,29 +60,15 @@ def _valid_id(value: str) -> bool:
 
 
 def load_endpoint(org_id: str, endpoint_id: str) -> Any | None:
-    from pynamodb.exceptions import DoesNotExist
+    from chalicelib.monitoring import queries as monitoring
 
-    from chalicelib.monitoring.models import Endpoint
-
-    if not _valid_id(endpoint_id):
-        return None
-    try:
-        return Endpoint.get(*Endpoint.key(org_id, endpoint_id))
-    except DoesNotExist:
-        return None
+    return monitoring.endpoint(org_id, endpoint_id) if _valid_id(endpoint_id) else None
 
 
 def load_host(org_id: str, host_id: str) -> Any | None:
-    from pynamodb.exceptions import DoesNotExist
+    from chalicelib.hosts import queries as hosts
 
-    from chalicelib.hosts.models import Host
-
-    if not _valid_id(host_id):
-        return None
-    try:
-        return Host.get(*Host.key(org_id, host_id))
-    except DoesNotExist:
-        return None
+    return hosts.host(org_id, host_id) if _valid_id(host_id) else None
 
 
 def endpoint_name(org_id: str, endpoint_id: str) -> str | None:
@@ -102,25 +88,12 @@ def incidents_of(
     org_id: str, subject_id: str, kinds: Iterable[str], period_from: datetime, period_to: datetime
 ) -> list[ReportIncident]:
     """Incidents of one subject overlapping the period, clipped to it."""
-    from chalicelib.incidents.models import Incident, OpenIncident
+    from chalicelib.incidents import queries as incidents
 
     kinds = tuple(kinds)
-    found: dict[str, Any] = {}
-    lower = clock.iso(period_from - INCIDENT_LOOKBACK)
-    upper = f"{clock.iso(period_to)}~"  # '~' sorts after '#<id>': includes incidents opened at `to`
-    for inc in Incident.query(
-        f"INC#{org_id}",
-        Incident.sk.between(lower, upper),
-        filter_condition=(Incident.subject_id == subject_id),
-    ):
-        found[inc.sk] = inc
-    # Incidents still open that opened before the lookback window.
-    pointers = list(OpenIncident.batch_get([(f"INCOPEN#{org_id}", f"{k}#{subject_id}") for k in kinds]))
-    missing = [(f"INC#{org_id}", p.incident_sk) for p in pointers if p.incident_sk not in found]
-    for inc in Incident.batch_get(missing) if missing else ():
-        found[inc.sk] = inc
     out = []
-    for inc in found.values():
+    # also the incidents still open that opened before the lookback window
+    for inc in incidents.of_subject(org_id, subject_id, kinds, period_from - INCIDENT_LOOKBACK, period_to):
         if inc.kind not in kinds or inc.subject_id != subject_id:
             continue
         opened, resolved = inc.opened_at, inc.resolved_at
@@ -230,19 +203,15 @@ def endpoint_report_data(
     org_id: str, endpoint_id: str, period: tuple[datetime, datetime], language: str, branding: Branding
 ) -> tuple[dict[str, Any], EndpointReportData]:
     """(target, data) of an endpoint report; NotFound when the endpoint is not in the org."""
-    from chalicelib.monitoring.models import Endpoint, Status
+    from chalicelib.monitoring import queries as monitoring
     from chalicelib.monitoring.rollups import summarize
 
     period_from, period_to = period
     if not _valid_id(endpoint_id):
         raise errors.NotFound("Endpoint not found.")
-    items = db.batch_get_mixed(
-        [(Endpoint, Endpoint.key(org_id, endpoint_id)), (Status, Status.key(org_id, endpoint_id))]
-    )
-    ep = db.found_as(items, Endpoint.key(org_id, endpoint_id), Endpoint)
+    ep, status = monitoring.endpoint_with_status(org_id, endpoint_id)
     if ep is None:
         raise errors.NotFound("Endpoint not found.")
-    status = db.found_as(items, Status.key(org_id, endpoint_id), Status)
     kind, stored = endpoint_rollups(org_id, endpoint_id, period_from, period_to)
     mapped = [_rollup(i, _start_of(i.sk)) for i in stored]
     hourly, daily = (mapped, []) if kind == "H" else ([], mapped)
@@ -284,16 +253,14 @@ def host_report_data(
     org_id: str, host_id: str, period: tuple[datetime, datetime], language: str, branding: Branding
 ) -> tuple[dict[str, Any], HostReportData]:
     """(target, data) of a host report from its hourly heartbeat rollups."""
-    from chalicelib.hosts.models import HostRollup, hour_key
+    from chalicelib.hosts import queries as hosts
 
     period_from, period_to = period
     host = load_host(org_id, host_id)
     if host is None:
         raise errors.NotFound("Host not found.")
     last = period_to - timedelta(microseconds=1)
-    stored = list(
-        HostRollup.query(f"RU#{host_id}", HostRollup.sk.between(hour_key(period_from), hour_key(last)))
-    )
+    stored = hosts.hourly_rollups(host_id, period_from, last)
     cpu, memory, disk = [], [], []
     online_s = 0.0
     heartbeats = 0

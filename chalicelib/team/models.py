@@ -8,6 +8,8 @@ from pynamodb.models import Model
 from chalicelib.core_table import TABLE, ByUserIndex, org_pk
 from chalicelib.db import meta
 
+MEMBER_PREFIX = "MEMBER#"
+
 
 class Membership(Model):
     Meta = meta(TABLE)
@@ -28,7 +30,12 @@ class Membership(Model):
 
     @classmethod
     def key(cls, org_id: str, user_id: str) -> tuple[str, str]:
-        return org_pk(org_id), f"MEMBER#{user_id}"
+        return org_pk(org_id), f"{MEMBER_PREFIX}{user_id}"
+
+    @classmethod
+    def user_partition(cls, user_id: str) -> str:
+        """``by_user`` partition: the memberships of one user."""
+        return f"USER#{user_id}"
 
     @classmethod
     def build(
@@ -38,8 +45,8 @@ class Membership(Model):
         return cls(
             pk,
             sk,
-            gsi2pk=f"USER#{user_id}",
-            gsi2sk=f"ORG#{org_id}",
+            gsi2pk=cls.user_partition(user_id),
+            gsi2sk=org_pk(org_id),
             org_id=org_id,
             user_id=user_id,
             email=email,

@@ -14,7 +14,8 @@ from chalicelib import clock, db, errors, idempotency, ratelimit
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.orgs.models import Org
-from chalicelib.team.models import EmailIndex, Membership, User
+from chalicelib.team import queries
+from chalicelib.team.models import EmailIndex, Membership
 
 if TYPE_CHECKING:  # pydantic stays off the cold-start path
     from chalicelib.team.schemas import MemberAdd, MemberPatch
@@ -27,13 +28,7 @@ def view(m: Membership) -> dict[str, Any]:
 
 
 def list_members(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
-    query = Membership.query(
-        f"ORG#{access.org_id}",
-        Membership.sk.startswith("MEMBER#"),
-        limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
-    )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = queries.members_page(access.org_id, limit, cursor)
     return {"items": [view(m) for m in items], "next": next_cursor}
 
 
@@ -87,7 +82,7 @@ def _add(
     now = clock.now()
     created_in_pool = False
     temp_password = None
-    user: User | None = None
+    new_user = False
     if email_item is None:
         temp_password = cognito.temporary_password()
         try:
@@ -99,7 +94,7 @@ def _add(
             temp_password = None
             if not user_id:
                 raise
-        user = User(*User.key(user_id), user_id=user_id, email=body.email, created_at=now)
+        new_user = True
     else:
         user_id = email_item.user_id
     member = Membership.build(org.org_id, user_id, body.email, body.role, now, access.principal.user_id)
@@ -113,12 +108,8 @@ def _add(
                 tx.update(org, actions=[Org.admin_count.add(1)], condition=Org.status == "active")
             else:
                 tx.condition_check(Org, org.pk, org.sk, condition=Org.status == "active")
-            if user is not None:
-                tx.save(user)
-                tx.save(
-                    EmailIndex(*EmailIndex.key(body.email), user_id=user_id),
-                    condition=EmailIndex.pk.does_not_exist(),
-                )
+            if new_user:
+                queries.save_new_user(tx, user_id, body.email, now)
             tx.save(entry)
             if claim is not None:
                 claim.save_in(tx, 201, result)

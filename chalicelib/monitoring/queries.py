@@ -1,0 +1,23 @@
+"""Reads of endpoints for other domains (reports); key shapes stay on the models."""
+
+from __future__ import annotations
+
+from chalicelib import db
+from chalicelib.monitoring.models import Endpoint, Status
+
+
+def endpoint(org_id: str, endpoint_id: str) -> Endpoint | None:
+    """The endpoint, or None when it is not in the org."""
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return Endpoint.get(*Endpoint.key(org_id, endpoint_id))
+    except DoesNotExist:
+        return None
+
+
+def endpoint_with_status(org_id: str, endpoint_id: str) -> tuple[Endpoint | None, Status | None]:
+    """The endpoint and its latest status (either None when absent), one BatchGetItem."""
+    ep_key, status_key = Endpoint.key(org_id, endpoint_id), Status.key(org_id, endpoint_id)
+    items = db.batch_get_mixed([(Endpoint, ep_key), (Status, status_key)])
+    return db.found_as(items, ep_key, Endpoint), db.found_as(items, status_key, Status)
