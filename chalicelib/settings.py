@@ -136,3 +136,8 @@ def check_allow_cidrs() -> list[str]:
     """Extra ranges the SSRF guard lets through (local demo targets, tests); empty in AWS."""
     raw = _env("VIGIL_CHECK_ALLOW_CIDRS")
     return [c.strip() for c in raw.split(",") if c.strip()]
+
+
+def s3_kms_key_id() -> str | None:
+    """KMS key (id, ARN or alias ARN) objects are written with; unset: the bucket's default encryption."""
+    return _env("VIGIL_S3_KMS_KEY_ID") or None

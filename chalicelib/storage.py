@@ -34,12 +34,13 @@ def invoice_key(number: str, ext: str) -> str:
 
 
 def put(bucket: str, key: str, body: bytes, content_type: str) -> None:
+    """Store an object SSE-KMS with the buckets' key (the stack names it); else the bucket default."""
+    extra: dict[str, str] = {}
+    kms_key = settings.s3_kms_key_id()
+    if kms_key:
+        extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key}
     aws.client("s3").put_object(
-        Bucket=settings.bucket_name(bucket),
-        Key=key,
-        Body=body,
-        ContentType=content_type,
-        ServerSideEncryption="AES256",
+        Bucket=settings.bucket_name(bucket), Key=key, Body=body, ContentType=content_type, **extra
     )
 
 

@@ -335,3 +335,17 @@ def test_check_worker_concurrency_is_capped(raw: dict[str, Any]) -> None:
     events = resources(raw, "AWS::Serverless::Function")["CheckWorker"]["Properties"]["Events"]
     (sqs_event,) = [e for e in events.values() if e["Type"] == "SQS"]
     assert sqs_event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 5}
+
+
+def test_objects_are_written_with_the_buckets_kms_key(raw: dict[str, Any]) -> None:
+    """storage.put sends aws:kms + VIGIL_S3_KMS_KEY_ID: the key the buckets default to (aws/s3)."""
+    for short in BUCKETS:
+        _, bucket = _bucket(raw, short)
+        sse = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+        assert "KMSMasterKeyID" not in sse["ServerSideEncryptionByDefault"]  # the AWS managed aws/s3
+        assert sse["BucketKeyEnabled"] is True
+    for fn in _functions(raw).values():
+        key = fn["Properties"]["Environment"]["Variables"]["VIGIL_S3_KMS_KEY_ID"]
+        parts = key["Fn::Join"][1]
+        assert parts[0] == "arn:" and parts[-1] == ":alias/aws/s3", key
+        assert {"Ref": "AWS::Region"} in parts and {"Ref": "AWS::AccountId"} in parts

@@ -10,6 +10,8 @@ next synth.
 from __future__ import annotations
 
 import json
+import os
+import zipfile
 from typing import Any
 
 from aws_cdk import (
@@ -111,10 +113,42 @@ def _problem(status: int, title: str, detail: str) -> str:
     )
 
 
+#: Dev-only code under chalicelib/ that `chalice package` zips anyway (it has no exclude option):
+#: the moto runner, demo seed, local scheduler and demo targets. Nothing outside it imports it.
+DEV_ONLY_PREFIXES = ("chalicelib/local/",)
+
+
+def strip_dev_only(zip_path: str) -> list[str]:
+    """Rewrite the function zip without dev-only modules and bytecode caches; the names dropped."""
+    with zipfile.ZipFile(zip_path) as src:
+        infos = src.infolist()
+        keep = [
+            i
+            for i in infos
+            if not i.filename.startswith(DEV_ONLY_PREFIXES)
+            and "__pycache__/" not in i.filename
+            and not i.filename.endswith(".pyc")
+        ]
+        dropped = [i.filename for i in infos if i not in keep]
+        if not dropped:
+            return []
+        tmp = zip_path + ".tmp"
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+            for info in keep:  # same names, dates and modes: the asset hash stays content-addressed
+                dst.writestr(info, src.read(info), compress_type=zipfile.ZIP_DEFLATED)
+    os.replace(tmp, zip_path)
+    return dropped
+
+
 class VigilChalice(Chalice):
     """The Chalice construct, keeping the SAM template it included so the stack can read it."""
 
     sam: dict[str, Any]
+    dropped: list[str]
+
+    def _package_app(self) -> None:
+        super()._package_app()
+        self.dropped = strip_dev_only(os.path.join(self._sam_package_dir, "deployment.zip"))
 
     def _generate_sam_template_with_assets(self, chalice_out_dir: str, package_id: str) -> str:
         path: str = super()._generate_sam_template_with_assets(chalice_out_dir, package_id)
@@ -149,6 +183,9 @@ class VigilStack(Stack):
         }
         for short, bucket in self.buckets.items():
             env[f"VIGIL_BUCKET_{short.upper()}"] = bucket.bucket_name
+        # The app buckets' key (KMS_MANAGED: the account's AWS managed `aws/s3`, whose key policy
+        # lets every principal of the account use it through S3): objects name it explicitly.
+        env["VIGIL_S3_KMS_KEY_ID"] = self.format_arn(service="kms", resource="alias", resource_name="aws/s3")
         self.chalice = VigilChalice(
             self, "Chalice", source_dir=source_dir, stage_config={"environment_variables": env}
         )
