@@ -108,6 +108,12 @@ LOCKED_BUCKETS = {"invoices": 8}
 #: Lambda timeout of the prod stage (.chalice/config.json); SQS visibility must exceed it.
 LAMBDA_TIMEOUT_S = 30
 MAX_RECEIVE_COUNT = 5
+#: Alarm when a function's longest run in 5 minutes reaches this share of its timeout.
+DURATION_ALARM_SHARE = 0.8
+#: Alarm when a queue's oldest message is this old (seconds): checks run late.
+QUEUE_AGE_ALARM_S = 300
+#: The custom metric the check worker emits (chalicelib/monitoring/jobs.py, EMF on stdout).
+RESULTS_METRIC = ("Vigil", "ResultsWritten")
 
 
 #: Headers between CloudFront and the API (chalicelib/http.py reads them).
@@ -220,6 +226,7 @@ class VigilStack(Stack):
         self._deny_invoice_deletion()
         self._api()
         self._api_alarms()
+        self._results_alarm()
         self._console()
         self._outputs()
 
@@ -355,7 +362,12 @@ class VigilStack(Stack):
         return pool, client
 
     def _mail_identity(self) -> str:
-        identity = ses.EmailIdentity(self, "MailDomain", identity=ses.Identity.domain(self.cfg.mail_domain))
+        identity = ses.EmailIdentity(
+            self,
+            "MailDomain",
+            identity=ses.Identity.domain(self.cfg.mail_domain),
+            configuration_set=self._mail_configuration_set(),
+        )
         self._dkim = identity
         return self.format_arn(service="ses", resource="identity", resource_name=self.cfg.mail_domain)
 
@@ -387,6 +399,60 @@ class VigilStack(Stack):
             ),
         )
         return secret
+
+    def _mail_configuration_set(self) -> ses.ConfigurationSet:
+        """Default configuration set of the sending identity (the app names none itself).
+
+        Bounces, complaints and rejects go to the SNS topic `<prefix>-mail-events` (mailed to the
+        alarm address); bounced and complaining addresses are suppressed for this set. The
+        account-level suppression list (on by default) is documented in docs/deploy.md.
+        """
+        topic = sns.Topic(
+            self,
+            "MailEvents",
+            topic_name=f"{PREFIX}-mail-events",
+            master_key=self.alarm_key,
+            enforce_ssl=True,
+        )
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("ses.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions={"StringEquals": {"AWS:SourceAccount": Aws.ACCOUNT_ID}},
+            )
+        )
+        self.alarm_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("ses.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],  # this key
+                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+            )
+        )
+        if self.cfg.alarm_email:
+            topic.add_subscription(subs.EmailSubscription(self.cfg.alarm_email))
+        config_set = ses.ConfigurationSet(
+            self,
+            "MailConfig",
+            configuration_set_name=f"{PREFIX}-mail",
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+            reputation_metrics=True,
+            sending_enabled=True,
+        )
+        config_set.add_event_destination(
+            "BouncesAndComplaints",
+            configuration_set_event_destination_name="bounces-complaints",
+            destination=ses.EventDestination.sns_topic(topic),
+            events=[
+                ses.EmailSendingEvent.BOUNCE,
+                ses.EmailSendingEvent.COMPLAINT,
+                ses.EmailSendingEvent.REJECT,
+            ],
+        )
+        self.mail_events = topic
+        self.mail_config = config_set
+        return config_set
 
     # --- queues -------------------------------------------------------------------------------
 
@@ -424,6 +490,12 @@ class VigilStack(Stack):
             enforce_ssl=True,
         )
         suppress.skip(queue, suppress.SQS_SSE_SQS)
+        self._alarm(
+            f"{cid}Age",
+            queue.metric_approximate_age_of_oldest_message(period=Duration.minutes(5), statistic="Maximum"),
+            f"{name}: a message waited {QUEUE_AGE_ALARM_S} s or more (workers behind or failing)",
+            threshold=QUEUE_AGE_ALARM_S,
+        )
         return queue
 
     # --- functions ----------------------------------------------------------------------------
@@ -598,6 +670,7 @@ class VigilStack(Stack):
                 resources=["*"],
             )
         )  # "*" = this key
+        self.alarm_key = key
         topic = sns.Topic(self, "Alarms", topic_name=f"{PREFIX}-alarms", master_key=key, enforce_ssl=True)
         if self.cfg.alarm_email:
             topic.add_subscription(subs.EmailSubscription(self.cfg.alarm_email))
@@ -629,6 +702,37 @@ class VigilStack(Stack):
         self._alarm(f"Errors-{spec.logical_id}", metric("Errors"), f"{name} ({spec.kind}) raised errors")
         self._alarm(
             f"Throttles-{spec.logical_id}", metric("Throttles"), f"{name} ({spec.kind}) was throttled"
+        )
+        # Near its timeout a run is about to be killed: the dispatcher would then skip minutes.
+        timeout_s = int(self.chalice.sam["Resources"][spec.logical_id]["Properties"]["Timeout"])
+        duration = metric("Duration").with_(statistic="Maximum")
+        self._alarm(
+            f"Duration-{spec.logical_id}",
+            duration,
+            f"{name} ({spec.kind}) ran longer than {DURATION_ALARM_SHARE:.0%} of its {timeout_s} s timeout",
+            threshold=DURATION_ALARM_SHARE * timeout_s * 1000,
+        )
+
+    def _results_alarm(self) -> None:
+        """Batches were queued in 5 minutes but no worker wrote a result (stuck or failing)."""
+        queue = self.queues[settings.queue_name(QUEUES[0])]
+        sent = queue.metric_number_of_messages_sent(period=Duration.minutes(5), statistic="Sum")
+        written = cloudwatch.Metric(
+            namespace=RESULTS_METRIC[0],
+            metric_name=RESULTS_METRIC[1],
+            statistic="Sum",
+            period=Duration.minutes(5),
+        )
+        self._alarm(
+            "NoResultsWritten",
+            cloudwatch.MathExpression(
+                expression="IF(FILL(sent, 0) > 0 AND FILL(written, 0) < 1, 1, 0)",
+                using_metrics={"sent": sent, "written": written},
+                period=Duration.minutes(5),
+                label="batches queued, no results written",
+            ),
+            f"{settings.queue_name(QUEUES[0])}: batches were queued in 5 minutes but no check result "
+            "was written",
         )
 
     # --- API Gateway --------------------------------------------------------------------------
@@ -817,6 +921,9 @@ class VigilStack(Stack):
                     referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
                     override=True,
                 ),
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=self._console_csp(), override=True
+                ),
             ),
         )
         api_id = self.chalice.get_resource("RestAPI").ref
@@ -899,6 +1006,31 @@ class VigilStack(Stack):
         )
         # It depends on its role through Role's GetAtt already (cfn-lint W3005); keep the policy.
         fn.add_override("DependsOn", [self.get_logical_id(policy)])
+
+    def _console_csp(self) -> str:
+        """web/index.html loads only its own scripts, styles, i18n JSON and calls /v1 (same origin);
+        images: data: (favicon, previews), blob: (downloads) and the logo's presigned URL from the
+        files bucket (virtual-hosted, global or regional S3 name, as boto3 may sign either)."""
+        files = self.buckets["files"].bucket_name if "files" in self.buckets else None
+        images = ["'self'", "data:", "blob:"]
+        if files:
+            images += [
+                f"https://{files}.s3.{Aws.URL_SUFFIX}",
+                f"https://{files}.s3.{Aws.REGION}.{Aws.URL_SUFFIX}",
+            ]
+        directives = {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "img-src": images,
+            "connect-src": ["'self'"],
+            "font-src": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+            "frame-ancestors": ["'none'"],
+        }
+        return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
     def _deploy_log_group(self) -> logs.LogGroup:
         group = logs.LogGroup(
