@@ -22,9 +22,8 @@ def dispatch_checks(event: Any) -> dict[str, int]:
 
 @bp.on_sqs_message(queue=settings.queue_name("check-batches"), batch_size=1, name="check_worker")
 def check_worker(event: Any) -> dict[str, int]:
-    from chalicelib.monitoring.worker import process_message
-
     from chalicelib import metrics
+    from chalicelib.monitoring.worker import process_message
 
     total: dict[str, int] = {}
     for record in event:

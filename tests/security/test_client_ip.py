@@ -39,7 +39,10 @@ def _via_cloudfront(ip: str, secret: str = SECRET) -> dict[str, str]:
 
 def test_with_the_origin_secret_the_forwarded_address_is_throttled_not_the_edge(api) -> None:
     for i in range(3):
-        assert _login(api, f"probe{i}@example.com", "wrong-Passwort-1", _via_cloudfront("203.0.113.7")).status == 401
+        assert (
+            _login(api, f"probe{i}@example.com", "wrong-Passwort-1", _via_cloudfront("203.0.113.7")).status
+            == 401
+        )
     blocked = _login(api, "solo@example.com", PASSWORD, _via_cloudfront("203.0.113.7"))
     assert blocked.status == 429 and blocked.headers.get("Retry-After"), blocked
     # Another viewer behind the same edge (same sourceIp) is not locked out by the first one.
