@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from pydantic import BaseModel  # typing only: pydantic stays off the cold-start path
 
 log = logging.getLogger("vigil.http")
+#: One JSON line per API request with the client's address (API Gateway's own access log sees
+#: only CloudFront's edge). INFO on this logger alone: Lambda's root logger stays at WARNING.
+access_log = logging.getLogger("vigil.access")
+access_log.setLevel(logging.INFO)
+
+#: Set by the console distribution's viewer-request function (the viewer's address) and trusted
+#: only next to the origin secret CloudFront adds as a custom origin header (docs/deploy.md).
+CLIENT_IP_HEADER = "x-vigil-client-ip"
+ORIGIN_SECRET_HEADER = "x-vigil-origin-secret"
 
 T = TypeVar("T", bound="BaseModel")
 
@@ -152,6 +161,24 @@ def header(request: Request, name: str) -> str | None:
     return value if value else None
 
 
+def client_ip(request: Request | None) -> str:
+    """The caller's address: CloudFront's `x-vigil-client-ip` when the origin secret proves the
+    request came through our distribution, else the address API Gateway saw."""
+    if request is None:
+        return "unknown"
+    identity = (request.context or {}).get("identity") or {}
+    source = str(identity.get("sourceIp") or "unknown")
+    secret = settings.origin_secret()
+    forwarded = header(request, CLIENT_IP_HEADER)
+    offered = header(request, ORIGIN_SECRET_HEADER)
+    if secret and forwarded and offered:
+        import hmac
+
+        if hmac.compare_digest(offered.encode(), secret.encode()):
+            return forwarded.strip()
+    return source
+
+
 def _cors_headers(request: Request | None) -> dict[str, str]:
     if request is None:
         return {}
@@ -209,6 +236,17 @@ def response_middleware(event: Request, get_response: Callable[[Request], Respon
     """Chalice's own errors as problem+json too, and CORS for the allowed origins."""
     response = _problemise_framework_error(get_response(event))
     response.headers.update(_cors_headers(event))
+    access_log.info(
+        dumps(
+            {
+                "requestId": (event.context or {}).get("requestId"),
+                "ip": client_ip(event),
+                "method": event.method,
+                "path": (event.context or {}).get("resourcePath"),
+                "status": response.status_code,
+            }
+        )
+    )
     return response
 
 

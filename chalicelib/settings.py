@@ -222,3 +222,17 @@ def api_url() -> str:
 
 def agent_download_url() -> str:
     return _env("VIGIL_AGENT_DOWNLOAD_URL", "https://downloads.vigil.example/agent/vigil-agent.pyz")
+
+
+def s3_kms_key_id() -> str | None:
+    """KMS key (id, ARN or alias ARN) objects are written with; unset: the bucket's default encryption."""
+    return _env("VIGIL_S3_KMS_KEY_ID") or None
+
+
+def origin_secret() -> str | None:
+    """The value CloudFront sends in `x-vigil-origin-secret` (a Secrets Manager secret in AWS).
+
+    Only a request carrying it may name the client's address in `x-vigil-client-ip`; unset (local
+    mode, direct calls) the address API Gateway saw is used.
+    """
+    return _env("VIGIL_ORIGIN_SECRET") or None

@@ -7,6 +7,7 @@ Binary downloads leave through short-lived presigned URLs, never through API Gat
 | company logo (PNG, 150×150) | files | `orgs/<org>/logo.png` |
 | PDF report | files | `orgs/<org>/reports/<report>.pdf` |
 | invoice PDF / XML (legal original) | invoices | `invoices/<year>/<number>.pdf`, `.xml` |
+| monitoring-IP data sheet (public) | files | `public/monitoring-ips/<lang>-<inputs hash>.pdf` |
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ def report_key(org_id: str, report_id: str) -> str:
     return f"orgs/{org_id}/reports/{report_id}.pdf"
 
 
+def data_sheet_key(language: str, inputs_hash: str) -> str:
+    return f"public/monitoring-ips/{language}-{inputs_hash}.pdf"
+
+
 def org_prefix(org_id: str) -> str:
     return f"orgs/{org_id}/"
 
@@ -34,13 +39,25 @@ def invoice_key(number: str, ext: str) -> str:
 
 
 def put(bucket: str, key: str, body: bytes, content_type: str) -> None:
+    """Store an object SSE-KMS with the buckets' key (the stack names it); else the bucket default."""
+    extra: dict[str, str] = {}
+    kms_key = settings.s3_kms_key_id()
+    if kms_key:
+        extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key}
     aws.client("s3").put_object(
-        Bucket=settings.bucket_name(bucket),
-        Key=key,
-        Body=body,
-        ContentType=content_type,
-        ServerSideEncryption="AES256",
+        Bucket=settings.bucket_name(bucket), Key=key, Body=body, ContentType=content_type, **extra
     )
+
+
+def exists(bucket: str, key: str) -> bool:
+    s3 = aws.client("s3")
+    try:
+        s3.head_object(Bucket=settings.bucket_name(bucket), Key=key)
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
 
 
 def get(bucket: str, key: str) -> bytes | None:
@@ -56,8 +73,17 @@ def delete(bucket: str, key: str) -> None:
     aws.client("s3").delete_object(Bucket=settings.bucket_name(bucket), Key=key)
 
 
-def presigned_get(bucket: str, key: str, filename: str | None = None, expires_s: int = DOWNLOAD_TTL_S) -> str:
+def presigned_get(
+    bucket: str,
+    key: str,
+    filename: str | None = None,
+    expires_s: int = DOWNLOAD_TTL_S,
+    inline_filename: str | None = None,
+) -> str:
+    """`filename`: downloaded as that file; `inline_filename`: shown in the browser under that name."""
     params = {"Bucket": settings.bucket_name(bucket), "Key": key}
     if filename:
         params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+    elif inline_filename:
+        params["ResponseContentDisposition"] = f'inline; filename="{inline_filename}"'
     return aws.client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)

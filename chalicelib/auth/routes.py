@@ -8,7 +8,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.auth import cognito
-from chalicelib.http import parse_body, respond
+from chalicelib.http import client_ip, parse_body, respond
 
 bp = Blueprint(__name__)
 
@@ -22,7 +22,7 @@ def login() -> Response:
     body = parse_body(request, LoginBody)
     # Throttle guessing: failed logins are counted per e-mail and per source address, known
     # addresses or not, so the 429 does not tell which addresses have accounts either.
-    counted = (("login_email", body.email), ("login_ip", _source_ip(request)))
+    counted = (("login_email", body.email), ("login_ip", client_ip(request)))
     ratelimit.check(*counted)
     try:
         return respond(cognito.login(body.email, body.password))
@@ -30,11 +30,6 @@ def login() -> Response:
         for scope, key in counted:
             ratelimit.add(scope, key)
         raise
-
-
-def _source_ip(request: object) -> str:
-    identity = (getattr(request, "context", None) or {}).get("identity") or {}
-    return str(identity.get("sourceIp") or "unknown")
 
 
 @bp.route("/auth/new-password", methods=["POST"])

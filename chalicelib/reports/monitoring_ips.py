@@ -68,6 +68,43 @@ def info() -> dict[str, Any]:
     }
 
 
+#: How long the data sheet's presigned link is valid (a browser follows it at once).
+SHEET_LINK_TTL_S = 5 * 60
+
+
+def sheet_inputs_hash(language: str) -> str:
+    """Changes whenever the sheet would: configuration, language, and this renderer's code/texts."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    from chalicelib.reports import i18n
+
+    digest = hashlib.sha256(
+        json.dumps([language, service_name(), info()], sort_keys=True).encode()
+        + Path(__file__).read_bytes()
+        + Path(i18n.__file__).read_bytes()
+    )
+    return digest.hexdigest()[:16]
+
+
+def data_sheet_url(language: str) -> str:
+    """A short-lived presigned URL of the sheet, rendered once per language and configuration.
+
+    For browsers: API Gateway returns binary bodies only when the *first* Accept type is a
+    binary type, which a browser's link never sends. The "as of" date printed is that of the
+    first render of the current configuration.
+    """
+    from chalicelib import storage
+
+    key = storage.data_sheet_key(language, sheet_inputs_hash(language))
+    if not storage.exists("files", key):
+        storage.put("files", key, data_sheet_pdf(language), "application/pdf")
+    return storage.presigned_get(
+        "files", key, inline_filename=f"monitoring-ips-{language}.pdf", expires_s=SHEET_LINK_TTL_S
+    )
+
+
 def data_sheet_pdf(language: str) -> bytes:
     """One A4 page a customer forwards to its hoster: what, from where, which ports, who."""
     from xml.sax.saxutils import escape

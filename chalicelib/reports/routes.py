@@ -1,8 +1,9 @@
 """Routes: /monitoring-ips(.pdf), /orgs/{org_id}/reports, /orgs/{org_id}/report-schedules.
 
-The data sheet is returned as PDF bytes directly (small, public, cacheable) instead of through
-S3: Chalice answers binary bodies only when the request's ``Accept`` names a binary type
-(``application/pdf`` or ``*/*``, which browsers and curl send); without it Chalice answers 400.
+The data sheet: a client whose ``Accept`` starts with ``application/pdf`` gets the PDF bytes
+(API Gateway converts a binary body only for the first Accept type); anyone else, a browser's
+link above all, is sent (303) to a short-lived presigned S3 URL of the same sheet, rendered once
+per language and configuration into the files bucket.
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ def get_monitoring_ips_pdf() -> Response:
     if lang is not None and lang not in LANGUAGES:
         raise errors.ValidationFailed({"lang": "must be de or en"})
     language = pick_language(lang, header(request, "accept-language"))
+    if not _asks_for_pdf_first(header(request, "accept")):
+        # A browser's link: API Gateway would answer base64 text; S3 serves the bytes.
+        return Response(
+            body="",
+            status_code=303,
+            headers={
+                "Location": monitoring_ips.data_sheet_url(language),
+                "Cache-Control": "no-store",
+                "Content-Language": language,
+                "Vary": "Accept, Accept-Language",
+            },
+        )
     pdf = monitoring_ips.data_sheet_pdf(language)
     return Response(
         body=pdf,
@@ -42,9 +55,15 @@ def get_monitoring_ips_pdf() -> Response:
             "Content-Disposition": f'inline; filename="monitoring-ips-{language}.pdf"',
             "Content-Language": language,
             "Cache-Control": "public, max-age=3600",
-            "Vary": "Accept-Language",
+            "Vary": "Accept, Accept-Language",
         },
     )
+
+
+def _asks_for_pdf_first(accept: str | None) -> bool:
+    """API Gateway converts a binary body only for the first type in Accept (and Chalice too)."""
+    first = (accept or "").split(",")[0].split(";")[0].strip().lower()
+    return first == "application/pdf"
 
 
 @bp.route("/orgs/{org_id}/reports", methods=["GET"], authorizer=jwt_auth)

@@ -158,3 +158,49 @@ def test_deployment_function_invalidates_only_this_distribution(raw: dict[str, A
     assert len(invalidate) == 1
     assert dist_logical in json.dumps(invalidate[0]["Resource"])
     assert all(s["Resource"] != "*" for s in statements)
+
+
+def _origin_secret(raw: dict[str, Any]) -> str:
+    (logical,) = resources(raw, "AWS::SecretsManager::Secret")
+    secret = raw["Resources"][logical]
+    generate = secret["Properties"]["GenerateSecretString"]
+    assert generate["PasswordLength"] >= 32 and generate["ExcludePunctuation"] is True
+    return logical
+
+
+def _resolves(value: Any, secret_logical: str) -> bool:
+    """A CloudFormation dynamic reference to that secret, never the value itself."""
+    text = json.dumps(value)
+    return "{{resolve:secretsmanager:" in text and f'"Ref": "{secret_logical}"' in text
+
+
+def test_the_api_behaviour_forwards_the_viewer_address_through_a_cloudfront_function(
+    raw: dict[str, Any],
+) -> None:
+    (fn_logical, fn) = next(iter(resources(raw, "AWS::CloudFront::Function").items()))
+    assert len(resources(raw, "AWS::CloudFront::Function")) == 1
+    code = fn["Properties"]["FunctionCode"]
+    assert "request.headers['x-vigil-client-ip'] = { value: event.viewer.ip }" in code
+    assert fn["Properties"]["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    assert fn["Properties"]["AutoPublish"] is True
+    config = _distribution(raw)
+    (behavior,) = config["CacheBehaviors"]
+    assert behavior["PathPattern"] == "/v1/*"
+    assert behavior["FunctionAssociations"] == [
+        {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": [fn_logical, "FunctionARN"]}}
+    ]
+    assert "FunctionAssociations" not in config["DefaultCacheBehavior"]  # static files: no need
+
+
+def test_the_api_origin_carries_the_secret_header_the_functions_check(raw: dict[str, Any]) -> None:
+    secret = _origin_secret(raw)
+    config = _distribution(raw)
+    (behavior,) = config["CacheBehaviors"]
+    origin = next(o for o in config["Origins"] if o["Id"] == behavior["TargetOriginId"])
+    (header,) = origin["OriginCustomHeaders"]
+    assert header["HeaderName"] == "x-vigil-origin-secret"
+    assert _resolves(header["HeaderValue"], secret)
+    functions = resources(raw, "AWS::Serverless::Function")
+    assert functions
+    for fn in functions.values():
+        assert _resolves(fn["Properties"]["Environment"]["Variables"]["VIGIL_ORIGIN_SECRET"], secret)

@@ -279,3 +279,48 @@ def test_the_app_imports_from_layer_and_function_zip_alone(
         env=env,
     )
     assert int(out.strip().splitlines()[-1]) > 10
+
+
+def test_the_function_zip_holds_no_dev_only_code_or_bytecode(function_zip: Path) -> None:
+    with zipfile.ZipFile(function_zip) as z:
+        names = z.namelist()
+    assert "app.py" in names and "chalicelib/settings.py" in names
+    dev = [n for n in names if n.startswith("chalicelib/local/")]
+    assert not dev, f"dev-only modules (moto runner, demo seed, ...) in the Lambda package: {dev}"
+    caches = [n for n in names if "__pycache__/" in n or n.endswith(".pyc")]
+    assert not caches, caches
+
+
+def test_every_handler_and_module_imports_without_the_dev_only_code(
+    unpacked: dict[str, Path], runtime: tuple[str, str], raw: dict[str, Any]
+) -> None:
+    """Each function's Handler resolves, and every chalicelib module imports, from zip + layer.
+
+    chalicelib/local is not in the zip, so a module-level import of it anywhere fails here.
+    """
+    site = _site_packages(unpacked["layer"], runtime[0])
+    functions = resources(raw, "AWS::Serverless::Function").values()
+    fn = next(iter(functions))
+    env = {k: v for k, v in fn["Properties"]["Environment"]["Variables"].items() if isinstance(v, str)} | {
+        "AWS_DEFAULT_REGION": "eu-central-1"
+    }
+    handlers = sorted({f["Properties"]["Handler"] for f in functions})
+    root = unpacked["function"]
+    modules = sorted(
+        ".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        for p in (root / "chalicelib").rglob("*.py")
+    )
+    assert "chalicelib.settings" in modules and not any(m.startswith("chalicelib.local") for m in modules)
+    code = (
+        "import importlib\nfailed = []\n"
+        f"for handler in {handlers!r}:\n"
+        "    module, _, attr = handler.rpartition('.')\n"
+        "    try:\n        assert callable(getattr(importlib.import_module(module), attr)), handler\n"
+        "    except Exception as exc:\n        failed.append(f'{handler}: {exc!r}')\n"
+        f"for name in {modules!r}:\n"
+        "    try:\n        importlib.import_module(name)\n"
+        "    except Exception as exc:\n        failed.append(f'{name}: {exc!r}')\n"
+        "print('\\n'.join(failed)); sys.exit(1 if failed else 0)\n"
+    )
+    _bare(runtime[0], [root, site], code, env=env)
+    assert len(handlers) > 3

@@ -335,3 +335,104 @@ def test_check_worker_concurrency_is_capped(raw: dict[str, Any]) -> None:
     events = resources(raw, "AWS::Serverless::Function")["CheckWorker"]["Properties"]["Events"]
     (sqs_event,) = [e for e in events.values() if e["Type"] == "SQS"]
     assert sqs_event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 5}
+
+
+def test_objects_are_written_with_the_buckets_kms_key(raw: dict[str, Any]) -> None:
+    """storage.put sends aws:kms + VIGIL_S3_KMS_KEY_ID: the key the buckets default to (aws/s3)."""
+    for short in BUCKETS:
+        _, bucket = _bucket(raw, short)
+        sse = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+        assert "KMSMasterKeyID" not in sse["ServerSideEncryptionByDefault"]  # the AWS managed aws/s3
+        assert sse["BucketKeyEnabled"] is True
+    for fn in _functions(raw).values():
+        key = fn["Properties"]["Environment"]["Variables"]["VIGIL_S3_KMS_KEY_ID"]
+        parts = key["Fn::Join"][1]
+        assert parts[0] == "arn:" and parts[-1] == ":alias/aws/s3", key
+        assert ":kms:" in json.dumps(parts) and {"Ref": "AWS::AccountId"} in parts
+
+
+def _alarms(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a["Properties"] for a in resources(raw, "AWS::CloudWatch::Alarm").values()]
+
+
+def test_the_check_queue_age_is_alarmed(raw: dict[str, Any]) -> None:
+    queue_logical, _ = by_prop(raw, "AWS::SQS::Queue", "QueueName", "vigil-prod-check-batches")
+    (age,) = [
+        a
+        for a in _alarms(raw)
+        if a.get("MetricName") == "ApproximateAgeOfOldestMessage"
+        and a["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_logical, "QueueName"]}}]
+    ]
+    assert age["Namespace"] == "AWS/SQS" and age["Statistic"] == "Maximum"
+    assert age["Threshold"] == 300 and age["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert age["AlarmActions"]
+
+
+def test_every_function_duration_is_alarmed_before_its_timeout(raw: dict[str, Any]) -> None:
+    durations = {a["Dimensions"][0]["Value"]: a for a in _alarms(raw) if a.get("MetricName") == "Duration"}
+    for logical, fn in _functions(raw).items():
+        alarm = durations[f"vigil-prod-{logical}"]
+        assert alarm["Statistic"] == "Maximum" and alarm["Namespace"] == "AWS/Lambda"
+        assert alarm["Threshold"] == 0.8 * fn["Properties"]["Timeout"] * 1000
+    assert durations["vigil-prod-DispatchChecks"]["Threshold"] == 24_000  # the minute dispatcher
+
+
+def test_no_results_written_while_batches_are_queued_is_alarmed(raw: dict[str, Any]) -> None:
+    queue_logical, _ = by_prop(raw, "AWS::SQS::Queue", "QueueName", "vigil-prod-check-batches")
+    (alarm,) = [a for a in _alarms(raw) if "ResultsWritten" in json.dumps(a.get("Metrics", []))]
+    metrics = {m["Id"]: m for m in alarm["Metrics"]}
+    (expression,) = [m for m in alarm["Metrics"] if "Expression" in m]
+    assert expression["Expression"] == "IF(FILL(sent, 0) > 0 AND FILL(written, 0) < 1, 1, 0)"
+    written = metrics["written"]["MetricStat"]
+    assert written["Metric"] == {"MetricName": "ResultsWritten", "Namespace": "Vigil"}  # the worker's EMF
+    assert written["Stat"] == "Sum" and written["Period"] == 300
+    sent = metrics["sent"]["MetricStat"]["Metric"]
+    assert sent["MetricName"] == "NumberOfMessagesSent" and queue_logical in json.dumps(sent["Dimensions"])
+    assert alarm["Threshold"] == 1 and alarm["AlarmActions"]
+
+
+def test_mail_bounces_and_complaints_are_published_and_suppressed(raw: dict[str, Any]) -> None:
+    (config_logical, config) = next(iter(resources(raw, "AWS::SES::ConfigurationSet").items()))
+    assert config["Properties"]["SuppressionOptions"] == {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]}
+    (identity,) = resources(raw, "AWS::SES::EmailIdentity").values()
+    # The identity's default set: every mail the app sends uses it without naming it.
+    assert identity["Properties"]["ConfigurationSetAttributes"] == {
+        "ConfigurationSetName": {"Ref": config_logical}
+    }
+    (dest,) = resources(raw, "AWS::SES::ConfigurationSetEventDestination").values()
+    assert dest["Properties"]["ConfigurationSetName"] == {"Ref": config_logical}
+    event = dest["Properties"]["EventDestination"]
+    assert event["Enabled"] is True and {"bounce", "complaint"} <= set(event["MatchingEventTypes"])
+    topic_logical = event["SnsDestination"]["TopicARN"]["Ref"]
+    topic = raw["Resources"][topic_logical]["Properties"]
+    assert topic["TopicName"] == "vigil-prod-mail-events" and topic["KmsMasterKeyId"]
+    key_logical = topic["KmsMasterKeyId"]["Fn::GetAtt"][0]
+    key_statements = raw["Resources"][key_logical]["Properties"]["KeyPolicy"]["Statement"]
+    assert any(s["Principal"] == {"Service": "ses.amazonaws.com"} for s in key_statements)
+    subscriptions = [
+        s["Properties"]
+        for s in resources(raw, "AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": topic_logical}
+    ]
+    assert [s["Protocol"] for s in subscriptions] == ["email"]
+
+
+def test_console_has_a_content_security_policy_allowing_its_own_and_the_logo_bucket(
+    raw: dict[str, Any],
+) -> None:
+    (policy,) = resources(raw, "AWS::CloudFront::ResponseHeadersPolicy").values()
+    csp = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"][
+        "ContentSecurityPolicy"
+    ]
+    assert csp["Override"] is True
+    parts = csp["ContentSecurityPolicy"]["Fn::Join"][1]
+    text = "".join(p if isinstance(p, str) else f"<{next(iter(p.values()))}>" for p in parts)
+    files_logical, _ = _bucket(raw, "files")
+    directives = {d.split()[0]: d.split()[1:] for d in text.split("; ")}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
+    assert directives["connect-src"] == ["'self'"] and directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert {"'self'", "data:"} <= set(directives["img-src"])
+    assert f"https://<{files_logical}>.s3.<AWS::URLSuffix>" in directives["img-src"]
+    assert "'unsafe-inline'" not in text and "'unsafe-eval'" not in text and "*" not in text.replace("*.", "")

@@ -10,6 +10,8 @@ next synth.
 from __future__ import annotations
 
 import json
+import os
+import zipfile
 from typing import Any
 
 from aws_cdk import (
@@ -62,6 +64,9 @@ from aws_cdk import (
     aws_s3_deployment as s3deploy,
 )
 from aws_cdk import (
+    aws_secretsmanager as secretsmanager,
+)
+from aws_cdk import (
     aws_ses as ses,
 )
 from aws_cdk import (
@@ -103,6 +108,25 @@ LOCKED_BUCKETS = {"invoices": 8}
 #: Lambda timeout of the prod stage (.chalice/config.json); SQS visibility must exceed it.
 LAMBDA_TIMEOUT_S = 30
 MAX_RECEIVE_COUNT = 5
+#: Alarm when a function's longest run in 5 minutes reaches this share of its timeout.
+DURATION_ALARM_SHARE = 0.8
+#: Alarm when a queue's oldest message is this old (seconds): checks run late.
+QUEUE_AGE_ALARM_S = 300
+#: The custom metric the check worker emits (chalicelib/monitoring/jobs.py, EMF on stdout).
+RESULTS_METRIC = ("Vigil", "ResultsWritten")
+
+
+#: Headers between CloudFront and the API (chalicelib/http.py reads them).
+CLIENT_IP_HEADER = "x-vigil-client-ip"
+ORIGIN_SECRET_HEADER = "x-vigil-origin-secret"
+#: CloudFront Function (viewer request) on the API behaviour: the viewer's own address, always
+#: overwriting whatever the viewer sent under that name.
+CLIENT_IP_FUNCTION = f"""function handler(event) {{
+  var request = event.request;
+  request.headers['{CLIENT_IP_HEADER}'] = {{ value: event.viewer.ip }};
+  return request;
+}}
+"""
 
 
 def _problem(status: int, title: str, detail: str) -> str:
@@ -111,10 +135,42 @@ def _problem(status: int, title: str, detail: str) -> str:
     )
 
 
+#: Dev-only code under chalicelib/ that `chalice package` zips anyway (it has no exclude option):
+#: the moto runner, demo seed, local scheduler and demo targets. Nothing outside it imports it.
+DEV_ONLY_PREFIXES = ("chalicelib/local/",)
+
+
+def strip_dev_only(zip_path: str) -> list[str]:
+    """Rewrite the function zip without dev-only modules and bytecode caches; the names dropped."""
+    with zipfile.ZipFile(zip_path) as src:
+        infos = src.infolist()
+        keep = [
+            i
+            for i in infos
+            if not i.filename.startswith(DEV_ONLY_PREFIXES)
+            and "__pycache__/" not in i.filename
+            and not i.filename.endswith(".pyc")
+        ]
+        dropped = [i.filename for i in infos if i not in keep]
+        if not dropped:
+            return []
+        tmp = zip_path + ".tmp"
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+            for info in keep:  # same names, dates and modes: the asset hash stays content-addressed
+                dst.writestr(info, src.read(info), compress_type=zipfile.ZIP_DEFLATED)
+    os.replace(tmp, zip_path)
+    return dropped
+
+
 class VigilChalice(Chalice):
     """The Chalice construct, keeping the SAM template it included so the stack can read it."""
 
     sam: dict[str, Any]
+    dropped: list[str]
+
+    def _package_app(self) -> None:
+        super()._package_app()
+        self.dropped = strip_dev_only(os.path.join(self._sam_package_dir, "deployment.zip"))
 
     def _generate_sam_template_with_assets(self, chalice_out_dir: str, package_id: str) -> str:
         path: str = super()._generate_sam_template_with_assets(chalice_out_dir, package_id)
@@ -141,6 +197,7 @@ class VigilStack(Stack):
         self.pool, self.pool_client = self._user_pool()
         self.mail_identity_arn = self._mail_identity()
         self.async_dlq = self._dlq("AsyncFailures", f"{PREFIX}-async-failures")
+        self.origin_secret = self._origin_secret()
 
         env: dict[str, str] = {
             **cfg.environment(),
@@ -149,6 +206,11 @@ class VigilStack(Stack):
         }
         for short, bucket in self.buckets.items():
             env[f"VIGIL_BUCKET_{short.upper()}"] = bucket.bucket_name
+        # The app buckets' key (KMS_MANAGED: the account's AWS managed `aws/s3`, whose key policy
+        # lets every principal of the account use it through S3): objects name it explicitly.
+        # A dynamic reference: CloudFormation resolves it at deploy time, the template holds none.
+        env["VIGIL_ORIGIN_SECRET"] = self.origin_secret.secret_value.unsafe_unwrap()
+        env["VIGIL_S3_KMS_KEY_ID"] = self.format_arn(service="kms", resource="alias", resource_name="aws/s3")
         self.chalice = VigilChalice(
             self, "Chalice", source_dir=source_dir, stage_config={"environment_variables": env}
         )
@@ -164,6 +226,7 @@ class VigilStack(Stack):
         self._deny_invoice_deletion()
         self._api()
         self._api_alarms()
+        self._results_alarm()
         self._console()
         self._outputs()
 
@@ -299,9 +362,97 @@ class VigilStack(Stack):
         return pool, client
 
     def _mail_identity(self) -> str:
-        identity = ses.EmailIdentity(self, "MailDomain", identity=ses.Identity.domain(self.cfg.mail_domain))
+        identity = ses.EmailIdentity(
+            self,
+            "MailDomain",
+            identity=ses.Identity.domain(self.cfg.mail_domain),
+            configuration_set=self._mail_configuration_set(),
+        )
         self._dkim = identity
         return self.format_arn(service="ses", resource="identity", resource_name=self.cfg.mail_domain)
+
+    def _origin_secret(self) -> secretsmanager.Secret:
+        """What CloudFront sends to the API as `x-vigil-origin-secret` (chalicelib.http.client_ip).
+
+        Generated by Secrets Manager at deploy time (CDK cannot make a random value at synth);
+        the distribution's origin header and the functions' environment both resolve it through
+        a dynamic reference. Rotate by changing it and deploying again.
+        """
+        secret = secretsmanager.Secret(
+            self,
+            "OriginSecret",
+            secret_name=f"{PREFIX}/origin-secret",
+            description="CloudFront to API Gateway: proves x-vigil-client-ip was set by our distribution",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=48, exclude_punctuation=True
+            ),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        suppress.skip(
+            secret,
+            (
+                "CKV_AWS_149",
+                "Encrypted with the AWS managed aws/secretsmanager key: only CloudFormation reads "
+                "it (dynamic references at deploy time), no role decrypts it at run time, and the "
+                "value only vouches for the login throttle's client address; a CMK would add "
+                "1 USD/month and a key policy for no custody requirement.",
+            ),
+        )
+        return secret
+
+    def _mail_configuration_set(self) -> ses.ConfigurationSet:
+        """Default configuration set of the sending identity (the app names none itself).
+
+        Bounces, complaints and rejects go to the SNS topic `<prefix>-mail-events` (mailed to the
+        alarm address); bounced and complaining addresses are suppressed for this set. The
+        account-level suppression list (on by default) is documented in docs/deploy.md.
+        """
+        topic = sns.Topic(
+            self,
+            "MailEvents",
+            topic_name=f"{PREFIX}-mail-events",
+            master_key=self.alarm_key,
+            enforce_ssl=True,
+        )
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("ses.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions={"StringEquals": {"AWS:SourceAccount": Aws.ACCOUNT_ID}},
+            )
+        )
+        self.alarm_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("ses.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],  # this key
+                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+            )
+        )
+        if self.cfg.alarm_email:
+            topic.add_subscription(subs.EmailSubscription(self.cfg.alarm_email))
+        config_set = ses.ConfigurationSet(
+            self,
+            "MailConfig",
+            configuration_set_name=f"{PREFIX}-mail",
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+            reputation_metrics=True,
+            sending_enabled=True,
+        )
+        config_set.add_event_destination(
+            "BouncesAndComplaints",
+            configuration_set_event_destination_name="bounces-complaints",
+            destination=ses.EventDestination.sns_topic(topic),
+            events=[
+                ses.EmailSendingEvent.BOUNCE,
+                ses.EmailSendingEvent.COMPLAINT,
+                ses.EmailSendingEvent.REJECT,
+            ],
+        )
+        self.mail_events = topic
+        self.mail_config = config_set
+        return config_set
 
     # --- queues -------------------------------------------------------------------------------
 
@@ -339,6 +490,12 @@ class VigilStack(Stack):
             enforce_ssl=True,
         )
         suppress.skip(queue, suppress.SQS_SSE_SQS)
+        self._alarm(
+            f"{cid}Age",
+            queue.metric_approximate_age_of_oldest_message(period=Duration.minutes(5), statistic="Maximum"),
+            f"{name}: a message waited {QUEUE_AGE_ALARM_S} s or more (workers behind or failing)",
+            threshold=QUEUE_AGE_ALARM_S,
+        )
         return queue
 
     # --- functions ----------------------------------------------------------------------------
@@ -513,6 +670,7 @@ class VigilStack(Stack):
                 resources=["*"],
             )
         )  # "*" = this key
+        self.alarm_key = key
         topic = sns.Topic(self, "Alarms", topic_name=f"{PREFIX}-alarms", master_key=key, enforce_ssl=True)
         if self.cfg.alarm_email:
             topic.add_subscription(subs.EmailSubscription(self.cfg.alarm_email))
@@ -544,6 +702,37 @@ class VigilStack(Stack):
         self._alarm(f"Errors-{spec.logical_id}", metric("Errors"), f"{name} ({spec.kind}) raised errors")
         self._alarm(
             f"Throttles-{spec.logical_id}", metric("Throttles"), f"{name} ({spec.kind}) was throttled"
+        )
+        # Near its timeout a run is about to be killed: the dispatcher would then skip minutes.
+        timeout_s = int(self.chalice.sam["Resources"][spec.logical_id]["Properties"]["Timeout"])
+        duration = metric("Duration").with_(statistic="Maximum")
+        self._alarm(
+            f"Duration-{spec.logical_id}",
+            duration,
+            f"{name} ({spec.kind}) ran longer than {DURATION_ALARM_SHARE:.0%} of its {timeout_s} s timeout",
+            threshold=DURATION_ALARM_SHARE * timeout_s * 1000,
+        )
+
+    def _results_alarm(self) -> None:
+        """Batches were queued in 5 minutes but no worker wrote a result (stuck or failing)."""
+        queue = self.queues[settings.queue_name(QUEUES[0])]
+        sent = queue.metric_number_of_messages_sent(period=Duration.minutes(5), statistic="Sum")
+        written = cloudwatch.Metric(
+            namespace=RESULTS_METRIC[0],
+            metric_name=RESULTS_METRIC[1],
+            statistic="Sum",
+            period=Duration.minutes(5),
+        )
+        self._alarm(
+            "NoResultsWritten",
+            cloudwatch.MathExpression(
+                expression="IF(FILL(sent, 0) > 0 AND FILL(written, 0) < 1, 1, 0)",
+                using_metrics={"sent": sent, "written": written},
+                period=Duration.minutes(5),
+                label="batches queued, no results written",
+            ),
+            f"{settings.queue_name(QUEUES[0])}: batches were queued in 5 minutes but no check result "
+            "was written",
         )
 
     # --- API Gateway --------------------------------------------------------------------------
@@ -732,6 +921,9 @@ class VigilStack(Stack):
                     referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
                     override=True,
                 ),
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=self._console_csp(), override=True
+                ),
             ),
         )
         api_id = self.chalice.get_resource("RestAPI").ref
@@ -740,6 +932,17 @@ class VigilStack(Stack):
             f"{api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+            # Overwrites a viewer's header of the same name; the app trusts x-vigil-client-ip
+            # only next to this value.
+            custom_headers={ORIGIN_SECRET_HEADER: self.origin_secret.secret_value.unsafe_unwrap()},
+        )
+        client_ip = cloudfront.Function(
+            self,
+            "ClientIpFunction",
+            function_name=f"{PREFIX}-client-ip",
+            comment="viewer address -> x-vigil-client-ip (API Gateway sees only the edge)",
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            code=cloudfront.FunctionCode.from_inline(CLIENT_IP_FUNCTION),
         )
         self.console_distribution = cloudfront.Distribution(
             self,
@@ -765,6 +968,11 @@ class VigilStack(Stack):
                     cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                     origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
                     response_headers_policy=headers,
+                    function_associations=[
+                        cloudfront.FunctionAssociation(
+                            function=client_ip, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                        )
+                    ],
                 )
             },
         )
@@ -798,6 +1006,31 @@ class VigilStack(Stack):
         )
         # It depends on its role through Role's GetAtt already (cfn-lint W3005); keep the policy.
         fn.add_override("DependsOn", [self.get_logical_id(policy)])
+
+    def _console_csp(self) -> str:
+        """web/index.html loads only its own scripts, styles, i18n JSON and calls /v1 (same origin);
+        images: data: (favicon, previews), blob: (downloads) and the logo's presigned URL from the
+        files bucket (virtual-hosted, global or regional S3 name, as boto3 may sign either)."""
+        files = self.buckets["files"].bucket_name if "files" in self.buckets else None
+        images = ["'self'", "data:", "blob:"]
+        if files:
+            images += [
+                f"https://{files}.s3.{Aws.URL_SUFFIX}",
+                f"https://{files}.s3.{Aws.REGION}.{Aws.URL_SUFFIX}",
+            ]
+        directives = {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "img-src": images,
+            "connect-src": ["'self'"],
+            "font-src": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+            "frame-ancestors": ["'none'"],
+        }
+        return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
     def _deploy_log_group(self) -> logs.LogGroup:
         group = logs.LogGroup(

@@ -25,9 +25,10 @@ LAMBDA_NO_RESERVED_CONCURRENCY = (
 )
 LAMBDA_ENV_NOT_SECRET = (
     "CKV_AWS_173",
-    "Environment holds only names and ids (table prefix, "
-    "pool id, sender address), no secrets; Lambda encrypts it at rest "
-    "with the service key.",
+    "Environment holds names and ids (table prefix, pool id, sender address) "
+    "and the CloudFront origin secret, which only vouches for the client-address "
+    "header of the login throttle and grants no data access; Lambda encrypts it "
+    "at rest with the service key.",
 )
 LOGS_NO_CMK = (
     "CKV_AWS_158",

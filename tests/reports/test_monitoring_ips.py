@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.reports.conftest import pdf_pages, pdf_text, render_png
@@ -86,11 +88,69 @@ def test_pdf_in_the_requested_language(api, lang_args, expected, sentence):
         assert "HTTP und HTTPS" in text and "Heartbeats" in text
 
 
-def test_pdf_needs_an_accept_header_for_binary(api):
-    """Chalice (like API Gateway) sends binary only to clients accepting it; */* does."""
-    assert api.get("/monitoring-ips.pdf", headers={"Accept": "*/*"}).status == 200
-    r = api.get("/monitoring-ips.pdf")
-    assert r.status == 400 and "Accept" in r.json["detail"]
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+def _follow(location: str) -> tuple[str, str, bytes, dict[str, Any]]:
+    """The presigned URL's bucket, key and object (read from moto), and its query."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from chalicelib import aws
+
+    url = urlsplit(location)
+    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    if ".s3" in url.netloc and not url.netloc.startswith("s3"):  # virtual-hosted style
+        bucket, key = url.netloc.split(".s3")[0], url.path[1:]
+    else:  # path style
+        bucket, _, key = url.path[1:].partition("/")
+    obj = aws.client("s3").get_object(Bucket=bucket, Key=key)
+    return bucket, key, obj["Body"].read(), {"query": query, "content_type": obj["ContentType"]}
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [BROWSER_ACCEPT, "*/*", None, "text/html, application/pdf"],
+    ids=["browser", "any", "none", "pdf-2nd"],
+)
+def test_a_browser_link_is_sent_to_a_presigned_url_of_the_sheet(api, accept):
+    """API Gateway converts binary only for the first Accept type: everyone else goes to S3."""
+    from chalicelib import settings
+
+    headers = {"Accept-Language": "en-GB,en;q=0.9"} | ({"Accept": accept} if accept else {})
+    r = api.get("/monitoring-ips.pdf", headers=headers)
+    assert r.status == 303, r
+    h = {k.lower(): v for k, v in r.headers.items()}
+    assert h["cache-control"] == "no-store" and h["content-language"] == "en"
+    bucket, key, body, meta = _follow(h["location"])
+    assert bucket == settings.bucket_name("files")
+    assert key.startswith("public/monitoring-ips/en-") and key.endswith(".pdf")
+    assert meta["query"]["X-Amz-Expires"] == "300" and "X-Amz-Signature" in meta["query"]
+    assert meta["query"]["response-content-disposition"] == 'inline; filename="monitoring-ips-en.pdf"'
+    assert meta["content_type"] == "application/pdf" and body.startswith(b"%PDF-") and pdf_pages(body) == 1
+    assert FIREWALL_EN in pdf_text(body)
+
+
+def test_the_stored_sheet_is_rendered_once_per_language_and_configuration(api, monkeypatch):
+    from chalicelib import aws, settings
+
+    def keys() -> list[str]:
+        listed = aws.client("s3").list_objects_v2(Bucket=settings.bucket_name("files"), Prefix="public/")
+        return sorted(o["Key"] for o in listed.get("Contents", []))
+
+    def sheet(lang: str) -> str:
+        r = api.get(f"/monitoring-ips.pdf?lang={lang}", headers={"Accept": BROWSER_ACCEPT})
+        assert r.status == 303, r
+        return _follow(r.headers["Location"])[1]
+
+    de = sheet("de")
+    assert sheet("de") == de and keys() == [de]  # the second link reuses the stored sheet
+    en = sheet("en")
+    assert en != de and en.startswith("public/monitoring-ips/en-") and len(keys()) == 2
+    assert FIREWALL_DE in pdf_text(_follow(api.get("/monitoring-ips.pdf?lang=de").headers["Location"])[2])
+    monkeypatch.setenv("VIGIL_MONITORING_IPV4", "203.0.113.44")
+    changed = sheet("de")
+    assert changed not in (de, en) and len(keys()) == 3
+    assert "203.0.113.44" in pdf_text(_follow(api.get("/monitoring-ips.pdf?lang=de").headers["Location"])[2])
 
 
 def test_unknown_language_is_a_field_error(api):
@@ -124,5 +184,7 @@ def test_local_server_delivers_the_pdf_bytes_unchanged(api):
         # Same document (the creation date inside may differ by a second): same text, 1 page.
         assert r.content.startswith(b"%PDF-") and pdf_pages(r.content) == 1
         assert pdf_text(r.content) == pdf_text(expected)
-        r = requests.get(f"{base}/monitoring-ips.pdf", headers={"Accept": "text/html"}, timeout=30)
-        assert r.status_code == 400
+        r = requests.get(
+            f"{base}/monitoring-ips.pdf", headers={"Accept": "text/html"}, timeout=30, allow_redirects=False
+        )
+        assert r.status_code == 303 and "X-Amz-Signature=" in r.headers["Location"]

@@ -87,8 +87,9 @@ function shell(current, active, content) {
   const links = SCREENS.filter(([, , , visible]) => visible(current)).map(([seg, , label]) =>
     h("li", {}, h("a", { href: `#/orgs/${current.org.id}/${seg}`,
       "aria-current": seg === active ? "page" : null }, t(label))));
+  // A plain link: the API answers a browser with a 303 to a presigned S3 URL of the PDF.
   const ipSheet = has("GET", "/monitoring-ips.pdf")
-    ? h("a", { href: `${apiUrl}/monitoring-ips.pdf`, target: "_blank", rel: "noopener",
+    ? h("a", { href: `${apiUrl}/monitoring-ips.pdf?lang=${language()}`, target: "_blank", rel: "noopener",
                class: "ip-sheet" }, t("nav.monitoring_ips"))
     : null;
   return h("div", { class: "layout" },
