@@ -53,7 +53,22 @@ def _assembled() -> dict[str, Any]:
         _tag(part, fragment.parent.name)
         _merge(doc, part)
     _add_shared_responses(doc)
+    _integer_formats(doc)
     return doc
+
+
+def _integer_formats(node: Any) -> None:
+    """Every integer gets a ``format`` for the generators: int32 when its ``maximum`` fits,
+    otherwise int64 (byte counts, uptimes). Fragments may still set one themselves."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer" and "format" not in node:
+            fits = isinstance(node.get("maximum"), int) and node["maximum"] < 2**31
+            node["format"] = "int32" if fits else "int64"
+        for value in node.values():
+            _integer_formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            _integer_formats(value)
 
 
 def _tag(fragment: dict[str, Any], domain: str) -> None:
