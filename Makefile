@@ -96,5 +96,5 @@ deploy-rehearsal: synth $(REHEARSAL_STAMP)
 	AWS_DEFAULT_REGION=$(INFRA_REGION) $(INFRA_VENV)/bin/python -W ignore infra/rehearsal.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache bench/results.json tests/artifacts
+	rm -rf $(VENV) .pytest_cache bench/results.json tests/artifacts .venv-openapi-client .venv-openapi-client.lock
 	rm -rf $(INFRA_VENV) $(CHECKOV_VENV) infra/cdk.out infra/cdk.out.work
