@@ -126,7 +126,7 @@ def render(invoice: Any) -> bytes:
         meta_rows.append([f"{lab['buyer_reference']}:", Paragraph(esc(buyer["buyer_reference"]), normal)])
     if invoice.purchase_order:
         meta_rows.append([f"{lab['purchase_order']}:", Paragraph(esc(invoice.purchase_order), normal)])
-    meta = Table(meta_rows, colWidths=[45 * mm, 110 * mm])
+    meta = Table(meta_rows, colWidths=[45 * mm, 110 * mm], hAlign="LEFT")
     meta.setStyle(
         TableStyle(
             [
