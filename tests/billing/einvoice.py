@@ -99,8 +99,9 @@ def _official() -> tuple[Any, dict[str, Any]]:
     }
 
 
-def official_failures(xml: bytes, count: bool = True) -> dict[str, list[str]]:
-    """Errors (flag fatal/error; warnings left out) per rule set — as ``validate-einvoice`` counts."""
+def official_failures(xml: bytes, count: bool = True, warnings: bool = False) -> dict[str, list[str]]:
+    """Errors (flag fatal/error) per rule set — as ``validate-einvoice`` counts; with ``warnings``
+    the warnings too."""
     from lxml import etree
 
     proc, executables = _official()
@@ -112,7 +113,7 @@ def official_failures(xml: bytes, count: bool = True) -> dict[str, list[str]]:
         out[kind] = [
             f"{f.get('id')}: {' '.join(''.join(f.itertext()).split())}"
             for f in fails
-            if (f.get("flag") or f.get("role") or "fatal").lower() in ("fatal", "error")
+            if warnings or (f.get("flag") or f.get("role") or "fatal").lower() in ("fatal", "error")
         ]
         if count:  # negative controls stay out of the session's tally
             validated[kind] += 1
