@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
@@ -39,6 +40,37 @@ def _vat_id(value: str) -> str:
     return compact
 
 
+#: A Leitweg-ID: Grobadressierung (2–12 digits), optional Feinadressierung (up to 30 letters or
+#: digits), two check digits — all separated by dashes
+_LEITWEG_LIKE = re.compile(r"[0-9]+-[0-9A-Za-z-]*")
+
+
+def _buyer_reference(value: str) -> str:
+    """The buyer reference (BT-10) printed on invoices and sent as ``ram:BuyerReference``.
+
+    German public buyers route e-invoices by their Leitweg-ID: anything shaped like one (digits,
+    then a dash, then only letters, digits and dashes) is checked strictly — format, state code
+    and the ISO 7064 MOD 97-10 check digits — so a mistyped ID is refused here rather than
+    by the buyer's inbound platform. Anything else is the buyer's own free-text reference
+    (1–100 printable characters).
+    """
+    _single_line(value)
+    if not _LEITWEG_LIKE.fullmatch(value):
+        return value
+    from stdnum import exceptions
+    from stdnum.de import leitweg
+
+    try:
+        return str(leitweg.validate(value))
+    except exceptions.InvalidChecksum:
+        raise ValueError("looks like a Leitweg-ID but its check digits are wrong") from None
+    except exceptions.ValidationError:
+        raise ValueError(
+            "looks like a Leitweg-ID but is not one: 2–12 digits (starting with a state code 01–16 "
+            "or 99), optionally up to 30 letters or digits, then 2 check digits, separated by dashes"
+        ) from None
+
+
 def _single_line(value: str) -> str:
     """Names end up in mail headers, PDF and XML: no control characters (line breaks, NUL …),
     no surrogates or non-characters, which those formats cannot carry."""
@@ -59,6 +91,15 @@ ShortText = Annotated[
 ]
 Country = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2), AfterValidator(_country)
+]
+BuyerReference = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_buyer_reference),
+]
+#: The buyer's purchase order number (BT-13)
+PurchaseOrder = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_single_line)
 ]
 VatId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=4, max_length=20), AfterValidator(_vat_id)

@@ -1,10 +1,20 @@
-"""The EN 16931 e-invoice (UN/CEFACT CII, Factur-X/ZUGFeRD profile EN 16931) of an invoice.
+"""The EN 16931 e-invoice (UN/CEFACT CII) of an invoice, as Factur-X EN 16931 and as XRechnung.
 
 Built from the stored invoice only, so the XML (the legal original) can be rebuilt byte for
-byte. Element order follows the Factur-X 1.0 EN 16931 XSD; business rules that shape it:
-BR-O-02 (no seller/buyer VAT ID on "not subject to VAT" invoices — the tax number is given
-instead), BR-AE-02 (both VAT IDs on reverse-charge invoices), BR-27 (prices are never negative:
-credits carry quantity −1).
+byte. Element order follows the Factur-X 1.0 EN 16931 XSD. One document passes both the EN 16931
+rules and the XRechnung 3.0 CIUS (German public buyers); the two flavors differ only in the
+specification identifier BT-24 (``FACTURX`` for the XML inside the PDF, ``XRECHNUNG`` for the
+pure XML download). Business rules that shape it:
+
+- BR-O-02 (no seller/buyer VAT ID on "not subject to VAT" invoices — the tax number is given
+  instead), BR-AE-02 (both VAT IDs on reverse-charge invoices), BR-27 (prices are never
+  negative: credits carry quantity −1);
+- BR-DE-2/5/6/7: a seller contact (BG-6: name, phone, e-mail); BR-DE-15: a buyer reference
+  (BT-10 — the buyer's Leitweg-ID or reference, else its org id);
+- PEPPOL-EN16931-R001: the business process (BT-23); PEPPOL-EN16931-R010: the buyer's
+  electronic address (BT-49, its billing e-mail);
+- BR-DE-14: a VAT rate in every VAT breakdown, also 0 for "not subject to VAT" — while BR-O-05
+  keeps the rate off the lines of such invoices.
 """
 
 from __future__ import annotations
@@ -19,14 +29,18 @@ RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
 UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
 QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
-PROFILE = "urn:cen.eu:en16931:2017"
+FACTURX = "urn:cen.eu:en16931:2017"
+XRECHNUNG = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+#: BT-23, the Peppol billing process the XRechnung rules (PEPPOL-EN16931-R001) ask for
+BUSINESS_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 
 
 def _d102(value: date) -> str:
     return value.strftime("%Y%m%d")
 
 
-def build_xml(invoice: Any) -> bytes:
+def build_xml(invoice: Any, specification: str = FACTURX) -> bytes:
+    """The CII XML; ``specification`` (BT-24) is ``FACTURX`` or ``XRECHNUNG``."""
     from lxml import etree
 
     nsmap = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
@@ -57,7 +71,8 @@ def build_xml(invoice: Any) -> bytes:
 
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=nsmap)
     ctx = el(root, "rsm:ExchangedDocumentContext")
-    el(el(ctx, "ram:GuidelineSpecifiedDocumentContextParameter"), "ram:ID", PROFILE)
+    el(el(ctx, "ram:BusinessProcessSpecifiedDocumentContextParameter"), "ram:ID", BUSINESS_PROCESS)
+    el(el(ctx, "ram:GuidelineSpecifiedDocumentContextParameter"), "ram:ID", specification)
 
     doc = el(root, "rsm:ExchangedDocument")
     el(doc, "ram:ID", invoice.number)
@@ -98,11 +113,18 @@ def build_xml(invoice: Any) -> bytes:
         )
 
     agreement = el(tx, "ram:ApplicableHeaderTradeAgreement")
-    el(agreement, "ram:BuyerReference", buyer["org_id"])
+    el(agreement, "ram:BuyerReference", buyer.get("buyer_reference") or buyer["org_id"])
     s = el(agreement, "ram:SellerTradeParty")
     el(s, "ram:Name", seller["name"])
     if seller.get("register_id"):
         el(el(s, "ram:SpecifiedLegalOrganization"), "ram:ID", seller["register_id"])
+    if seller.get("contact") or seller.get("phone"):
+        contact = el(s, "ram:DefinedTradeContact")
+        if seller.get("contact"):
+            el(contact, "ram:PersonName", seller["contact"])
+        if seller.get("phone"):
+            el(el(contact, "ram:TelephoneUniversalCommunication"), "ram:CompleteNumber", seller["phone"])
+        el(el(contact, "ram:EmailURIUniversalCommunication"), "ram:URIID", seller["email"])
     _address(
         el,
         s,
@@ -121,10 +143,14 @@ def build_xml(invoice: Any) -> bytes:
     _address(
         el, b, addr.get("postal_code"), addr.get("street"), addr.get("city"), addr.get("country") or "DE"
     )
-    if buyer.get("billing_email"):
-        el(el(b, "ram:URIUniversalCommunication"), "ram:URIID", buyer["billing_email"], schemeID="EM")
+    # the billing e-mail; invoices of a payer that had none carry the address the mail went to
+    electronic_address = buyer.get("billing_email") or buyer.get("electronic_address")
+    if electronic_address:
+        el(el(b, "ram:URIUniversalCommunication"), "ram:URIID", electronic_address, schemeID="EM")
     if buyer.get("vat_id") and category != "O":
         el(el(b, "ram:SpecifiedTaxRegistration"), "ram:ID", buyer["vat_id"], schemeID="VA")
+    if invoice.purchase_order:
+        el(el(agreement, "ram:BuyerOrderReferencedDocument"), "ram:IssuerAssignedID", invoice.purchase_order)
 
     el(tx, "ram:ApplicableHeaderTradeDelivery")
 
@@ -146,8 +172,7 @@ def build_xml(invoice: Any) -> bytes:
         el(tax, "ram:ExemptionReasonCode", "VATEX-EU-AE")
     elif category == "O":
         el(tax, "ram:ExemptionReasonCode", "VATEX-EU-O")
-    if category != "O":
-        el(tax, "ram:RateApplicablePercent", f"{rate:.2f}")
+    el(tax, "ram:RateApplicablePercent", f"{rate:.2f}")  # 0.00 for O (BR-DE-14)
     if lines:
         period(settle, min(x["period_start"] for x in lines), max(x["period_end"] for x in lines))
     terms = el(settle, "ram:SpecifiedTradePaymentTerms")

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("vigil.billing")
 
 NUMBER_PREFIX = "VIG"
+#: S3 key suffix of the pure XRechnung XML, next to ``.pdf`` (Factur-X) and ``.xml`` (its XML)
+XRECHNUNG_EXT = "xrechnung.xml"
 MAX_NUMBER_ATTEMPTS = 200
 
 
@@ -49,16 +51,29 @@ def format_number(year: int, seq: int) -> str:
 
 
 def buyer_of(payer: Org) -> dict[str, Any]:
-    return {
+    buyer: dict[str, Any] = {
         "org_id": payer.org_id,
         "name": payer.name,
         "address": payer.address_dict(),
         "vat_id": payer.vat_id,
         "billing_email": payer.billing_email,
+        "buyer_reference": payer.buyer_reference,
     }
+    if not payer.billing_email:
+        # orders need a billing e-mail, but it can be cleared before a renewal: the e-invoice
+        # still needs the buyer's electronic address (BT-49), the one the invoice is mailed to
+        buyer["electronic_address"] = next(iter(recipients(payer.org_id, None)), None)
+    return buyer
 
 
-def build(payer: Org, lines: list[pricing.Line], reason: str, now: datetime, number: str) -> Invoice:
+def build(
+    payer: Org,
+    lines: list[pricing.Line],
+    reason: str,
+    now: datetime,
+    number: str,
+    purchase_order: str | None = None,
+) -> Invoice:
     addr = payer.address_dict()
     tax = pricing.tax_for(addr.get("country"), payer.vat_id)
     total = pricing.totals(lines, tax)
@@ -74,6 +89,7 @@ def build(payer: Org, lines: list[pricing.Line], reason: str, now: datetime, num
         buyer=buyer_of(payer),
         seller=seller().as_dict(),
         lines=[line.as_dict() for line in lines],
+        purchase_order=purchase_order,
         net=pricing.money(total.net),
         vat_rate=str(tax.rate),
         vat=pricing.money(total.vat),
@@ -96,7 +112,12 @@ def _read_sequence(year: int) -> InvoiceSequence | None:
 
 
 def finalize(
-    payer: Org, lines: list[pricing.Line], reason: str, now: datetime, extra: Callable[[Any, Invoice], None]
+    payer: Org,
+    lines: list[pricing.Line],
+    reason: str,
+    now: datetime,
+    extra: Callable[[Any, Invoice], None],
+    purchase_order: str | None = None,
 ) -> Invoice:
     """Number and store an invoice together with the caller's writes (``extra(tx, invoice)``).
 
@@ -110,7 +131,7 @@ def finalize(
         seq = _read_sequence(year)
         last = int(seq.last) if seq is not None else 0
         number = format_number(year, last + 1)
-        invoice = build(payer, lines, reason, now, number)
+        invoice = build(payer, lines, reason, now, number, purchase_order)
         try:
             with db.transaction() as tx:
                 if seq is None:
@@ -163,7 +184,10 @@ def view(invoice: Invoice, with_urls: bool = False) -> dict[str, Any]:
         "number": invoice.number,
         "issued_at": clock.iso(invoice.issued_at),
         "reason": invoice.reason,
-        "buyer": {k: invoice.buyer.get(k) for k in ("org_id", "name", "address", "vat_id")},
+        "buyer": {
+            k: invoice.buyer.get(k) for k in ("org_id", "name", "address", "vat_id", "buyer_reference")
+        },
+        "purchase_order": invoice.purchase_order,
         "service_period": service_period(invoice),
         "lines": [dict(line) for line in invoice.lines],
         "net": invoice.net,
@@ -183,8 +207,13 @@ def view(invoice: Invoice, with_urls: bool = False) -> dict[str, Any]:
         out["xml_url"] = storage.presigned_get(
             "invoices", storage.invoice_key(invoice.number, "xml"), f"{invoice.number}.xml"
         )
+        out["xrechnung_url"] = storage.presigned_get(
+            "invoices",
+            storage.invoice_key(invoice.number, XRECHNUNG_EXT),
+            f"{invoice.number}-xrechnung.xml",
+        )
     elif with_urls:
-        out["pdf_url"] = out["xml_url"] = None
+        out["pdf_url"] = out["xml_url"] = out["xrechnung_url"] = None
     return out
 
 
@@ -210,12 +239,13 @@ def list_page(payer_org_id: str, limit: int, cursor: str | None) -> tuple[list[I
 # --- documents and mail ---------------------------------------------------------------------
 
 
-def render(invoice: Invoice) -> tuple[bytes, bytes]:
-    """(Factur-X PDF with the XML embedded, the EN 16931 XML)."""
+def render(invoice: Invoice) -> tuple[bytes, bytes, bytes]:
+    """(Factur-X PDF with the XML embedded, that EN 16931 XML, the same invoice as XRechnung)."""
     from chalicelib.billing import cii, pdf
 
-    xml = cii.build_xml(invoice)
-    return pdf.factur_x(pdf.render(invoice), xml), xml
+    xml = cii.build_xml(invoice, cii.FACTURX)
+    xrechnung = cii.build_xml(invoice, cii.XRECHNUNG)
+    return pdf.factur_x(pdf.render(invoice), xml, invoice), xml, xrechnung
 
 
 def recipients(payer_org_id: str, billing_email: str | None) -> list[str]:
@@ -228,9 +258,12 @@ def recipients(payer_org_id: str, billing_email: str | None) -> list[str]:
 
 
 def store_documents(invoice: Invoice) -> bytes:
-    """Render and store PDF and XML (idempotent: same number → same keys). Returns the PDF."""
-    pdf_bytes, xml = render(invoice)
+    """Render and store PDF, XML and XRechnung XML (idempotent: same number → same keys).
+
+    Returns the PDF."""
+    pdf_bytes, xml, xrechnung = render(invoice)
     storage.put("invoices", storage.invoice_key(invoice.number, "xml"), xml, "application/xml")
+    storage.put("invoices", storage.invoice_key(invoice.number, XRECHNUNG_EXT), xrechnung, "application/xml")
     storage.put("invoices", storage.invoice_key(invoice.number, "pdf"), pdf_bytes, "application/pdf")
     return pdf_bytes
 

@@ -145,6 +145,7 @@ class Invoice(Model):
     buyer = JSONAttribute()
     seller = JSONAttribute()
     lines = JSONAttribute()
+    purchase_order = UnicodeAttribute(null=True)  # the buyer's order number (BT-13)
     net = UnicodeAttribute()
     vat_rate = UnicodeAttribute()
     vat = UnicodeAttribute()

@@ -71,8 +71,12 @@ def _order_response(sub: Subscription, invoice: Any | None) -> dict[str, Any]:
 def order(access: Access, body: OrderIn, idem_key: str | None) -> tuple[int, dict[str, Any]]:
     access.require(Action.BILLING)
     key = idempotency.validate_key(idem_key, required=True)
+    # exclude_none: a body without purchase_order keeps the fingerprint it had before the field
     return idempotency.run(
-        f"{access.org_id}:orders", key, body.model_dump(), lambda claim: _order(access, body, claim)
+        f"{access.org_id}:orders",
+        key,
+        body.model_dump(exclude_none=True),
+        lambda claim: _order(access, body, claim),
     )
 
 
@@ -81,7 +85,7 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
     org = access.org
     payer = paying_org(org)
     addr = payer.address_dict()
-    pricing.require_orderable_buyer(addr.get("country"), payer.vat_id)
+    pricing.require_orderable_buyer(addr, payer.vat_id, payer.billing_email)
     sub = load_subscription(org.org_id)
     now = clock.now()
     discount = plans.discount_percent(org.linked, org.support_by)
@@ -179,9 +183,8 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
     invoice = None
     try:
         if lines:
-            invoice = invoices.finalize(
-                payer, lines, "upgrade" if action.endswith("upgraded") else "order", now, writes
-            )
+            reason = "upgrade" if action.endswith("upgraded") else "order"
+            invoice = invoices.finalize(payer, lines, reason, now, writes, body.purchase_order)
         else:
             with db.transaction() as tx:
                 writes(tx, None)

@@ -211,8 +211,14 @@ def tax_for(country: str | None, vat_id: str | None) -> Tax:
     return Tax("O", Decimal("0"), exemption_code="VATEX-EU-O")
 
 
-def require_orderable_buyer(country: str | None, vat_id: str | None) -> None:
-    """422 unless the paying org's profile allows a correct invoice."""
+def require_orderable_buyer(address: dict[str, Any], vat_id: str | None, billing_email: str | None) -> None:
+    """422 unless the paying org's profile allows a correct invoice.
+
+    Besides § 14 UStG (full address) and the VAT treatment, the e-invoice needs the buyer's
+    post code and city (XRechnung BR-DE-8/9) and its electronic address (BT-49, the billing
+    e-mail; PEPPOL-EN16931-R010).
+    """
+    country = address.get("country")
     if not country:
         raise errors.Unprocessable(
             "The paying organisation needs a postal address with a country before it can order "
@@ -225,6 +231,20 @@ def require_orderable_buyer(country: str | None, vat_id: str | None) -> None:
             f"Buyers in {code} need a VAT identification number: the service is invoiced under "
             "the reverse-charge procedure. Add vat_id to the paying organisation's profile.",
             {"vat_id": f"required for buyers in {code}"},
+        )
+    missing = [f"address.{f}" for f in ("postal_code", "city") if not address.get(f)]
+    if missing:
+        raise errors.Unprocessable(
+            "The paying organisation's postal address needs a post code and a city before it can "
+            "order (§ 14 UStG; the e-invoice carries them).",
+            dict.fromkeys(missing, "required for invoicing"),
+        )
+    if not billing_email:
+        raise errors.Unprocessable(
+            "The paying organisation needs a billing e-mail before it can order: invoices are sent "
+            "there, and the e-invoice names it as the buyer's electronic address. Add billing_email "
+            "to the paying organisation's profile.",
+            {"billing_email": "required for invoicing"},
         )
 
 

@@ -23,6 +23,8 @@ class Seller:
     bic: str
     email: str
     register_id: str  # commercial register (BT-30), identifies the seller without VAT ID
+    contact: str  # seller contact point (BT-41), XRechnung BR-DE-5
+    phone: str  # seller contact telephone (BT-42), XRechnung BR-DE-6
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,4 +50,6 @@ def seller() -> Seller:
         bic=_env("BIC", "BYLADEM1001"),
         email=_env("EMAIL", "billing@vigil.example"),
         register_id=_env("REGISTER_ID", "HRB 123456 B, Amtsgericht Charlottenburg"),
+        contact=_env("CONTACT", "Buchhaltung"),
+        phone=_env("PHONE", "+49 30 1234567"),
     )

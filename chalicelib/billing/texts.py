@@ -36,6 +36,9 @@ LABELS: dict[str, dict[str, str]] = {
         "schuldet gegebenenfalls der Leistungsempfänger nach dem Recht seines "
         "Landes.",
         "email": "E-Mail",
+        "phone": "Telefon",
+        "buyer_reference": "Ihre Referenz / Leitweg-ID",
+        "purchase_order": "Ihre Bestellnummer",
     },
     "en": {
         "title": "Invoice",
@@ -67,6 +70,9 @@ LABELS: dict[str, dict[str, str]] = {
         "not_taxable": "Not taxable in Germany (§ 3a (2) UStG): service supplied to a business "
         "outside the EU; any tax is due from the recipient under local law.",
         "email": "E-mail",
+        "phone": "Phone",
+        "buyer_reference": "Your reference / Leitweg-ID",
+        "purchase_order": "Your purchase order",
     },
 }
 

@@ -59,6 +59,7 @@ class Org(Model):
     address = Address(null=True)
     billing_email = UnicodeAttribute(null=True)
     vat_id = UnicodeAttribute(null=True)
+    buyer_reference = UnicodeAttribute(null=True)  # Leitweg-ID or the buyer's reference (BT-10)
     support = SupportData(null=True)  # a partner's own support contact
     status = UnicodeAttribute(default="active")  # active | deleting
     deleted_at = UTCDateTimeAttribute(null=True)

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from chalicelib.auth.schemas import check_password
-from chalicelib.validation import AddressIn, Email, Name, Strict, VatId
+from chalicelib.validation import AddressIn, BuyerReference, Email, Name, Strict, VatId
 
 
 class OrgCreate(Strict):
@@ -28,6 +28,7 @@ class OrgPatch(Strict):
     address: AddressIn | None = None
     billing_email: Email | None = None
     vat_id: VatId | None = None
+    buyer_reference: BuyerReference | None = None
     language: Literal["de", "en"] | None = None
     support_by: Literal["partner", "vendor"] | None = None
 

@@ -73,6 +73,7 @@ def view(org: Org, access: Access | None = None, subscription: Subscription | No
         "address": org.address_dict(),
         "billing_email": org.billing_email,
         "vat_id": org.vat_id,
+        "buyer_reference": org.buyer_reference,
         "created_at": clock.iso(org.created_at),
     }
     if access is not None:
@@ -188,7 +189,7 @@ def get(access: Access) -> dict[str, Any]:
 
 
 #: Fields that can be cleared with ``null``; the others always need a value.
-_CLEARABLE = {"billing_email", "vat_id", "address"}
+_CLEARABLE = {"billing_email", "vat_id", "buyer_reference", "address"}
 
 
 def patch(access: Access, body: OrgPatch) -> dict[str, Any]:

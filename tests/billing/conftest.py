@@ -1,4 +1,9 @@
-"""Fixtures of the billing tests: a partner with a DE address and a linked customer."""
+"""Fixtures of the billing tests: a partner with a DE address and a linked customer.
+
+Every e-invoice a billing test produces — the Factur-X XML (also inside the PDF) and the pure
+XRechnung XML — is checked against the official EN 16931 and XRechnung 3.0 rules when the test
+ends (``every_einvoice_is_valid``); the session summary says how many documents that was.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +66,48 @@ def order(
         {"plan": plan, "interval": interval},
         headers={"Idempotency-Key": key},
     )
+
+
+@pytest.fixture(autouse=True)
+def every_einvoice_is_valid(aws: Any) -> Any:
+    """After each billing test: every invoice XML in the bucket passes both official rule sets.
+
+    Runs inside the test's emulated AWS (it depends on ``aws``, so its teardown comes first).
+    Without the rules folder it does nothing; ``test_einvoice`` then skips and says why.
+    """
+    yield
+    from tests.billing import einvoice
+
+    if not einvoice.validators_present():
+        return
+    from chalicelib import aws as aws_clients
+    from chalicelib import settings
+
+    s3 = aws_clients.client("s3")
+    bucket = settings.bucket_name("invoices")
+    keys = [
+        obj["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="invoices/")
+        for obj in page.get("Contents", [])
+        if obj["Key"].endswith(".xml")
+    ]
+    errors = {}
+    for key in sorted(keys):
+        failures = einvoice.official_failures(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        if any(failures.values()):
+            errors[key] = failures
+    assert not errors, f"e-invoices failing the official rules: {errors}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.billing import einvoice
+
+    if any(einvoice.validated.values()):
+        counts = ", ".join(
+            f"{kind}: {einvoice.validated[kind]} validated, {einvoice.failed[kind]} with errors"
+            for kind in einvoice.RULE_FILES
+        )
+        terminalreporter.write_line(f"e-invoice XML documents against the official rules — {counts}")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def test_trial_reminder_expiry_and_reactivation(api, partner):
         "Solo GmbH",
         "solo@example.com",
         billing_email="solo-billing@example.com",
-        address={"country": "DE", "city": "Köln"},
+        address={"postal_code": "50667", "city": "Köln", "country": "DE"},
     )
     assert limits_for(customer).monitoring_active
 
