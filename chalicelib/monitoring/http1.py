@@ -1,0 +1,237 @@
+"""A lean HTTP/1.1 client for the checks: one GET per connection on asyncio streams.
+
+Why not aiohttp here: the checks make exactly one request per connection (``Connection: close``),
+never reuse a connection and need the TCP connect, the TLS handshake and the peer certificate of
+each hop apart. aiohttp's session, connector, trace hooks and response objects cost about three
+times the CPU of plain streams for that (bench_sweep: 0.35 s vs 0.11 s CPU for 1,000 HTTP
+checks), so the engine speaks HTTP/1.1 itself: status line, headers, ``Content-Length``,
+chunked and close-delimited bodies, gzip/deflate. The SSRF guard stays with the caller (every
+hop is vetted, names are resolved by ``netguard`` and only vetted addresses are connected to).
+
+``new_event_loop`` gives the engine a loop whose TLS transports read into 64 KiB buffers instead
+of the stdlib's 256 KiB, zero-filled per connection: with 1,000 concurrent TLS checks that alone
+was ~250 MB of resident memory (a TLS record is at most 16 KiB, so nothing is lost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from asyncio import selector_events, sslproto
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+HEAD_LIMIT = 64 * 1024
+READ_SIZE = 64 * 1024
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class InvalidResponse(Exception):
+    """The server's answer is not HTTP/1.x as we can read it; ``str()`` says what was wrong."""
+
+
+class Headers:
+    """Response headers, case-insensitive; ``get`` returns the first value like a multidict."""
+
+    __slots__ = ("_first",)
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}
+
+    def add(self, name: str, value: str) -> None:
+        self._first.setdefault(name.lower(), value)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self._first.get(name.lower(), default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._first
+
+
+def request_bytes(url: str, user_agent: str) -> bytes:
+    """``GET`` for a vetted URL; non-ASCII in path/query percent-encoded (UTF-8) like browsers."""
+    parts = urlsplit(url)
+    target = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    if parts.query:
+        target += "?" + quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    if parts.port and parts.port != _DEFAULT_PORTS.get(parts.scheme):
+        host += f":{parts.port}"
+    return (
+        f"GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {user_agent}\r\nAccept: */*\r\n"
+        "Accept-Encoding: gzip, deflate\r\nConnection: close\r\n\r\n"
+    ).encode("ascii")
+
+
+def parse_head(raw: bytes) -> tuple[int, Headers]:
+    """Status code and headers of a response head (status line to the blank line)."""
+    lines = raw.decode("latin-1").split("\r\n")
+    status_line = lines[0]
+    version, _, rest = status_line.partition(" ")
+    code = rest[:3]
+    if not version.startswith("HTTP/1.") or not (code.isdigit() and len(code) == 3):
+        raise InvalidResponse(f"bad status line {status_line[:100]!r}")
+    headers = Headers()
+    last = ""
+    for line in lines[1:]:
+        if not line:
+            continue
+        if line[0] in " \t" and last:  # obsolete line folding: continues the previous value
+            headers._first[last] = f"{headers._first[last]} {line.strip()}"
+            continue
+        name, sep, value = line.partition(":")
+        if not sep or not name or name != name.strip():
+            raise InvalidResponse(f"bad header line {line[:100]!r}")
+        last = name.lower()
+        headers.add(name, value.strip())
+    return int(code), headers
+
+
+async def read_head(reader: asyncio.StreamReader) -> tuple[int, Headers]:
+    """The final response head (interim 1xx answers skipped)."""
+    while True:
+        try:
+            raw = await reader.readuntil(b"\r\n\r\n")
+        except asyncio.LimitOverrunError as exc:
+            raise InvalidResponse(f"response head larger than {HEAD_LIMIT // 1024} KiB") from exc
+        except asyncio.IncompleteReadError as exc:
+            raise InvalidResponse("server closed the connection without a response") from exc
+        status, headers = parse_head(raw)
+        if not (100 <= status < 200) or status == 101:
+            return status, headers
+
+
+def charset(headers: Headers) -> str | None:
+    """The ``charset`` parameter of Content-Type, if any."""
+    for param in (headers.get("Content-Type") or "").split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"') or None
+    return None
+
+
+class _Body:
+    """Decodes (gzip/deflate) and counts the body; keeps it only when asked, up to ``limit``."""
+
+    def __init__(self, encoding: str, keep: bool, limit: int) -> None:
+        self.encoding = encoding
+        self.keep = keep
+        self.limit = limit
+        self.size = 0
+        self.data = bytearray()
+        self._inflate: Any = None
+
+    @property
+    def full(self) -> bool:
+        return self.size >= self.limit
+
+    def feed(self, chunk: bytes) -> None:
+        if self.encoding in ("gzip", "x-gzip", "deflate"):
+            if self._inflate is None:
+                # gzip: auto-detect gzip/zlib header; deflate: zlib-wrapped or (commonly) raw
+                wbits = 47 if self.encoding != "deflate" else (15 if chunk[:1] == b"\x78" else -15)
+                self._inflate = zlib.decompressobj(wbits)
+            try:
+                # bounded output: a small compressed chunk may not expand beyond the limit
+                chunk = self._inflate.decompress(chunk, self.limit - self.size)
+            except zlib.error as exc:
+                raise InvalidResponse(f"cannot decode the {self.encoding} body: {exc}") from exc
+        take = chunk[: self.limit - self.size]
+        self.size += len(take)
+        if self.keep:
+            self.data += take
+
+
+async def read_body(
+    reader: asyncio.StreamReader, status: int, headers: Headers, *, keep: bool, limit: int
+) -> bytes:
+    """Read (at most ``limit`` decoded bytes of) the body; returned only when ``keep``."""
+    if 100 <= status < 200 or status in (204, 304):
+        return b""
+    body = _Body((headers.get("Content-Encoding") or "").strip().lower(), keep, limit)
+    try:
+        if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+            while not body.full:
+                line = await reader.readuntil(b"\n")
+                try:
+                    size = int(line.split(b";", 1)[0].strip(), 16)
+                except ValueError as exc:
+                    raise InvalidResponse(f"bad chunk size {line[:40]!r}") from exc
+                if size == 0:
+                    break
+                while size > 0 and not body.full:
+                    piece = await reader.readexactly(min(size, READ_SIZE))
+                    size -= len(piece)
+                    body.feed(piece)
+                if size == 0:
+                    await reader.readexactly(2)  # CRLF after the chunk data
+        elif "Content-Length" in headers:
+            raw = (headers.get("Content-Length") or "").strip()
+            if not raw.isdigit():
+                raise InvalidResponse(f"bad Content-Length {raw[:40]!r}")
+            left = int(raw)
+            while left > 0 and not body.full:
+                piece = await reader.read(min(left, READ_SIZE))
+                if not piece:
+                    raise InvalidResponse("connection closed before the whole body")
+                left -= len(piece)
+                body.feed(piece)
+        else:
+            while not body.full:
+                piece = await reader.read(READ_SIZE)
+                if not piece:
+                    break
+                body.feed(piece)
+    except asyncio.IncompleteReadError as exc:
+        raise InvalidResponse("connection closed before the whole body") from exc
+    except asyncio.LimitOverrunError as exc:
+        raise InvalidResponse("bad chunked encoding") from exc
+    return bytes(body.data)
+
+
+# -- event loop with lean TLS buffers ----------------------------------------------------------
+
+
+class _LeanSSLProtocol(sslproto.SSLProtocol):
+    max_size = 64 * 1024  # stdlib: 256 KiB, allocated and zero-filled for every connection
+
+
+class _CheckLoop(asyncio.SelectorEventLoop):
+    """A selector loop whose TLS transports use ``_LeanSSLProtocol`` (same code otherwise)."""
+
+    def _make_ssl_transport(
+        self,
+        rawsock: Any,
+        protocol: Any,
+        sslcontext: Any,
+        waiter: Any = None,
+        *,
+        server_side: bool = False,
+        server_hostname: str | None = None,
+        extra: Any = None,
+        server: Any = None,
+        ssl_handshake_timeout: Any = None,  # seconds; typeshed says int, the stdlib passes floats
+        ssl_shutdown_timeout: Any = None,
+    ) -> Any:
+        ssl_protocol = _LeanSSLProtocol(
+            self,
+            protocol,
+            sslcontext,
+            waiter,
+            server_side,
+            server_hostname,
+            ssl_handshake_timeout=ssl_handshake_timeout,
+            ssl_shutdown_timeout=ssl_shutdown_timeout,
+        )
+        selector_events._SelectorSocketTransport(self, rawsock, ssl_protocol, extra=extra, server=server)  # type: ignore[attr-defined]  # private stdlib class
+        return ssl_protocol._app_transport
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """The engine's loop: lean TLS buffers where this Python has the hook, the default otherwise."""
+    if hasattr(selector_events, "_SelectorSocketTransport") and hasattr(
+        asyncio.SelectorEventLoop, "_make_ssl_transport"
+    ):
+        return _CheckLoop()
+    return asyncio.new_event_loop()
