@@ -99,9 +99,10 @@ def test_one_certificate_many_endpoints(tls, guard):
     """Certificates are parsed once and shared: each outcome still gets its own findings."""
     urls = [f"{tls['expired'].base}/healthy", f"{tls['expired'].base}/state/a", f"{tls['good'].base}/healthy"]
     outs = Engine().run([Target(str(i), u) for i, u in enumerate(urls)])
-    for out in outs[:2]:
-        assert out.state == "down" and out.certificate["valid"] is False
-        assert out.certificate["findings"].count("certificate expired") == 1
-    assert outs[2].state == "up" and outs[2].certificate["valid"] is True
-    assert outs[2].certificate["findings"] == []
-    assert outs[0].certificate["serial"] == outs[1].certificate["serial"] != outs[2].certificate["serial"]
+    certs = [o.certificate or {} for o in outs]
+    for out, cert in zip(outs[:2], certs[:2], strict=True):
+        assert out.state == "down" and cert["valid"] is False
+        assert cert["findings"].count("certificate expired") == 1
+    assert outs[2].state == "up" and certs[2]["valid"] is True
+    assert certs[2]["findings"] == []
+    assert certs[0]["serial"] == certs[1]["serial"] != certs[2]["serial"]
