@@ -8,16 +8,16 @@ checks), so the engine speaks HTTP/1.1 itself: status line, headers, ``Content-L
 chunked and close-delimited bodies, gzip/deflate. The SSRF guard stays with the caller (every
 hop is vetted, names are resolved by ``netguard`` and only vetted addresses are connected to).
 
-``new_event_loop`` gives the engine a loop whose TLS transports read into 64 KiB buffers instead
-of the stdlib's 256 KiB, zero-filled per connection: with 1,000 concurrent TLS checks that alone
-was ~250 MB of resident memory (a TLS record is at most 16 KiB, so nothing is lost).
+TLS runs straight on the socket (``TLSConnection``) rather than through asyncio's SSLProtocol,
+which copies every record through a MemoryBIO and zero-fills a 256 KiB buffer per connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 import zlib
-from asyncio import selector_events, sslproto
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -190,48 +190,99 @@ async def read_body(
     return bytes(body.data)
 
 
-# -- event loop with lean TLS buffers ----------------------------------------------------------
+# -- TLS straight on the socket -----------------------------------------------------------------
 
 
-class _LeanSSLProtocol(sslproto.SSLProtocol):
-    max_size = 64 * 1024  # stdlib: 256 KiB, allocated and zero-filled for every connection
+def _wait(loop: asyncio.AbstractEventLoop, fd: int, write: bool) -> asyncio.Future[None]:
+    fut: asyncio.Future[None] = loop.create_future()
+    add, remove = (loop.add_writer, loop.remove_writer) if write else (loop.add_reader, loop.remove_reader)
+
+    def ready() -> None:
+        if not fut.done():
+            fut.set_result(None)
+
+    add(fd, ready)
+    fut.add_done_callback(lambda _f: remove(fd))  # also when a timeout cancels the wait
+    return fut
 
 
-class _CheckLoop(asyncio.SelectorEventLoop):
-    """A selector loop whose TLS transports use ``_LeanSSLProtocol`` (same code otherwise)."""
+class TLSConnection:
+    """An ``SSLSocket`` driven by the loop's readiness callbacks, its plaintext fed to a
+    ``StreamReader``: no ``SSLProtocol``/``MemoryBIO`` copy layer in between (bench_sweep:
+    ~20 % less CPU per HTTPS check and no 256 KiB buffer per connection, which was ~250 MB
+    resident for 1,000 concurrent checks)."""
 
-    def _make_ssl_transport(
-        self,
-        rawsock: Any,
-        protocol: Any,
-        sslcontext: Any,
-        waiter: Any = None,
-        *,
-        server_side: bool = False,
-        server_hostname: str | None = None,
-        extra: Any = None,
-        server: Any = None,
-        ssl_handshake_timeout: Any = None,  # seconds; typeshed says int, the stdlib passes floats
-        ssl_shutdown_timeout: Any = None,
-    ) -> Any:
-        ssl_protocol = _LeanSSLProtocol(
-            self,
-            protocol,
-            sslcontext,
-            waiter,
-            server_side,
-            server_hostname,
-            ssl_handshake_timeout=ssl_handshake_timeout,
-            ssl_shutdown_timeout=ssl_shutdown_timeout,
-        )
-        selector_events._SelectorSocketTransport(self, rawsock, ssl_protocol, extra=extra, server=server)  # type: ignore[attr-defined]  # private stdlib class
-        return ssl_protocol._app_transport
+    def __init__(self, loop: asyncio.AbstractEventLoop, ssock: ssl.SSLSocket, limit: int) -> None:
+        self.loop = loop
+        self.ssock = ssock
+        self.fd = ssock.fileno()
+        self.reader = asyncio.StreamReader(limit=limit, loop=loop)
+        self.ssl_object: ssl.SSLSocket = ssock
+        self._reading = False
 
+    @classmethod
+    async def handshake(
+        cls, sock: socket.socket, ctx: ssl.SSLContext, server_hostname: str, limit: int
+    ) -> TLSConnection:
+        """TLS over a connected non-blocking socket (closed on any failure, cancellation included)."""
+        loop = asyncio.get_running_loop()
+        try:
+            ssock = ctx.wrap_socket(sock, server_hostname=server_hostname, do_handshake_on_connect=False)
+        except BaseException:
+            sock.close()
+            raise
+        try:
+            while True:
+                try:
+                    ssock.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    await _wait(loop, ssock.fileno(), write=False)
+                except ssl.SSLWantWriteError:
+                    await _wait(loop, ssock.fileno(), write=True)
+        except BaseException:
+            ssock.close()
+            raise
+        return cls(loop, ssock, limit)
 
-def new_event_loop() -> asyncio.AbstractEventLoop:
-    """The engine's loop: lean TLS buffers where this Python has the hook, the default otherwise."""
-    if hasattr(selector_events, "_SelectorSocketTransport") and hasattr(
-        asyncio.SelectorEventLoop, "_make_ssl_transport"
-    ):
-        return _CheckLoop()
-    return asyncio.new_event_loop()
+    async def send(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[self.ssock.send(view) :]
+            except ssl.SSLWantWriteError:
+                await _wait(self.loop, self.fd, write=True)
+            except ssl.SSLWantReadError:
+                await _wait(self.loop, self.fd, write=False)
+        if not self._reading:
+            self._reading = True
+            self.loop.add_reader(self.fd, self._readable)
+
+    def _readable(self) -> None:
+        try:
+            while True:
+                data = self.ssock.recv(READ_SIZE)
+                if not data:
+                    self._eof()
+                    return
+                self.reader.feed_data(data)
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return  # nothing more for now: called again when the socket is readable
+        except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
+            self._eof()  # close_notify, or the peer closed without one: the answer ends here
+        except OSError as exc:
+            self.loop.remove_reader(self.fd)
+            self._reading = False
+            self.reader.set_exception(exc)
+
+    def _eof(self) -> None:
+        self.loop.remove_reader(self.fd)
+        self._reading = False
+        self.reader.feed_eof()
+
+    def close(self) -> None:
+        """Release at once: no close_notify round (the answer is read or abandoned)."""
+        if self._reading:
+            self.loop.remove_reader(self.fd)
+            self._reading = False
+        self.ssock.close()
