@@ -153,6 +153,7 @@ def vet_address(value: str | IPAddress) -> IPAddress:
     return addr
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked several times per check of the same host
 def parse_ip_literal(host: str) -> IPAddress | None:
     """An IP address in any spelling browsers and libc accept (``0x7f.1``, ``2130706433``, ``0``)."""
     h = host.strip("[]")
@@ -169,6 +170,7 @@ def parse_ip_literal(host: str) -> IPAddress | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # pure; exceptions are not cached
 def _idna(host: str) -> str:
     import idna
 

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from chalicelib import clock, netguard
 from chalicelib.monitoring import http1
@@ -365,11 +365,10 @@ class Engine:
         self._answers[host.lower()] = [str(a) for a in addrs]
         return addrs
 
-    async def _open(self, url: str, ctx: ssl.SSLContext | None) -> _Hop:
+    async def _open(self, parts: SplitResult, ctx: ssl.SSLContext | None) -> _Hop:
         """TCP connect to the vetted addresses (happy eyeballs), then the TLS handshake if any."""
         import aiohappyeyeballs
 
-        parts = urlsplit(url)
         host = parts.hostname or ""
         port = parts.port or (443 if ctx else 80)
         addrs = await self._addresses(host, port)
@@ -398,13 +397,14 @@ class Engine:
         cert_done = False
         for hop_no in range(MAX_HOPS + 1):
             url = netguard.vet_url(url)  # request exactly the form that was vetted
-            https = url.startswith("https:")
+            parts = urlsplit(url)
+            https = parts.scheme == "https"
             cert_error: str | None = None
             try:
-                hop = await self._open(url, self._verified if https else None)
+                hop = await self._open(parts, self._verified if https else None)
             except ssl.SSLCertVerificationError as exc:
                 cert_error = _verify_finding(exc)
-                hop = await self._open(url, self._inspect)
+                hop = await self._open(parts, self._inspect)
             try:
                 if https and not cert_done and cert_cfg.get("enabled", True):
                     sslobj = hop.tls.ssl_object if hop.tls else None
@@ -418,7 +418,7 @@ class Engine:
                             out.certificate["valid"] = False
                             out.certificate["findings"].insert(0, cert_error)
                     cert_done = True
-                await hop.send(http1.request_bytes(url, USER_AGENT))
+                await hop.send(http1.request_bytes(parts, USER_AGENT))
                 sent = time.perf_counter()
                 status, headers = await http1.read_head(hop.reader)
                 first_byte = time.perf_counter()

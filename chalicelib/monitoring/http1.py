@@ -19,7 +19,7 @@ import socket
 import ssl
 import zlib
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote
 
 HEAD_LIMIT = 64 * 1024
 READ_SIZE = 64 * 1024
@@ -48,9 +48,8 @@ class Headers:
         return isinstance(name, str) and name.lower() in self._first
 
 
-def request_bytes(url: str, user_agent: str) -> bytes:
+def request_bytes(parts: SplitResult, user_agent: str) -> bytes:
     """``GET`` for a vetted URL; non-ASCII in path/query percent-encoded (UTF-8) like browsers."""
-    parts = urlsplit(url)
     target = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
         target += "?" + quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
