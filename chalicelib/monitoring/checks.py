@@ -258,23 +258,9 @@ def grade_headers(headers: Any, https: bool) -> dict[str, Any]:
 class _Hop:
     """One request: its connection and what was measured while making it."""
 
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter | None  # plain HTTP
-    tls: http1.TLSConnection | None  # HTTPS
+    conn: http1.Connection
     connect_ms: float
     tls_ms: float | None
-
-    async def send(self, data: bytes) -> None:
-        if self.tls is not None:
-            await self.tls.send(data)
-        elif self.writer is not None:
-            self.writer.write(data)
-
-    def close(self) -> None:
-        if self.tls is not None:
-            self.tls.close()
-        elif self.writer is not None:
-            self.writer.transport.abort()
 
 
 class Engine:
@@ -383,10 +369,9 @@ class Engine:
             sock = await aiohappyeyeballs.start_connection(infos, happy_eyeballs_delay=0.25)
             t1 = time.perf_counter()
         if ctx is None:
-            reader, writer = await asyncio.open_connection(sock=sock, limit=http1.HEAD_LIMIT)
-            return _Hop(reader, writer, None, (t1 - t0) * 1000, None)
-        tls = await http1.TLSConnection.handshake(sock, ctx, host, http1.HEAD_LIMIT)
-        return _Hop(tls.reader, None, tls, (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000)
+            return _Hop(http1.Connection(sock, http1.HEAD_LIMIT), (t1 - t0) * 1000, None)
+        conn = await http1.Connection.handshake(sock, ctx, host, http1.HEAD_LIMIT)
+        return _Hop(conn, (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000)
 
     async def _availability(self, target: Target, out: Outcome, started: float) -> None:
         avail = target.checks.get("availability", {}) or {}
@@ -407,7 +392,7 @@ class Engine:
                 hop = await self._open(parts, self._inspect)
             try:
                 if https and not cert_done and cert_cfg.get("enabled", True):
-                    sslobj = hop.tls.ssl_object if hop.tls else None
+                    sslobj = hop.conn.ssl_object
                     der = sslobj.getpeercert(binary_form=True) if sslobj else None
                     if sslobj is not None and der:
                         cipher = sslobj.cipher()
@@ -418,9 +403,9 @@ class Engine:
                             out.certificate["valid"] = False
                             out.certificate["findings"].insert(0, cert_error)
                     cert_done = True
-                await hop.send(http1.request_bytes(parts, USER_AGENT))
+                await hop.conn.send(http1.request_bytes(parts, USER_AGENT))
                 sent = time.perf_counter()
-                status, headers = await http1.read_head(hop.reader)
+                status, headers = await http1.read_head(hop.conn.reader)
                 first_byte = time.perf_counter()
                 out.timings["connect_ms"] = round(hop.connect_ms)
                 out.timings["tls_ms"] = round(hop.tls_ms) if hop.tls_ms is not None else None
@@ -437,7 +422,9 @@ class Engine:
                     continue
                 if 300 <= status < 400 and location:
                     raise RedirectLoop(f"more than {MAX_HOPS} redirects")
-                body = await http1.read_body(hop.reader, status, headers, keep=keep_body, limit=BODY_LIMIT)
+                body = await http1.read_body(
+                    hop.conn.reader, status, headers, keep=keep_body, limit=BODY_LIMIT
+                )
                 out.response_ms = round((time.perf_counter() - started) * 1000)
                 out.final_url = url
                 if target.checks.get("headers", {}).get("enabled", True):
@@ -445,7 +432,7 @@ class Engine:
                 self._judge(out, avail, body, http1.charset(headers) or "utf-8", cert_error)
                 return
             finally:
-                hop.close()  # the answer is read (or abandoned): no TLS close_notify round
+                hop.conn.close()  # the answer is read (or abandoned): no TLS close_notify round
         raise RedirectLoop(f"more than {MAX_HOPS} redirects")
 
     @staticmethod
