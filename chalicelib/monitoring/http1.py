@@ -1,10 +1,10 @@
-"""A lean HTTP/1.1 client for the checks: one GET per connection on asyncio streams.
+"""A lean HTTP/1.1 client for the checks: one GET per connection, straight on the socket.
 
 Why not aiohttp here: the checks make exactly one request per connection (``Connection: close``),
 never reuse a connection and need the TCP connect, the TLS handshake and the peer certificate of
-each hop apart. aiohttp's session, connector, trace hooks and response objects cost about three
-times the CPU of plain streams for that (bench_sweep: 0.35 s vs 0.11 s CPU for 1,000 HTTP
-checks), so the engine speaks HTTP/1.1 itself: status line, headers, ``Content-Length``,
+each hop apart. aiohttp's session, connector, trace hooks and response objects cost more than
+twice the CPU for that (bench_sweep, 1,000 checks: HTTP 0.33 s → 0.13 s, HTTPS 1.2 s → 0.85 s,
+certificate and header grading included), so the engine speaks HTTP/1.1 itself: status line, headers, ``Content-Length``,
 chunked and close-delimited bodies, gzip/deflate. The SSRF guard stays with the caller (every
 hop is vetted, names are resolved by ``netguard`` and only vetted addresses are connected to).
 
