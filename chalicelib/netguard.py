@@ -6,10 +6,11 @@ How it is used:
   octal, hex, shortened) are vetted at once.
 - ``vet_url`` before every hop of a request (the first URL and each redirect target): the host
   must be a name or a public address.
-- ``GuardedResolver`` (an aiohttp resolver, built by ``guarded_resolver()``) resolves a name
-  **once**, refuses the whole answer if any address is forbidden, and hands aiohttp only the
-  vetted addresses: the connection goes to exactly the address that was checked, so a DNS
-  rebinding answer cannot slip in between check and connect.
+- ``resolve_vetted_async`` (the check engine) and ``GuardedResolver`` (an aiohttp resolver for
+  webhooks, built by ``guarded_resolver()``) resolve a name **once**, refuse the whole answer if
+  any address is forbidden, and hand the client only the vetted addresses: the connection goes
+  to exactly the address that was checked, so a DNS rebinding answer cannot slip in between
+  check and connect.
 
 Refused: loopback, RFC 1918, CGNAT (100.64/10), link-local (169.254/16 incl. the metadata
 address 169.254.169.254), multicast, reserved, unspecified, benchmarking/test nets, IPv6 loopback,
@@ -20,7 +21,9 @@ used by the local demo and the tests.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -65,18 +68,27 @@ _EXTRA_BLOCKED = [
 ]
 
 
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+
+
 class Refused(ValueError):
     """A URL or address the guard does not let a request go to; ``str()`` says why."""
 
 
-def _allowed_networks() -> list[Any]:
+def _allowed_networks() -> tuple[Any, ...]:
+    return _parse_networks(tuple(settings.check_allow_cidrs()))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_networks(cidrs: tuple[str, ...]) -> tuple[Any, ...]:
+    """The configured allowance parsed once per value (it is read on every vetted address)."""
     out = []
-    for cidr in settings.check_allow_cidrs():
+    for cidr in cidrs:
         try:
             out.append(ipaddress.ip_network(cidr, strict=False))
         except ValueError:
             continue  # a malformed allowance widens nothing
-    return out
+    return tuple(out)
 
 
 def _embedded_v4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -130,16 +142,18 @@ def why_forbidden(addr: IPAddress) -> str | None:
     return None
 
 
-def vet_address(value: str) -> IPAddress:
-    addr = ipaddress.ip_address(value.split("%", 1)[0]) if "%" not in value else None
-    if addr is None:
+def vet_address(value: str | IPAddress) -> IPAddress:
+    """The address (given as text or already parsed) if it may be contacted, else ``Refused``."""
+    if "%" in str(value):
         raise Refused("scoped IPv6 addresses are not allowed")
+    addr = ipaddress.ip_address(value) if isinstance(value, str) else value
     reason = why_forbidden(addr)
     if reason:
         raise Refused(f"{addr} is a {reason}")
     return addr
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked several times per check of the same host
 def parse_ip_literal(host: str) -> IPAddress | None:
     """An IP address in any spelling browsers and libc accept (``0x7f.1``, ``2130706433``, ``0``)."""
     h = host.strip("[]")
@@ -156,6 +170,7 @@ def parse_ip_literal(host: str) -> IPAddress | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # pure; exceptions are not cached
 def _idna(host: str) -> str:
     import idna
 
@@ -181,7 +196,7 @@ def normalize_url(raw: str) -> str:
         raise Refused("a URL is required")
     if len(url) > MAX_URL_LENGTH:
         raise Refused(f"must be at most {MAX_URL_LENGTH} characters")
-    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+    if _CONTROL_OR_SPACE.search(url):
         raise Refused("must not contain spaces or control characters")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -200,7 +215,7 @@ def normalize_url(raw: str) -> str:
         raise Refused("invalid port")
     literal = parse_ip_literal(host)
     if literal is not None:
-        vet_address(str(literal))
+        vet_address(literal)
         host_out = f"[{literal}]" if literal.version == 6 else str(literal)
     else:
         host_out = _idna(host)
@@ -208,7 +223,7 @@ def normalize_url(raw: str) -> str:
         # address or an internal name: vet what the host became, not what it looked like.
         mapped = parse_ip_literal(host_out)
         if mapped is not None:
-            vet_address(str(mapped))
+            vet_address(mapped)
             host_out = str(mapped)
         else:
             _vet_name(host_out)
@@ -249,6 +264,18 @@ def resolve_vetted(host: str, port: int, resolve: Resolve | None = None) -> list
     return out
 
 
+async def resolve_vetted_async(host: str, port: int, resolve: Resolve | None = None) -> list[IPAddress]:
+    """``resolve_vetted`` on the running loop: the system resolver runs in the loop's executor."""
+    if resolve is not None:
+        return resolve_vetted(host, port, resolve)
+    import asyncio
+
+    _vet_name(host)  # an internal name is refused before any DNS query for it goes out
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    found = [(int(f), str(sa[0])) for f, _t, _p, _c, sa in infos]
+    return resolve_vetted(host, port, lambda _h, _p: found)
+
+
 def guarded_resolver(
     resolve: Resolve | None = None,
     timings: dict[str, float] | None = None,
@@ -260,8 +287,6 @@ def guarded_resolver(
     ``timings`` collects the resolution time of each host in milliseconds, ``answers`` the
     vetted addresses (A and AAAA) of each host.
     """
-    import asyncio
-
     from aiohttp.abc import AbstractResolver
 
     class GuardedResolver(AbstractResolver):
@@ -269,13 +294,7 @@ def guarded_resolver(
             self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
         ) -> list[ResolveResult]:
             started = time.perf_counter()
-            loop = asyncio.get_running_loop()
-            if resolve is None:
-                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-                found = [(int(f), str(sa[0])) for f, _t, _p, _c, sa in infos]
-                addrs = resolve_vetted(host, port, lambda _h, _p: found)
-            else:
-                addrs = resolve_vetted(host, port, resolve)
+            addrs = await resolve_vetted_async(host, port, resolve)
             if timings is not None:
                 timings[host.lower()] = (time.perf_counter() - started) * 1000
             if answers is not None:

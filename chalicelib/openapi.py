@@ -10,7 +10,6 @@ directions; another generates a client from it and runs the partner flow (tests/
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ def servers() -> list[dict[str, str]]:
     docs/deploy.md); without it the console's ``/v1`` in AWS, the local API in local mode."""
     from chalicelib import settings
 
-    configured = os.environ.get("VIGIL_API_URL", "").rstrip("/")
+    configured = settings.api_url().rstrip("/")
     if settings.is_local():
         return [{"url": configured or "http://127.0.0.1:8000", "description": "local mode (`make run`)"}]
     url = configured or settings.console_url().rstrip("/") + "/v1"

@@ -1,28 +1,37 @@
 """The check engine: availability, TLS certificate, security headers and DNS for a batch.
 
-All targets of a batch are checked concurrently on one aiohttp session (C HTTP parser) whose
-resolver is the SSRF guard's (``netguard.guarded_resolver``): names are resolved once and
-connections go only to vetted addresses; IP-literal hosts and every redirect hop are vetted with
-``netguard.vet_url`` before the request. Each check has its own 10 s budget. aiohttp is imported
-inside functions so that the API's cold start does not pay for it.
+All targets of a batch are checked concurrently on one event loop by a lean HTTP/1.1 client
+(``http1``: one GET per connection, less than half of aiohttp's CPU for this pattern).
+The SSRF guard is in force for every connection: each hop (the first URL and every redirect
+target) is vetted with ``netguard.vet_url`` before the request, names are resolved once per
+batch by the guard (``netguard.resolve_vetted_async``) and connections go only to the vetted
+addresses. Each check has its own 10 s budget.
+
+Shared per worker process: the two TLS contexts (loading the CA store costs ~50 ms of CPU and
+a few MB, so never per check or per batch) and the parsed peer certificates (keyed by their
+DER bytes: endpoints behind one certificate are parsed once). The body is kept only when a
+keyword check needs it (at most ``BODY_LIMIT``), otherwise counted and dropped.
 
 Timings per check (ms): ``dns_ms`` (the guard's resolution of the host, 0 when cached or an IP
-literal), ``connect_ms`` (TCP connect), ``tls_ms`` (TLS handshake, https only; both measured by
-``InspectingConnector``, which also keeps the peer certificate), ``first_byte_ms``
-(request sent → response headers of the last hop), ``total_ms`` (start → body read, all hops).
+literal), ``connect_ms`` (TCP connect), ``tls_ms`` (TLS handshake, https only),
+``first_byte_ms`` (request sent → response headers of the last hop), ``total_ms`` (start →
+body read, all hops).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import socket
 import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from chalicelib import clock, netguard, settings
+from chalicelib.monitoring import http1
 
 MAX_HOPS = 5
 BODY_LIMIT = 1 << 20
@@ -61,12 +70,21 @@ def ca_file() -> str | None:
 
 
 def ssl_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
-    """(verifying, inspecting) contexts; both accept old protocols so that they can be reported."""
+    """(verifying, inspecting) contexts; both accept old protocols so that they can be reported.
+
+    One pair per worker process (per extra CA file): a context is safe to share between
+    connections, and each new one would load the system CA store again.
+    """
+    return _ssl_contexts(ca_file())
+
+
+@functools.lru_cache(maxsize=4)
+def _ssl_contexts(extra: str | None) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     verified = ssl.create_default_context()
-    extra = ca_file()
     if extra:
         verified.load_verify_locations(cafile=extra)
-    inspect = ssl.create_default_context()
+    # the inspecting context verifies nothing, so it needs no CA store
+    inspect = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     inspect.check_hostname = False
     inspect.verify_mode = ssl.CERT_NONE
     for ctx in (verified, inspect):
@@ -84,6 +102,33 @@ def ssl_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
 def describe_certificate(
     der: bytes, protocol: str | None, cipher: str | None, now: datetime
 ) -> dict[str, Any]:
+    parsed = _parse_certificate(der)
+    not_after = parsed["not_after"]
+    key_type, bits = parsed["key_type"], parsed["key_bits"]
+    findings = []
+    if protocol in OUTDATED_PROTOCOLS:
+        findings.append(f"outdated protocol {protocol}: allow TLS 1.2 and 1.3 only")
+    if key_type == "RSA" and bits is not None and bits < 2048:
+        findings.append(f"weak key: RSA {bits} bit")
+    return {
+        "valid": True,
+        "subject": parsed["subject"],
+        "issuer": parsed["issuer"],
+        "serial": parsed["serial"],
+        "not_before": parsed["not_before"],
+        "not_after": clock.iso(not_after),
+        "days_left": int((not_after - now).total_seconds() // 86400),
+        "key_type": key_type,
+        "key_bits": bits,
+        "protocol": protocol,
+        "cipher": cipher,
+        "findings": findings,
+    }
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_certificate(der: bytes) -> dict[str, Any]:
+    """What a certificate says, parsed once per distinct certificate (read-only: callers copy)."""
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
@@ -101,26 +146,14 @@ def describe_certificate(
         key_type, bits = "DSA", key.key_size
     else:
         key_type, bits = type(key).__name__, None
-    not_after = cert.not_valid_after_utc
-    not_before = cert.not_valid_before_utc
-    findings = []
-    if protocol in OUTDATED_PROTOCOLS:
-        findings.append(f"outdated protocol {protocol}: allow TLS 1.2 and 1.3 only")
-    if key_type == "RSA" and bits is not None and bits < 2048:
-        findings.append(f"weak key: RSA {bits} bit")
     return {
-        "valid": True,
         "subject": cert.subject.rfc4514_string(),
         "issuer": cert.issuer.rfc4514_string(),
         "serial": format(cert.serial_number, "x"),
-        "not_before": clock.iso(not_before),
-        "not_after": clock.iso(not_after),
-        "days_left": int((not_after - now).total_seconds() // 86400),
+        "not_before": clock.iso(cert.not_valid_before_utc),
+        "not_after": cert.not_valid_after_utc,
         "key_type": key_type,
         "key_bits": bits,
-        "protocol": protocol,
-        "cipher": cipher,
-        "findings": findings,
     }
 
 
@@ -139,73 +172,6 @@ def _verify_finding(exc: BaseException) -> str:
         64: "hostname mismatch (IP address)",
     }
     return names.get(code or -1, f"certificate invalid: {message}")
-
-
-def _peer(ctx: dict[str, Any]) -> tuple[bytes | None, str | None, str | None]:
-    sslobj = ctx.get("ssl_object")
-    if sslobj is None:
-        return None, None, None
-    cipher = sslobj.cipher()
-    return sslobj.getpeercert(binary_form=True), sslobj.version(), cipher[0] if cipher else None
-
-
-def _request_ctx(req: Any) -> dict[str, Any] | None:
-    """The per-check dict given as ``trace_request_ctx`` (aiohttp keeps it on the request's traces)."""
-    for trace in getattr(req, "_traces", None) or ():
-        found = getattr(getattr(trace, "_trace_config_ctx", None), "trace_request_ctx", None)
-        if isinstance(found, dict):
-            return found
-    return None
-
-
-def _connector_class() -> Any:
-    """A TCPConnector that times TCP connect and TLS handshake apart and keeps the TLS object.
-
-    aiohttp connects in one step and releases a connection as soon as a short body is read, so
-    the peer certificate and the phase timings are taken here, while the connection is made.
-    """
-    import aiohappyeyeballs
-    import aiohttp
-
-    class InspectingConnector(aiohttp.TCPConnector):
-        #: connection attempts in flight at once: a burst of 1,000 SYNs overflows listen queues
-        #: (then the kernel retransmits after 1 s, 3 s …), a bounded ramp finishes sooner
-        connect_slots = asyncio.Semaphore(settings.check_connect_parallel())
-
-        async def _wrap_create_connection(
-            self,
-            *args: Any,
-            addr_infos: Any,
-            req: Any,
-            timeout: Any,
-            client_error: type = aiohttp.ClientConnectorError,
-            **kwargs: Any,
-        ) -> Any:
-            ctx = _request_ctx(req)
-            try:
-                async with asyncio.timeout(timeout.sock_connect):
-                    async with self.connect_slots:
-                        t0 = time.perf_counter()
-                        sock = await aiohappyeyeballs.start_connection(addr_infos=addr_infos, loop=self._loop)
-                        t1 = time.perf_counter()
-                    transport, proto = await self._loop.create_connection(*args, **kwargs, sock=sock)
-            except ssl.SSLCertVerificationError as exc:
-                raise aiohttp.ClientConnectorCertificateError(req.connection_key, exc) from exc
-            except ssl.SSLError as exc:
-                raise aiohttp.ClientConnectorSSLError(req.connection_key, exc) from exc
-            except OSError as exc:
-                if exc.errno is None and isinstance(exc, asyncio.TimeoutError):
-                    raise
-                raise client_error(req.connection_key, exc) from exc
-            if ctx is not None:
-                t2 = time.perf_counter()
-                ctx["connect_ms"] = (t1 - t0) * 1000
-                if kwargs.get("ssl"):
-                    ctx["tls_ms"] = (t2 - t1) * 1000
-                    ctx["ssl_object"] = transport.get_extra_info("ssl_object")
-            return transport, proto
-
-    return InspectingConnector
 
 
 # -- security headers --------------------------------------------------------------------------
@@ -287,6 +253,15 @@ def grade_headers(headers: Any, https: bool) -> dict[str, Any]:
 # -- the engine --------------------------------------------------------------------------------
 
 
+@dataclass
+class _Hop:
+    """One request: its connection and what was measured while making it."""
+
+    conn: http1.Connection
+    connect_ms: float
+    tls_ms: float | None
+
+
 class Engine:
     """Checks a batch concurrently. ``resolve`` replaces DNS (tests feed hostile answers)."""
 
@@ -303,48 +278,31 @@ class Engine:
         return asyncio.run(self.check_all(targets))
 
     async def check_all(self, targets: list[Target]) -> list[Outcome]:
-        import aiohttp
-
         self._dns: dict[str, float] = {}
         self._answers: dict[str, list[str]] = {}
+        self._resolving: dict[tuple[str, int], asyncio.Future[list[netguard.IPAddress]]] = {}
         self._verified, self._inspect = ssl_contexts()
-        trace = aiohttp.TraceConfig()
-        trace.on_request_headers_sent.append(self._sent)
-        connector = _connector_class()(
-            limit=0,
-            force_close=True,
-            resolver=netguard.guarded_resolver(self.resolve, self._dns, self._answers),
-            ttl_dns_cache=10,
-            ssl=self._verified,
-            enable_cleanup_closed=False,
-        )
-        sem = asyncio.Semaphore(self.concurrency)
-        async with aiohttp.ClientSession(
-            connector=connector,
-            trace_configs=[trace],
-            auto_decompress=True,
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.timeout_s),
-            headers={"User-Agent": USER_AGENT},
-            cookie_jar=aiohttp.DummyCookieJar(),
-        ) as session:
+        #: connection attempts in flight at once: a burst of 1,000 SYNs overflows listen queues
+        #: (then the kernel retransmits after 1 s, 3 s …), a bounded ramp finishes sooner
+        self._connect_slots = asyncio.Semaphore(settings.check_connect_parallel())
+        sem = asyncio.Semaphore(max(1, min(self.concurrency, len(targets))))
 
-            async def one(t: Target) -> Outcome:
-                async with sem:
-                    return await self.check(session, t)
+        async def one(t: Target) -> Outcome:
+            async with sem:
+                return await self.check(t)
 
+        try:
             return list(await asyncio.gather(*(one(t) for t in targets)))
+        finally:
+            self._resolving.clear()
 
-    @staticmethod
-    async def _sent(_s: Any, ctx: Any, _p: Any) -> None:
-        ctx.trace_request_ctx["sent_t"] = time.perf_counter()
-
-    async def check(self, session: Any, target: Target) -> Outcome:
+    async def check(self, target: Target) -> Outcome:
         now = clock.now()
         out = Outcome(key=target.key, state="down", checked_at=now)
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.timeout_s):
-                await self._availability(session, target, out, started)
+                await self._availability(target, out, started)
         except TimeoutError:
             out.state, out.error = "down", f"timeout after {self.timeout_s:g} s"
         except netguard.Refused as exc:
@@ -373,64 +331,107 @@ class Engine:
             "aaaa": [a for a in addrs if ":" in a],
         }
 
-    async def _availability(self, session: Any, target: Target, out: Outcome, started: float) -> None:
-        import aiohttp
+    async def _addresses(self, host: str, port: int) -> list[netguard.IPAddress]:
+        """Vetted addresses of a hop's host: an IP literal as is (``vet_url`` vetted it), a name
+        resolved by the guard once per batch (concurrent checks of one host share the answer)."""
+        literal = netguard.parse_ip_literal(host)
+        if literal is not None:
+            return [literal]
+        key = (host.lower(), port)
+        pending = self._resolving.get(key)
+        if pending is None:
+            pending = self._resolving[key] = asyncio.ensure_future(self._resolve(host, port))
+        return await asyncio.shield(pending)  # a check timing out must not cancel the others' answer
 
+    async def _resolve(self, host: str, port: int) -> list[netguard.IPAddress]:
+        started = time.perf_counter()
+        addrs = await netguard.resolve_vetted_async(host, port, self.resolve)
+        self._dns[host.lower()] = (time.perf_counter() - started) * 1000
+        self._answers[host.lower()] = [str(a) for a in addrs]
+        return addrs
+
+    async def _open(self, parts: SplitResult, ctx: ssl.SSLContext | None) -> _Hop:
+        """TCP connect to the vetted addresses (happy eyeballs), then the TLS handshake if any."""
+        import aiohappyeyeballs
+
+        host = parts.hostname or ""
+        port = parts.port or (443 if ctx else 80)
+        addrs = await self._addresses(host, port)
+        infos = [
+            (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (str(a), port, 0, 0))
+            if a.version == 6
+            else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (str(a), port))
+            for a in addrs
+        ]
+        async with self._connect_slots:
+            t0 = time.perf_counter()
+            sock = await aiohappyeyeballs.start_connection(infos, happy_eyeballs_delay=0.25)
+            t1 = time.perf_counter()
+        if ctx is None:
+            return _Hop(http1.Connection(sock, http1.HEAD_LIMIT), (t1 - t0) * 1000, None)
+        conn = await http1.Connection.handshake(sock, ctx, host, http1.HEAD_LIMIT)
+        return _Hop(conn, (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000)
+
+    async def _availability(self, target: Target, out: Outcome, started: float) -> None:
         avail = target.checks.get("availability", {}) or {}
         cert_cfg = target.checks.get("certificate", {}) or {}
+        keep_body = bool(avail.get("keyword"))
         url = target.url
         seen = {url}
         cert_done = False
-        for hop in range(MAX_HOPS + 1):
+        for hop_no in range(MAX_HOPS + 1):
             url = netguard.vet_url(url)  # request exactly the form that was vetted
-            https = url.startswith("https:")
-            ctx: dict[str, Any] = {}
-            hop_t0 = time.perf_counter()
+            parts = urlsplit(url)
+            https = parts.scheme == "https"
             cert_error: str | None = None
             try:
-                resp = await session.get(
-                    url, allow_redirects=False, trace_request_ctx=ctx, ssl=self._verified if https else None
-                )
-            except aiohttp.ClientConnectorCertificateError as exc:
+                hop = await self._open(parts, self._verified if https else None)
+            except ssl.SSLCertVerificationError as exc:
                 cert_error = _verify_finding(exc)
-                resp = await session.get(url, allow_redirects=False, trace_request_ctx=ctx, ssl=self._inspect)
-            async with resp:
-                first_byte = time.perf_counter()
+                hop = await self._open(parts, self._inspect)
+            try:
                 if https and not cert_done and cert_cfg.get("enabled", True):
-                    der, proto, cipher = _peer(ctx)
-                    if der:
-                        out.certificate = describe_certificate(der, proto, cipher, out.checked_at)
+                    sslobj = hop.conn.ssl_object
+                    der = sslobj.getpeercert(binary_form=True) if sslobj else None
+                    if sslobj is not None and der:
+                        cipher = sslobj.cipher()
+                        out.certificate = describe_certificate(
+                            der, sslobj.version(), cipher[0] if cipher else None, out.checked_at
+                        )
                         if cert_error:
                             out.certificate["valid"] = False
                             out.certificate["findings"].insert(0, cert_error)
                     cert_done = True
-                out.timings["connect_ms"] = round(ctx.get("connect_ms", 0))
-                out.timings["tls_ms"] = round(ctx["tls_ms"]) if "tls_ms" in ctx else None
-                out.timings["first_byte_ms"] = round((first_byte - ctx.get("sent_t", hop_t0)) * 1000)
-                out.status_code = resp.status
-                location = resp.headers.get("Location")
-                if 300 <= resp.status < 400 and location and hop < MAX_HOPS:
+                await hop.conn.send(http1.request_bytes(parts, USER_AGENT))
+                sent = time.perf_counter()
+                status, headers = await http1.read_head(hop.conn.reader)
+                first_byte = time.perf_counter()
+                out.timings["connect_ms"] = round(hop.connect_ms)
+                out.timings["tls_ms"] = round(hop.tls_ms) if hop.tls_ms is not None else None
+                out.timings["first_byte_ms"] = round((first_byte - sent) * 1000)
+                out.status_code = status
+                location = headers.get("Location")
+                if 300 <= status < 400 and location and hop_no < MAX_HOPS:
                     nxt = urljoin(url, location)
                     if nxt in seen:
                         raise RedirectLoop(f"redirect loop at {nxt[:200]}")
                     seen.add(nxt)
                     url = nxt
-                    out.hops = hop + 1
+                    out.hops = hop_no + 1
                     continue
-                if 300 <= resp.status < 400 and location:
+                if 300 <= status < 400 and location:
                     raise RedirectLoop(f"more than {MAX_HOPS} redirects")
-                body = bytearray()
-                while len(body) < BODY_LIMIT:
-                    chunk = await resp.content.read(BODY_LIMIT - len(body))
-                    if not chunk:
-                        break
-                    body += chunk
+                body = await http1.read_body(
+                    hop.conn.reader, status, headers, keep=keep_body, limit=BODY_LIMIT
+                )
                 out.response_ms = round((time.perf_counter() - started) * 1000)
                 out.final_url = url
                 if target.checks.get("headers", {}).get("enabled", True):
-                    out.headers = grade_headers(resp.headers, https)
-                self._judge(out, avail, bytes(body), resp.charset or "utf-8", cert_error)
+                    out.headers = grade_headers(headers, https)
+                self._judge(out, avail, body, http1.charset(headers) or "utf-8", cert_error)
                 return
+            finally:
+                hop.conn.close()  # the answer is read (or abandoned): no TLS close_notify round
         raise RedirectLoop(f"more than {MAX_HOPS} redirects")
 
     @staticmethod
@@ -470,19 +471,15 @@ class RedirectLoop(Exception):
 
 
 def _network_error(exc: BaseException) -> str:
-    import aiohttp
-
     if isinstance(exc, RedirectLoop):
         return str(exc)
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, netguard.Refused):
         return f"refused by the SSRF guard: {cause}"
-    if isinstance(exc, aiohttp.ClientSSLError):
-        return f"TLS handshake failed: {getattr(exc, 'os_error', exc)}"[:300]
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        return f"connection failed: {exc.os_error}"[:300]
-    if isinstance(exc, aiohttp.ClientResponseError):
-        return f"invalid response: {exc.message}"[:300]
-    if isinstance(exc, aiohttp.ClientError):
-        return f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS handshake failed: {exc}"[:300]
+    if isinstance(exc, http1.InvalidResponse):
+        return f"invalid response: {exc}"[:300]
+    if isinstance(exc, OSError):
+        return f"connection failed: {exc}"[:300]
     return f"{type(exc).__name__}: {exc}"[:300]
