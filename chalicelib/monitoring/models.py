@@ -8,6 +8,7 @@ One table, entity type selected by key prefix:
 | one endpoint | pk=`ORG#<org>`, sk=`EP#<endpoint>` |
 | latest status of an endpoint | pk=`ORG#<org>`, sk=`STATUS#<endpoint>` (BatchGet by the worker) |
 | endpoints due for a check | GSI `by_due`: gsi1pk=`DUE#<shard>`, gsi1sk <= `<next_check iso>#<org>#<endpoint>` |
+| latest check of an endpoint | pk=`RES#<org>#<endpoint>`, newest first, limit 1 |
 | results of an endpoint in a period | pk=`RES#<org>#<endpoint>`, sk between `<from iso>` and `<to iso>` (TTL 90 days) |
 | hourly rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `H#<hour iso>` … |
 | daily rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `D#<date>` … |
@@ -20,9 +21,10 @@ For the reports helper:
   all: ``count``/``up`` already exclude them), ``sum_ms``/``min_ms``/``max_ms`` response time of
   answered checks (``timed`` of them), ``hist`` counts per bucket of ``HIST_BOUNDS_MS`` (p95 =
   upper bound of the bucket reaching 95 %; histograms of hours add up to days).
-- ``Status``: ``state``, ``checked_at``, ``response_ms``, ``certificate`` (valid, days_left,
+- ``Status``: ``state``, ``error``, ``certificate`` (valid, days_left,
   not_after, issuer, subject, key_type, key_bits, protocol, cipher, findings) and ``headers``
-  (grade A–F, per header present|missing|weak with a recommendation).
+  (grade A–F, per header present|missing|weak with a recommendation). The time and response
+  time of the latest check are those of the newest ``Result`` (``queries.latest_result``).
 - ``Endpoint.sla_target`` (Decimal percent, default 99.9).
 """
 
@@ -139,15 +141,17 @@ class Endpoint(Model):
 
 
 class Status(Model):
-    """Latest state of an endpoint; written only by the worker checking it."""
+    """Latest state of an endpoint; written only by the worker checking it, and only when it
+    changes (state, error, certificate, headers, alert memory)."""
 
     Meta = meta(TABLE)
 
     pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
     sk = UnicodeAttribute(range_key=True)  # STATUS#<endpoint>
     state = UnicodeAttribute(default="pending")  # pending | up | down | degraded
-    checked_at = UTCDateTimeAttribute(null=True)
-    response_ms = NumberAttribute(null=True)
+    # The time and response time of the latest check are not kept here (they change every
+    # check): readers take them from the newest Result, so this item is written only when
+    # something below changes. Items written before keep `checked_at`/`response_ms`, ignored.
     error = UnicodeAttribute(null=True)
     fails = NumberAttribute(default=0)  # consecutive failed checks
     down_counted = BooleanAttribute(default=False)  # counted in the org's endpoints_down

@@ -279,8 +279,11 @@ def result_view(r: Result) -> dict[str, Any]:
 
 
 def status(access: Access, endpoint_id: str) -> dict[str, Any]:
+    from chalicelib.monitoring import queries
+
     ep = _load(access.org_id, endpoint_id)
     st = _status(access.org_id, endpoint_id)
+    latest = queries.latest_result(access.org_id, endpoint_id) if st is not None else None
     limits = limits_for(access.org_id)
     state = st.state if st is not None else "pending"
     if ep.paused or not limits.monitoring_active:
@@ -288,8 +291,8 @@ def status(access: Access, endpoint_id: str) -> dict[str, Any]:
     now = clock.now()
     return {
         "state": state,
-        "checked_at": clock.iso(st.checked_at) if st else None,
-        "response_ms": st.response_ms if st else None,
+        "checked_at": clock.iso(clock.parse_iso(latest.sk)) if latest is not None else None,
+        "response_ms": latest.response_ms if latest is not None else None,
         "error": st.error if st else None,
         "uptime": rollups.uptime(access.org_id, endpoint_id, now),
         "sla_target": ep.sla_target,
