@@ -59,7 +59,7 @@ def _endpoints(base: str) -> None:
                     created_at=now,
                     updated_at=now,
                     gsi1pk=due_shard(eid),
-                    gsi1sk=due_sk(org.org_id, eid, now),
+                    gsi1sk=due_sk(org.org_id, eid, now, 1),
                 )
             )
 

@@ -7,7 +7,8 @@ One table, entity type selected by key prefix:
 | endpoints of an org (list, purge) | pk=`ORG#<org>`, sk begins_with `EP#` |
 | one endpoint | pk=`ORG#<org>`, sk=`EP#<endpoint>` |
 | latest status of an endpoint | pk=`ORG#<org>`, sk=`STATUS#<endpoint>` (BatchGet by the worker) |
-| endpoints due for a check | GSI `by_due`: gsi1pk=`DUE#<shard>`, gsi1sk <= `<next_check iso>#<org>#<endpoint>` |
+| endpoints due for a check | GSI `by_due`: gsi1pk=`DUE#<shard>`, gsi1sk between `<interval>#<offset from>` and `<interval>#<offset to>~` (a fixed grid: the key does not move per check) |
+| last second the dispatcher handled | pk=`SCHED`, sk=`CURSOR` (``DispatchCursor``) |
 | latest check of an endpoint | pk=`RES#<org>#<endpoint>`, newest first, limit 1 |
 | results of an endpoint in a period | pk=`RES#<org>#<endpoint>`, sk between `<from iso>` and `<to iso>` (TTL 90 days) |
 | hourly rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `H#<hour iso>` … |
@@ -49,6 +50,8 @@ from chalicelib.db import SchemaOwner, meta, register_table
 
 TABLE = "monitoring"
 DUE_SHARDS = 8
+#: The check intervals an endpoint may have (``schemas.EndpointIn``); the dispatcher queries each.
+INTERVALS_MINUTES = (1, 5, 15, 60)
 RESULT_DAYS = 90
 #: Upper bounds (ms) of the response-time histogram buckets; the last bucket is open-ended.
 HIST_BOUNDS_MS = (50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000)
@@ -72,10 +75,15 @@ def due_shard(endpoint_id: str) -> str:
     return due_pk(zlib.crc32(endpoint_id.encode()) % DUE_SHARDS)
 
 
-def due_sk(org_id: str, endpoint_id: str, at: datetime) -> str:
-    from chalicelib import clock
+def due_sk(org_id: str, endpoint_id: str, anchor: datetime, interval_minutes: int) -> str:
+    """``<interval>#<offset>#<org>#<endpoint>``: the endpoint's slots are the seconds t with
+    t ≡ offset (mod interval), offset = anchor mod interval, so the key never changes between
+    checks and the dispatcher selects a run's due endpoints by offset ranges."""
+    return f"{interval_minutes:04d}#{due_offset(anchor, interval_minutes):05d}#{org_id}#{endpoint_id}"
 
-    return f"{clock.iso(at)}#{org_id}#{endpoint_id}"
+
+def due_offset(anchor: datetime, interval_minutes: int) -> int:
+    return int(anchor.timestamp()) % (interval_minutes * 60)
 
 
 def results_pk(org_id: str, endpoint_id: str) -> str:
@@ -114,7 +122,7 @@ class Endpoint(Model):
     pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
     sk = UnicodeAttribute(range_key=True)  # EP#<endpoint>
     gsi1pk = UnicodeAttribute(null=True)  # DUE#<shard>; removed while paused
-    gsi1sk = UnicodeAttribute(null=True)  # <next_check iso>#<org>#<endpoint>
+    gsi1sk = UnicodeAttribute(null=True)  # <interval>#<offset s>#<org>#<endpoint>
 
     endpoint_id = UnicodeAttribute()
     org_id = UnicodeAttribute()
@@ -128,6 +136,8 @@ class Endpoint(Model):
     # {consecutive_failures, recipients, webhook_url, webhook_secret}
     alert: MapAttribute[str, Any] = MapAttribute()
     sla_target = UnicodeAttribute(default="99.9")  # Decimal as string
+    # the first slot of the endpoint's grid (set on create, resume, new URL or interval); its
+    # slots are next_check_at + k × interval. The next one shown by the API is derived from it.
     next_check_at = UTCDateTimeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -138,6 +148,21 @@ class Endpoint(Model):
     @classmethod
     def key(cls, org_id: str, endpoint_id: str) -> tuple[str, str]:
         return org_pk(org_id), f"{ENDPOINT_PREFIX}{endpoint_id}"
+
+
+class DispatchCursor(Model):
+    """The last second (epoch) whose slots the dispatcher has queued: a run handles the slots in
+    (through, now] and moves it with a conditional put, so overlapping runs never both do."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # SCHED
+    sk = UnicodeAttribute(range_key=True)  # CURSOR
+    through = NumberAttribute()
+
+    @classmethod
+    def key(cls) -> tuple[str, str]:
+        return "SCHED", "CURSOR"
 
 
 class Status(Model):
