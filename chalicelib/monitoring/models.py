@@ -11,12 +11,14 @@ One table, entity type selected by key prefix:
 | last second the dispatcher handled | pk=`SCHED`, sk=`CURSOR` (``DispatchCursor``) |
 | latest check of an endpoint | pk=`RES#<org>#<endpoint>`, newest first, limit 1 |
 | results of an endpoint in a period | pk=`RES#<org>#<endpoint>`, sk between `<from iso>` and `<to iso>` (TTL 90 days) |
-| hourly rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `H#<hour iso>` … |
+| hourly rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `H#<hour iso>` … (+ the hour in progress of the day items) |
 | daily rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `D#<date>` … |
 | result/rollup partitions of an org (purge) | pk=`ORG#<org>`, sk begins_with `EP#` or `GONE#` (tombstones of deleted endpoints) → per-endpoint pk |
 
 For the reports helper:
-- ``Rollup`` (hourly sk ``H#YYYY-MM-DDTHH``, daily sk ``D#YYYY-MM-DD``): ``count`` checks (``Rollup.n`` in Python),
+- ``Rollup`` (hourly sk ``H#YYYY-MM-DDTHH``, daily sk ``D#YYYY-MM-DD``; the hour in progress lives
+  in the day item's ``cur`` until the next hour starts: read hourly rollups with
+  ``rollups.query``): ``count`` checks (``Rollup.n`` in Python),
   ``up`` successful, ``maint`` checks inside maintenance windows (excluded from uptime:
   uptime = up / (count - maint_total) where the up/down of maintenance checks are not counted at
   all: ``count``/``up`` already exclude them), ``sum_ms``/``min_ms``/``max_ms`` response time of
@@ -223,6 +225,10 @@ class Rollup(Model):
     max_ms = NumberAttribute(null=True)
     hist: ListAttribute[float] = ListAttribute(of=NumberAttribute, default=list)  # type: ignore[arg-type]  # PynamoDB types `of` as the element type (pynamodb#1221)
     expires_at = NumberAttribute(null=True)
+    # day items only: the hour in progress (``YYYY-MM-DDTHH``) and its figures (count, up, maint,
+    # timed, sum_ms, min_ms, max_ms, hist); see ``rollups`` — readers use ``rollups.query``.
+    cur_hour = UnicodeAttribute(null=True)
+    cur: MapAttribute[str, Any] = MapAttribute(null=True)
 
 
 class Gone(Model):
