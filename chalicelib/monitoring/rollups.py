@@ -158,9 +158,9 @@ def merge_samples(samples: Iterable[Sample]) -> list[Rollup]:
     hours: dict[tuple[str, str], Rollup] = {}  # closed hours and late samples, to merge into H#
     for key, group in wanted.items():
         day = found.get(key) or Rollup(key[0], key[1], hist=[])
+        current = hour_in_progress(day)
         for s in sorted(group, key=lambda x: x.at):
             hour = hour_sk(s.at)[2:]
-            current = hour_in_progress(day)
             if day.cur_hour is not None and hour < day.cur_hour:
                 late = hours.setdefault((key[0], f"H#{hour}"), Rollup(key[0], f"H#{hour}", hist=[]))
                 _add(late, s)
@@ -171,8 +171,9 @@ def merge_samples(samples: Iterable[Sample]) -> list[Rollup]:
                         merge(closed, current)
                     current, day.cur_hour = Rollup(key[0], f"H#{hour}", hist=[]), hour
                 _add(current, s)
-                day.cur = _hour_fields(current)
             _add(day, s)
+        if current is not None:
+            day.cur = _hour_fields(current)
         day.expires_at = clock.epoch(group[-1].at + KEEP)
         days.append(day)
     stored = _batch_get(list(hours)) if hours else {}
