@@ -127,10 +127,14 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
     return view(ep, access, dispatched_through())
 
 
+def _valid_id(endpoint_id: str) -> bool:
+    return 0 < len(endpoint_id) <= 64 and endpoint_id.replace("-", "").replace("_", "").isalnum()
+
+
 def _load(org_id: str, endpoint_id: str) -> Endpoint:
     from pynamodb.exceptions import DoesNotExist
 
-    if not (0 < len(endpoint_id) <= 64 and endpoint_id.replace("-", "").replace("_", "").isalnum()):
+    if not _valid_id(endpoint_id):
         raise errors.NotFound("Endpoint not found.")
     try:
         return Endpoint.get(*Endpoint.key(org_id, endpoint_id))
@@ -290,8 +294,12 @@ def result_view(r: Result) -> dict[str, Any]:
 def status(access: Access, endpoint_id: str) -> dict[str, Any]:
     from chalicelib.monitoring import queries
 
-    ep = _load(access.org_id, endpoint_id)
-    st = _status(access.org_id, endpoint_id)
+    if not _valid_id(endpoint_id):
+        raise errors.NotFound("Endpoint not found.")
+    # endpoint and status in one BatchGet: the newest result is the third read of this route
+    ep, st = queries.endpoint_with_status(access.org_id, endpoint_id)
+    if ep is None:
+        raise errors.NotFound("Endpoint not found.")
     latest = queries.latest_result(access.org_id, endpoint_id) if st is not None else None
     limits = limits_for(access.org_id)
     state = st.state if st is not None else "pending"
