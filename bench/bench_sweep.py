@@ -301,7 +301,7 @@ def _full_path(http_urls: list[str]) -> float:
                         created_at=now,
                         updated_at=now,
                         gsi1pk=due_shard(eid),
-                        gsi1sk=due_sk(org.org_id, eid, now),
+                        gsi1sk=due_sk(org.org_id, eid, now, 1),
                     )
                 )
         from app import app

@@ -209,9 +209,9 @@ def _certificate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> No
 
 
 def status_fields(st: Status, out: Outcome, maintenance: bool) -> None:
+    """What the status item keeps of the latest check; the time and response time of the latest
+    check are read from the newest result (they change every check, the rest rarely)."""
     st.state = out.state
-    st.checked_at = out.checked_at
-    st.response_ms = out.response_ms
     st.error = out.error
     if out.certificate is not None:
         st.certificate = out.certificate

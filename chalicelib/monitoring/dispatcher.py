@@ -1,24 +1,30 @@
-"""Scheduler side of the fan-out: select the due endpoints, claim them, queue them in batches.
+"""Scheduler side of the fan-out: select the due endpoints, claim the run, queue them in batches.
 
-Every minute: for each shard, one Query on the ``by_due`` index for keys <= now (never a Scan).
-Each due endpoint is *claimed* by a conditional update that moves its next-check time one
-interval forward on its own grid (``gsi1sk`` must still be what was read): overlapping
-dispatchers cannot both claim it, so no endpoint is checked twice for a slot, and an endpoint
-whose slot passed is found by the next run, so none is skipped. Endpoints of orgs whose trial
-expired or subscription ended are advanced without being checked (nothing piles up; they resume
-on the next slot after a plan is ordered).
+Every endpoint has a fixed grid of slots: ``next_check_at`` (its anchor) + k × interval. The
+``by_due`` index keys it by ``<interval>#<offset>`` (offset = anchor mod interval, in seconds),
+which does not change between checks, so a check costs no scheduling write. A run handles the
+slots in ``(through, now]``, ``through`` being the second the previous run handled
+(``DispatchCursor``): it first moves the cursor with a conditional put (overlapping dispatchers
+cannot both win, so no endpoint is checked twice for a slot), then queries, per shard and
+interval, the offsets whose slot lies in that window (never a Scan). After an outage the window
+is longer: an endpoint whose slots passed is checked once, and its grid continues (none is
+skipped, none checked several times in a row). Endpoints of orgs whose trial expired or
+subscription ended are not queued (they resume on their next slot after a plan is ordered).
+
+The claim per run replaces a claim per endpoint (a conditional update moving the index key:
+1 write + 2 index writes per check); see docs/deploy.md, "Cost model".
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib import aws, clock, settings
 from chalicelib.billing.plans import limits_for
-from chalicelib.monitoring.models import DUE_SHARDS, Endpoint, due_pk, due_sk
+from chalicelib.monitoring.models import DUE_SHARDS, INTERVALS_MINUTES, DispatchCursor, Endpoint, due_pk
 
 log = logging.getLogger("vigil.monitoring.dispatch")
 
@@ -53,55 +59,84 @@ def queue_url() -> str:
     )
 
 
-def next_slot(scheduled: datetime, interval_minutes: int, now: datetime) -> datetime:
-    """The next slot on the endpoint's own grid strictly after ``now`` (catching up skips
-    missed slots instead of checking several times in a row)."""
+def _at(epoch_s: int) -> datetime:
+    return datetime.fromtimestamp(epoch_s, UTC)
+
+
+def next_slot_after(anchor: datetime, interval_minutes: int, after: datetime | None) -> datetime:
+    """The first slot of the grid strictly after ``after`` (the anchor itself when it is later)."""
+    if after is None or anchor > after:
+        return anchor
     step = timedelta(minutes=interval_minutes)
-    nxt = scheduled + step
-    if nxt <= now:
-        missed = (now - scheduled) // step
-        nxt = scheduled + step * (missed + 1)
-    return nxt
+    return anchor + step * ((after - anchor) // step + 1)
 
 
-def _parse_due(gsi1sk: str) -> tuple[datetime, str, str]:
-    at, org_id, endpoint_id = gsi1sk.split("#", 2)
-    return clock.parse_iso(at), org_id, endpoint_id
+def _window(through: int | None, now_s: int, period: int) -> list[tuple[int, int]]:
+    """Offset ranges (inclusive) of the slots of a ``period``-second grid in (through, now_s]."""
+    if through is None or now_s - through >= period:
+        return [(0, period - 1)]
+    lo, hi = (through + 1) % period, now_s % period
+    return [(lo, hi)] if lo <= hi else [(lo, period - 1), (0, hi)]
 
 
-def select_due(now: datetime) -> list[Endpoint]:
-    cutoff = f"{clock.iso(now)}#~"
+def select_due(through: int | None, now_s: int) -> list[Endpoint]:
+    """Endpoints with a slot in (through, now_s]: one Query per shard, interval and range."""
     out: list[Endpoint] = []
     for shard in range(DUE_SHARDS):
-        out.extend(Endpoint.by_due.query(due_pk(shard), Endpoint.gsi1sk <= cutoff))
+        for minutes in INTERVALS_MINUTES:
+            for lo, hi in _window(through, now_s, minutes * 60):
+                bounds = f"{minutes:04d}#{lo:05d}#", f"{minutes:04d}#{hi:05d}#~"
+                out.extend(Endpoint.by_due.query(due_pk(shard), Endpoint.gsi1sk.between(*bounds)))
     return out
 
 
-def claim(item: Endpoint, now: datetime) -> datetime | None:
-    """Advance one endpoint to its next slot if nobody else did; returns the claimed slot."""
-    from pynamodb.exceptions import UpdateError
+def claim_run(now_s: int) -> tuple[bool, int | None]:
+    """Move the cursor to ``now_s`` if nobody else did: (won, the second handled before)."""
+    from pynamodb.exceptions import DoesNotExist, PutError
 
-    scheduled, org_id, endpoint_id = _parse_due(item.gsi1sk)
-    nxt = next_slot(scheduled, int(item.interval_minutes), now)
     try:
-        item.update(
-            actions=[
-                Endpoint.next_check_at.set(nxt),
-                Endpoint.gsi1sk.set(due_sk(org_id, endpoint_id, nxt)),
-            ],
-            condition=Endpoint.gsi1sk == item.gsi1sk,
-        )
-    except UpdateError as exc:
+        through: int | None = int(DispatchCursor.get(*DispatchCursor.key(), consistent_read=True).through)
+    except DoesNotExist:
+        through = None
+    if through is not None and now_s <= through:
+        return False, through  # this second is handled already (an overlapping run)
+    condition = (
+        DispatchCursor.through == through if through is not None else DispatchCursor.pk.does_not_exist()
+    )
+    try:
+        DispatchCursor(*DispatchCursor.key(), through=now_s).save(condition=condition)
+    except PutError as exc:
         if getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException":
-            return None  # claimed by an overlapping run, or changed/deleted meanwhile
+            return False, through  # an overlapping run moved it first
         raise
-    return scheduled
+    return True, through
+
+
+def dispatched_through() -> datetime | None:
+    """The last second the dispatcher handled (None before its first run)."""
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return _at(int(DispatchCursor.get(*DispatchCursor.key()).through))
+    except DoesNotExist:
+        return None
+
+
+def _slot(item: Endpoint, now_s: int) -> int:
+    """The newest slot of the endpoint at or before ``now_s``."""
+    period = int(item.interval_minutes) * 60
+    offset = int(str(item.gsi1sk).split("#", 2)[1])
+    return now_s - (now_s - offset) % period
 
 
 def dispatch(now: datetime | None = None) -> dict[str, int]:
     """One scheduler run: claim due endpoints and queue them in batches for the worker."""
     now = now or clock.now()
-    due = select_due(now)
+    now_s = clock.epoch(now)
+    won, through = claim_run(now_s)
+    if not won:
+        return {"due": 0, "queued": 0, "batches": 0, "skipped": 0}
+    due = select_due(through, now_s)
     active: dict[str, bool] = {}
     claimed: list[list[str]] = []
     skipped = 0
@@ -109,12 +144,10 @@ def dispatch(now: datetime | None = None) -> dict[str, int]:
         org_id = item.org_id
         if org_id not in active:
             active[org_id] = limits_for(org_id).monitoring_active
-        slot = claim(item, now)
-        if slot is None:
-            continue
         if not active[org_id]:
             skipped += 1
             continue
+        slot = _at(_slot(item, now_s))
         claimed.append([org_id, item.endpoint_id, clock.iso(slot) or ""])
     sent = send_batches(claimed)
     if due:
@@ -141,7 +174,7 @@ def send_batches(claimed: list[list[str]]) -> int:
             QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)]
         )
         if resp.get("Failed"):
-            # The claim already moved these slots; a lost batch is one missed check, never two.
+            # The run already claimed these slots; a lost batch is one missed check, never two.
             log.error("dispatch: %d batches not queued: %s", len(resp["Failed"]), resp["Failed"])
     return len(bodies)
 

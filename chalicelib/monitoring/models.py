@@ -7,22 +7,27 @@ One table, entity type selected by key prefix:
 | endpoints of an org (list, purge) | pk=`ORG#<org>`, sk begins_with `EP#` |
 | one endpoint | pk=`ORG#<org>`, sk=`EP#<endpoint>` |
 | latest status of an endpoint | pk=`ORG#<org>`, sk=`STATUS#<endpoint>` (BatchGet by the worker) |
-| endpoints due for a check | GSI `by_due`: gsi1pk=`DUE#<shard>`, gsi1sk <= `<next_check iso>#<org>#<endpoint>` |
+| endpoints due for a check | GSI `by_due`: gsi1pk=`DUE#<shard>`, gsi1sk between `<interval>#<offset from>` and `<interval>#<offset to>~` (a fixed grid: the key does not move per check) |
+| last second the dispatcher handled | pk=`SCHED`, sk=`CURSOR` (``DispatchCursor``) |
+| latest check of an endpoint | pk=`RES#<org>#<endpoint>`, newest first, limit 1 |
 | results of an endpoint in a period | pk=`RES#<org>#<endpoint>`, sk between `<from iso>` and `<to iso>` (TTL 90 days) |
-| hourly rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `H#<hour iso>` … |
+| hourly rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `H#<hour iso>` … (+ the hour in progress of the day items) |
 | daily rollups of an endpoint | pk=`ROLL#<org>#<endpoint>`, sk between `D#<date>` … |
 | result/rollup partitions of an org (purge) | pk=`ORG#<org>`, sk begins_with `EP#` or `GONE#` (tombstones of deleted endpoints) → per-endpoint pk |
 
 For the reports helper:
-- ``Rollup`` (hourly sk ``H#YYYY-MM-DDTHH``, daily sk ``D#YYYY-MM-DD``): ``count`` checks (``Rollup.n`` in Python),
+- ``Rollup`` (hourly sk ``H#YYYY-MM-DDTHH``, daily sk ``D#YYYY-MM-DD``; the hour in progress lives
+  in the day item's ``cur`` until the next hour starts: read hourly rollups with
+  ``rollups.query``): ``count`` checks (``Rollup.n`` in Python),
   ``up`` successful, ``maint`` checks inside maintenance windows (excluded from uptime:
   uptime = up / (count - maint_total) where the up/down of maintenance checks are not counted at
   all: ``count``/``up`` already exclude them), ``sum_ms``/``min_ms``/``max_ms`` response time of
   answered checks (``timed`` of them), ``hist`` counts per bucket of ``HIST_BOUNDS_MS`` (p95 =
   upper bound of the bucket reaching 95 %; histograms of hours add up to days).
-- ``Status``: ``state``, ``checked_at``, ``response_ms``, ``certificate`` (valid, days_left,
+- ``Status``: ``state``, ``error``, ``certificate`` (valid, days_left,
   not_after, issuer, subject, key_type, key_bits, protocol, cipher, findings) and ``headers``
-  (grade A–F, per header present|missing|weak with a recommendation).
+  (grade A–F, per header present|missing|weak with a recommendation). The time and response
+  time of the latest check are those of the newest ``Result`` (``queries.latest_result``).
 - ``Endpoint.sla_target`` (Decimal percent, default 99.9).
 """
 
@@ -47,6 +52,8 @@ from chalicelib.db import SchemaOwner, meta, register_table
 
 TABLE = "monitoring"
 DUE_SHARDS = 8
+#: The check intervals an endpoint may have (``schemas.EndpointIn``); the dispatcher queries each.
+INTERVALS_MINUTES = (1, 5, 15, 60)
 RESULT_DAYS = 90
 #: Upper bounds (ms) of the response-time histogram buckets; the last bucket is open-ended.
 HIST_BOUNDS_MS = (50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000)
@@ -70,10 +77,15 @@ def due_shard(endpoint_id: str) -> str:
     return due_pk(zlib.crc32(endpoint_id.encode()) % DUE_SHARDS)
 
 
-def due_sk(org_id: str, endpoint_id: str, at: datetime) -> str:
-    from chalicelib import clock
+def due_sk(org_id: str, endpoint_id: str, anchor: datetime, interval_minutes: int) -> str:
+    """``<interval>#<offset>#<org>#<endpoint>``: the endpoint's slots are the seconds t with
+    t ≡ offset (mod interval), offset = anchor mod interval, so the key never changes between
+    checks and the dispatcher selects a run's due endpoints by offset ranges."""
+    return f"{interval_minutes:04d}#{due_offset(anchor, interval_minutes):05d}#{org_id}#{endpoint_id}"
 
-    return f"{clock.iso(at)}#{org_id}#{endpoint_id}"
+
+def due_offset(anchor: datetime, interval_minutes: int) -> int:
+    return int(anchor.timestamp()) % (interval_minutes * 60)
 
 
 def results_pk(org_id: str, endpoint_id: str) -> str:
@@ -112,7 +124,7 @@ class Endpoint(Model):
     pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
     sk = UnicodeAttribute(range_key=True)  # EP#<endpoint>
     gsi1pk = UnicodeAttribute(null=True)  # DUE#<shard>; removed while paused
-    gsi1sk = UnicodeAttribute(null=True)  # <next_check iso>#<org>#<endpoint>
+    gsi1sk = UnicodeAttribute(null=True)  # <interval>#<offset s>#<org>#<endpoint>
 
     endpoint_id = UnicodeAttribute()
     org_id = UnicodeAttribute()
@@ -126,6 +138,8 @@ class Endpoint(Model):
     # {consecutive_failures, recipients, webhook_url, webhook_secret}
     alert: MapAttribute[str, Any] = MapAttribute()
     sla_target = UnicodeAttribute(default="99.9")  # Decimal as string
+    # the first slot of the endpoint's grid (set on create, resume, new URL or interval); its
+    # slots are next_check_at + k × interval. The next one shown by the API is derived from it.
     next_check_at = UTCDateTimeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -138,16 +152,33 @@ class Endpoint(Model):
         return org_pk(org_id), f"{ENDPOINT_PREFIX}{endpoint_id}"
 
 
+class DispatchCursor(Model):
+    """The last second (epoch) whose slots the dispatcher has queued: a run handles the slots in
+    (through, now] and moves it with a conditional put, so overlapping runs never both do."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # SCHED
+    sk = UnicodeAttribute(range_key=True)  # CURSOR
+    through = NumberAttribute()
+
+    @classmethod
+    def key(cls) -> tuple[str, str]:
+        return "SCHED", "CURSOR"
+
+
 class Status(Model):
-    """Latest state of an endpoint; written only by the worker checking it."""
+    """Latest state of an endpoint; written only by the worker checking it, and only when it
+    changes (state, error, certificate, headers, alert memory)."""
 
     Meta = meta(TABLE)
 
     pk = UnicodeAttribute(hash_key=True)  # ORG#<org>
     sk = UnicodeAttribute(range_key=True)  # STATUS#<endpoint>
     state = UnicodeAttribute(default="pending")  # pending | up | down | degraded
-    checked_at = UTCDateTimeAttribute(null=True)
-    response_ms = NumberAttribute(null=True)
+    # The time and response time of the latest check are not kept here (they change every
+    # check): readers take them from the newest Result, so this item is written only when
+    # something below changes. Items written before keep `checked_at`/`response_ms`, ignored.
     error = UnicodeAttribute(null=True)
     fails = NumberAttribute(default=0)  # consecutive failed checks
     down_counted = BooleanAttribute(default=False)  # counted in the org's endpoints_down
@@ -194,6 +225,10 @@ class Rollup(Model):
     max_ms = NumberAttribute(null=True)
     hist: ListAttribute[float] = ListAttribute(of=NumberAttribute, default=list)  # type: ignore[arg-type]  # PynamoDB types `of` as the element type (pynamodb#1221)
     expires_at = NumberAttribute(null=True)
+    # day items only: the hour in progress (``YYYY-MM-DDTHH``) and its figures (count, up, maint,
+    # timed, sum_ms, min_ms, max_ms, hist); see ``rollups`` — readers use ``rollups.query``.
+    cur_hour = UnicodeAttribute(null=True)
+    cur: MapAttribute[str, Any] = MapAttribute(null=True)
 
 
 class Gone(Model):

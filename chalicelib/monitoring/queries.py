@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib import db
-from chalicelib.monitoring.models import Endpoint, Status
+from chalicelib.monitoring.models import Endpoint, Result, Status, results_pk
 
 
 def endpoint(org_id: str, endpoint_id: str) -> Endpoint | None:
@@ -21,3 +21,9 @@ def endpoint_with_status(org_id: str, endpoint_id: str) -> tuple[Endpoint | None
     ep_key, status_key = Endpoint.key(org_id, endpoint_id), Status.key(org_id, endpoint_id)
     items = db.batch_get_mixed([(Endpoint, ep_key), (Status, status_key)])
     return db.found_as(items, ep_key, Endpoint), db.found_as(items, status_key, Status)
+
+
+def latest_result(org_id: str, endpoint_id: str) -> Result | None:
+    """The newest stored check of the endpoint (one Query, limit 1), None before the first."""
+    query = Result.query(results_pk(org_id, endpoint_id), scan_index_forward=False, limit=1)
+    return next(iter(query), None)

@@ -2,9 +2,19 @@
 
 Each rollup holds count/up/maint, response-time sum/min/max and a fixed histogram
 (``HIST_BOUNDS_MS``): two rollups merge by adding counts and histograms and taking min/max, so
-a day is the merge of its hours and p95 can be read from any merge. The worker that checked an
-endpoint is the only writer of its rollups in that minute (the dispatcher's claim guarantees it),
-so read–merge–write with BatchGet/BatchWrite is safe and costs few calls per batch.
+a day is the merge of its hours and p95 can be read from any merge.
+
+One item per endpoint and day is written per check: the day's figures plus those of the hour in
+progress (``cur_hour``/``cur``). When a check of a later hour of the same day arrives, the hour
+in progress is written as its own ``H#`` item (once an hour) and the new hour starts in ``cur``.
+So a check costs one write (the day item stays well under 1 KB), not two. Readers of hourly
+rollups (``query(kind='H')``) add the hour in progress of each day item to the ``H#`` items;
+the last hour of a day stays in its day item. A late check (an hour before the one in progress,
+e.g. a redelivered message) is merged into that hour's ``H#`` item.
+
+The worker that checked an endpoint is the only writer of its rollups in that minute (the
+dispatcher's claim guarantees it), so read–merge–write with BatchGet/BatchWrite is safe and
+costs few calls per batch.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -75,28 +85,108 @@ def _add(r: Rollup, s: Sample) -> None:
         r.hist = hist
 
 
-def merge_samples(samples: Iterable[Sample]) -> list[Rollup]:
-    """The hourly and daily rollups touched by ``samples``, merged into what is stored."""
-    wanted: dict[tuple[str, str], list[Sample]] = {}
-    for s in samples:
-        pk = rollups_pk(s.org_id, s.endpoint_id)
-        wanted.setdefault((pk, hour_sk(s.at)), []).append(s)
-        wanted.setdefault((pk, day_sk(s.at)), []).append(s)
-    if not wanted:
-        return []
-    keys = list(wanted)
+def _hour_fields(r: Rollup) -> dict[str, Any]:
+    """The figures of a rollup as the map kept in a day item's ``cur``."""
+    out: dict[str, Any] = {
+        "count": int(r.n or 0),
+        "up": int(r.up or 0),
+        "maint": int(r.maint or 0),
+        "timed": int(r.timed or 0),
+        "sum_ms": int(r.sum_ms or 0),
+        "hist": [int(x) for x in r.hist or []],
+    }
+    if r.min_ms is not None:
+        out["min_ms"], out["max_ms"] = int(r.min_ms), int(r.max_ms or 0)
+    return out
+
+
+def hour_in_progress(day: Rollup) -> Rollup | None:
+    """The hour in progress kept in a day item, as an ``H#`` rollup (None when there is none)."""
+    if not day.cur_hour or day.cur is None:
+        return None
+    d = day.cur.as_dict() if hasattr(day.cur, "as_dict") else dict(day.cur)
+    return Rollup(
+        day.pk,
+        f"H#{day.cur_hour}",
+        n=int(d.get("count", 0)),
+        up=int(d.get("up", 0)),
+        maint=int(d.get("maint", 0)),
+        timed=int(d.get("timed", 0)),
+        sum_ms=int(d.get("sum_ms", 0)),
+        min_ms=int(d["min_ms"]) if d.get("min_ms") is not None else None,
+        max_ms=int(d["max_ms"]) if d.get("max_ms") is not None else None,
+        hist=[int(x) for x in d.get("hist") or []],
+        expires_at=day.expires_at,
+    )
+
+
+def merge(a: Rollup, b: Rollup) -> Rollup:
+    """``a`` with the figures of ``b`` added (same period)."""
+    a.n, a.up = int(a.n or 0) + int(b.n or 0), int(a.up or 0) + int(b.up or 0)
+    a.maint, a.timed = int(a.maint or 0) + int(b.maint or 0), int(a.timed or 0) + int(b.timed or 0)
+    a.sum_ms = int(a.sum_ms or 0) + int(b.sum_ms or 0)
+    if b.min_ms is not None:
+        a.min_ms = int(b.min_ms) if a.min_ms is None else min(int(a.min_ms), int(b.min_ms))
+    if b.max_ms is not None:
+        a.max_ms = int(b.max_ms) if a.max_ms is None else max(int(a.max_ms), int(b.max_ms))
+    hist: list[float] = [int(x) for x in a.hist or []]
+    for i, n in enumerate(b.hist or []):
+        hist.extend([0] * (i + 1 - len(hist)))
+        hist[i] += int(n)
+    a.hist = hist
+    return a
+
+
+def _batch_get(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Rollup]:
     found: dict[tuple[str, str], Rollup] = {}
     for start in range(0, len(keys), 100):
         for r in Rollup.batch_get(keys[start : start + 100]):
             found[(r.pk, r.sk)] = r
-    out = []
+    return found
+
+
+def merge_samples(samples: Iterable[Sample]) -> list[Rollup]:
+    """The rollup items touched by ``samples``, merged into what is stored: one day item per
+    endpoint and day, plus the ``H#`` items of hours closed (or late samples) in this batch."""
+    wanted: dict[tuple[str, str], list[Sample]] = {}
+    for s in samples:
+        wanted.setdefault((rollups_pk(s.org_id, s.endpoint_id), day_sk(s.at)), []).append(s)
+    if not wanted:
+        return []
+    found = _batch_get(list(wanted))
+    days: list[Rollup] = []
+    hours: dict[tuple[str, str], Rollup] = {}  # closed hours and late samples, to merge into H#
     for key, group in wanted.items():
-        r = found.get(key) or Rollup(key[0], key[1], hist=[])
-        for s in group:
-            _add(r, s)
-        r.expires_at = clock.epoch(group[-1].at + KEEP)
-        out.append(r)
-    return out
+        day = found.get(key) or Rollup(key[0], key[1], hist=[])
+        current = hour_in_progress(day)
+        for s in sorted(group, key=lambda x: x.at):
+            hour = hour_sk(s.at)[2:]
+            if day.cur_hour is not None and hour < day.cur_hour:
+                late = hours.setdefault((key[0], f"H#{hour}"), Rollup(key[0], f"H#{hour}", hist=[]))
+                _add(late, s)
+            else:
+                if current is None or hour != day.cur_hour:
+                    if current is not None:
+                        closed = hours.setdefault((key[0], current.sk), Rollup(key[0], current.sk, hist=[]))
+                        merge(closed, current)
+                    current, day.cur_hour = Rollup(key[0], f"H#{hour}", hist=[]), hour
+                _add(current, s)
+            _add(day, s)
+        if current is not None:
+            day.cur = _hour_fields(current)
+        day.expires_at = clock.epoch(group[-1].at + KEEP)
+        days.append(day)
+    stored = _batch_get(list(hours)) if hours else {}
+    out = []
+    for key, r in hours.items():
+        merged = merge(stored[key], r) if key in stored else r
+        merged.expires_at = clock.epoch(_start_of_hour(key[1]) + KEEP)
+        out.append(merged)
+    return out + days
+
+
+def _start_of_hour(sk: str) -> datetime:
+    return datetime.strptime(sk[2:], "%Y-%m-%dT%H").replace(tzinfo=UTC)
 
 
 def summarize(items: Iterable[Rollup]) -> dict[str, Any]:
@@ -138,15 +228,36 @@ def uptime_percent(up: int, count: int) -> str | None:
 
 
 def query(org_id: str, endpoint_id: str, kind: str, start: datetime, end: datetime) -> list[Rollup]:
-    """Hourly (``kind='H'``) or daily (``'D'``) rollups from ``start`` to ``end``, one Query."""
-    fmt = hour_sk if kind == "H" else day_sk
-    return list(Rollup.query(rollups_pk(org_id, endpoint_id), Rollup.sk.between(fmt(start), fmt(end))))
+    """Hourly (``kind='H'``) or daily (``'D'``) rollups from ``start`` to ``end``, by time.
+
+    Daily: one Query. Hourly: the ``H#`` items and the day items of the period (two Queries),
+    whose hours in progress are added to them.
+    """
+    pk = rollups_pk(org_id, endpoint_id)
+    days = list(Rollup.query(pk, Rollup.sk.between(day_sk(start), day_sk(end))))
+    if kind != "H":
+        return days
+    return _hours(list(Rollup.query(pk, Rollup.sk.between(hour_sk(start), hour_sk(end)))), days, start, end)
+
+
+def _hours(stored: Iterable[Rollup], days: Iterable[Rollup], start: datetime, end: datetime) -> list[Rollup]:
+    """The ``H#`` items plus the hours in progress of the day items, from ``start`` to ``end``."""
+    first, last = hour_sk(start), hour_sk(end)
+    hours = {r.sk: r for r in stored}
+    for day in days:
+        current = hour_in_progress(day)
+        if current is not None and first <= current.sk <= last:
+            hours[current.sk] = merge(hours[current.sk], current) if current.sk in hours else current
+    return [hours[sk] for sk in sorted(hours)]
 
 
 def uptime(org_id: str, endpoint_id: str, now: datetime) -> dict[str, str | None]:
     """Uptime over 24 h (hourly rollups) and 7/30/90 days (daily rollups): two Queries."""
-    hours = query(org_id, endpoint_id, "H", now - timedelta(hours=23), now)
+    pk = rollups_pk(org_id, endpoint_id)
     days = query(org_id, endpoint_id, "D", now - timedelta(days=89), now)
+    since = now - timedelta(hours=23)
+    stored = Rollup.query(pk, Rollup.sk.between(hour_sk(since), hour_sk(now)))
+    hours = _hours(stored, days, since, now)
     out: dict[str, str | None] = {"24h": summarize(hours)["uptime"]}
     for n in (7, 30, 90):
         first = day_sk(now - timedelta(days=n - 1))

@@ -12,6 +12,7 @@ from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.billing.plans import limits_for
 from chalicelib.monitoring import rollups
+from chalicelib.monitoring.dispatcher import dispatched_through, next_slot_after
 from chalicelib.monitoring.models import (
     ENDPOINT_PREFIX,
     Endpoint,
@@ -49,7 +50,9 @@ def _alert(alert: Any, secret: str | None) -> dict[str, Any]:
     return out
 
 
-def view(ep: Endpoint, access: Access | None = None) -> dict[str, Any]:
+def view(ep: Endpoint, access: Access | None = None, dispatched: datetime | None = None) -> dict[str, Any]:
+    """The endpoint as the API shows it; ``dispatched``: the last second the dispatcher handled
+    (``dispatcher.dispatched_through``), from which the next slot of its grid follows."""
     alert = ep.alert.as_dict() if ep.alert is not None else {}
     secret = alert.pop("webhook_secret", None)
     if secret and access is not None and access.allows(Action.WRITE):
@@ -64,7 +67,9 @@ def view(ep: Endpoint, access: Access | None = None) -> dict[str, Any]:
         "maintenance_windows": [dict(w) for w in (ep.maintenance_windows or [])],
         "alert": alert,
         "sla_target": ep.sla_target,
-        "next_check_at": None if ep.paused else clock.iso(ep.next_check_at),
+        "next_check_at": None
+        if ep.paused
+        else clock.iso(next_slot_after(ep.next_check_at, int(ep.interval_minutes), dispatched)),
         "created_at": clock.iso(ep.created_at),
         "updated_at": clock.iso(ep.updated_at),
     }
@@ -104,7 +109,8 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
         updated_at=now,
     )
     if not body.paused:
-        ep.gsi1pk, ep.gsi1sk = due_shard(endpoint_id), due_sk(access.org_id, endpoint_id, now)
+        ep.gsi1pk = due_shard(endpoint_id)
+        ep.gsi1sk = due_sk(access.org_id, endpoint_id, now, body.interval_minutes)
     entry = audit_log.entry(access, "endpoint.created", endpoint_id, {"name": body.name, "url": body.url})
     try:
         with db.transaction() as tx:
@@ -118,13 +124,17 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
                 {"endpoints": f"at most {limits.endpoints} on the {limits.plan} plan"},
             ) from exc
         raise
-    return view(ep, access)
+    return view(ep, access, dispatched_through())
+
+
+def _valid_id(endpoint_id: str) -> bool:
+    return 0 < len(endpoint_id) <= 64 and endpoint_id.replace("-", "").replace("_", "").isalnum()
 
 
 def _load(org_id: str, endpoint_id: str) -> Endpoint:
     from pynamodb.exceptions import DoesNotExist
 
-    if not (0 < len(endpoint_id) <= 64 and endpoint_id.replace("-", "").replace("_", "").isalnum()):
+    if not _valid_id(endpoint_id):
         raise errors.NotFound("Endpoint not found.")
     try:
         return Endpoint.get(*Endpoint.key(org_id, endpoint_id))
@@ -133,7 +143,7 @@ def _load(org_id: str, endpoint_id: str) -> Endpoint:
 
 
 def get(access: Access, endpoint_id: str) -> dict[str, Any]:
-    return view(_load(access.org_id, endpoint_id), access)
+    return view(_load(access.org_id, endpoint_id), access, dispatched_through())
 
 
 def list_endpoints(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
@@ -144,7 +154,8 @@ def list_endpoints(access: Access, limit: int, cursor: str | None) -> dict[str, 
         last_evaluated_key=db.decode_cursor(cursor),
     )
     items, next_cursor = db.page(query, limit)
-    return {"items": [view(e, access) for e in items], "next": next_cursor}
+    dispatched = dispatched_through() if items else None
+    return {"items": [view(e, access, dispatched) for e in items], "next": next_cursor}
 
 
 def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, Any]:
@@ -184,7 +195,9 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         actions += [
             Endpoint.next_check_at.set(now),
             Endpoint.gsi1pk.set(due_shard(endpoint_id)),
-            Endpoint.gsi1sk.set(due_sk(access.org_id, endpoint_id, now)),
+            Endpoint.gsi1sk.set(
+                due_sk(access.org_id, endpoint_id, now, body.interval_minutes or int(ep.interval_minutes))
+            ),
         ]
     entry = audit_log.entry(access, "endpoint.updated", endpoint_id, {"changed": sorted(changes)})
     from pynamodb.exceptions import TransactWriteError
@@ -279,8 +292,15 @@ def result_view(r: Result) -> dict[str, Any]:
 
 
 def status(access: Access, endpoint_id: str) -> dict[str, Any]:
-    ep = _load(access.org_id, endpoint_id)
-    st = _status(access.org_id, endpoint_id)
+    from chalicelib.monitoring import queries
+
+    if not _valid_id(endpoint_id):
+        raise errors.NotFound("Endpoint not found.")
+    # endpoint and status in one BatchGet: the newest result is the third read of this route
+    ep, st = queries.endpoint_with_status(access.org_id, endpoint_id)
+    if ep is None:
+        raise errors.NotFound("Endpoint not found.")
+    latest = queries.latest_result(access.org_id, endpoint_id) if st is not None else None
     limits = limits_for(access.org_id)
     state = st.state if st is not None else "pending"
     if ep.paused or not limits.monitoring_active:
@@ -288,8 +308,8 @@ def status(access: Access, endpoint_id: str) -> dict[str, Any]:
     now = clock.now()
     return {
         "state": state,
-        "checked_at": clock.iso(st.checked_at) if st else None,
-        "response_ms": st.response_ms if st else None,
+        "checked_at": clock.iso(clock.parse_iso(latest.sk)) if latest is not None else None,
+        "response_ms": latest.response_ms if latest is not None else None,
         "error": st.error if st else None,
         "uptime": rollups.uptime(access.org_id, endpoint_id, now),
         "sla_target": ep.sla_target,

@@ -70,6 +70,9 @@ def store(
     resolve: netguard.Resolve | None = None,
 ) -> dict[str, int]:
     by_id = {ep.endpoint_id: ep for ep in endpoints}
+    # Status items are written only when what is stored changes (state, error, certificate,
+    # headers, alert memory): in a steady state a check writes its result and rollups only.
+    stored = {eid: st.serialize() for eid, st in statuses.items()}
     effects = alerting.Effects()
     results, samples = [], []
     for out in outcomes:
@@ -100,10 +103,15 @@ def store(
     with Result.batch_write() as w:
         for r in results:
             w.save(r)
-    with Status.batch_write() as w:
-        for ep in endpoints:
-            if ep.endpoint_id in statuses:
-                w.save(statuses[ep.endpoint_id])
+    changed = [
+        statuses[ep.endpoint_id]
+        for ep in endpoints
+        if ep.endpoint_id in statuses and statuses[ep.endpoint_id].serialize() != stored[ep.endpoint_id]
+    ]
+    if changed:
+        with Status.batch_write() as w:
+            for st in changed:
+                w.save(st)
     merged = rollups.merge_samples(samples)
     from chalicelib.monitoring.models import Rollup
 

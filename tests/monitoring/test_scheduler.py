@@ -272,3 +272,16 @@ def test_local_scheduler_runs_the_same_path(api, customer, web, guard):
     scheduler._fire(jobs["dispatch_checks"])
     assert pump_sqs(app) == 1
     assert _status(api, org_id, token, ep_id)["state"] == "up"
+
+
+def test_due_window_wraps_around_the_grid_and_a_run_claims_once(api):
+    from chalicelib.monitoring import dispatcher
+
+    # slots of a 5-minute grid (300 s) in (590, 610]: offsets 291…299 and 0…10
+    assert dispatcher._window(590, 610, 300) == [(291, 299), (0, 10)]
+    assert dispatcher._window(600, 660, 300) == [(1, 60)]
+    assert dispatcher._window(None, 660, 300) == [(0, 299)]  # first run: every endpoint once
+    assert dispatcher._window(0, 3600, 3600) == [(0, 3599)]  # an outage as long as the interval
+    assert dispatcher.claim_run(1000) == (True, None)
+    assert dispatcher.claim_run(1000) == (False, 1000)  # the same second again: nothing
+    assert dispatcher.claim_run(1060) == (True, 1000)
