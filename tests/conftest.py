@@ -25,10 +25,13 @@ os.environ.update(
 for _var in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "VIGIL_JWKS_URL"):
     os.environ.pop(_var, None)
 
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
 import moto  # noqa: E402  — before any botocore client exists
 import pytest  # noqa: E402
 
-from tests.support import Api  # noqa: E402
+from tests.support import PASSWORD, Api, World, make_org, seed_world  # noqa: E402
 
 
 def _free_port() -> int:
@@ -78,3 +81,63 @@ def client():
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def world(api: Api) -> World:
+    return seed_world(api)
+
+
+@dataclass
+class Cast:
+    world: World
+    customer_admin: str
+    customer_guest: str
+    independent_id: str
+    independent_admin: str
+
+    @property
+    def partner(self) -> str:
+        return self.world.partner_token
+
+
+@pytest.fixture
+def cast(api: Api) -> Cast:
+    """The seed's cast plus a customer admin, a customer guest and an independent org."""
+    from chalicelib import admin
+
+    w = seed_world(api)
+    admin.add_user(w.customer_id, "chefin@stein-mehr.example", "admin", PASSWORD)
+    admin.add_user(w.customer_id, "gast@stein-mehr.example", "guest", PASSWORD)
+    independent = make_org("Unabhängig GmbH", "solo@example.com")
+    return Cast(
+        w,
+        api.login("chefin@stein-mehr.example"),
+        api.login("gast@stein-mehr.example"),
+        independent,
+        api.login("solo@example.com"),
+    )
+
+
+@pytest.fixture
+def live_api(aws) -> Iterator[str]:
+    """The app as a real HTTP server on 127.0.0.1:<free port>, sharing this test's moto."""
+    import threading
+
+    from chalice.config import Config
+    from chalice.local import create_local_server
+
+    from app import app
+
+    original_class = app.__class__
+    server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", 0)
+    port = server.server.server_address[1]
+    thread = threading.Thread(target=server.server.serve_forever, name="live-api", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        server.server.server_close()
+        thread.join(timeout=10)
+        app.__class__ = original_class  # create_local_server swaps the class for its own

@@ -7,8 +7,7 @@ import io
 import pytest
 
 from chalicelib import aws, settings, storage
-from tests.branding import images
-from tests.support import PASSWORD, seed_world
+from tests.support import PASSWORD, images, seed_world
 
 PNG = {"Content-Type": "image/png"}
 JPG = {"Content-Type": "image/jpeg"}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import PASSWORD, Api, World, seed_world
+from tests.support import PASSWORD, Api, World
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PERIOD_FROM = datetime(2026, 10, 1, tzinfo=UTC)
@@ -76,11 +76,6 @@ def logo_png() -> bytes:
     out = io.BytesIO()
     img.save(out, format="PNG")
     return out.getvalue()
-
-
-@pytest.fixture
-def world(api: Api) -> World:
-    return seed_world(api)
 
 
 @pytest.fixture

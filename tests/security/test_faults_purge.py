@@ -8,8 +8,8 @@ import time
 import pytest
 
 from chalicelib.orgs.deletion import PURGE_PK, PurgeJob, run_pending
-from tests.deletion.conftest import items_of, objects_of, scene  # noqa: F401 — fixture
 from tests.faults import inject
+from tests.orgs.conftest import items_of, objects_of, scene  # noqa: F401 — fixture
 from tests.support import PASSWORD
 
 

@@ -18,7 +18,7 @@ ENDPOINT = {"name": "Shop", "url": "https://shop.example.com/"}
 
 
 def png() -> bytes:
-    from tests.branding.images import png as make_png
+    from tests.support.images import png as make_png
 
     return make_png()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.orgs.models import Org
-from tests.settings.conftest import audit_actions
+from tests.support.stored import audit_actions
 
 
 def _stored(org_id: str) -> Org:

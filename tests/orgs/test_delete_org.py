@@ -8,7 +8,7 @@ from chalicelib import aws, settings, storage
 from chalicelib.billing.models import Subscription
 from chalicelib.orgs.models import PURGE_PK, Org, PurgeJob
 from chalicelib.team.models import EmailIndex, User
-from tests.deletion.conftest import INVOICE_KEY, items_of, objects_of, purge_all
+from tests.orgs.conftest import INVOICE_KEY, items_of, objects_of, purge_all
 from tests.support import PASSWORD
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from chalicelib import clock
 from chalicelib.audit.models import AuditEntry, EntryMarker
 from chalicelib.local.metering import count_calls
-from tests.settings.conftest import audit_actions
+from tests.support.stored import audit_actions
 
 
 def test_partner_writes_in_customer_org_are_visible_to_customer_admins(api, cast):

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib import aws, settings, storage
-from tests.branding import images
-from tests.support import PASSWORD, seed_world
+from tests.support import PASSWORD, images, seed_world
 
 INVOICE_KEY = "invoices/2026/RE-2026-000001.pdf"
 
