@@ -4,6 +4,7 @@
         ...  # every TransactWriteItems raises a throttling error
     with inject("ses", "SendRawEmail", times=1):   # only the first call fails
     with inject("cognito-idp", "AdminCreateUser", timeout=True):  # a read timeout
+    with inject("*", code="NoAWSInUnitTests"):     # every call of every service fails
 
 It wraps botocore's single dispatch point for every client (including PynamoDB's), so the
 failure looks exactly like one from AWS: the app's own error handling is what is tested.
@@ -35,7 +36,7 @@ class Fault:
     calls: list[str] = field(default_factory=list)
 
     def should_fail(self, service: str, operation: str) -> bool:
-        if service != self.service or (self.operation and operation != self.operation):
+        if self.service not in ("*", service) or (self.operation and operation != self.operation):
             return False
         self.seen += 1
         if self.seen <= self.skip:
@@ -43,6 +44,7 @@ class Fault:
         if self.times is not None and self.failed >= self.times:
             return False
         self.failed += 1
+        self.calls.append(f"{service}:{operation}")
         return True
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, order
+from tests.billing.conftest import at, new_customer
+from tests.support.world import order
 
 
 def test_50_identical_orders_make_one_invoice(api, partner, atomic_dynamodb):

@@ -7,9 +7,11 @@ import io
 import pytest
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner, order, pdf_text, stored
+from tests.billing.conftest import at, new_customer, new_partner, stored
 from tests.billing.einvoice import schematron_failures, xsd_valid
 from tests.support import Api
+from tests.support.pdf import pdf_text
+from tests.support.world import order
 
 AT_ADDR = {"street": "Ring 1", "postal_code": "1010", "city": "Wien", "country": "AT"}
 US_ADDR = {"street": "1 Main St", "postal_code": "10001", "city": "New York", "country": "US"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner, order, stored
+from tests.billing.conftest import at, new_customer, new_partner, stored
 from tests.support import mails
+from tests.support.world import order
 
 
 def _ses_identities(present: bool) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner, order
+from tests.billing.conftest import at, new_customer, new_partner
+from tests.support.world import order
 
 
 def _world(api):  # type: ignore[no-untyped-def]

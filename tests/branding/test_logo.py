@@ -7,7 +7,7 @@ import io
 import pytest
 
 from chalicelib import aws, settings, storage
-from tests.support import PASSWORD, images, seed_world
+from tests.support import images, seed_world
 
 PNG = {"Content-Type": "image/png"}
 JPG = {"Content-Type": "image/jpeg"}
@@ -15,12 +15,8 @@ JPG = {"Content-Type": "image/jpeg"}
 
 @pytest.fixture
 def world(api):
-    from chalicelib import admin
-
-    w = seed_world(api)
-    admin.add_user(w.customer_id, "gast@stein-mehr.example", "guest", PASSWORD)
-    w.guest_token = api.login("gast@stein-mehr.example")  # type: ignore[attr-defined]
-    return w
+    """The seed's world with the customer's team (its guest may look but not upload)."""
+    return seed_world(api, team=True)
 
 
 def objects(org_id: str) -> dict[str, bytes]:
@@ -192,15 +188,15 @@ def test_transparency_is_kept(api, world):
 
 def test_get_answers_a_short_lived_url_and_delete_removes_it(api, world):
     org = world.customer_id
-    assert api.get(f"/orgs/{org}/logo", world.guest_token).status == 404
+    assert api.get(f"/orgs/{org}/logo", world.customer_guest).status == 404
     upload(api, org, world.partner_token, images.png())
-    r = api.get(f"/orgs/{org}/logo", world.guest_token)
+    r = api.get(f"/orgs/{org}/logo", world.customer_guest)
     assert r.status == 200, r
     assert r.json["content_type"] == "image/png" and r.json["width"] == 150
     assert (
         storage.logo_key(org) in r.json["url"] and "Expires=" in r.json["url"]
     ) or "X-Amz-Expires" in r.json["url"]
-    assert api.delete(f"/orgs/{org}/logo", world.guest_token).status == 403
+    assert api.delete(f"/orgs/{org}/logo", world.customer_guest).status == 403
     assert objects(org) != {}
     r = api.delete(f"/orgs/{org}/logo", world.partner_token)
     assert r.status == 204, r
@@ -213,7 +209,7 @@ def test_get_answers_a_short_lived_url_and_delete_removes_it(api, world):
 
 def test_guests_cannot_upload_and_strangers_see_nothing(api, world):
     org = world.customer_id
-    assert upload(api, org, world.guest_token, images.png()).status == 403
+    assert upload(api, org, world.customer_guest, images.png()).status == 403
     assert upload(api, org, world.other_token, images.png()).status == 404
     assert api.get(f"/orgs/{org}/logo", world.other_token).status == 404
     assert upload(api, org, None, images.png()).status == 401

@@ -13,16 +13,10 @@ import pytest
 
 from chalicelib import clock
 from chalicelib.reports.i18n import TEXTS, Texts
-from tests.reports.conftest import (
-    ARTIFACTS,
-    create_endpoint,
-    download,
-    first_image,
-    pdf_text,
-    render_png,
-    run_checks,
-    upload_logo,
-)
+from tests.reports.conftest import create_endpoint, run_checks
+from tests.support.pdf import ARTIFACTS, first_image, pdf_text, render_png
+from tests.support.stored import object_behind as download
+from tests.support.world import upload_logo
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 PROVIDED_DE = TEXTS["de"]["provided_by"]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
 
-from tests.reports.conftest import pdf_pages, pdf_text, render_png
+from tests.support.pdf import pdf_pages, pdf_text, render_png
+from tests.support.servers import live_app
 
 FIREWALL_DE = (
     "Ein dauerhaftes Monitoring kann nur gewährleistet werden, wenn die IP-Adressen, "
@@ -110,22 +108,11 @@ def test_data_sheet_page_as_png(api):
 def test_local_server_delivers_the_pdf_bytes_unchanged(api):
     """`make run` serves through chalice's local server: the bytes must arrive as they are."""
     import requests
-    from chalice.config import Config
-    from chalice.local import create_local_server
-
-    from app import app
 
     expected = api.get("/monitoring-ips.pdf?lang=en", headers={"Accept": "application/pdf"}).raw
-    original_class = app.__class__  # create_local_server swaps the class; put it back after
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", port)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with live_app() as base:
         r = requests.get(
-            f"http://127.0.0.1:{port}/monitoring-ips.pdf?lang=en",
+            f"{base}/monitoring-ips.pdf?lang=en",
             headers={"Accept": "application/pdf"},
             timeout=30,
         )
@@ -134,12 +121,5 @@ def test_local_server_delivers_the_pdf_bytes_unchanged(api):
         # Same document (the creation date inside may differ by a second): same text, 1 page.
         assert r.content.startswith(b"%PDF-") and pdf_pages(r.content) == 1
         assert pdf_text(r.content) == pdf_text(expected)
-        r = requests.get(
-            f"http://127.0.0.1:{port}/monitoring-ips.pdf", headers={"Accept": "text/html"}, timeout=30
-        )
+        r = requests.get(f"{base}/monitoring-ips.pdf", headers={"Accept": "text/html"}, timeout=30)
         assert r.status_code == 400
-    finally:
-        server.shutdown()
-        server.server.server_close()
-        thread.join(10)
-        app.__class__ = original_class

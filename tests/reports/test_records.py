@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import time
 from datetime import timedelta
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from chalicelib import aws, clock, errors, settings, storage
 from chalicelib.reports import samples, service
 from chalicelib.reports.models import Report
-from tests.reports.conftest import PERIOD_FROM, PERIOD_TO, access_of, pdf_text
+from tests.reports.conftest import PERIOD_FROM, PERIOD_TO
+from tests.support.pdf import pdf_text
+from tests.support.stored import object_behind
+from tests.support.world import access_of
 
 PROVIDED_DE = "Dieser Bericht ist automatisiert erstellt worden und wird Ihnen zur Verfügung gestellt von:"
 SHAPE = {"id", "target", "from", "to", "language", "created_at", "download_url", "expires_at"}
@@ -23,15 +26,6 @@ def _create(access, language="de", name="Webshop"):
     data.endpoint_name = name
     target = {"type": "endpoint", "id": "ep1", "name": name}
     return service.create_report(access, target, (PERIOD_FROM, PERIOD_TO), language, data)
-
-
-def _object_behind(url: str) -> bytes:
-    """The S3 object a presigned URL points to (in-process moto intercepts botocore only)."""
-    parsed = urlparse(url)
-    bucket = parsed.hostname.split(".")[0]
-    key = unquote(parsed.path.lstrip("/"))
-    assert bucket == settings.bucket_name("files")
-    return aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
 def _report_objects(org_id: str) -> list[str]:
@@ -54,7 +48,7 @@ def test_partner_report_in_customer_org_carries_the_customers_name_and_logo(api,
     assert query["X-Amz-Expires"] == ["900"]
     assert "report-Webshop-20261001-20261031.pdf" in query["response-content-disposition"][0]
 
-    pdf = _object_behind(created["download_url"])
+    pdf = object_behind(created["download_url"])
     assert pdf.startswith(b"%PDF-")
     assert f"{PROVIDED_DE} Innendekoration Stein & Mehr" in pdf_text(pdf)
     image = PdfReader(io.BytesIO(pdf)).pages[0].images[0].image.convert("RGB")
@@ -95,7 +89,7 @@ def test_list_newest_first_paginated_and_detail(api, world):
     assert detail.status == 200, detail
     assert set(detail.json) >= SHAPE
     assert detail.json["expires_at"] == clock.iso(clock.now() + timedelta(minutes=15))
-    assert _object_behind(detail.json["download_url"]).startswith(b"%PDF-")
+    assert object_behind(detail.json["download_url"]).startswith(b"%PDF-")
 
 
 def test_guest_reads_but_cannot_create(api, world, guest_token):
@@ -193,5 +187,5 @@ def test_host_report_record(api, world):
         access, {"type": "host", "id": "h1", "name": "web-01"}, (PERIOD_FROM, PERIOD_TO), "en", data
     )
     assert created["target"] == {"type": "host", "id": "h1", "name": "web-01"}
-    text = pdf_text(_object_behind(created["download_url"]))
+    text = pdf_text(object_behind(created["download_url"]))
     assert "Host availability report" in text and "provided to you by: SteineundUnkraut GmbH" in text

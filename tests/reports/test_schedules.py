@@ -220,7 +220,7 @@ def test_scheduled_run_stores_a_report_by_the_schedule(api, world, body):
     from chalicelib.audit.models import AuditEntry
     from chalicelib.reports import samples, service
     from chalicelib.reports.models import Report
-    from tests.reports.conftest import pdf_text
+    from tests.support.pdf import pdf_text
 
     clock.set_now(NOW)
     api.post(_path(world), world.partner_token, {**body, "frequency": "monthly", "language": "en"})

@@ -13,8 +13,9 @@ from botocore.exceptions import ClientError
 from pynamodb.exceptions import PynamoDBException
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner, order, stored
+from tests.billing.conftest import at, new_customer, new_partner, stored
 from tests.faults import inject
+from tests.support.world import order
 
 
 def _invoices(payer: str) -> list:

@@ -10,7 +10,6 @@ documented status codes and content types, bodies matching their schemas.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.security.world import SecWorld, build
+from tests.support.servers import live_app
 
 # Examples per operation and mode (52 operations → > 2,000 requests); VIGIL_FUZZ_SCALE=0.1 for a
 # quick local pass (the request-count floor then scales too).
@@ -28,27 +28,12 @@ NEGATIVE = max(1, int(16 * SCALE))
 
 @pytest.fixture
 def live(aws, api, monkeypatch) -> Iterator[tuple[str, SecWorld]]:
-    from chalice.config import Config
-    from chalice.local import create_local_server
-
-    from app import app
-
     # The fuzzer adds members and reports by the hundred: the per-org budgets are not under test.
     monkeypatch.setenv("VIGIL_RATE_INVITES", "100000/3600")
     monkeypatch.setenv("VIGIL_RATE_REPORTS", "100000/3600")
     world = build(api)
-    original_class = app.__class__
-    server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", 0)
-    port = server.server.server_address[1]
-    thread = threading.Thread(target=server.server.serve_forever, name="fuzz-api", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}", world
-    finally:
-        server.shutdown()
-        server.server.server_close()
-        thread.join(timeout=10)
-        app.__class__ = original_class
+    with live_app() as url:
+        yield url, world
 
 
 def _path_params(w: SecWorld, path: str) -> dict[str, str]:
