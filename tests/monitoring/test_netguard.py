@@ -75,12 +75,14 @@ def hostile_resolver(host: str, port: int) -> list[tuple[int, str]]:
     return [(socket.AF_INET6 if ":" in a else socket.AF_INET, a) for a in answers]
 
 
+@pytest.mark.unit
 def test_corpus_is_large_enough():
     assert len(LITERAL_CORPUS) + len(NAME_CORPUS) + len(HOSTILE_DNS) >= 25
 
 
+@pytest.mark.unit
 def test_refused_at_normalisation():
-    # one test, not one per URL: every test pays for a fresh emulated AWS account
+    # one test for the whole corpus, not one per URL
     for url in LITERAL_CORPUS + NAME_CORPUS:
         with pytest.raises(netguard.Refused):
             netguard.normalize_url(url)
@@ -98,6 +100,7 @@ def test_refused_at_create_through_the_api(api, customer):
     assert list(Endpoint.query(f"ORG#{org_id}")) == []
 
 
+@pytest.mark.unit
 def test_always_refused_at_check_time(monkeypatch):
     """Even if a hostile URL got stored (older rules, a changed DNS answer), no request goes out."""
     monkeypatch.setenv("VIGIL_CHECK_TIMEOUT_S", "2")
@@ -110,6 +113,7 @@ def test_always_refused_at_check_time(monkeypatch):
         assert "SSRF guard" in (out.error or ""), (url, out.error)
 
 
+@pytest.mark.unit
 def test_redirect_to_private_address_is_refused(web, monkeypatch):
     monkeypatch.setenv("VIGIL_CHECK_ALLOW_CIDRS", "127.0.0.1/32")
     monkeypatch.setenv("VIGIL_CHECK_TIMEOUT_S", "2")
@@ -128,6 +132,7 @@ def test_redirect_to_private_address_is_refused(web, monkeypatch):
         assert out.hops == 1
 
 
+@pytest.mark.unit
 def test_connection_goes_to_the_vetted_address(web, monkeypatch):
     """The name is resolved once, by the guard: a name only the test resolver knows still
     connects (no second, system resolution), and a mixed answer is refused as a whole."""
@@ -155,6 +160,7 @@ def test_connection_goes_to_the_vetted_address(web, monkeypatch):
     assert calls.count("rebind.example.com") == 1
 
 
+@pytest.mark.unit
 def test_allowance_only_by_configuration(monkeypatch):
     monkeypatch.delenv("VIGIL_CHECK_ALLOW_CIDRS", raising=False)
     with pytest.raises(netguard.Refused):
@@ -167,6 +173,7 @@ def test_allowance_only_by_configuration(monkeypatch):
         netguard.normalize_url("http://[::ffff:10.0.0.1]/")
 
 
+@pytest.mark.unit
 def test_url_rules():
     assert (
         netguard.normalize_url("HTTPS://Bücher.Example/pfad?x=1#frag")

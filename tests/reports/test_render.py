@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
+
 from chalicelib.reports import render, samples
 from chalicelib.reports.data import Branding, EndpointReportData, HostReportData
 from chalicelib.reports.i18n import TEXTS
 from tests.reports.conftest import PERIOD_FROM, PERIOD_TO
 from tests.support.pdf import pdf_pages, pdf_text, render_png
+
+pytestmark = pytest.mark.unit
 
 ORG = "Innendekoration Stein & Mehr"
 PROVIDED_DE = "Dieser Bericht ist automatisiert erstellt worden und wird Ihnen zur Verfügung gestellt von:"

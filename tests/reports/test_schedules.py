@@ -144,6 +144,7 @@ def test_limit_per_org(api, world, body, monkeypatch):
     assert r.status == 422 and "at most 2" in r.json["detail"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "frequency, after, expected",
     [
@@ -159,6 +160,7 @@ def test_next_run(frequency, after, expected):
     assert schedules.next_run(frequency, after) == expected
 
 
+@pytest.mark.unit
 def test_period_for_a_run():
     run = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
     assert schedules.period_for("weekly", run) == (
@@ -251,6 +253,7 @@ def test_scheduled_run_stores_a_report_by_the_schedule(api, world, body):
     assert schedules.due_schedules(clock.now()) == []
 
 
+@pytest.mark.unit
 def test_report_mail_texts_in_both_languages():
     from chalicelib.reports.mails import MAIL_TEXTS, report_mail
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from chalicelib.reports import series
 from chalicelib.reports.aggregate import Rollup, endpoint_figures, use_hourly
 from chalicelib.reports.data import DailyAvailability, MetricPoint, ResponsePoint
+
+pytestmark = pytest.mark.unit
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
