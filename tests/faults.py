@@ -16,6 +16,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 _lock = threading.Lock()
 _faults: list[Fault] = []
@@ -57,7 +58,7 @@ def _install() -> None:
 
     original = BaseClient._make_api_call
 
-    def faulty(self: BaseClient, operation_name: str, api_params: dict) -> dict:  # type: ignore[type-arg]
+    def faulty(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> dict[str, Any]:
         service = self.meta.service_model.service_name
         with _lock:
             hit = next((f for f in _faults if f.should_fail(service, operation_name)), None)
@@ -76,10 +77,10 @@ def _install() -> None:
                 },
                 operation_name,
             )
-        return original(self, operation_name, api_params)  # type: ignore[no-any-return]
+        return original(self, operation_name, api_params)
 
     # Applied on top of whatever else wraps the dispatch (metering), for the process lifetime.
-    BaseClient._make_api_call = faulty  # type: ignore[method-assign]
+    BaseClient._make_api_call = faulty
     _installed = True
 
 

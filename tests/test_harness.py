@@ -4,6 +4,7 @@ and ``fresh_aws`` really builds a new one (tests/conftest.py, tests/support/emul
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -64,7 +65,8 @@ def test_the_reset_puts_the_account_back_as_bootstrap_left_it(
     assert emulator.ready() == aws
 
     # THEN it is as bootstrap left it: same pool, nothing stored, no mail, no queue, real time
-    assert _table_sizes() == {model.Meta.table_name: 0 for model in import_models()}
+    models: list[Any] = import_models()
+    assert _table_sizes() == {model.Meta.table_name: 0 for model in models}
     assert _bucket_contents() == {settings.bucket_name(short): 0 for short in BUCKETS}
     idp = clients.client("cognito-idp")
     assert [p["Id"] for p in idp.list_user_pools(MaxResults=60)["UserPools"]] == [aws.user_pool_id]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 
@@ -25,7 +26,7 @@ def _xslt_path() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _executable():  # type: ignore[no-untyped-def]
+def _executable() -> tuple[Any, Any]:
     from saxonche import PySaxonProcessor
 
     proc = PySaxonProcessor(license=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 
@@ -111,7 +112,8 @@ def test_every_invoice_is_valid_and_complete(api):
             assert "Not taxable in Germany" in text
         # fonts are embedded (TrueType font files inside the PDF)
         reader = PdfReader(io.BytesIO(pdf))
-        fonts = [f for page in reader.pages for f in (page["/Resources"]["/Font"].values())]
+        resources: list[Any] = [page["/Resources"] for page in reader.pages]
+        fonts = [f for res in resources for f in res["/Font"].values()]
         assert fonts
         for font in fonts:
             font = font.get_object()
@@ -126,6 +128,7 @@ def test_schematron_catches_a_wrong_total(api):
     c = new_customer(api, p)
     number = order(api, p.token, c).json["invoice"]["number"]
     xml = stored(number, "xml")
+    assert xml is not None
     assert schematron_failures(xml) == []
     broken = xml.replace(b"<ram:GrandTotalAmount>40.82<", b"<ram:GrandTotalAmount>40.83<")
     assert broken != xml

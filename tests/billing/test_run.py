@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner
+from tests.billing.conftest import Partner, at, new_customer, new_partner
+from tests.support import Api
 from tests.support.world import order
 
 
-def _world(api):  # type: ignore[no-untyped-def]
+def _world(api: Api) -> tuple[list[Partner], list[str]]:
     clock.set_now(at("2026-11-15T10:00:00"))
     partners = [
         new_partner(api),
@@ -25,7 +27,7 @@ def _world(api):  # type: ignore[no-untyped-def]
     return partners, customers
 
 
-def _renewals(partners) -> list:  # type: ignore[no-untyped-def]
+def _renewals(partners: list[Partner]) -> list[Any]:
     from chalicelib.billing.models import Invoice
 
     return [i for p in partners for i in Invoice.query(f"INVOICES#{p.org_id}") if i.reason == "renewal"]

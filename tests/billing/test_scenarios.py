@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib import clock
 from tests.billing.conftest import at, new_customer, new_partner
-from tests.support import PASSWORD, make_org
+from tests.support import PASSWORD, Api, make_org
 from tests.support.lambdas import invoke
 from tests.support.world import DE_ADDRESS, order
 
@@ -222,7 +222,7 @@ SCENARIOS: list[dict[str, Any]] = [
 ]
 
 
-def _setup(api, scenario):  # type: ignore[no-untyped-def]
+def _setup(api: Api, scenario: dict[str, Any]) -> tuple[str, str, str]:
     clock.set_now(at(scenario["steps"][0][1] + "T08:00:00"))
     if scenario["support"] is None:
         org_id = make_org(

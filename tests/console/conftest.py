@@ -136,7 +136,7 @@ def page(browser, vigil):
     pg.set_default_timeout(15000)
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.js_errors = errors  # type: ignore[attr-defined]
+    pg.js_errors = errors
     yield pg
     context.close()
     assert not errors, f"JavaScript errors in the console: {errors}"

@@ -99,7 +99,9 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     page.get_by_role("button", name="Zahlungspflichtig bestellen").click()
     ordered = page.get_by_text(re.compile(r"Rechnung (\S+) wurde erstellt"))
     ordered.wait_for()
-    number = re.search(r"Rechnung (\S+) wurde erstellt", ordered.inner_text()).group(1)
+    found = re.search(r"Rechnung (\S+) wurde erstellt", ordered.inner_text())
+    assert found, ordered.inner_text()
+    number = found.group(1)
     assert "Basic" in page.get_by_test_id("subscription").inner_text()
     assert api_call(vigil, "GET", f"/orgs/{customer}/subscription", tok)[1]["plan"] == "basic"
     shot(page, "05-subscription-ordered")

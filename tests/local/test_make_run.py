@@ -61,7 +61,7 @@ def running():
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"make run exited early:\n{proc.stdout.read()}")
+            pytest.fail(f"make run exited early:\n{proc.stdout.read() if proc.stdout else ''}")
         try:
             if _http("GET", f"{base}/health")[0] == 200:
                 break

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.billing.models import Subscription
 from chalicelib.orgs.models import Org
 from tests.support import PASSWORD, mails, make_org, seed_world
@@ -47,7 +49,11 @@ def test_linked_customer_subscription_is_paid_by_partner(api):
 
 
 def test_signup_creates_independent_trial_org_and_does_not_enumerate(api):
-    body = {"email": "new@example.com", "password": PASSWORD, "org": {"name": "Neu GmbH", "language": "en"}}
+    body: dict[str, Any] = {
+        "email": "new@example.com",
+        "password": PASSWORD,
+        "org": {"name": "Neu GmbH", "language": "en"},
+    }
     first = api.post("/signup", json_body=body)
     assert first.status == 202, first
     token = api.login("new@example.com")

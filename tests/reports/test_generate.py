@@ -26,7 +26,9 @@ PARTNER = "SteineundUnkraut GmbH"
 
 
 def _iso(at: datetime) -> str:
-    return clock.iso(at)
+    text = clock.iso(at)
+    assert text is not None
+    return text
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from chalicelib import aws, clock, errors, settings, storage
 from chalicelib.reports import samples, service
 from chalicelib.reports.models import Report
 from tests.reports.conftest import PERIOD_FROM, PERIOD_TO
-from tests.support.pdf import pdf_text
+from tests.support.pdf import first_image, pdf_text
 from tests.support.stored import object_behind
 from tests.support.world import access_of
 
@@ -37,7 +37,6 @@ def _report_objects(org_id: str) -> list[str]:
 
 def test_partner_report_in_customer_org_carries_the_customers_name_and_logo(api, world, logo_png):
     from PIL import Image
-    from pypdf import PdfReader
 
     storage.put("files", storage.logo_key(world.customer_id), logo_png, "image/png")
     access = access_of(api, world.partner_token, world.customer_id)
@@ -51,7 +50,7 @@ def test_partner_report_in_customer_org_carries_the_customers_name_and_logo(api,
     pdf = object_behind(created["download_url"])
     assert pdf.startswith(b"%PDF-")
     assert f"{PROVIDED_DE} Innendekoration Stein & Mehr" in pdf_text(pdf)
-    image = PdfReader(io.BytesIO(pdf)).pages[0].images[0].image.convert("RGB")
+    image = first_image(pdf)
     assert image.tobytes() == Image.open(io.BytesIO(logo_png)).convert("RGB").tobytes()
 
     item = Report.get(f"ORG#{world.customer_id}", f"REPORT#{created['id']}")

@@ -78,7 +78,9 @@ def test_header_logo_is_the_given_logo_pixel_for_pixel(logo_png):
     for page in reader.pages:  # the header carries it on every page
         images = page.images
         assert len(images) == 1
-        got = images[0].image.convert("RGB")
+        image = images[0].image
+        assert image is not None
+        got = image.convert("RGB")
         want = Image.open(io.BytesIO(logo_png)).convert("RGB")
         assert got.size == want.size == (150, 150)
         assert got.tobytes() == want.tobytes()

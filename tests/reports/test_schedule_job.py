@@ -80,6 +80,7 @@ def test_due_weekly_schedule_mails_the_report_to_the_recipients(api, world, week
     assert (report.period_from, report.period_to) == (datetime(2026, 11, 23, tzinfo=UTC), RUN.replace(hour=0))
     assert report.target.name == "Webshop" and report.language == "de"
     pdf = storage.get("files", report.s3_key)
+    assert pdf is not None
     for to in RECIPIENTS:
         [mail] = mails(to)
         assert mail.subject == "Wöchentlicher Bericht: Webshop (23.11.2026 – 29.11.2026)"

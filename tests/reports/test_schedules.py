@@ -249,6 +249,7 @@ def test_scheduled_run_stores_a_report_by_the_schedule(api, world, body):
     from chalicelib import storage
 
     pdf = storage.get("files", stored.s3_key)
+    assert pdf is not None
     assert "provided to you by: Innendekoration Stein & Mehr" in pdf_text(pdf)
     assert schedules.due_schedules(clock.now()) == []
 

@@ -40,10 +40,15 @@ def reset_process_state() -> None:
     tokens.JWKS.clear()
 
 
-def services_in_use() -> set[str]:
+def _backend_dicts() -> list[Any]:
+    """moto's registry of the services in use (``BackendDict._instances``, class-level)."""
     from moto.core.base_backend import BackendDict
 
-    return {backend.service_name for backend in BackendDict._instances}
+    return list(vars(BackendDict)["_instances"])
+
+
+def services_in_use() -> set[str]:
+    return {backends.service_name for backends in _backend_dicts()}
 
 
 class Emulator:
@@ -113,9 +118,8 @@ def reset_account(resources: Resources, services: set[str]) -> bool:
 
 def _reset_backend(service: str) -> None:
     from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.core.base_backend import BackendDict
 
-    for backends in BackendDict._instances:
+    for backends in _backend_dicts():
         if backends.service_name == service and DEFAULT_ACCOUNT_ID in backends:
             backends[DEFAULT_ACCOUNT_ID].reset()
 
@@ -130,7 +134,8 @@ def _truncate_tables() -> None:
     from chalicelib.local.bootstrap import create_tables, import_models
 
     ddb = aws.client("dynamodb")
-    expected = {model.Meta.table_name for model in import_models()}
+    models: list[Any] = import_models()
+    expected = {model.Meta.table_name for model in models}
     present = set(ddb.list_tables()["TableNames"])
     for name in present - expected:
         ddb.delete_table(TableName=name)

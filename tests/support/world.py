@@ -111,7 +111,7 @@ def seed_world(api: Api, *, team: bool = False, independent: bool = False, profi
         w.customer_admin = api.login(CUSTOMER_ADMIN)
         w.customer_guest = api.login(CUSTOMER_GUEST)
     if independent:
-        profile = {"address": DE_ADDRESS} if profiles else {}
+        profile: dict[str, Any] = {"address": DE_ADDRESS} if profiles else {}
         w.independent_id = make_org("Unabhängig GmbH", INDEPENDENT_ADMIN, **profile)
         w.independent_admin = api.login(INDEPENDENT_ADMIN)
     return w
