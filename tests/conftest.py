@@ -11,6 +11,7 @@ Markers (pytest.ini):
 - ``fresh_aws``: the test gets a newly built account (every moto backend wiped, ``bootstrap()``
   again) instead of the reset one; ``@pytest.mark.fresh_aws(env={...})`` sets environment
   variables before that bootstrap
+- ``long``: the test takes many seconds; its file is handed to an xdist worker first
 """
 
 from __future__ import annotations
@@ -45,6 +46,19 @@ from tests.support.world import Scene, build_scene  # noqa: E402
 if TYPE_CHECKING:
     from chalicelib.local.bootstrap import Resources
     from tests.support.emulator import Emulator
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # With -n and --dist loadfile, xdist hands out files with the most tests first, so a file
+    # with one 40 s test (the fuzzer) started last and one worker idled while it ran. Keep the
+    # collection order instead, in which files with a `long` test come first (below).
+    if getattr(config.option, "loadscopereorder", None) is not None:
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `long` first (a stable sort: pytest-randomly's shuffle stays as it is)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import urllib.request
 
+import pytest
+
 from chalicelib.local.mailbox import from_server
 from tests.console.conftest import shot
 from tests.console.helpers import api_call, login, open_screen, token, write_controls
@@ -45,6 +47,7 @@ def accept_next_dialog(page) -> None:
     page.once("dialog", lambda dialog: dialog.accept())
 
 
+@pytest.mark.long
 def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     # --- the partner's own support contact (shown to customers who choose support by the partner)
     login(page, vigil, "partner@example.com", vigil.password)

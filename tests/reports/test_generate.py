@@ -65,6 +65,7 @@ def _post(api, path, token, body=None):
     return api.post(path, token, body if body is not None else {})
 
 
+@pytest.mark.long
 def test_partner_creates_report_in_customer_org_with_customer_name_and_logo(api, world, monitored, logo_png):
     ep, (start, end) = monitored
     upload_logo(api, world.customer_id, world.partner_token, logo_png)
@@ -151,6 +152,7 @@ def test_endpoint_without_results_gives_a_report_saying_so(api, world):
         assert r.json["to"] == _iso(T0) and r.json["from"] == _iso(T0 - timedelta(days=30))
 
 
+@pytest.mark.long
 def test_year_report_reads_daily_rollups(api, world, monitored):
     ep, (_, end) = monitored
     from chalicelib.local.metering import count_calls

@@ -62,6 +62,7 @@ def _order(op: Any) -> tuple[int, str]:
     return (0, op.label)
 
 
+@pytest.mark.long
 def test_fuzz_the_api_against_its_openapi_document(live) -> None:
     import requests
     import schemathesis
