@@ -11,6 +11,7 @@ from chalicelib import clock
 from tests.billing.conftest import at, new_customer, new_partner, stored
 from tests.billing.einvoice import schematron_failures, xsd_valid
 from tests.support import Api
+from tests.support.lambdas import invoke
 from tests.support.pdf import pdf_text
 from tests.support.world import order
 
@@ -30,9 +31,7 @@ def _invoices(api: Api) -> list[dict]:
     clock.set_now(at("2026-11-20T10:00:00"))
     assert order(api, de.token, c1, plan="enterprise", key="c").status == 201
     clock.set_now(at("2026-12-01T00:30:00"))
-    from chalicelib.billing.jobs import billing_run
-
-    assert billing_run.func({})["invoices"] == 1
+    assert invoke("billing_run", timeout_s=900)["invoices"] == 1
     at_partner = new_partner(
         api,
         "at@example.com",
