@@ -176,12 +176,8 @@ def test_larger_square_is_downscaled_with_a_note(api, world):
 
 
 def test_transparency_is_kept(api, world):
-    from PIL import Image
-
-    img = Image.new("RGBA", (150, 150), (0, 0, 0, 0))
-    out = io.BytesIO()
-    img.save(out, format="PNG")
-    assert upload(api, world.customer_id, world.partner_token, out.getvalue()).status == 200
+    transparent = images.solid("RGBA", "PNG", (0, 0, 0, 0))
+    assert upload(api, world.customer_id, world.partner_token, transparent).status == 200
     _, stored = _stored_image(world.customer_id)
     assert stored.mode == "RGBA" and stored.getpixel((0, 0))[3] == 0
 
@@ -223,13 +219,7 @@ def test_logo_of_the_partner_org_is_its_own(api, world):
 
 
 def test_other_pixel_formats_are_normalised(api, world):
-    from PIL import Image
-
-    def encoded(mode, fmt, value, **save):
-        out = io.BytesIO()
-        Image.new(mode, (150, 150), value).save(out, format=fmt, **save)
-        return out.getvalue()
-
+    encoded = images.solid
     cases = [
         (encoded("I;16", "PNG", 30000), PNG, "RGB", (117, 117, 117)),  # 16-bit grey, scaled
         (encoded("LA", "PNG", (100, 50)), PNG, "RGBA", (100, 100, 100, 50)),

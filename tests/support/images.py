@@ -19,6 +19,15 @@ def image(fmt: str, size: tuple[int, int] = (150, 150), mode: str = "RGB", **sav
     return out.getvalue()
 
 
+def solid(mode: str, fmt: str, value: Any, size: tuple[int, int] = (150, 150), **save: Any) -> bytes:
+    """One colour (``value`` in ``mode``'s terms) all over, encoded as ``fmt``."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, size, value).save(out, format=fmt, **save)
+    return out.getvalue()
+
+
 def png(size: tuple[int, int] = (150, 150), **save: Any) -> bytes:
     return image("PNG", size, **save)
 
