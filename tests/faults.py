@@ -4,6 +4,7 @@
         ...  # every TransactWriteItems raises a throttling error
     with inject("ses", "SendRawEmail", times=1):   # only the first call fails
     with inject("cognito-idp", "AdminCreateUser", timeout=True):  # a read timeout
+    with inject("*", code="NoAWSInUnitTests"):     # every call of every service fails
 
 It wraps botocore's single dispatch point for every client (including PynamoDB's), so the
 failure looks exactly like one from AWS: the app's own error handling is what is tested.
@@ -15,6 +16,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 _lock = threading.Lock()
 _faults: list[Fault] = []
@@ -35,7 +37,7 @@ class Fault:
     calls: list[str] = field(default_factory=list)
 
     def should_fail(self, service: str, operation: str) -> bool:
-        if service != self.service or (self.operation and operation != self.operation):
+        if self.service not in ("*", service) or (self.operation and operation != self.operation):
             return False
         self.seen += 1
         if self.seen <= self.skip:
@@ -43,6 +45,7 @@ class Fault:
         if self.times is not None and self.failed >= self.times:
             return False
         self.failed += 1
+        self.calls.append(f"{service}:{operation}")
         return True
 
 
@@ -55,7 +58,7 @@ def _install() -> None:
 
     original = BaseClient._make_api_call
 
-    def faulty(self: BaseClient, operation_name: str, api_params: dict) -> dict:  # type: ignore[type-arg]
+    def faulty(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> dict[str, Any]:
         service = self.meta.service_model.service_name
         with _lock:
             hit = next((f for f in _faults if f.should_fail(service, operation_name)), None)
@@ -74,10 +77,10 @@ def _install() -> None:
                 },
                 operation_name,
             )
-        return original(self, operation_name, api_params)  # type: ignore[no-any-return]
+        return original(self, operation_name, api_params)
 
     # Applied on top of whatever else wraps the dispatch (metering), for the process lifetime.
-    BaseClient._make_api_call = faulty  # type: ignore[method-assign]
+    BaseClient._make_api_call = faulty
     _installed = True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def _documented(doc):
     out = set()
@@ -27,6 +29,7 @@ def test_every_route_is_documented_and_nothing_else(api):
     assert _documented(doc) - _routed() == set(), "documented operations that do not exist"
 
 
+@pytest.mark.unit
 def test_document_is_valid_openapi():
     from openapi_spec_validator import validate
 
@@ -35,6 +38,7 @@ def test_document_is_valid_openapi():
     validate(document())
 
 
+@pytest.mark.unit
 def test_every_ref_resolves():
     from chalicelib.openapi import document
 

@@ -81,6 +81,9 @@ class HardenedRequestHandler(ChaliceRequestHandler):
     # chalice's base classes reach mypy through six.moves, as Any: declare what is used here.
     server: HardenedHTTPServer
     request_version: str
+    # chalice writes headers and body in two sends: with Nagle on and delayed ACKs on the client
+    # every answer with a body waited ~40 ms for its second segment
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         # StreamRequestHandler.setup applies ``timeout`` to the connection: every read (request

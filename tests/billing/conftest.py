@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from tests.support import PASSWORD, Api, make_org
-
-DE_ADDRESS = {"street": "Gartenweg 1", "postal_code": "10115", "city": "Berlin", "country": "DE"}
+from tests.support.world import DE_ADDRESS
+from tests.support.world import new_customer as create_customer
 
 
 @dataclass
@@ -50,22 +50,8 @@ def new_partner(
 def new_customer(
     api: Api, partner: Partner, name: str = "Innendekoration Stein & Mehr", support_by: str = "partner"
 ) -> str:
-    r = api.post(
-        "/orgs", partner.token, {"name": name, "linked": True, "support_by": support_by, "language": "de"}
-    )
-    assert r.status == 201, r
-    return str(r.json["id"])
-
-
-def order(
-    api: Api, token: str, org_id: str, plan: str = "basic", interval: str = "month", key: str = "k-1"
-) -> Any:
-    return api.post(
-        f"/orgs/{org_id}/subscription/orders",
-        token,
-        {"plan": plan, "interval": interval},
-        headers={"Idempotency-Key": key},
-    )
+    """A linked customer of ``partner`` (German)."""
+    return create_customer(api, partner.token, name, support_by=support_by)
 
 
 @pytest.fixture(autouse=True)
@@ -113,14 +99,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @pytest.fixture
 def partner(api: Api) -> Partner:
     return new_partner(api)
-
-
-def pdf_text(data: bytes) -> str:
-    import io
-
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def stored(number: str, ext: str) -> bytes | None:

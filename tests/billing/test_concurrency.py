@@ -5,7 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, order
+from tests.billing.conftest import at, new_customer
+from tests.support import Result
+from tests.support.world import order
 
 
 def test_50_identical_orders_make_one_invoice(api, partner, atomic_dynamodb):
@@ -14,7 +16,7 @@ def test_50_identical_orders_make_one_invoice(api, partner, atomic_dynamodb):
     customer = new_customer(api, partner)
 
     # WHEN 50 threads send the same order with the same Idempotency-Key
-    def send(_: int):  # type: ignore[no-untyped-def]
+    def send(_: int) -> Result:
         return order(api, partner.token, customer, key="same-key")
 
     with ThreadPoolExecutor(max_workers=50) as pool:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner, order, pdf_text, stored
+from tests.billing.conftest import at, new_customer, new_partner, stored
 from tests.billing.einvoice import schematron_failures, xsd_valid
 from tests.support import Api
+from tests.support.lambdas import invoke
+from tests.support.pdf import pdf_text
+from tests.support.world import order
 
 AT_ADDR = {"street": "Ring 1", "postal_code": "1010", "city": "Wien", "country": "AT"}
 US_ADDR = {"street": "1 Main St", "postal_code": "10001", "city": "New York", "country": "US"}
@@ -27,9 +31,7 @@ def _invoices(api: Api) -> list[dict]:
     clock.set_now(at("2026-11-20T10:00:00"))
     assert order(api, de.token, c1, plan="enterprise", key="c").status == 201
     clock.set_now(at("2026-12-01T00:30:00"))
-    from chalicelib.billing.jobs import billing_run
-
-    assert billing_run.func({})["invoices"] == 1
+    assert invoke("billing_run", timeout_s=900)["invoices"] == 1
     at_partner = new_partner(
         api,
         "at@example.com",
@@ -109,7 +111,8 @@ def test_every_invoice_is_valid_and_complete(api):
             assert "Not taxable in Germany" in text
         # fonts are embedded (TrueType font files inside the PDF)
         reader = PdfReader(io.BytesIO(pdf))
-        fonts = [f for page in reader.pages for f in (page["/Resources"]["/Font"].values())]
+        resources: list[Any] = [page["/Resources"] for page in reader.pages]
+        fonts = [f for res in resources for f in res["/Font"].values()]
         assert fonts
         for font in fonts:
             font = font.get_object()
@@ -124,6 +127,7 @@ def test_schematron_catches_a_wrong_total(api):
     c = new_customer(api, p)
     number = order(api, p.token, c).json["invoice"]["number"]
     xml = stored(number, "xml")
+    assert xml is not None
     assert schematron_failures(xml) == []
     broken = xml.replace(b"<ram:GrandTotalAmount>40.82<", b"<ram:GrandTotalAmount>40.83<")
     assert broken != xml

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner, order, stored
+from tests.billing.conftest import at, new_customer, new_partner, stored
 from tests.support import mails
+from tests.support.lambdas import invoke
+from tests.support.world import order
 
 
 def _ses_identities(present: bool) -> None:
@@ -30,7 +32,6 @@ def _invoice_mails(number: str) -> list:
 
 
 def test_ses_failure_during_billing_run_loses_no_invoice_and_mails_once(api):
-    from chalicelib.billing.jobs import billing_run
     from chalicelib.billing.models import Invoice
     from chalicelib.mail.jobs import mail_outbox
     from chalicelib.mail.service import pending_count
@@ -49,7 +50,7 @@ def test_ses_failure_during_billing_run_loses_no_invoice_and_mails_once(api):
     # WHEN SES rejects every message during the December run
     _ses_identities(present=False)
     clock.set_now(at("2026-12-01T00:30:00"))
-    result = billing_run.func({})
+    result = invoke("billing_run", timeout_s=900)
 
     # THEN both invoices are finalized and stored, their mail is queued, nothing was sent
     assert result["invoices"] == 2 and result["delivered"] == 2

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner, order
+from tests.billing.conftest import Partner, at, new_customer, new_partner
+from tests.support import Api
+from tests.support.world import order
 
 
-def _world(api):  # type: ignore[no-untyped-def]
+def _world(api: Api) -> tuple[list[Partner], list[str]]:
     clock.set_now(at("2026-11-15T10:00:00"))
     partners = [
         new_partner(api),
@@ -24,7 +27,7 @@ def _world(api):  # type: ignore[no-untyped-def]
     return partners, customers
 
 
-def _renewals(partners) -> list:  # type: ignore[no-untyped-def]
+def _renewals(partners: list[Partner]) -> list[Any]:
     from chalicelib.billing.models import Invoice
 
     return [i for p in partners for i in Invoice.query(f"INVOICES#{p.org_id}") if i.reason == "renewal"]
@@ -48,8 +51,8 @@ def test_run_resumes_after_deadline_and_never_bills_twice(api):
     invoices = _renewals(partners)
     assert len(invoices) == 3 and all(len(i.lines) == 2 for i in invoices)
     # the day's run is done; forcing it again bills nothing (periods advanced)
-    assert run.run(now)["skipped"] is True
-    assert run.run(now, force=True)["invoices"] == 0
+    assert run.run(now, deadline=time.monotonic() + 600)["skipped"] is True
+    assert run.run(now, deadline=time.monotonic() + 600, force=True)["invoices"] == 0
     assert len(_renewals(partners)) == 3
     numbers = sorted(i.number for i in invoices)
     assert numbers == ["VIG-2026-000007", "VIG-2026-000008", "VIG-2026-000009"]
@@ -68,7 +71,7 @@ def test_run_copes_with_purged_and_deleting_orgs(api):
     deleting.update(actions=[Org.status.set("deleting")])
 
     clock.set_now(at("2026-12-01T00:30:00"))
-    assert run.run()["done"] is True
+    assert run.run(deadline=time.monotonic() + 600)["done"] is True
     by_payer = {i.payer_org_id: [ln["org_id"] for ln in i.lines] for i in _renewals(partners)}
     assert by_payer[partners[0].org_id] == [customers[1]]
     assert by_payer[partners[1].org_id] == [customers[3]]

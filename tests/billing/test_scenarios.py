@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 
 from chalicelib import clock
-from tests.billing.conftest import DE_ADDRESS, at, new_customer, new_partner, order
-from tests.support import PASSWORD, make_org
+from tests.billing.conftest import at, new_customer, new_partner
+from tests.support import PASSWORD, Api, make_org
+from tests.support.lambdas import invoke
+from tests.support.world import DE_ADDRESS, order
 
 AT_ADDR = {"street": "Ring 1", "postal_code": "1010", "city": "Wien", "country": "AT"}
 CH_ADDR = {"street": "Bahnhofstr. 1", "postal_code": "8001", "city": "Zürich", "country": "CH"}
@@ -220,7 +222,7 @@ SCENARIOS: list[dict[str, Any]] = [
 ]
 
 
-def _setup(api, scenario):  # type: ignore[no-untyped-def]
+def _setup(api: Api, scenario: dict[str, Any]) -> tuple[str, str, str]:
     clock.set_now(at(scenario["steps"][0][1] + "T08:00:00"))
     if scenario["support"] is None:
         org_id = make_org(
@@ -251,13 +253,8 @@ def test_billing_scenario(api, scenario):
         elif action == "cancel":
             assert api.delete(f"/orgs/{customer}/subscription", token).status == 200
         else:
-            result = api.client.lambda_.invoke(
-                "billing_run",
-                api.client.events.generate_cw_event(
-                    source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
-                ),
-            )
-            assert result.payload["done"] is True, result.payload
+            result = invoke("billing_run", timeout_s=900)
+            assert result["done"] is True, result
 
     listed = api.get(f"/orgs/{payer}/invoices", token)
     assert listed.status == 200, listed

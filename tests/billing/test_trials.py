@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, order
+from tests.billing.conftest import at, new_customer
 from tests.support import PASSWORD, mails, make_org
+from tests.support.world import order
 
 
 def _trials_job() -> dict:

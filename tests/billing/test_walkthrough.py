@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, order, pdf_text, stored
+from tests.billing.conftest import at, new_customer, stored
 from tests.support import PASSWORD, mails
+from tests.support.pdf import pdf_text
+from tests.support.world import order
 
 
 def test_partner_orders_basic_for_customer_and_receives_the_invoice(api, partner):

@@ -7,8 +7,7 @@ import io
 import pytest
 
 from chalicelib import aws, settings, storage
-from tests.branding import images
-from tests.support import PASSWORD, seed_world
+from tests.support import images, seed_world
 
 PNG = {"Content-Type": "image/png"}
 JPG = {"Content-Type": "image/jpeg"}
@@ -16,12 +15,8 @@ JPG = {"Content-Type": "image/jpeg"}
 
 @pytest.fixture
 def world(api):
-    from chalicelib import admin
-
-    w = seed_world(api)
-    admin.add_user(w.customer_id, "gast@stein-mehr.example", "guest", PASSWORD)
-    w.guest_token = api.login("gast@stein-mehr.example")  # type: ignore[attr-defined]
-    return w
+    """The seed's world with the customer's team (its guest may look but not upload)."""
+    return seed_world(api, team=True)
 
 
 def objects(org_id: str) -> dict[str, bytes]:
@@ -181,27 +176,23 @@ def test_larger_square_is_downscaled_with_a_note(api, world):
 
 
 def test_transparency_is_kept(api, world):
-    from PIL import Image
-
-    img = Image.new("RGBA", (150, 150), (0, 0, 0, 0))
-    out = io.BytesIO()
-    img.save(out, format="PNG")
-    assert upload(api, world.customer_id, world.partner_token, out.getvalue()).status == 200
+    transparent = images.solid("RGBA", "PNG", (0, 0, 0, 0))
+    assert upload(api, world.customer_id, world.partner_token, transparent).status == 200
     _, stored = _stored_image(world.customer_id)
     assert stored.mode == "RGBA" and stored.getpixel((0, 0))[3] == 0
 
 
 def test_get_answers_a_short_lived_url_and_delete_removes_it(api, world):
     org = world.customer_id
-    assert api.get(f"/orgs/{org}/logo", world.guest_token).status == 404
+    assert api.get(f"/orgs/{org}/logo", world.customer_guest).status == 404
     upload(api, org, world.partner_token, images.png())
-    r = api.get(f"/orgs/{org}/logo", world.guest_token)
+    r = api.get(f"/orgs/{org}/logo", world.customer_guest)
     assert r.status == 200, r
     assert r.json["content_type"] == "image/png" and r.json["width"] == 150
     assert (
         storage.logo_key(org) in r.json["url"] and "Expires=" in r.json["url"]
     ) or "X-Amz-Expires" in r.json["url"]
-    assert api.delete(f"/orgs/{org}/logo", world.guest_token).status == 403
+    assert api.delete(f"/orgs/{org}/logo", world.customer_guest).status == 403
     assert objects(org) != {}
     r = api.delete(f"/orgs/{org}/logo", world.partner_token)
     assert r.status == 204, r
@@ -214,7 +205,7 @@ def test_get_answers_a_short_lived_url_and_delete_removes_it(api, world):
 
 def test_guests_cannot_upload_and_strangers_see_nothing(api, world):
     org = world.customer_id
-    assert upload(api, org, world.guest_token, images.png()).status == 403
+    assert upload(api, org, world.customer_guest, images.png()).status == 403
     assert upload(api, org, world.other_token, images.png()).status == 404
     assert api.get(f"/orgs/{org}/logo", world.other_token).status == 404
     assert upload(api, org, None, images.png()).status == 401
@@ -228,13 +219,7 @@ def test_logo_of_the_partner_org_is_its_own(api, world):
 
 
 def test_other_pixel_formats_are_normalised(api, world):
-    from PIL import Image
-
-    def encoded(mode, fmt, value, **save):
-        out = io.BytesIO()
-        Image.new(mode, (150, 150), value).save(out, format=fmt, **save)
-        return out.getvalue()
-
+    encoded = images.solid
     cases = [
         (encoded("I;16", "PNG", 30000), PNG, "RGB", (117, 117, 117)),  # 16-bit grey, scaled
         (encoded("LA", "PNG", (100, 50)), PNG, "RGBA", (100, 100, 100, 50)),

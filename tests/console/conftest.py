@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "console"
 CHROMIUM = os.environ.get("VIGIL_CHROMIUM", "/usr/bin/chromium")
@@ -33,14 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "Console-Test-2026!"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -68,7 +62,7 @@ def _wait_ok(url: str, proc: subprocess.Popen, deadline: float) -> None:
 
 @pytest.fixture(scope="session")
 def vigil() -> Iterator[LocalVigil]:
-    port, aws_port, web_port = _free_port(), _free_port(), _free_port()
+    port, aws_port, web_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIGIL_"))}
     env.update(
         {
@@ -142,7 +136,7 @@ def page(browser, vigil):
     pg.set_default_timeout(15000)
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.js_errors = errors  # type: ignore[attr-defined]
+    pg.js_errors = errors
     yield pg
     context.close()
     assert not errors, f"JavaScript errors in the console: {errors}"

@@ -8,6 +8,8 @@ import re
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from chalicelib.incidents.models import KINDS
 from chalicelib.local.web import config_js
 
@@ -23,6 +25,7 @@ def _js_sources() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted((WEB / "js").rglob("*.js")))
 
 
+@pytest.mark.unit
 def test_both_dictionaries_have_the_same_keys_and_no_empty_text():
     de, en = _dict("de"), _dict("en")
     assert set(de) - set(en) == set(), "keys only in de.json"
@@ -34,6 +37,7 @@ def test_both_dictionaries_have_the_same_keys_and_no_empty_text():
         assert set(re.findall(r"\{(\w+)\}", de[key])) == set(re.findall(r"\{(\w+)\}", en[key])), key
 
 
+@pytest.mark.unit
 def test_every_string_the_code_asks_for_exists():
     source = _js_sources()
     used = set(re.findall(r"\bt\(\s*\"([a-z_]+\.[a-z_0-9.]+)\"", source))
@@ -70,6 +74,7 @@ def test_every_string_the_code_asks_for_exists():
     assert missing == []
 
 
+@pytest.mark.unit
 def test_no_build_step_plain_modules_only():
     index = (WEB / "index.html").read_text(encoding="utf-8")
     assert 'type="module" src="js/main.js"' in index and 'src="config.js"' in index
@@ -79,6 +84,7 @@ def test_no_build_step_plain_modules_only():
             assert (path.parent / target).resolve().exists(), f"{path.name} imports {target}"
 
 
+@pytest.mark.unit
 def test_config_js_names_the_api():
     assert config_js("http://127.0.0.1:9/") == b'window.VIGIL_CONFIG = {"apiUrl": "http://127.0.0.1:9"};\n'
 

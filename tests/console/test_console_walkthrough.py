@@ -10,27 +10,21 @@ invitation mail) and finally logs in as that guest, who is offered no write cont
 
 from __future__ import annotations
 
-import io
 import re
 import urllib.request
+
+import pytest
 
 from chalicelib.local.mailbox import from_server
 from tests.console.conftest import shot
 from tests.console.helpers import api_call, login, open_screen, token, write_controls
 from tests.support import temp_password
+from tests.support.images import png
 
 CUSTOMER = "Gartenbau Müller KG"
 GUEST = "gast@example.com"
 GUEST_PASSWORD = "Gast-Passwort-2026!"
 SUPPORT_NAME = "SteineundUnkraut Support-Team"
-
-
-def png(width: int, height: int) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 110, 80)).save(out, "PNG")
-    return out.getvalue()
 
 
 def fetch(url: str) -> bytes:
@@ -53,6 +47,7 @@ def accept_next_dialog(page) -> None:
     page.once("dialog", lambda dialog: dialog.accept())
 
 
+@pytest.mark.long
 def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     # --- the partner's own support contact (shown to customers who choose support by the partner)
     login(page, vigil, "partner@example.com", vigil.password)
@@ -107,7 +102,9 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     page.get_by_role("button", name="Zahlungspflichtig bestellen").click()
     ordered = page.get_by_text(re.compile(r"Rechnung (\S+) wurde erstellt"))
     ordered.wait_for()
-    number = re.search(r"Rechnung (\S+) wurde erstellt", ordered.inner_text()).group(1)
+    found = re.search(r"Rechnung (\S+) wurde erstellt", ordered.inner_text())
+    assert found, ordered.inner_text()
+    number = found.group(1)
     assert "Basic" in page.get_by_test_id("subscription").inner_text()
     assert api_call(vigil, "GET", f"/orgs/{customer}/subscription", tok)[1]["plan"] == "basic"
     shot(page, "05-subscription-ordered")
@@ -116,8 +113,8 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     open_screen(page, "Einstellungen", "settings")
     logo_form = page.get_by_test_id("logo-form")
     wrong, right = tmp_path / "wrong.png", tmp_path / "logo.png"
-    wrong.write_bytes(png(300, 200))
-    right.write_bytes(png(150, 150))
+    wrong.write_bytes(png((300, 200)))
+    right.write_bytes(png((150, 150)))
     logo_form.get_by_label("Logo-Datei (PNG oder JPEG)").set_input_files(str(wrong))
     logo_form.get_by_role("button", name="Hochladen").click()
     error = logo_form.locator('[data-error-for="logo"]')

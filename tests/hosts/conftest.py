@@ -1,14 +1,12 @@
-"""Fixtures for host tests: the seed's world, a registered host, heartbeats, a live API server."""
+"""Fixtures for host tests: a registered host and heartbeats (the world comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from tests.support import World, seed_world
 
 
 def heartbeat_body(**changes: Any) -> dict[str, Any]:
@@ -38,11 +36,6 @@ def heartbeat_body(**changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def world(api) -> World:
-    return seed_world(api)
-
-
-@pytest.fixture
 def make_host(api, world) -> Callable[..., dict[str, Any]]:
     def make(name: str = "web-01", org_id: str | None = None, token: str | None = None) -> dict[str, Any]:
         r = api.post(
@@ -67,13 +60,3 @@ def send(api) -> Callable[..., Any]:
         )
 
     return post
-
-
-@pytest.fixture
-def live_api(aws) -> Iterator[str]:
-    """The app as a real HTTP server on 127.0.0.1:<free port>, sharing this test's moto."""
-    from app import app
-    from chalicelib.local.server import serving
-
-    with serving(app) as server:
-        yield server.url

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support import mails
+from tests.support.lambdas import invoke
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +22,7 @@ def _status(api, world, org_id, host_id):
     return api.get(f"/orgs/{org_id}/hosts/{host_id}", world.partner_token).json["status"]
 
 
-def test_job_marks_only_silent_hosts_offline_once(api, world, make_host, send, client):
+def test_job_marks_only_silent_hosts_offline_once(api, world, make_host, send):
     from chalicelib import clock
     from chalicelib.incidents import service as incidents
 
@@ -36,15 +37,8 @@ def test_job_marks_only_silent_hosts_offline_once(api, world, make_host, send, c
         clock.advance(timedelta(minutes=1))
         assert send(chatty["agent_token"]).status == 200
     # the schedule as Lambda would invoke it
-    from app import app  # noqa: F401 — registers the job
-
-    result = client.lambda_.invoke(
-        "hosts_offline",
-        client.events.generate_cw_event(
-            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
-        ),
-    )
-    assert result.payload == {"candidates": 1, "offline": 1, "alerted": 1}
+    result = invoke("hosts_offline", timeout_s=60)
+    assert result == {"candidates": 1, "offline": 1, "alerted": 1}
     org = world.customer_id
     assert _status(api, world, org, quiet["id"]) == "offline"
     assert _status(api, world, org, chatty["id"]) == "online"

@@ -13,6 +13,7 @@ import pytest
 
 from chalicelib.local.targets import TargetServer, server_context
 from tests.support import make_org
+from tests.support.lambdas import lambda_context, scheduled_event
 
 NOW = datetime(2026, 11, 2, 9, 0, 0, tzinfo=UTC)
 
@@ -131,17 +132,7 @@ def run_minute(app_obj: Any = None) -> dict[str, int]:
     from chalicelib.local.scheduler import pump_sqs
     from chalicelib.monitoring.jobs import dispatch_checks
 
-    event = {
-        "version": "0",
-        "id": "test",
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": "2026-11-02T09:00:00Z",
-        "region": "eu-central-1",
-        "resources": ["test:dispatch_checks"],
-        "detail": {},
-    }
-    result = dict(dispatch_checks(event, None))
+    event = scheduled_event("dispatch_checks")
+    result = dict(dispatch_checks(event, lambda_context("dispatch_checks", timeout_s=60)))
     result["handled"] = pump_sqs(app_obj or app)
     return result

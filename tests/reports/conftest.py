@@ -1,115 +1,30 @@
-"""Fixtures of the report tests: the seed's world, a guest, a logo, PDF text and images."""
+"""Fixtures of the report tests: a guest, a logo, real monitoring data (the world: tests/conftest.py)."""
 
 from __future__ import annotations
 
-import io
-import os
-import re
-import shutil
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.support import PASSWORD, Api, World, seed_world
+from tests.support import Api, World, images
+from tests.support.world import CUSTOMER_GUEST, add_member
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PERIOD_FROM = datetime(2026, 10, 1, tzinfo=UTC)
 PERIOD_TO = PERIOD_FROM + timedelta(days=30)
-
-
-def pdf_text(pdf: bytes) -> str:
-    """All text of a PDF, whitespace collapsed (line breaks of wrapped sentences vanish)."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    text = " ".join(page.extract_text() or "" for page in reader.pages)
-    return re.sub(r"\s+", " ", text)
-
-
-def pdf_pages(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def render_png(pdf: bytes, name: str) -> Path | None:
-    """Page 1 as PNG into tests/artifacts/ for a person to look at; None without pdftoppm."""
-    import subprocess
-
-    if shutil.which("pdftoppm") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftoppm (poppler-utils) is required in CI")
-        pytest.skip("pdftoppm is not installed")
-    ARTIFACTS.mkdir(exist_ok=True)
-    source = ARTIFACTS / f"{name}.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "80",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(source),
-            str(ARTIFACTS / name),
-        ],
-        check=True,
-        timeout=60,
-    )
-    return ARTIFACTS / f"{name}.png"
 
 
 @pytest.fixture
 def logo_png() -> bytes:
     """A 150×150 RGB logo with a pattern, so that a pixel mix-up would show."""
-    from PIL import Image
-
-    img = Image.new("RGB", (150, 150), (255, 255, 255))
-    for x in range(150):
-        for y in range(150):
-            img.putpixel((x, y), ((x * 7) % 256, (y * 5) % 256, ((x + y) * 3) % 256))
-    out = io.BytesIO()
-    img.save(out, format="PNG")
-    return out.getvalue()
-
-
-@pytest.fixture
-def world(api: Api) -> World:
-    return seed_world(api)
+    return images.patterned_png()
 
 
 @pytest.fixture
 def guest_token(api: Api, world: World) -> str:
-    """A guest of the linked customer org with a permanent password.
-
-    Written through the team models rather than the invitation mail, so that these tests do
-    not depend on the mail path.
-    """
-    from chalicelib import clock
-    from chalicelib.auth import cognito
-    from chalicelib.team.models import EmailIndex, Membership, User
-
-    email = "gast@example.com"
-    user_id = cognito.create_user(email, PASSWORD, permanent=True)
-    now = clock.now()
-    User(*User.key(user_id), user_id=user_id, email=email, created_at=now).save()
-    EmailIndex(*EmailIndex.key(email), user_id=user_id).save()
-    Membership.build(world.customer_id, user_id, email, "guest", now, None).save()
-    return api.login(email)
-
-
-def access_of(api: Api, token: str, org_id: str):
-    """The ``Access`` a request with ``token`` gets in ``org_id`` (for service calls)."""
-    from chalicelib.auth.access import resolve
-    from chalicelib.auth.principal import Principal
-
-    me = api.get("/me", token).json
-    return resolve(Principal(user_id=me["user"]["id"], email=me["user"]["email"], token_use="id"), org_id)
+    """A guest of the linked customer org with a permanent password (operator path, so that
+    these tests do not depend on the mail path)."""
+    add_member(world.customer_id, CUSTOMER_GUEST, "guest")
+    return api.login(CUSTOMER_GUEST)
 
 
 # --- real monitoring data: checks against loopback servers, heartbeats through the API ----------
@@ -175,27 +90,3 @@ def create_endpoint(api: Api, org_id: str, token: str, url: str, name: str = "We
     r = api.post(f"/orgs/{org_id}/endpoints", token, body)
     assert r.status == 201, r
     return r.json
-
-
-def upload_logo(api: Api, org_id: str, token: str, png: bytes) -> None:
-    r = api.put(f"/orgs/{org_id}/logo", token, body=png, headers={"Content-Type": "image/png"})
-    assert r.status in (200, 201, 204), r
-
-
-def download(url: str) -> bytes:
-    """The S3 object a presigned URL points to (in-process moto intercepts botocore only)."""
-    from urllib.parse import unquote, urlparse
-
-    from chalicelib import aws, settings
-
-    parsed = urlparse(url)
-    bucket = parsed.hostname.split(".")[0]
-    assert bucket == settings.bucket_name("files")
-    return aws.client("s3").get_object(Bucket=bucket, Key=unquote(parsed.path.lstrip("/")))["Body"].read()
-
-
-def first_image(pdf: bytes):
-    from pypdf import PdfReader
-
-    images = PdfReader(io.BytesIO(pdf)).pages[0].images
-    return images[0].image.convert("RGB") if images else None

@@ -13,16 +13,10 @@ import pytest
 
 from chalicelib import clock
 from chalicelib.reports.i18n import TEXTS, Texts
-from tests.reports.conftest import (
-    ARTIFACTS,
-    create_endpoint,
-    download,
-    first_image,
-    pdf_text,
-    render_png,
-    run_checks,
-    upload_logo,
-)
+from tests.reports.conftest import create_endpoint, run_checks
+from tests.support.pdf import ARTIFACTS, first_image, pdf_text, render_png
+from tests.support.stored import object_behind as download
+from tests.support.world import upload_logo
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 PROVIDED_DE = TEXTS["de"]["provided_by"]
@@ -32,7 +26,9 @@ PARTNER = "SteineundUnkraut GmbH"
 
 
 def _iso(at: datetime) -> str:
-    return clock.iso(at)
+    text = clock.iso(at)
+    assert text is not None
+    return text
 
 
 @pytest.fixture
@@ -69,6 +65,7 @@ def _post(api, path, token, body=None):
     return api.post(path, token, body if body is not None else {})
 
 
+@pytest.mark.long
 def test_partner_creates_report_in_customer_org_with_customer_name_and_logo(api, world, monitored, logo_png):
     ep, (start, end) = monitored
     upload_logo(api, world.customer_id, world.partner_token, logo_png)
@@ -155,6 +152,7 @@ def test_endpoint_without_results_gives_a_report_saying_so(api, world):
         assert r.json["to"] == _iso(T0) and r.json["from"] == _iso(T0 - timedelta(days=30))
 
 
+@pytest.mark.long
 def test_year_report_reads_daily_rollups(api, world, monitored):
     ep, (_, end) = monitored
     from chalicelib.local.metering import count_calls

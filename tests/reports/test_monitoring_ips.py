@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.reports.conftest import pdf_pages, pdf_text, render_png
+from tests.support.pdf import pdf_pages, pdf_text, render_png
+from tests.support.servers import live_app
 
 FIREWALL_DE = (
     "Ein dauerhaftes Monitoring kann nur gewährleistet werden, wenn die IP-Adressen, "
@@ -168,12 +169,8 @@ def test_local_server_delivers_the_pdf_bytes_unchanged(api):
     """`make run` serves through its local server: the bytes must arrive as they are."""
     import requests
 
-    from app import app
-    from chalicelib.local.server import serving
-
     expected = api.get("/monitoring-ips.pdf?lang=en", headers={"Accept": "application/pdf"}).raw
-    with serving(app) as server:
-        base = server.url
+    with live_app() as base:
         r = requests.get(
             f"{base}/monitoring-ips.pdf?lang=en",
             headers={"Accept": "application/pdf"},

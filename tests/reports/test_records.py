@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import time
 from datetime import timedelta
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -13,7 +13,10 @@ from chalicelib import aws, clock, errors, settings, storage
 from chalicelib.reports import service
 from chalicelib.reports.models import Report
 from tests.reports import samples
-from tests.reports.conftest import PERIOD_FROM, PERIOD_TO, access_of, pdf_text
+from tests.reports.conftest import PERIOD_FROM, PERIOD_TO
+from tests.support.pdf import first_image, pdf_text
+from tests.support.stored import object_behind
+from tests.support.world import access_of
 
 PROVIDED_DE = "Dieser Bericht ist automatisiert erstellt worden und wird Ihnen zur Verfügung gestellt von:"
 SHAPE = {"id", "target", "from", "to", "language", "created_at", "download_url", "expires_at"}
@@ -26,15 +29,6 @@ def _create(access, language="de", name="Webshop"):
     return service.create_report(access, target, (PERIOD_FROM, PERIOD_TO), language, data)
 
 
-def _object_behind(url: str) -> bytes:
-    """The S3 object a presigned URL points to (in-process moto intercepts botocore only)."""
-    parsed = urlparse(url)
-    bucket = parsed.hostname.split(".")[0]
-    key = unquote(parsed.path.lstrip("/"))
-    assert bucket == settings.bucket_name("files")
-    return aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
-
-
 def _report_objects(org_id: str) -> list[str]:
     listed = aws.client("s3").list_objects_v2(
         Bucket=settings.bucket_name("files"), Prefix=f"orgs/{org_id}/reports/"
@@ -44,7 +38,6 @@ def _report_objects(org_id: str) -> list[str]:
 
 def test_partner_report_in_customer_org_carries_the_customers_name_and_logo(api, world, logo_png):
     from PIL import Image
-    from pypdf import PdfReader
 
     storage.put("files", storage.logo_key(world.customer_id), logo_png, "image/png")
     access = access_of(api, world.partner_token, world.customer_id)
@@ -55,10 +48,10 @@ def test_partner_report_in_customer_org_carries_the_customers_name_and_logo(api,
     assert query["X-Amz-Expires"] == ["900"]
     assert "report-Webshop-20261001-20261031.pdf" in query["response-content-disposition"][0]
 
-    pdf = _object_behind(created["download_url"])
+    pdf = object_behind(created["download_url"])
     assert pdf.startswith(b"%PDF-")
     assert f"{PROVIDED_DE} Innendekoration Stein & Mehr" in pdf_text(pdf)
-    image = PdfReader(io.BytesIO(pdf)).pages[0].images[0].image.convert("RGB")
+    image = first_image(pdf)
     assert image.tobytes() == Image.open(io.BytesIO(logo_png)).convert("RGB").tobytes()
 
     item = Report.get(f"ORG#{world.customer_id}", f"REPORT#{created['id']}")
@@ -96,7 +89,7 @@ def test_list_newest_first_paginated_and_detail(api, world):
     assert detail.status == 200, detail
     assert set(detail.json) >= SHAPE
     assert detail.json["expires_at"] == clock.iso(clock.now() + timedelta(minutes=15))
-    assert _object_behind(detail.json["download_url"]).startswith(b"%PDF-")
+    assert object_behind(detail.json["download_url"]).startswith(b"%PDF-")
 
 
 def test_guest_reads_but_cannot_create(api, world, guest_token):
@@ -194,5 +187,5 @@ def test_host_report_record(api, world):
         access, {"type": "host", "id": "h1", "name": "web-01"}, (PERIOD_FROM, PERIOD_TO), "en", data
     )
     assert created["target"] == {"type": "host", "id": "h1", "name": "web-01"}
-    text = pdf_text(_object_behind(created["download_url"]))
+    text = pdf_text(object_behind(created["download_url"]))
     assert "Host availability report" in text and "provided to you by: SteineundUnkraut GmbH" in text

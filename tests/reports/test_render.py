@@ -5,11 +5,16 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
+
 from chalicelib.reports import render
 from chalicelib.reports.data import Branding, EndpointReportData, HostReportData
 from chalicelib.reports.i18n import TEXTS
 from tests.reports import samples
-from tests.reports.conftest import PERIOD_FROM, PERIOD_TO, pdf_pages, pdf_text, render_png
+from tests.reports.conftest import PERIOD_FROM, PERIOD_TO
+from tests.support.pdf import pdf_pages, pdf_text, render_png
+
+pytestmark = pytest.mark.unit
 
 ORG = "Innendekoration Stein & Mehr"
 PROVIDED_DE = "Dieser Bericht ist automatisiert erstellt worden und wird Ihnen zur Verfügung gestellt von:"
@@ -74,7 +79,9 @@ def test_header_logo_is_the_given_logo_pixel_for_pixel(logo_png):
     for page in reader.pages:  # the header carries it on every page
         images = page.images
         assert len(images) == 1
-        got = images[0].image.convert("RGB")
+        image = images[0].image
+        assert image is not None
+        got = image.convert("RGB")
         want = Image.open(io.BytesIO(logo_png)).convert("RGB")
         assert got.size == want.size == (150, 150)
         assert got.tobytes() == want.tobytes()

@@ -14,8 +14,11 @@ from chalicelib import clock, storage
 from chalicelib.reports.i18n import TEXTS
 from chalicelib.reports.models import Report, ReportSchedule
 from tests.faults import inject
-from tests.reports.conftest import create_endpoint, pdf_text, run_checks, upload_logo
+from tests.reports.conftest import create_endpoint, run_checks
 from tests.support import mails
+from tests.support.lambdas import lambda_context
+from tests.support.pdf import pdf_text
+from tests.support.world import upload_logo
 
 MONDAY = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 RUN = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
@@ -41,7 +44,7 @@ def _reports(world) -> list[Report]:
 def _job() -> dict:
     from chalicelib.reports.jobs import report_schedules
 
-    return dict(report_schedules(EVENT, None))
+    return dict(report_schedules(EVENT, lambda_context("report_schedules", timeout_s=900)))
 
 
 def _schedule(api, world, target, **extra) -> dict:
@@ -77,6 +80,7 @@ def test_due_weekly_schedule_mails_the_report_to_the_recipients(api, world, week
     assert (report.period_from, report.period_to) == (datetime(2026, 11, 23, tzinfo=UTC), RUN.replace(hour=0))
     assert report.target.name == "Webshop" and report.language == "de"
     pdf = storage.get("files", report.s3_key)
+    assert pdf is not None
     for to in RECIPIENTS:
         [mail] = mails(to)
         assert mail.subject == "Wöchentlicher Bericht: Webshop (23.11.2026 – 29.11.2026)"

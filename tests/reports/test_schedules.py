@@ -144,6 +144,7 @@ def test_limit_per_org(api, world, body, monkeypatch):
     assert r.status == 422 and "at most 2" in r.json["detail"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "frequency, after, expected",
     [
@@ -159,6 +160,7 @@ def test_next_run(frequency, after, expected):
     assert schedules.next_run(frequency, after) == expected
 
 
+@pytest.mark.unit
 def test_period_for_a_run():
     run = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
     assert schedules.period_for("weekly", run) == (
@@ -221,7 +223,7 @@ def test_scheduled_run_stores_a_report_by_the_schedule(api, world, body):
     from chalicelib.reports import service
     from chalicelib.reports.models import Report
     from tests.reports import samples
-    from tests.reports.conftest import pdf_text
+    from tests.support.pdf import pdf_text
 
     clock.set_now(NOW)
     api.post(_path(world), world.partner_token, {**body, "frequency": "monthly", "language": "en"})
@@ -248,10 +250,12 @@ def test_scheduled_run_stores_a_report_by_the_schedule(api, world, body):
     from chalicelib import storage
 
     pdf = storage.get("files", stored.s3_key)
+    assert pdf is not None
     assert "provided to you by: Innendekoration Stein & Mehr" in pdf_text(pdf)
     assert schedules.due_schedules(clock.now()) == []
 
 
+@pytest.mark.unit
 def test_report_mail_texts_in_both_languages():
     from chalicelib.reports.mails import MAIL_TEXTS, report_mail
 

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.security.world import SecWorld, Tenant, make_customer, png
+from tests.security.world import SecWorld, Tenant
+from tests.support.images import png
+from tests.support.world import new_customer as make_customer
 
 _seq = itertools.count()
 

@@ -8,12 +8,12 @@ import time
 import pytest
 
 from chalicelib.orgs.deletion import PURGE_PK, PurgeJob, run_pending
-from tests.deletion.conftest import items_of, objects_of, scene  # noqa: F401 — fixture
 from tests.faults import inject
 from tests.support import PASSWORD
+from tests.support.stored import items_of, objects_of
 
 
-def test_delete_failing_in_its_transaction_is_503_and_the_org_stays(api, scene):  # noqa: F811
+def test_delete_failing_in_its_transaction_is_503_and_the_org_stays(api, scene):
     with inject("dynamodb", "TransactWriteItems", code="InternalServerError"):
         r = api.delete(f"/orgs/{scene.doomed}", scene.partner)
     assert r.status == 503 and r.headers.get("Retry-After"), r
@@ -34,7 +34,7 @@ def test_delete_failing_in_its_transaction_is_503_and_the_org_stays(api, scene):
 )
 def test_purge_interrupted_by_a_fault_resumes_on_the_next_run(
     api,
-    scene,  # noqa: F811 — the imported fixture, requested by name
+    scene,
     service,
     operation,
     code,

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.security.world import SecWorld, build
+from tests.support.servers import live_app
 
 # Examples per operation and mode (52 operations → > 2,000 requests); VIGIL_FUZZ_SCALE=0.1 for a
 # quick local pass (the request-count floor then scales too).
@@ -28,15 +29,12 @@ NEGATIVE = max(1, int(16 * SCALE))
 
 @pytest.fixture
 def live(aws, api, monkeypatch) -> Iterator[tuple[str, SecWorld]]:
-    from app import app
-    from chalicelib.local.server import serving
-
     # The fuzzer adds members and reports by the hundred: the per-org budgets are not under test.
     monkeypatch.setenv("VIGIL_RATE_INVITES", "100000/3600")
     monkeypatch.setenv("VIGIL_RATE_REPORTS", "100000/3600")
     world = build(api)
-    with serving(app) as server:  # the hardened server `make run` uses
-        yield server.url, world
+    with live_app() as url:
+        yield url, world
 
 
 def _path_params(w: SecWorld, path: str) -> dict[str, str]:
@@ -65,6 +63,7 @@ def _order(op: Any) -> tuple[int, str]:
     return (0, op.label)
 
 
+@pytest.mark.long
 def test_fuzz_the_api_against_its_openapi_document(live) -> None:
     import requests
     import schemathesis

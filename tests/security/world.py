@@ -11,16 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support import PASSWORD, Api, make_org
+from tests.support import Api
+from tests.support.world import access_of, add_member, new_customer, seed_world, upload_logo
+from tests.support.world import order as place_order
 
-DE_ADDRESS = {"street": "Gartenweg 1", "postal_code": "10115", "city": "Berlin", "country": "DE"}
 ENDPOINT = {"name": "Shop", "url": "https://shop.example.com/"}
-
-
-def png() -> bytes:
-    from tests.branding.images import png as make_png
-
-    return make_png()
 
 
 @dataclass
@@ -48,20 +43,12 @@ class SecWorld:
     tokens: dict[str, str] = field(default_factory=dict)
 
 
-def _access(api: Api, token: str, org_id: str) -> Any:
-    from chalicelib.auth.access import resolve
-    from chalicelib.auth.principal import Principal
-
-    me = api.get("/me", token).json
-    return resolve(Principal(user_id=me["user"]["id"], email=me["user"]["email"], token_use="id"), org_id)
-
-
 def make_report(api: Api, token: str, org_id: str, endpoint_id: str) -> str:
     from chalicelib.reports import service
     from tests.reports import samples
     from tests.reports.conftest import PERIOD_FROM, PERIOD_TO
 
-    access = _access(api, token, org_id)
+    access = access_of(api, token, org_id)
     data = samples.endpoint_data(PERIOD_FROM, PERIOD_TO, "de", **vars(service.load_branding(access)))
     created = service.create_report(
         access, {"type": "endpoint", "id": endpoint_id, "name": "Shop"}, (PERIOD_FROM, PERIOD_TO), "de", data
@@ -74,20 +61,8 @@ def ok(r: Any, status: int = 201) -> Any:
     return r.json
 
 
-def make_customer(api: Api, token: str, name: str) -> str:
-    return str(
-        ok(
-            api.post(
-                "/orgs", token, {"name": name, "linked": True, "support_by": "partner", "language": "de"}
-            )
-        )["id"]
-    )
-
-
 def fill(api: Api, token: str, tenant: Tenant, tag: str) -> None:
     """Give a customer org one of everything; ``token`` is its partner's."""
-    from chalicelib import admin
-
     org = tenant.org_id
     tenant.endpoint_id = ok(api.post(f"/orgs/{org}/endpoints", token, ENDPOINT))["id"]
     host = ok(api.post(f"/orgs/{org}/hosts", token, {"name": "web-01"}))
@@ -104,46 +79,31 @@ def fill(api: Api, token: str, tenant: Tenant, tag: str) -> None:
             },
         )
     )["id"]
-    ok(api.put(f"/orgs/{org}/logo", token, body=png(), headers={"Content-Type": "image/png"}), 200)
-    tenant.member_id = admin.add_user(org, f"extra-{tag}@example.com", "guest", PASSWORD)
+    upload_logo(api, org, token)
+    tenant.member_id = add_member(org, f"extra-{tag}@example.com", "guest")
 
 
 def order(api: Api, token: str, org_id: str, key: str) -> str:
-    r = api.post(
-        f"/orgs/{org_id}/subscription/orders",
-        token,
-        {"plan": "basic", "interval": "month"},
-        headers={"Idempotency-Key": key},
-    )
-    return str(ok(r)["invoice"]["number"])
+    return str(ok(place_order(api, token, org_id, key=key))["invoice"]["number"])
 
 
 def build(api: Api) -> SecWorld:
-    from chalicelib import admin
-
-    profile = {"address": DE_ADDRESS, "billing_email": "rechnung@steine.example"}
-    p = make_org("SteineundUnkraut GmbH", "partner@example.com", partner=True, **profile)
-    q = make_org("Andere Partner AG", "other@example.com", partner=True, **profile)
-    u = make_org("Unabhängig GmbH", "solo@example.com", address=DE_ADDRESS)
+    """The shared world with billing profiles, the customer's team and the independent org,
+    plus Q's own customer D, one of everything in C and D, a guest in P and an invoice each."""
+    w = seed_world(api, team=True, independent=True, profiles=True)
     tokens = {
-        "partner": api.login("partner@example.com"),
-        "q_admin": api.login("other@example.com"),
-        "u_admin": api.login("solo@example.com"),
+        "partner": w.partner_token,
+        "q_admin": w.other_token,
+        "u_admin": w.independent_admin,
+        "c_admin": w.customer_admin,
+        "c_guest": w.customer_guest,
     }
-    c = Tenant(make_customer(api, tokens["partner"], "Innendekoration Stein & Mehr"))
-    d = Tenant(make_customer(api, tokens["q_admin"], "Fremdkunde GmbH"))
+    c = Tenant(w.customer_id)
+    d = Tenant(new_customer(api, tokens["q_admin"], "Fremdkunde GmbH"))
     fill(api, tokens["partner"], c, "c")
     fill(api, tokens["q_admin"], d, "d")
-    admin.add_user(c.org_id, "chefin@stein-mehr.example", "admin", PASSWORD)
-    admin.add_user(c.org_id, "gast@stein-mehr.example", "guest", PASSWORD)
-    admin.add_user(p, "gast@steine.example", "guest", PASSWORD)
-    tokens.update(
-        {
-            "c_admin": api.login("chefin@stein-mehr.example"),
-            "c_guest": api.login("gast@stein-mehr.example"),
-            "p_guest": api.login("gast@steine.example"),
-        }
-    )
+    add_member(w.partner_id, "gast@steine.example", "guest")
+    tokens["p_guest"] = api.login("gast@steine.example")
     p_invoice = order(api, tokens["partner"], c.org_id, "iso-c")
     q_invoice = order(api, tokens["q_admin"], d.org_id, "iso-d")
-    return SecWorld(p, q, u, c, d, p_invoice, q_invoice, tokens)
+    return SecWorld(w.partner_id, w.other_partner_id, w.independent_id, c, d, p_invoice, q_invoice, tokens)

@@ -40,6 +40,7 @@ def test_create_org_command_prints_a_temporary_password(api, capsys):
     assert r.status == 200 and r.json["challenge"] == "NEW_PASSWORD_REQUIRED"
 
 
+@pytest.mark.unit
 def test_wildcard_cors_is_refused_in_prod(monkeypatch):
     monkeypatch.setenv("VIGIL_STAGE", "prod")
     monkeypatch.setenv("VIGIL_CORS_ORIGINS", "*")

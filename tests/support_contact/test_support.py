@@ -15,13 +15,13 @@ CONTACT = {
 
 
 def test_customer_sees_partner_contact_with_support_by_partner(api, cast):
-    w = cast.world
-    r = api.put(f"/orgs/{w.partner_id}/support", cast.partner, CONTACT)
+    w = cast
+    r = api.put(f"/orgs/{w.partner_id}/support", cast.partner_token, CONTACT)
     assert r.status == 200, r
     assert r.json["own"]["email"] == "hilfe@steine.example"
     stored = Org.get(*Org.key(w.partner_id)).support
     assert stored.name == "SteineundUnkraut Support" and stored.phone == "+49 361 123456"
-    for token in (cast.customer_guest, cast.customer_admin, cast.partner):
+    for token in (cast.customer_guest, cast.customer_admin, cast.partner_token):
         r = api.get(f"/orgs/{w.customer_id}/support", token)
         assert r.status == 200, r
         assert r.json["source"] == "partner"
@@ -36,24 +36,24 @@ def test_customer_sees_partner_contact_with_support_by_partner(api, cast):
 
 
 def test_customer_sees_vendor_contact_with_support_by_vendor(api, cast):
-    w = cast.world
-    api.put(f"/orgs/{w.partner_id}/support", cast.partner, CONTACT)
-    assert api.patch(f"/orgs/{w.customer_id}", cast.partner, {"support_by": "vendor"}).status == 200
+    w = cast
+    api.put(f"/orgs/{w.partner_id}/support", cast.partner_token, CONTACT)
+    assert api.patch(f"/orgs/{w.customer_id}", cast.partner_token, {"support_by": "vendor"}).status == 200
     r = api.get(f"/orgs/{w.customer_id}/support", cast.customer_guest)
     vendor = settings.vendor_support()
     assert r.status == 200
     assert r.json["source"] == "vendor" and r.json["org_id"] is None
     assert (r.json["name"], r.json["email"], r.json["phone"]) == (vendor.name, vendor.email, vendor.phone)
     # and back: the partner's contact again
-    api.patch(f"/orgs/{w.customer_id}", cast.partner, {"support_by": "partner"})
+    api.patch(f"/orgs/{w.customer_id}", cast.partner_token, {"support_by": "partner"})
     assert api.get(f"/orgs/{w.customer_id}/support", cast.customer_guest).json["source"] == "partner"
 
 
 def test_partner_without_contact_falls_back_to_vendor(api, cast):
-    r = api.get(f"/orgs/{cast.world.customer_id}/support", cast.customer_admin)
+    r = api.get(f"/orgs/{cast.customer_id}/support", cast.customer_admin)
     assert r.json["source"] == "vendor"
     assert r.json["email"] == settings.vendor_support().email
-    own = api.get(f"/orgs/{cast.world.partner_id}/support", cast.partner).json
+    own = api.get(f"/orgs/{cast.partner_id}/support", cast.partner_token).json
     assert own["own"] is None and own["source"] == "vendor"
 
 
@@ -63,9 +63,9 @@ def test_independent_org_sees_vendor(api, cast):
 
 
 def test_only_partner_admins_write_support_data(api, cast):
-    w = cast.world
+    w = cast
     for org, token, status in (
-        (w.customer_id, cast.partner, 403),  # role partner: not its own
+        (w.customer_id, cast.partner_token, 403),  # role partner: not its own
         (w.customer_id, cast.customer_admin, 403),
         (w.customer_id, cast.customer_guest, 403),
         (cast.independent_id, cast.independent_admin, 403),
@@ -79,7 +79,7 @@ def test_only_partner_admins_write_support_data(api, cast):
 
 
 def test_invalid_contact_names_the_field(api, cast):
-    w = cast.world
+    w = cast
     for body, field in (
         ({**CONTACT, "email": "nope"}, "email"),
         ({**CONTACT, "url": "javascript:alert(1)"}, "url"),
@@ -87,25 +87,27 @@ def test_invalid_contact_names_the_field(api, cast):
         ({k: v for k, v in CONTACT.items() if k != "name"}, "name"),
         ({**CONTACT, "fax": "123"}, "fax"),
     ):
-        r = api.put(f"/orgs/{w.partner_id}/support", cast.partner, body)
+        r = api.put(f"/orgs/{w.partner_id}/support", cast.partner_token, body)
         assert r.status == 400, (body, r)
         assert field in r.json["errors"]
     assert Org.get(*Org.key(w.partner_id)).support is None
 
 
 def test_support_change_is_audited(api, cast):
-    w = cast.world
-    api.put(f"/orgs/{w.partner_id}/support", cast.partner, CONTACT)
-    entry = api.get(f"/orgs/{w.partner_id}/audit", cast.partner).json["items"][0]
+    w = cast
+    api.put(f"/orgs/{w.partner_id}/support", cast.partner_token, CONTACT)
+    entry = api.get(f"/orgs/{w.partner_id}/audit", cast.partner_token).json["items"][0]
     assert entry["action"] == "support.updated"
     assert entry["details"]["after"]["phone"] == "+49 361 123456"
 
 
 def test_minimal_contact_and_replacement(api, cast):
-    w = cast.world
-    api.put(f"/orgs/{w.partner_id}/support", cast.partner, CONTACT)
+    w = cast
+    api.put(f"/orgs/{w.partner_id}/support", cast.partner_token, CONTACT)
     r = api.put(
-        f"/orgs/{w.partner_id}/support", cast.partner, {"name": "Hotline", "email": "hotline@steine.example"}
+        f"/orgs/{w.partner_id}/support",
+        cast.partner_token,
+        {"name": "Hotline", "email": "hotline@steine.example"},
     )
     assert r.status == 200, r
     assert r.json["own"] == {
@@ -117,5 +119,5 @@ def test_minimal_contact_and_replacement(api, cast):
     }
     got = api.get(f"/orgs/{w.customer_id}/support", cast.customer_guest).json
     assert (got["name"], got["phone"]) == ("Hotline", None)
-    entry = api.get(f"/orgs/{w.partner_id}/audit", cast.partner).json["items"][0]
+    entry = api.get(f"/orgs/{w.partner_id}/audit", cast.partner_token).json["items"][0]
     assert entry["details"]["before"]["phone"] == "+49 361 123456"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.orgs.models import Org
-from tests.settings.conftest import audit_actions
+from tests.support.stored import audit_actions
 
 
 def _stored(org_id: str) -> Org:
@@ -130,12 +130,12 @@ def test_vat_ids_of_other_member_states_are_accepted(api, cast):
 
 
 def test_guest_gets_403_and_stranger_404(api, cast):
-    org = cast.world.customer_id
+    org = cast.customer_id
     r = api.patch(f"/orgs/{org}", cast.customer_guest, {"name": "Gast war hier"})
     assert r.status == 403, r
     r = api.patch(f"/orgs/{org}", cast.customer_guest, {"bogus": 1})
     assert r.status == 403, r  # the role is checked before the body
-    r = api.patch(f"/orgs/{org}", cast.world.other_token, {"name": "Fremd"})
+    r = api.patch(f"/orgs/{org}", cast.other_token, {"name": "Fremd"})
     assert r.status == 404, r
     r = api.patch(f"/orgs/{org}", cast.independent_admin, {"name": "Fremd"})
     assert r.status == 404, r
@@ -145,15 +145,15 @@ def test_guest_gets_403_and_stranger_404(api, cast):
 
 
 def test_partner_changes_customer_profile_and_the_customer_admin_sees_it(api, cast):
-    org = cast.world.customer_id
-    r = api.patch(f"/orgs/{org}", cast.partner, {"billing_email": "buchhaltung@stein.example"})
+    org = cast.customer_id
+    r = api.patch(f"/orgs/{org}", cast.partner_token, {"billing_email": "buchhaltung@stein.example"})
     assert r.status == 200, r
     log = api.get(f"/orgs/{org}/audit", cast.customer_admin)
     assert log.status == 200, log
     entry = next(e for e in log.json["items"] if e["action"] == "org.updated")
     assert entry["actor"]["role"] == "partner"
     assert entry["actor"]["email"] == "partner@example.com"
-    assert entry["actor"]["org_id"] == cast.world.partner_id
+    assert entry["actor"]["org_id"] == cast.partner_id
 
 
 def test_unchanged_values_write_nothing(api, cast):
@@ -166,21 +166,21 @@ def test_unchanged_values_write_nothing(api, cast):
 
 
 def test_renaming_a_customer_renames_it_in_the_partner_list(api, cast):
-    org = cast.world.customer_id
+    org = cast.customer_id
     api.patch(f"/orgs/{org}", cast.customer_admin, {"name": "Stein & Mehr KG"})
     names = [
-        c["name"] for c in api.get(f"/orgs/{cast.world.partner_id}/customers", cast.partner).json["items"]
+        c["name"] for c in api.get(f"/orgs/{cast.partner_id}/customers", cast.partner_token).json["items"]
     ]
     assert names == ["Stein & Mehr KG"]
 
 
 def test_support_by_is_the_partners_choice(api, cast):
-    org = cast.world.customer_id
+    org = cast.customer_id
     r = api.patch(f"/orgs/{org}", cast.customer_admin, {"support_by": "vendor"})
     assert r.status == 403, r
     r = api.patch(f"/orgs/{cast.independent_id}", cast.independent_admin, {"support_by": "partner"})
     assert r.status == 422, r
-    r = api.patch(f"/orgs/{org}", cast.partner, {"support_by": "vendor"})
+    r = api.patch(f"/orgs/{org}", cast.partner_token, {"support_by": "vendor"})
     assert r.status == 200 and r.json["support_by"] == "vendor"
     entry = api.get(f"/orgs/{org}/audit", cast.customer_admin).json["items"][0]
     assert entry["action"] == "org.support_by_changed"

@@ -15,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _http(method, url, body=None, headers=None):
@@ -42,7 +38,7 @@ def _env(port: int, aws_port: int) -> dict:
         {
             "VIGIL_PORT": str(port),
             "VIGIL_AWS_PORT": str(aws_port),
-            "VIGIL_WEB_PORT": str(_free_port()),
+            "VIGIL_WEB_PORT": str(free_port()),
             "VIGIL_DEMO_PASSWORD": "Smoke-Test-2026!",
             "VIGIL_LOG_LEVEL": "WARNING",
         }
@@ -52,7 +48,7 @@ def _env(port: int, aws_port: int) -> dict:
 
 @pytest.fixture
 def running():
-    port, aws_port = _free_port(), _free_port()
+    port, aws_port = free_port(), free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "chalicelib.local.run"],
         cwd=ROOT,
@@ -65,7 +61,7 @@ def running():
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"make run exited early:\n{proc.stdout.read()}")
+            pytest.fail(f"make run exited early:\n{proc.stdout.read() if proc.stdout else ''}")
         try:
             if _http("GET", f"{base}/health")[0] == 200:
                 break
@@ -125,7 +121,7 @@ def test_port_in_use_is_a_clear_error():
         proc = subprocess.run(
             [sys.executable, "-m", "chalicelib.local.run"],
             cwd=ROOT,
-            env=_env(port, _free_port()),
+            env=_env(port, free_port()),
             capture_output=True,
             text=True,
             timeout=60,

@@ -1,10 +1,9 @@
-"""Helpers the API tests share: a JSON client, logins, worlds of orgs, the mailbox."""
+"""The JSON client the API tests drive the app with (``chalice.test.Client`` underneath), and logins."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,48 +108,3 @@ def _record_calls(meter_dir: str, method: str, path: str, status: int, ddb_calls
     line = json.dumps({"route": f"{method} {_route_of(path)}", "status": status, "ddb": ddb_calls})
     with open(os.path.join(meter_dir, f"calls-{os.getpid()}.jsonl"), "a", encoding="utf-8") as f:
         f.write(line + "\n")
-
-
-def make_org(name: str, admin_email: str, partner: bool = False, **profile: Any) -> str:
-    """An org with an admin whose password is ``PASSWORD`` (operator path, as the seed)."""
-    from chalicelib import admin
-
-    org, _ = admin.create_org(name, admin_email, PASSWORD, partner=partner, **profile)
-    return org.org_id
-
-
-@dataclass
-class World:
-    """The seed's cast: partner SteineundUnkraut with a linked customer, plus strangers."""
-
-    partner_id: str
-    partner_token: str
-    customer_id: str
-    other_partner_id: str
-    other_token: str
-
-
-def seed_world(api: Api) -> World:
-    partner_id = make_org("SteineundUnkraut GmbH", "partner@example.com", partner=True)
-    other_id = make_org("Andere Partner AG", "other@example.com", partner=True)
-    token = api.login("partner@example.com")
-    r = api.post(
-        "/orgs",
-        token,
-        {"name": "Innendekoration Stein & Mehr", "linked": True, "support_by": "partner", "language": "de"},
-    )
-    assert r.status == 201, r
-    return World(partner_id, token, r.json["id"], other_id, api.login("other@example.com"))
-
-
-def mails(to: str | None = None) -> list[Any]:
-    from chalicelib.local.mailbox import from_backend
-
-    found = from_backend()
-    return [m for m in found if to is None or to in m.to]
-
-
-def temp_password(mail_text: str) -> str:
-    match = re.search(r"^(?:Temporäres Passwort|Temporary password): (\S+)$", mail_text, re.M)
-    assert match, mail_text
-    return match.group(1)

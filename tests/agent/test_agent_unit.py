@@ -15,6 +15,8 @@ sys.path.insert(0, str(AGENT_DIR))
 
 from vigil_agent import collect, config, sender  # noqa: E402
 
+pytestmark = pytest.mark.unit
+
 
 def test_a_real_sample_of_this_machine_passes_the_server_schema():
     from chalicelib.hosts.schemas import Heartbeat

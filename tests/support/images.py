@@ -1,4 +1,4 @@
-"""Images for the logo tests, generated on the fly (no binary fixtures to keep in sync)."""
+"""Images for logo and report tests, generated on the fly (no binary fixtures to keep in sync)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,30 @@ def image(fmt: str, size: tuple[int, int] = (150, 150), mode: str = "RGB", **sav
     return out.getvalue()
 
 
+def solid(mode: str, fmt: str, value: Any, size: tuple[int, int] = (150, 150), **save: Any) -> bytes:
+    """One colour (``value`` in ``mode``'s terms) all over, encoded as ``fmt``."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, size, value).save(out, format=fmt, **save)
+    return out.getvalue()
+
+
 def png(size: tuple[int, int] = (150, 150), **save: Any) -> bytes:
     return image("PNG", size, **save)
+
+
+def patterned_png(size: tuple[int, int] = (150, 150)) -> bytes:
+    """An RGB PNG where every pixel differs from its neighbours, so that a pixel mix-up would show."""
+    from PIL import Image
+
+    img = Image.new("RGB", size, (255, 255, 255))
+    for x in range(size[0]):
+        for y in range(size[1]):
+            img.putpixel((x, y), ((x * 7) % 256, (y * 5) % 256, ((x + y) * 3) % 256))
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
 
 
 def jpeg(size: tuple[int, int] = (150, 150), **save: Any) -> bytes:

@@ -11,15 +11,18 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from tests.support import mails
 
+T = TypeVar("T")
+
 AGENT_DIR = Path(__file__).resolve().parents[2] / "agent"
 
 
-def wait_for(predicate: Callable[[], object], what: str, timeout: float = 30.0) -> object:
+def wait_for(predicate: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
     """Poll until ``predicate`` returns something truthy (the agent runs in real time)."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:

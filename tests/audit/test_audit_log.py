@@ -7,16 +7,16 @@ from datetime import timedelta
 from chalicelib import clock
 from chalicelib.audit.models import AuditEntry, EntryMarker
 from chalicelib.local.metering import count_calls
-from tests.settings.conftest import audit_actions
+from tests.support.stored import audit_actions
 
 
 def test_partner_writes_in_customer_org_are_visible_to_customer_admins(api, cast):
-    w = cast.world
+    w = cast
     org = w.customer_id
-    assert api.get(f"/orgs/{org}", cast.partner).status == 200  # switching into the customer
-    assert api.patch(f"/orgs/{org}", cast.partner, {"language": "en"}).status == 200
+    assert api.get(f"/orgs/{org}", cast.partner_token).status == 200  # switching into the customer
+    assert api.patch(f"/orgs/{org}", cast.partner_token, {"language": "en"}).status == 200
     guest_id = api.get("/me", cast.customer_guest).json["user"]["id"]
-    r = api.patch(f"/orgs/{org}/members/{guest_id}", cast.partner, {"role": "admin"})
+    r = api.patch(f"/orgs/{org}/members/{guest_id}", cast.partner_token, {"role": "admin"})
     assert r.status == 200, r
     log = api.get(f"/orgs/{org}/audit", cast.customer_admin)
     assert log.status == 200, log
@@ -30,19 +30,19 @@ def test_partner_writes_in_customer_org_are_visible_to_customer_admins(api, cast
 
 
 def test_guests_and_strangers_cannot_read_the_log(api, cast):
-    org = cast.world.customer_id
+    org = cast.customer_id
     assert api.get(f"/orgs/{org}/audit", cast.customer_guest).status == 403
-    assert api.get(f"/orgs/{org}/audit", cast.world.other_token).status == 404
+    assert api.get(f"/orgs/{org}/audit", cast.other_token).status == 404
     assert api.get(f"/orgs/{org}/audit", cast.independent_admin).status == 404
     assert api.get(f"/orgs/{org}/audit").status == 401
-    assert api.get(f"/orgs/{org}/audit", cast.partner).status == 200
+    assert api.get(f"/orgs/{org}/audit", cast.partner_token).status == 200
 
 
 def test_partner_entered_once_per_session(api, cast):
-    w = cast.world
+    w = cast
     org = w.customer_id
     for _ in range(3):
-        assert api.get(f"/orgs/{org}", cast.partner).status == 200
+        assert api.get(f"/orgs/{org}", cast.partner_token).status == 200
     assert audit_actions(org).count("partner.entered") == 1
     markers = list(EntryMarker.query(f"ENTERED#{org}"))
     assert len(markers) == 1
@@ -67,18 +67,18 @@ def test_partner_entered_once_per_session(api, cast):
 
 
 def test_members_opening_their_own_org_write_nothing(api, cast):
-    org = cast.world.customer_id
+    org = cast.customer_id
     api.get(f"/orgs/{org}", cast.customer_admin)
-    api.get(f"/orgs/{cast.world.partner_id}", cast.partner)
+    api.get(f"/orgs/{cast.partner_id}", cast.partner_token)
     assert "partner.entered" not in audit_actions(org)
-    assert "partner.entered" not in audit_actions(cast.world.partner_id)
+    assert "partner.entered" not in audit_actions(cast.partner_id)
 
 
 def test_get_org_as_partner_stays_within_four_dynamodb_calls(api, cast):
-    org = cast.world.customer_id
+    org = cast.customer_id
     for _ in range(2):  # first entry (writes) and a repeat (condition fails)
         with count_calls() as calls:
-            assert api.get(f"/orgs/{org}", cast.partner).status == 200
+            assert api.get(f"/orgs/{org}", cast.partner_token).status == 200
         assert calls["dynamodb"] <= 4, calls
 
 
