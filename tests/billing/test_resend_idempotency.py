@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, order
+from tests.billing.conftest import at, new_customer
 from tests.faults import inject
 from tests.support import mails
+from tests.support.world import order
 
 
 def _invoice_mails(number: str) -> list:

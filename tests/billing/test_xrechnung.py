@@ -20,10 +20,11 @@ from lxml import etree
 
 from chalicelib import clock
 from tests.billing import einvoice
-from tests.billing.conftest import at, new_customer, new_partner, pdf_text
+from tests.billing.conftest import at, new_customer, new_partner
 from tests.billing.conftest import stored as stored_or_none
 from tests.billing.test_einvoice import _invoices
 from tests.support import Api
+from tests.support.pdf import pdf_text
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
