@@ -76,3 +76,85 @@ def test_shallow_nesting_still_decodes(api) -> None:
         "/auth/login", json_body={"email": "nobody@example.com", "password": PASSWORD, "x": [[["["]]]}
     )
     assert r.status == 400 and "x" in r.json["errors"], r
+
+
+# --- cursors -----------------------------------------------------------------------------------
+
+LISTS = (
+    "/orgs/{p}/customers",
+    "/orgs/{p}/invoices",
+    "/orgs/{c}/members",
+    "/orgs/{c}/incidents",
+    "/orgs/{c}/incidents?state=open",
+    "/orgs/{c}/reports",
+    "/orgs/{c}/report-schedules",
+    "/orgs/{c}/hosts",
+    "/orgs/{c}/hosts/{host}/metrics",
+    "/orgs/{c}/endpoints",
+    "/orgs/{c}/endpoints/{endpoint}/results",
+    "/orgs/{c}/audit",
+)
+
+
+def _list_path(sec: SecWorld, template: str) -> str:
+    return template.format(p=sec.p, c=sec.c.org_id, host=sec.c.host_id, endpoint=sec.c.endpoint_id)
+
+
+def _with_cursor(path: str, cursor: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}limit=1&next={cursor}"
+
+
+def _b64(raw: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_a_forged_cursor_is_a_400_on_every_list(api, sec: SecWorld) -> None:
+    forged = _b64(b'{"pk":{"N":"1"}}')
+    unsigned = _b64(b'{"pk":{"S":"ORG#x"},"sk":{"S":"EP#x"}}')
+    failures = []
+    for template in LISTS:
+        path = _list_path(sec, template)
+        for cursor in (forged, unsigned, forged + ".AAAAAAAAAAAAAAAAAAAAAA"):
+            r = api.get(_with_cursor(path, cursor), sec.tokens["partner"])
+            if r.status != 400 or (r.json or {}).get("errors") != {"next": "invalid cursor"}:
+                failures.append(f"{template}: {r!r}")
+    assert not failures, "\n".join(failures)
+
+
+def _cursor(api: Any, path: str, token: str) -> str:
+    r = api.get(f"{path}?limit=1", token)
+    assert r.status == 200 and r.json["next"], r
+    return str(r.json["next"])
+
+
+def test_a_cursor_is_bound_to_its_list_and_its_org(api, sec: SecWorld) -> None:
+    partner, q_admin = sec.tokens["partner"], sec.tokens["q_admin"]
+    for name in ("Zwei", "Drei"):
+        for org, token in ((sec.c.org_id, partner), (sec.d.org_id, q_admin)):
+            r = api.post(f"/orgs/{org}/endpoints", token, {"name": name, "url": "https://shop.example.com/"})
+            assert r.status == 201, r
+        r = api.post(f"/orgs/{sec.c.org_id}/hosts", partner, {"name": name})
+        assert r.status == 201, r
+    endpoints = f"/orgs/{sec.c.org_id}/endpoints"
+    cursor = _cursor(api, endpoints, partner)
+    # the genuine cursor pages on
+    r = api.get(_with_cursor(endpoints, cursor), partner)
+    assert r.status == 200 and len(r.json["items"]) == 1, r
+    payload, _, mac = cursor.partition(".")
+    changed = _b64(b'{"pk":{"S":"ORG#x"},"sk":{"S":"EP#x"}}') + "." + mac
+    cases = {
+        "changed key": (endpoints, changed, partner),
+        "changed mac": (endpoints, f"{payload}.{mac[::-1]}", partner),
+        "other list": (f"/orgs/{sec.c.org_id}/hosts", cursor, partner),
+        "other org": (f"/orgs/{sec.d.org_id}/endpoints", cursor, q_admin),
+        "other org, its own cursor": (
+            endpoints,
+            _cursor(api, f"/orgs/{sec.d.org_id}/endpoints", q_admin),
+            partner,
+        ),
+    }
+    for case, (path, bad, token) in cases.items():
+        r = api.get(_with_cursor(path, bad), token)
+        assert r.status == 400 and r.json["errors"] == {"next": "invalid cursor"}, (case, r)
