@@ -159,9 +159,14 @@ def json_body(request: Request, max_bytes: int = MAX_JSON_BODY) -> Any:
 
 def parse_body(request: Request, model: type[T], max_bytes: int = MAX_JSON_BODY) -> T:
     """Validate the JSON body against a pydantic model; 400 with field messages otherwise."""
+    return validate(json_body(request, max_bytes), model)
+
+
+def validate(data: Any, model: type[T]) -> T:
+    """A decoded body validated against ``model`` (for routes that must look at the raw body
+    before validating it, e.g. to authorise first)."""
     from pydantic import ValidationError
 
-    data = json_body(request, max_bytes)
     if not isinstance(data, dict):
         raise errors.ValidationFailed({"body": "a JSON object is required"})
     try:
