@@ -305,9 +305,13 @@ def _parse_time(value: str | None, field: str) -> datetime | None:
     if value is None or value == "":
         return None
     try:
-        return clock.parse_iso(value)
+        parsed = clock.parse_iso(value)
     except ValueError:
         raise errors.ValidationFailed({field: "must be an ISO-8601 timestamp"}) from None
+    problem = clock.input_range_problem(parsed)
+    if problem:
+        raise errors.ValidationFailed({field: problem})
+    return parsed
 
 
 def metrics(

@@ -247,9 +247,13 @@ def _time_param(value: str | None, field: str, default: datetime) -> datetime:
     if not value:
         return default
     try:
-        return clock.parse_iso(value)
+        parsed = clock.parse_iso(value)
     except ValueError as exc:
         raise errors.ValidationFailed({field: "must be an ISO-8601 date-time"}) from exc
+    problem = clock.input_range_problem(parsed)
+    if problem:
+        raise errors.ValidationFailed({field: problem})
+    return parsed
 
 
 def results(

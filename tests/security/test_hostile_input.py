@@ -158,3 +158,58 @@ def test_a_cursor_is_bound_to_its_list_and_its_org(api, sec: SecWorld) -> None:
     for case, (path, bad, token) in cases.items():
         r = api.get(_with_cursor(path, bad), token)
         assert r.status == 400 and r.json["errors"] == {"next": "invalid cursor"}, (case, r)
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+YEAR_ONE = "0001-01-01T00:00:00Z"
+FAR_AHEAD = "9999-12-31T23:59:59Z"
+
+
+@pytest.mark.parametrize("kind", ["endpoints", "hosts"])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"from": YEAR_ONE}, "from"),
+        ({"from": YEAR_ONE, "to": "2026-10-01T00:00:00Z"}, "from"),
+        ({"to": YEAR_ONE}, "to"),
+        ({"to": FAR_AHEAD}, "to"),
+        ({"from": "1999-12-31T23:59:59Z", "to": "2000-01-02T00:00:00Z"}, "from"),
+    ],
+)
+def test_a_report_outside_2000_to_tomorrow_is_a_400_naming_the_field(
+    api, sec: SecWorld, kind, body, field
+) -> None:
+    target = sec.c.endpoint_id if kind == "endpoints" else sec.c.host_id
+    before = _snapshot(sec.c.org_id)
+    r = api.post(f"/orgs/{sec.c.org_id}/{kind}/{target}/reports", sec.tokens["partner"], body)
+    _refused(r, field)
+    assert _snapshot(sec.c.org_id) == before
+
+
+def test_query_dates_outside_2000_to_tomorrow_are_a_400_naming_the_field(api, sec: SecWorld) -> None:
+    c = sec.c
+    lists = (
+        f"/orgs/{c.org_id}/endpoints/{c.endpoint_id}/results",
+        f"/orgs/{c.org_id}/hosts/{c.host_id}/metrics",
+    )
+    for path in lists:
+        for query, field in (
+            (f"from={YEAR_ONE}&to=2026-01-01T00:00:00Z", "from"),
+            (f"to={YEAR_ONE}", "to"),
+            (f"to={FAR_AHEAD}", "to"),
+            ("from=1999-12-31T00:00:00Z&to=2000-01-02T00:00:00Z", "from"),
+        ):
+            _refused(api.get(f"{path}?{query}", sec.tokens["partner"]), field)
+
+
+def test_a_maintenance_window_in_year_one_is_a_400(api, sec: SecWorld) -> None:
+    before = _snapshot(sec.c.org_id)
+    window = {"starts_at": YEAR_ONE, "ends_at": "2026-01-01T00:00:00Z"}
+    r = api.patch(
+        f"/orgs/{sec.c.org_id}/endpoints/{sec.c.endpoint_id}",
+        sec.tokens["partner"],
+        {"maintenance_windows": [window]},
+    )
+    assert r.status == 400 and any("starts_at" in k for k in r.json["errors"]), r
+    assert _snapshot(sec.c.org_id) == before
