@@ -180,7 +180,8 @@ def page_params(request: Request) -> tuple[int, str | None]:
     raw = query_param(request, "limit")
     limit = DEFAULT_LIMIT
     if raw is not None:
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        # ASCII only: str.isdigit() and int() also take full-width and other scripts' digits
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
             raise errors.ValidationFailed({"limit": f"must be an integer from 1 to {MAX_LIMIT}"})
         limit = int(raw)
     cursor = query_param(request, "next") or None

@@ -213,3 +213,24 @@ def test_a_maintenance_window_in_year_one_is_a_400(api, sec: SecWorld) -> None:
     )
     assert r.status == 400 and any("starts_at" in k for k in r.json["errors"]), r
     assert _snapshot(sec.c.org_id) == before
+
+
+# --- digits of other scripts -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", ["１０", "٣", "²", "1０", " 10", "+5", "0x10"])
+def test_a_limit_in_other_digits_is_a_400(api, sec: SecWorld, limit: str) -> None:
+    from urllib.parse import quote
+
+    for template in ("/orgs/{c}/endpoints", "/orgs/{c}/audit", "/orgs/{p}/customers"):
+        path = _list_path(sec, template)
+        _refused(api.get(f"{path}?limit={quote(limit)}", sec.tokens["partner"]), "limit")
+
+
+@pytest.mark.unit
+def test_a_status_line_with_superscript_digits_is_an_invalid_response() -> None:
+    from chalicelib.monitoring import http1
+
+    # latin-1 (how a response head is read) has ², which isdigit() accepts and int() does not
+    with pytest.raises(http1.InvalidResponse):
+        http1.parse_head("HTTP/1.1 2²0 OK\r\n\r\n".encode("latin-1"))
