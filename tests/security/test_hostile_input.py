@@ -234,3 +234,48 @@ def test_a_status_line_with_superscript_digits_is_an_invalid_response() -> None:
     # latin-1 (how a response head is read) has ², which isdigit() accepts and int() does not
     with pytest.raises(http1.InvalidResponse):
         http1.parse_head("HTTP/1.1 2²0 OK\r\n\r\n".encode("latin-1"))
+
+
+# --- number-like hosts -------------------------------------------------------------------------
+
+NUMBER_LIKE_HOSTS = [
+    "127.0.0.1.",
+    "169.254.169.254.",
+    "999.0.0.1",
+    "1.2.3.4.5",
+    "0x7f.1",
+    "8.8.8.8.",
+    "0x8.8",
+]
+
+
+def test_number_like_hosts_are_refused_at_create(api, sec: SecWorld) -> None:
+    before = _snapshot(sec.c.org_id)
+    for host in NUMBER_LIKE_HOSTS:
+        r = api.post(
+            f"/orgs/{sec.c.org_id}/endpoints",
+            sec.tokens["partner"],
+            {"name": "Zahl", "url": f"http://{host}/"},
+        )
+        _refused(r, "url")
+    assert _snapshot(sec.c.org_id) == before
+
+
+@pytest.mark.unit
+def test_number_like_hosts_are_refused_at_check_time_without_asking_a_resolver() -> None:
+    from chalicelib import netguard
+
+    asked: list[str] = []
+
+    def resolver(host: str, port: int) -> list[tuple[int, str]]:
+        asked.append(host)
+        return [(2, "93.184.216.34")]  # a public address: only the guard itself may refuse
+
+    for host in NUMBER_LIKE_HOSTS:
+        with pytest.raises(netguard.Refused):
+            netguard.vet_url(f"http://{host}/")
+        if netguard.parse_ip_literal(host) is None:
+            with pytest.raises(netguard.Refused, match="canonical"):
+                netguard.resolve_vetted(host, 80, resolver)
+    assert asked == []
+    assert netguard.vet_url("http://8.8.8.8/") == "http://8.8.8.8/"
