@@ -48,5 +48,23 @@ def parse_iso(value: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+#: Instants a request may name (report periods, ?from/&to): nothing of ours is older, and
+#: arithmetic near year 1 or 9999 (a period's default start, day boundaries) would overflow.
+EARLIEST_INPUT = datetime(2000, 1, 1, tzinfo=UTC)
+INPUT_AHEAD = timedelta(days=1)
+#: Instants planned ahead (maintenance windows) may lie this far in the future.
+PLANNING_AHEAD = timedelta(days=5 * 366)
+
+
+def input_range_problem(value: datetime, ahead: timedelta = INPUT_AHEAD) -> str | None:
+    """Why ``value`` (naive = UTC) is no instant a request may name, or None when it is."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if aware < EARLIEST_INPUT:
+        return "must not be before 2000-01-01T00:00:00Z"
+    if aware > now() + ahead:
+        return "must not be more than a day ahead" if ahead == INPUT_AHEAD else "is too far ahead"
+    return None
+
+
 def epoch(value: datetime) -> int:
     return int(value.timestamp())

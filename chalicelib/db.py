@@ -58,42 +58,63 @@ def register_table(model: type[M]) -> type[M]:
     return model
 
 
-def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
-    """Opaque pagination cursor from a DynamoDB ``LastEvaluatedKey``."""
+_CURSOR_MAC_BYTES = 16
+
+
+def _cursor_mac(scope: str, payload: str) -> str:
+    import hashlib
+    import hmac
+
+    mac = hmac.new(settings.cursor_key(), f"{scope}\n{payload}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:_CURSOR_MAC_BYTES]).decode().rstrip("=")
+
+
+def encode_cursor(last_key: dict[str, Any] | None, scope: str) -> str | None:
+    """Opaque pagination cursor from a DynamoDB ``LastEvaluatedKey``: the key and an HMAC over it
+    and ``scope`` (the list and the org it was issued for, e.g. ``endpoints/<org>``), so that only
+    a cursor this list handed out is ever passed back to DynamoDB."""
     if not last_key:
         return None
     raw = json.dumps(last_key, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    payload = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return f"{payload}.{_cursor_mac(scope, payload)}"
 
 
-def decode_cursor(cursor: str | None, pk: str | None = None) -> dict[str, Any] | None:
-    """The ``LastEvaluatedKey`` of a cursor; with ``pk``, it must lie in that partition (a cursor
-    of another list answers 400 instead of reaching DynamoDB)."""
+def decode_cursor(cursor: str | None, scope: str, pk: str | None = None) -> dict[str, Any] | None:
+    """The ``LastEvaluatedKey`` of a cursor issued by ``encode_cursor`` for the same ``scope``;
+    a changed, forged or foreign (other list, other org) cursor answers 400 ``invalid cursor``.
+    With ``pk``, the key must also lie in that partition."""
+    import hmac
+
     from chalicelib.errors import ValidationFailed
 
     if not cursor:
         return None
+    invalid = ValidationFailed({"next": "invalid cursor"})
+    payload, _, mac = cursor.partition(".")
+    if not mac or not hmac.compare_digest(mac.encode(), _cursor_mac(scope, payload).encode()):
+        raise invalid
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
+        padded = payload + "=" * (-len(payload) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed({"next": "invalid cursor"}) from exc
+        raise invalid from exc
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        raise ValidationFailed({"next": "invalid cursor"})
+        raise invalid
     if pk is not None and value.get("pk") != {"S": pk}:
-        raise ValidationFailed({"next": "invalid cursor"})
+        raise invalid
     return value
 
 
-def page(result_iterator: Any, limit: int) -> tuple[list[Any], str | None]:
-    """Drain one page of a PynamoDB query iterator, returning (items, next cursor)."""
+def page(result_iterator: Any, limit: int, scope: str) -> tuple[list[Any], str | None]:
+    """Drain one page of a PynamoDB query iterator, returning (items, next cursor for ``scope``)."""
     items = []
     for item in result_iterator:
         items.append(item)
         if len(items) >= limit:
             break
     last = result_iterator.last_evaluated_key if len(items) >= limit else None
-    return items, encode_cursor(last)
+    return items, encode_cursor(last, scope)
 
 
 def first(items: Iterable[M]) -> M | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -35,6 +36,10 @@ ORIGIN_SECRET_HEADER = "x-vigil-origin-secret"
 T = TypeVar("T", bound="BaseModel")
 
 MAX_JSON_BODY = 64 * 1024
+#: Deepest array/object nesting a request body may have. The standard decoder recurses once per
+#: level and a body of 30 000 ``[`` would end in RecursionError (a 500); no payload of ours
+#: nests deeper than a handful of levels.
+MAX_JSON_DEPTH = 64
 # Any route, with or without a body of its own: nothing larger is read (API Gateway would pass
 # 10 MB). Room above the 1 MB logo so that the logo route explains its own limit.
 MAX_ANY_BODY = 1024 * 1024 + 64 * 1024
@@ -107,23 +112,61 @@ def raw_body(request: Request) -> bytes:
     return raw.encode() if isinstance(raw, str) else raw
 
 
+# A JSON string (its closing quote optional, so that an unterminated one is consumed once and
+# not rescanned from every quote inside it); possessive, hence linear on any input.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]++")
+
+
+def json_depth(text: str) -> int:
+    """The deepest array/object nesting of ``text``, counted without decoding it (brackets inside
+    strings do not count). Linear and iterative: it cannot itself run out of stack. Where
+    ``text`` is not JSON, its valid prefix (all the decoder would descend into) is counted right."""
+    depth = deepest = 0
+    for char in _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def loads(raw: bytes) -> Any:
+    """Decode a request body: every way it can be malformed is a 400 naming ``body``, never a
+    RecursionError (nesting deeper than ``MAX_JSON_DEPTH`` is refused before decoding)."""
+    try:
+        # what json.loads does with bytes, done here so that the depth scan sees the same text
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+    except UnicodeDecodeError as exc:
+        raise errors.ValidationFailed({"body": f"invalid JSON: {exc}"}) from exc
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise errors.ValidationFailed({"body": f"JSON is nested deeper than {MAX_JSON_DEPTH} levels"})
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise errors.ValidationFailed({"body": f"invalid JSON: {exc}"}) from exc
+
+
 def json_body(request: Request, max_bytes: int = MAX_JSON_BODY) -> Any:
     raw = raw_body(request)
     if len(raw) > max_bytes:
         raise errors.PayloadTooLarge(f"request body is larger than {max_bytes} bytes")
     if not raw.strip():
         raise errors.ValidationFailed({"body": "a JSON object is required"})
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise errors.ValidationFailed({"body": f"invalid JSON: {exc}"}) from exc
+    return loads(raw)
 
 
 def parse_body(request: Request, model: type[T], max_bytes: int = MAX_JSON_BODY) -> T:
     """Validate the JSON body against a pydantic model; 400 with field messages otherwise."""
+    return validate(json_body(request, max_bytes), model)
+
+
+def validate(data: Any, model: type[T]) -> T:
+    """A decoded body validated against ``model`` (for routes that must look at the raw body
+    before validating it, e.g. to authorise first)."""
     from pydantic import ValidationError
 
-    data = json_body(request, max_bytes)
     if not isinstance(data, dict):
         raise errors.ValidationFailed({"body": "a JSON object is required"})
     try:
@@ -137,7 +180,8 @@ def page_params(request: Request) -> tuple[int, str | None]:
     raw = query_param(request, "limit")
     limit = DEFAULT_LIMIT
     if raw is not None:
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        # ASCII only: str.isdigit() and int() also take full-width and other scripts' digits
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
             raise errors.ValidationFailed({"limit": f"must be an integer from 1 to {MAX_LIMIT}"})
         limit = int(raw)
     cursor = query_param(request, "next") or None

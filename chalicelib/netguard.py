@@ -180,8 +180,16 @@ def _idna(host: str) -> str:
         raise Refused(f"invalid host name: {exc}") from exc
 
 
+#: A last label that makes a host an IPv4 address for URL parsers (WHATWG "ends in a number").
+_NUMBER_LIKE_LABEL = re.compile(r"(?:[0-9]+|0[xX][0-9a-fA-F]*)")
+
+
 def _vet_name(host: str) -> None:
     lowered = host.rstrip(".").lower()
+    if _NUMBER_LIKE_LABEL.fullmatch(lowered.rpartition(".")[2]):
+        # `127.0.0.1.`, `999.0.0.1`, `1.2.3.4.5`: no name, and no address either; refused here,
+        # not left to whatever a resolver makes of it.
+        raise Refused(f"{host} is not a canonical IP address")
     if (lowered in _BLOCKED_NAMES or lowered.endswith(_BLOCKED_SUFFIXES)) and not _allowed_networks():
         raise Refused(f"{host} is an internal name")
         # a configured allowance (local demo) may point such names at allowed ranges
@@ -216,6 +224,9 @@ def normalize_url(raw: str) -> str:
     literal = parse_ip_literal(host)
     if literal is not None:
         vet_address(literal)
+        if literal.version == 4 and str(literal) != host:
+            # `0x7f.1`, `2130706433`, `010.0.0.1`: read differently by different parsers
+            raise Refused(f"{host} is not a canonical IP address (write {literal})")
         host_out = f"[{literal}]" if literal.version == 6 else str(literal)
     else:
         host_out = _idna(host)

@@ -215,6 +215,20 @@ def agent_token_key() -> str:
     return _env("VIGIL_AGENT_TOKEN_KEY")
 
 
+_LOCAL_CURSOR_KEY = "vigil-local-cursor-key-not-for-production"
+
+
+def cursor_key() -> bytes:
+    """HMAC key of the list cursors (``db.encode_cursor``), from ``VIGIL_CURSOR_KEY``: a
+    Secrets Manager secret in AWS (infra), a fixed development key in local mode only."""
+    key = _env("VIGIL_CURSOR_KEY")
+    if not key:
+        if not is_local():
+            raise RuntimeError("VIGIL_CURSOR_KEY must be set outside local mode")
+        key = _LOCAL_CURSOR_KEY
+    return key.encode()
+
+
 def api_url() -> str:
     """Public base URL of the API as configured (``VIGIL_API_URL``); empty when unset."""
     return _env("VIGIL_API_URL")

@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from chalicelib import countries
+
+
+def _requested_instant(value: datetime) -> datetime:
+    from chalicelib import clock
+
+    problem = clock.input_range_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _planned_instant(value: datetime) -> datetime:
+    from chalicelib import clock
+
+    problem = clock.input_range_problem(value, clock.PLANNING_AHEAD)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: A date-time a request asks about (a report period): 2000-01-01 to a day from now.
+RequestedInstant = Annotated[datetime, AfterValidator(_requested_instant)]
+#: A date-time planned ahead (a maintenance window): 2000-01-01 to five years from now.
+PlannedInstant = Annotated[datetime, AfterValidator(_planned_instant)]
 
 
 class Strict(BaseModel):

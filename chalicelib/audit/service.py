@@ -91,9 +91,9 @@ def list_entries(access: Access, limit: int, cursor: str | None) -> dict[str, An
         scan_index_forward=False,
         filter_condition=AuditEntry.expires_at > now,
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"audit/{access.org_id}"),
     )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = db.page(query, limit, scope)
     return {"items": [view(e) for e in items if e.expires_at > now], "next": next_cursor}
 
 

@@ -124,4 +124,4 @@ def _auth_time(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return ""
     text = str(int(value)) if isinstance(value, (int, float)) else value.strip()
-    return text if text.isdigit() and len(text) <= 12 else ""
+    return text if text.isascii() and text.isdigit() and len(text) <= 12 else ""

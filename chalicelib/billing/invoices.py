@@ -231,9 +231,9 @@ def list_page(payer_org_id: str, limit: int, cursor: str | None) -> tuple[list[I
         Invoice.partition(payer_org_id),
         scan_index_forward=False,
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"invoices/{payer_org_id}"),
     )
-    return db.page(results, limit)
+    return db.page(results, limit, scope)
 
 
 # --- documents and mail ---------------------------------------------------------------------

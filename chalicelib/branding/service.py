@@ -40,6 +40,11 @@ def _rejection(exc: LogoRejected, lang: str) -> errors.VigilError:
     return err
 
 
+def wrong_content_type(content_type: str, lang: str) -> errors.VigilError:
+    """The 415 for a logo sent as another type than PNG or JPEG."""
+    return _rejection(LogoRejected("format", 415, found=content_type), lang)
+
+
 def put(access: Access, data: bytes, lang: str) -> dict[str, Any]:
     access.require(Action.WRITE)
     try:

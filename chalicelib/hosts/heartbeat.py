@@ -129,16 +129,11 @@ def _lookup(token: str) -> AgentToken:
 
 
 def _parse(raw_body: bytes) -> Heartbeat:
-    import json
-
     from pydantic import ValidationError
 
-    from chalicelib.http import validation_errors
+    from chalicelib.http import loads, validation_errors
 
-    try:
-        data = json.loads(raw_body or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise errors.ValidationFailed({"body": f"invalid JSON: {exc}"}) from exc
+    data = loads(raw_body or b"")
     if not isinstance(data, dict):
         raise errors.ValidationFailed({"body": "a JSON object is required"})
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.auth.access import for_request
+from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.hosts import service, tokens
 from chalicelib.http import page_params, parse_body, raw_body, respond
@@ -23,7 +23,7 @@ def list_hosts(org_id: str) -> Response:
 def create_host(org_id: str) -> Response:
     from chalicelib.hosts.schemas import HostCreate
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = parse_body(bp.current_request, HostCreate)
     return respond(service.create(access, body), status=201, headers={"Cache-Control": "no-store"})
 
@@ -37,7 +37,7 @@ def get_host(org_id: str, host_id: str) -> Response:
 def patch_host(org_id: str, host_id: str) -> Response:
     from chalicelib.hosts.schemas import HostPatch
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = parse_body(bp.current_request, HostPatch)
     return respond(service.patch(access, host_id, body))
 

@@ -268,9 +268,9 @@ def list_hosts(access: Access, limit: int, cursor: str | None) -> dict[str, Any]
         org_pk(access.org_id),
         Host.sk.startswith(HOST_PREFIX),
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"hosts/{access.org_id}"),
     )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = db.page(query, limit, scope)
     return {"items": [view(h) for h in items], "next": next_cursor}
 
 
@@ -305,9 +305,13 @@ def _parse_time(value: str | None, field: str) -> datetime | None:
     if value is None or value == "":
         return None
     try:
-        return clock.parse_iso(value)
+        parsed = clock.parse_iso(value)
     except ValueError:
         raise errors.ValidationFailed({field: "must be an ISO-8601 timestamp"}) from None
+    problem = clock.input_range_problem(parsed)
+    if problem:
+        raise errors.ValidationFailed({field: problem})
+    return parsed
 
 
 def metrics(
@@ -325,9 +329,9 @@ def metrics(
         HostRollup.partition(host.host_id),
         HostRollup.sk.between(hour_key(start), hour_key(to)),
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"metrics/{access.org_id}/{host.host_id}"),
     )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = db.page(query, limit, scope)
     return {
         "items": [rollup_view(r) for r in items],
         "next": next_cursor,

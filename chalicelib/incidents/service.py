@@ -143,17 +143,18 @@ def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | Non
         scan_index_forward=False,
         filter_condition=(Incident.state == state) if state is not None else None,
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor, pk=pk),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"incidents/{org_id}/{state or ''}", pk=pk),
     )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = db.page(query, limit, scope)
     return {"items": [view(i) for i in items], "next": next_cursor}
 
 
 def _open_page(org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     """Open incidents by their pointers (sk ``<kind>#<subject>``); each page newest first."""
     pk = OpenIncident.partition(org_id)
-    query = OpenIncident.query(pk, limit=limit, last_evaluated_key=db.decode_cursor(cursor, pk=pk))
-    pointers, next_cursor = db.page(query, limit)
+    scope = f"incidents/{org_id}/open"
+    query = OpenIncident.query(pk, limit=limit, last_evaluated_key=db.decode_cursor(cursor, scope, pk=pk))
+    pointers, next_cursor = db.page(query, limit, scope)
     found = Incident.batch_get([Incident.key(org_id, p.incident_sk) for p in pointers]) if pointers else []
     items = sorted((i for i in found if i.state == "open"), key=lambda i: i.sk, reverse=True)
     return {"items": [view(i) for i in items], "next": next_cursor}

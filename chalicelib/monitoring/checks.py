@@ -208,8 +208,9 @@ def grade_headers(headers: Any, https: bool) -> dict[str, Any]:
         max_age = 0
         for part in hsts.split(";"):
             k, _, v = part.strip().partition("=")
-            if k.lower() == "max-age" and v.strip().strip('"').isdigit():
-                max_age = int(v.strip().strip('"'))
+            seconds = v.strip().strip('"')
+            if k.lower() == "max-age" and seconds.isascii() and seconds.isdigit():
+                max_age = int(seconds)
         put("strict-transport-security", "present" if max_age >= 15552000 else "weak", hsts)
     csp = get("Content-Security-Policy")
     if not csp:

@@ -70,7 +70,7 @@ def parse_head(raw: bytes) -> tuple[int, Headers]:
     status_line = lines[0]
     version, _, rest = status_line.partition(" ")
     code = rest[:3]
-    if not version.startswith("HTTP/1.") or not (code.isdigit() and len(code) == 3):
+    if not version.startswith("HTTP/1.") or not (code.isascii() and code.isdigit() and len(code) == 3):
         raise InvalidResponse(f"bad status line {status_line[:100]!r}")
     headers = Headers()
     last = ""
@@ -168,7 +168,7 @@ async def read_body(
                     await reader.readexactly(2)  # CRLF after the chunk data
         elif "Content-Length" in headers:
             raw = (headers.get("Content-Length") or "").strip()
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit()):  # int() would take other scripts' digits
                 raise InvalidResponse(f"bad Content-Length {raw[:40]!r}")
             left = int(raw)
             while left > 0 and not body.full:

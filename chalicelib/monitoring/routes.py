@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.auth.access import for_request
+from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import page_params, parse_body, respond
 from chalicelib.monitoring import service
@@ -23,7 +23,7 @@ def list_endpoints(org_id: str) -> Response:
 def create_endpoint(org_id: str) -> Response:
     from chalicelib.monitoring.schemas import EndpointIn
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = parse_body(bp.current_request, EndpointIn)
     created = service.create(access, body)
     return respond(created, status=201, headers={"Location": f"/orgs/{org_id}/endpoints/{created['id']}"})
@@ -39,7 +39,7 @@ def get_endpoint(org_id: str, endpoint_id: str) -> Response:
 def patch_endpoint(org_id: str, endpoint_id: str) -> Response:
     from chalicelib.monitoring.schemas import EndpointPatch
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = parse_body(bp.current_request, EndpointPatch)
     return respond(service.patch(access, endpoint_id, body))
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from chalicelib.validation import Email, Name, ShortText, Strict
+from chalicelib.validation import Email, Name, PlannedInstant, ShortText, Strict
 
 DEFAULT_CERT_WARN_DAYS = [30, 14, 7, 1]
 
@@ -63,8 +62,8 @@ class ChecksIn(Strict):
 
 
 class WindowIn(Strict):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: PlannedInstant
+    ends_at: PlannedInstant
     reason: ShortText | None = None
 
     @model_validator(mode="after")

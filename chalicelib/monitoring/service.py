@@ -151,9 +151,9 @@ def list_endpoints(access: Access, limit: int, cursor: str | None) -> dict[str, 
         org_pk(access.org_id),
         Endpoint.sk.startswith(ENDPOINT_PREFIX),
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"endpoints/{access.org_id}"),
     )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = db.page(query, limit, scope)
     dispatched = dispatched_through() if items else None
     return {"items": [view(e, access, dispatched) for e in items], "next": next_cursor}
 
@@ -247,9 +247,13 @@ def _time_param(value: str | None, field: str, default: datetime) -> datetime:
     if not value:
         return default
     try:
-        return clock.parse_iso(value)
+        parsed = clock.parse_iso(value)
     except ValueError as exc:
         raise errors.ValidationFailed({field: "must be an ISO-8601 date-time"}) from exc
+    problem = clock.input_range_problem(parsed)
+    if problem:
+        raise errors.ValidationFailed({field: problem})
+    return parsed
 
 
 def results(
@@ -266,9 +270,9 @@ def results(
         Result.sk.between(_ms_iso(start), _ms_iso(to) + "~"),
         scan_index_forward=False,
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"results/{access.org_id}/{endpoint_id}"),
     )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = db.page(query, limit, scope)
     epoch_now = clock.epoch(now)
     # The emulator does not delete expired items, and DynamoDB deletes them late: skip them.
     return {"items": [result_view(r) for r in items if int(r.expires_at) > epoch_now], "next": next_cursor}

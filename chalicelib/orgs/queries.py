@@ -30,10 +30,11 @@ def batch_get(org_ids: Iterable[str]) -> dict[str, Org]:
 
 def customers_page(partner_id: str, limit: int, cursor: str | None) -> tuple[list[Org], str | None]:
     """One page of the partner's linked customers, by name."""
+    scope = f"customers/{partner_id}"
     query = Org.by_partner.query(
-        Org.partner_partition(partner_id), limit=limit, last_evaluated_key=db.decode_cursor(cursor)
+        Org.partner_partition(partner_id), limit=limit, last_evaluated_key=db.decode_cursor(cursor, scope)
     )
-    return db.page(query, limit)
+    return db.page(query, limit, scope)
 
 
 def customers_of(partner_id: str) -> list[Org]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Blueprint, Response
 
+from chalicelib import errors
 from chalicelib.audit.service import record_partner_entry
 from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.auth.principal import current
-from chalicelib.http import page_params, parse_body, respond
+from chalicelib.http import json_body, page_params, parse_body, respond, validate
 from chalicelib.orgs import deletion, service
 
 bp = Blueprint(__name__)
@@ -39,8 +42,15 @@ def signup() -> Response:
 def create_org() -> Response:
     from chalicelib.orgs.schemas import OrgCreate
 
-    body = parse_body(bp.current_request, OrgCreate)
-    return respond(service.create_customer(current(bp.current_request), body), status=201)
+    request = bp.current_request
+    principal = current(request)
+    try:
+        data: Any = json_body(request)
+    except errors.ValidationFailed:
+        data = None  # authorised first (below), then refused for its body
+    partner = service.creating_partner(principal, data.get("partner_id") if isinstance(data, dict) else None)
+    body = parse_body(request, OrgCreate) if data is None else validate(data, OrgCreate)
+    return respond(service.create_customer(principal, body, partner), status=201)
 
 
 @bp.route("/orgs/{org_id}", methods=["GET"], authorizer=jwt_auth)

@@ -104,9 +104,17 @@ def _partner_access(principal: Principal, partner_id: str | None) -> Access:
     return resolve(principal, partner_accesses[0].org_id).require(Action.CREATE_CUSTOMER)
 
 
-def create_customer(principal: Principal, body: OrgCreate) -> dict[str, Any]:
+def creating_partner(principal: Principal, partner_id: Any) -> Access:
+    """The partner org a customer would be created from, decided before the body is validated
+    (so that a caller who may not create customers learns nothing about the schema): the
+    body's ``partner_id`` when it is a string, else the caller's only partner org."""
+    return _partner_access(principal, partner_id if isinstance(partner_id, str) else None)
+
+
+def create_customer(principal: Principal, body: OrgCreate, partner: Access | None = None) -> dict[str, Any]:
     """A partner creates a linked customer (default) or an independent trial org."""
-    partner = _partner_access(principal, body.partner_id)
+    if partner is None:
+        partner = _partner_access(principal, body.partner_id)
     now = clock.now()
     if body.linked:
         org = _new_org(

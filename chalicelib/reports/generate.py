@@ -15,14 +15,14 @@ from pydantic import Field
 from chalicelib import clock
 from chalicelib.auth.access import Access, Action
 from chalicelib.reports import service, sources
-from chalicelib.validation import Strict
+from chalicelib.validation import RequestedInstant, Strict
 
 DEFAULT_PERIOD = timedelta(days=30)
 
 
 class ReportIn(Strict):
-    period_from: datetime | None = Field(None, alias="from")
-    period_to: datetime | None = Field(None, alias="to")
+    period_from: RequestedInstant | None = Field(None, alias="from")
+    period_to: RequestedInstant | None = Field(None, alias="to")
     language: Literal["de", "en"] | None = None
 
 

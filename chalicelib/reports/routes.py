@@ -13,7 +13,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import errors
-from chalicelib.auth.access import for_request
+from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import header, page_params, parse_body, query_param, respond
 from chalicelib.reports import monitoring_ips, service
@@ -83,7 +83,7 @@ def get_report(org_id: str, report_id: str) -> Response:
 def create_schedule(org_id: str) -> Response:
     from chalicelib.reports import schedules  # pydantic: off the cold-start path
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = parse_body(bp.current_request, schedules.ScheduleIn)
     return respond(schedules.create(access, body), status=201)
 
@@ -110,7 +110,7 @@ def delete_schedule(org_id: str, schedule_id: str) -> Response:
 def create_endpoint_report(org_id: str, endpoint_id: str) -> Response:
     from chalicelib.reports import generate
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = _report_body(bp.current_request)
     return respond(generate.create(access, "endpoint", endpoint_id, body), status=201)
 
@@ -119,7 +119,7 @@ def create_endpoint_report(org_id: str, endpoint_id: str) -> Response:
 def create_host_report(org_id: str, host_id: str) -> Response:
     from chalicelib.reports import generate
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = _report_body(bp.current_request)
     return respond(generate.create(access, "host", host_id, body), status=201)
 

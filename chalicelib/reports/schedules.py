@@ -192,9 +192,9 @@ def list_schedules(access: Access, limit: int, cursor: str | None) -> dict[str, 
         org_pk(access.org_id),
         ReportSchedule.sk.startswith(SCHEDULE_PREFIX),
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"schedules/{access.org_id}"),
     )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = db.page(query, limit, scope)
     return {"items": [view(s) for s in items], "next": next_cursor}
 
 

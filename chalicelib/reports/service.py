@@ -203,9 +203,9 @@ def list_reports(access: Access, limit: int, cursor: str | None) -> dict[str, An
         Report.sk.startswith(REPORT_PREFIX),
         scan_index_forward=False,
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"reports/{access.org_id}"),
     )
-    items, next_cursor = db.page(query, limit)
+    items, next_cursor = db.page(query, limit, scope)
     return {"items": [view(r, with_url=True) for r in items], "next": next_cursor}
 
 

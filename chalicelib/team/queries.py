@@ -20,9 +20,9 @@ def members_page(org_id: str, limit: int, cursor: str | None) -> tuple[list[Memb
         org_pk(org_id),
         Membership.sk.startswith(MEMBER_PREFIX),
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor),
+        last_evaluated_key=db.decode_cursor(cursor, scope := f"members/{org_id}"),
     )
-    return db.page(query, limit)
+    return db.page(query, limit, scope)
 
 
 def members_of(org_id: str, limit: int | None = None) -> list[Membership]:

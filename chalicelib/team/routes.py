@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib import idempotency
-from chalicelib.auth.access import for_request
+from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import header, page_params, parse_body, respond
 from chalicelib.team import service
@@ -23,8 +23,9 @@ def list_members(org_id: str) -> Response:
 @bp.route("/orgs/{org_id}/members", methods=["POST"], authorizer=jwt_auth)
 def add_member(org_id: str) -> Response:
     request = bp.current_request
-    access = for_request(request, org_id)
     from chalicelib.team.schemas import MemberAdd
+
+    access = for_request(request, org_id).require(Action.WRITE)
 
     key = idempotency.validate_key(header(request, "Idempotency-Key"), required=False)
     body = parse_body(request, MemberAdd)
@@ -36,7 +37,7 @@ def add_member(org_id: str) -> Response:
 def change_member(org_id: str, user_id: str) -> Response:
     from chalicelib.team.schemas import MemberPatch
 
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id).require(Action.WRITE)
     body = parse_body(bp.current_request, MemberPatch)
     return respond(service.change_role(access, user_id, body))
 

@@ -160,12 +160,20 @@ def test_deployment_function_invalidates_only_this_distribution(raw: dict[str, A
     assert all(s["Resource"] != "*" for s in statements)
 
 
-def _origin_secret(raw: dict[str, Any]) -> str:
-    (logical,) = resources(raw, "AWS::SecretsManager::Secret")
+def _generated_secret(raw: dict[str, Any], name: str) -> str:
+    (logical,) = [
+        k
+        for k, v in resources(raw, "AWS::SecretsManager::Secret").items()
+        if v["Properties"].get("Name") == f"vigil-prod/{name}"
+    ]
     secret = raw["Resources"][logical]
     generate = secret["Properties"]["GenerateSecretString"]
     assert generate["PasswordLength"] >= 32 and generate["ExcludePunctuation"] is True
     return logical
+
+
+def _origin_secret(raw: dict[str, Any]) -> str:
+    return _generated_secret(raw, "origin-secret")
 
 
 def _resolves(value: Any, secret_logical: str) -> bool:
@@ -204,3 +212,11 @@ def test_the_api_origin_carries_the_secret_header_the_functions_check(raw: dict[
     assert functions
     for fn in functions.values():
         assert _resolves(fn["Properties"]["Environment"]["Variables"]["VIGIL_ORIGIN_SECRET"], secret)
+
+
+def test_every_function_signs_cursors_with_the_generated_key(raw: dict[str, Any]) -> None:
+    key = _generated_secret(raw, "cursor-key")
+    functions = resources(raw, "AWS::Serverless::Function")
+    assert functions
+    for fn in functions.values():
+        assert _resolves(fn["Properties"]["Environment"]["Variables"]["VIGIL_CURSOR_KEY"], key)

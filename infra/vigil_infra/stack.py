@@ -198,6 +198,7 @@ class VigilStack(Stack):
         self.mail_identity_arn = self._mail_identity()
         self.async_dlq = self._dlq("AsyncFailures", f"{PREFIX}-async-failures")
         self.origin_secret = self._origin_secret()
+        self.cursor_key = self._cursor_key()
 
         env: dict[str, str] = {
             **cfg.environment(),
@@ -210,6 +211,7 @@ class VigilStack(Stack):
         # lets every principal of the account use it through S3): objects name it explicitly.
         # A dynamic reference: CloudFormation resolves it at deploy time, the template holds none.
         env["VIGIL_ORIGIN_SECRET"] = self.origin_secret.secret_value.unsafe_unwrap()
+        env["VIGIL_CURSOR_KEY"] = self.cursor_key.secret_value.unsafe_unwrap()
         env["VIGIL_S3_KMS_KEY_ID"] = self.format_arn(service="kms", resource="alias", resource_name="aws/s3")
         self.chalice = VigilChalice(
             self, "Chalice", source_dir=source_dir, stage_config={"environment_variables": env}
@@ -396,6 +398,35 @@ class VigilStack(Stack):
                 "it (dynamic references at deploy time), no role decrypts it at run time, and the "
                 "value only vouches for the login throttle's client address; a CMK would add "
                 "1 USD/month and a key policy for no custody requirement.",
+            ),
+        )
+        return secret
+
+    def _cursor_key(self) -> secretsmanager.Secret:
+        """HMAC key of the list cursors (chalicelib.settings.cursor_key): a cursor is only passed
+        back to DynamoDB when this key signed it for the same list and org.
+
+        Generated at deploy time and handed to the functions through a dynamic reference, like
+        the origin secret. Rotating it invalidates the cursors in flight (clients get a 400 and
+        start the list again).
+        """
+        secret = secretsmanager.Secret(
+            self,
+            "CursorKey",
+            secret_name=f"{PREFIX}/cursor-key",
+            description="HMAC key of the API's list cursors",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=48, exclude_punctuation=True
+            ),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        suppress.skip(
+            secret,
+            (
+                "CKV_AWS_149",
+                "Encrypted with the AWS managed aws/secretsmanager key: only CloudFormation reads "
+                "it (dynamic references at deploy time), no role decrypts it at run time, and the "
+                "value only signs list cursors; a CMK would add 1 USD/month for no custody requirement.",
             ),
         )
         return secret

@@ -13,6 +13,12 @@ from tests.security.matrix import NO_USER, ROLE_IN_C, ROLE_IN_P, RULES, USERS, R
 from tests.security.world import SecWorld
 
 INVALID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+# Bodies no write route accepts: a denied caller must get the same answer as with a valid body
+# (authorisation before validation: no 400/415 describing the schema to a guest or a stranger).
+INVALID_JSON = (b'{"name": 5, "partner_id": 7, "unknown": [1], "url": "gopher://x"}', "application/json")
+NOT_JSON = (b"kein JSON {", "application/json")
+NOT_AN_IMAGE = (b"Das ist kein Bild.\n", "text/plain")
 
 
 def _path(template: str, params: dict[str, str]) -> str:
@@ -61,11 +67,16 @@ class Matrix:
         expected: int,
         case: str,
         rule: Rule,
+        invalid: tuple[bytes, str] | None = None,
     ) -> None:
         headers = {"Content-Type": "application/json"}
         headers.update(rule.headers() if rule.headers else {})
         body = rule.raw(self.w) if rule.raw else None
         json_body = rule.body(self.w) if rule.body else None
+        if invalid is not None:
+            body, json_body = invalid[0], None
+            headers["Content-Type"] = invalid[1]
+            case = f"{case}, invalid body {invalid[0][:12]!r}"
         r = self.api.call(
             method,
             _path(template, params),
@@ -87,6 +98,24 @@ class Matrix:
                 )
             )
 
+    def denied(
+        self,
+        method: str,
+        template: str,
+        principal: str,
+        params: dict[str, str],
+        expected: int,
+        case: str,
+        rule: Rule,
+    ) -> None:
+        """A denied call, with the route's valid body and (for writes) with invalid ones."""
+        self.check(method, template, principal, params, expected, case, rule)
+        if method not in WRITES:
+            return
+        invalid = [NOT_AN_IMAGE] if rule.raw else [INVALID_JSON, NOT_JSON]
+        for bad in invalid:
+            self.check(method, template, principal, params, expected, case, rule, bad)
+
     def run(self, method: str, template: str, rule: Rule) -> None:
         w = self.w
         if rule.scope == "public":
@@ -101,12 +130,15 @@ class Matrix:
             if 200 <= expected < 300:
                 allowed.append(principal)
                 continue
-            self.check(method, template, principal, base, expected, "own ids", rule)
+            self.denied(method, template, principal, base, expected, "own ids", rule)
         if rule.scope in ("C", "P"):
             best = "partner"  # partner in C, admin in P: the widest rights anywhere
             # A partner acting on a customer of another partner (or the other partner's org).
-            self.check(method, template, best, foreign(w, rule.scope), 404, "other tenant", rule)
-            for name in rule.objects:  # an object of the other tenant under the caller's own org
+            self.denied(method, template, best, foreign(w, rule.scope), 404, "other tenant", rule)
+            # An object of the other tenant under the caller's own org: valid bodies only. The
+            # caller may write in this org, so a 400 for a bad body tells it nothing it may not
+            # know, and a foreign id is answered exactly like an id that does not exist.
+            for name in rule.objects:
                 mixed = {**base, name: foreign(w, rule.scope)[name]}
                 self.check(method, template, best, mixed, 404, f"foreign {name}", rule)
         for principal in allowed:
