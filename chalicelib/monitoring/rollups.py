@@ -43,7 +43,12 @@ class Sample:
 
 
 def hour_sk(at: datetime) -> str:
-    return "H#" + at.strftime("%Y-%m-%dT%H")
+    return hour_sk_of(at.strftime("%Y-%m-%dT%H"))
+
+
+def hour_sk_of(hour: str) -> str:
+    """The sort key of an hourly rollup from its hour text (``YYYY-MM-DDTHH``)."""
+    return "H#" + hour
 
 
 def day_sk(at: datetime) -> str:
@@ -107,7 +112,7 @@ def hour_in_progress(day: Rollup) -> Rollup | None:
     d = day.cur.as_dict() if hasattr(day.cur, "as_dict") else dict(day.cur)
     return Rollup(
         day.pk,
-        f"H#{day.cur_hour}",
+        hour_sk_of(day.cur_hour),
         n=int(d.get("count", 0)),
         up=int(d.get("up", 0)),
         maint=int(d.get("maint", 0)),
@@ -162,14 +167,14 @@ def merge_samples(samples: Iterable[Sample]) -> list[Rollup]:
         for s in sorted(group, key=lambda x: x.at):
             hour = hour_sk(s.at)[2:]
             if day.cur_hour is not None and hour < day.cur_hour:
-                late = hours.setdefault((key[0], f"H#{hour}"), Rollup(key[0], f"H#{hour}", hist=[]))
+                late = hours.setdefault((key[0], hour_sk_of(hour)), Rollup(key[0], hour_sk_of(hour), hist=[]))
                 _add(late, s)
             else:
                 if current is None or hour != day.cur_hour:
                     if current is not None:
                         closed = hours.setdefault((key[0], current.sk), Rollup(key[0], current.sk, hist=[]))
                         merge(closed, current)
-                    current, day.cur_hour = Rollup(key[0], f"H#{hour}", hist=[]), hour
+                    current, day.cur_hour = Rollup(key[0], hour_sk_of(hour), hist=[]), hour
                 _add(current, s)
             _add(day, s)
         if current is not None:

@@ -220,3 +220,11 @@ def test_every_function_signs_cursors_with_the_generated_key(raw: dict[str, Any]
     assert functions
     for fn in functions.values():
         assert _resolves(fn["Properties"]["Environment"]["Variables"]["VIGIL_CURSOR_KEY"], key)
+
+
+def test_every_function_hashes_agent_tokens_with_the_generated_key(raw: dict[str, Any]) -> None:
+    key = _generated_secret(raw, "agent-token-key")
+    functions = resources(raw, "AWS::Serverless::Function")
+    assert functions
+    for fn in functions.values():
+        assert _resolves(fn["Properties"]["Environment"]["Variables"]["VIGIL_AGENT_TOKEN_KEY"], key)

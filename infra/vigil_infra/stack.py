@@ -199,6 +199,7 @@ class VigilStack(Stack):
         self.async_dlq = self._dlq("AsyncFailures", f"{PREFIX}-async-failures")
         self.origin_secret = self._origin_secret()
         self.cursor_key = self._cursor_key()
+        self.agent_token_key = self._agent_token_key()
 
         env: dict[str, str] = {
             **cfg.environment(),
@@ -212,6 +213,7 @@ class VigilStack(Stack):
         # A dynamic reference: CloudFormation resolves it at deploy time, the template holds none.
         env["VIGIL_ORIGIN_SECRET"] = self.origin_secret.secret_value.unsafe_unwrap()
         env["VIGIL_CURSOR_KEY"] = self.cursor_key.secret_value.unsafe_unwrap()
+        env["VIGIL_AGENT_TOKEN_KEY"] = self.agent_token_key.secret_value.unsafe_unwrap()
         env["VIGIL_S3_KMS_KEY_ID"] = self.format_arn(service="kms", resource="alias", resource_name="aws/s3")
         self.chalice = VigilChalice(
             self, "Chalice", source_dir=source_dir, stage_config={"environment_variables": env}
@@ -427,6 +429,34 @@ class VigilStack(Stack):
                 "Encrypted with the AWS managed aws/secretsmanager key: only CloudFormation reads "
                 "it (dynamic references at deploy time), no role decrypts it at run time, and the "
                 "value only signs list cursors; a CMK would add 1 USD/month for no custody requirement.",
+            ),
+        )
+        return secret
+
+    def _agent_token_key(self) -> secretsmanager.Secret:
+        """Key of the agent tokens' keyed hash (chalicelib.hosts.tokens): without it the app
+        refuses to hash outside local mode, so host creation and every heartbeat would fail.
+
+        Generated once at deploy time and kept: a new key invalidates every installed agent's
+        token (each host then needs `POST …/hosts/{id}/token`), so it survives updates and deletes.
+        """
+        secret = secretsmanager.Secret(
+            self,
+            "AgentTokenKey",
+            secret_name=f"{PREFIX}/agent-token-key",
+            description="HMAC key of the stored agent-token hashes",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=48, exclude_punctuation=True
+            ),
+            removal_policy=KEEP,
+        )
+        suppress.skip(
+            secret,
+            (
+                "CKV_AWS_149",
+                "Encrypted with the AWS managed aws/secretsmanager key: only CloudFormation reads "
+                "it (dynamic references at deploy time), no role decrypts it at run time; a CMK "
+                "would add 1 USD/month for no custody requirement.",
             ),
         )
         return secret
