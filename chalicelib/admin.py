@@ -35,24 +35,29 @@ def _org(org_id: str) -> Org:
     return org
 
 
+def _set_kind(org: Org, kind: str, action: str) -> None:
+    """Change an active org's kind and audit it as the operator, in one transaction."""
+    entry = audit_log.build(
+        org_id=org.org_id,
+        actor_id=OPERATOR,
+        actor_email=None,
+        actor_role=OPERATOR,
+        actor_org_id=OPERATOR,
+        action=action,
+        target=org.org_id,
+    )
+    with db.transaction() as tx:
+        tx.update(org, actions=[Org.kind.set(kind)], condition=Org.status == "active")
+        tx.save(entry)
+    org.kind = kind
+
+
 def grant_partner(org_id: str) -> Org:
     """Make an org a partner; a linked customer cannot become one (it has a partner)."""
     org = _org(org_id)
     if org.partner_id:
         raise errors.Conflict("a linked customer organisation cannot become a partner")
-    entry = audit_log.build(
-        org_id=org_id,
-        actor_id=OPERATOR,
-        actor_email=None,
-        actor_role=OPERATOR,
-        actor_org_id=OPERATOR,
-        action="org.partner_granted",
-        target=org_id,
-    )
-    with db.transaction() as tx:
-        tx.update(org, actions=[Org.kind.set("partner")], condition=Org.status == "active")
-        tx.save(entry)
-    org.kind = "partner"
+    _set_kind(org, "partner", "org.partner_granted")
     return org
 
 
@@ -60,19 +65,7 @@ def revoke_partner(org_id: str) -> Org:
     org = _org(org_id)
     if orgs.has_customers(org_id):
         raise errors.Conflict("the partner still has linked customers")
-    entry = audit_log.build(
-        org_id=org_id,
-        actor_id=OPERATOR,
-        actor_email=None,
-        actor_role=OPERATOR,
-        actor_org_id=OPERATOR,
-        action="org.partner_revoked",
-        target=org_id,
-    )
-    with db.transaction() as tx:
-        tx.update(org, actions=[Org.kind.set("customer")], condition=Org.status == "active")
-        tx.save(entry)
-    org.kind = "customer"
+    _set_kind(org, "customer", "org.partner_revoked")
     return org
 
 

@@ -66,5 +66,22 @@ def input_range_problem(value: datetime, ahead: timedelta = INPUT_AHEAD) -> str 
     return None
 
 
+def query_time(value: str | None, field: str) -> datetime | None:
+    """An instant named by a query parameter (ISO-8601, within the range a request may name);
+    None when absent or empty. A bad value is a 400 naming ``field``."""
+    from chalicelib import errors
+
+    if not value:
+        return None
+    try:
+        parsed = parse_iso(value)
+    except ValueError:
+        raise errors.ValidationFailed({field: "must be an ISO-8601 date-time"}) from None
+    problem = input_range_problem(parsed)
+    if problem:
+        raise errors.ValidationFailed({field: problem})
+    return parsed
+
+
 def epoch(value: datetime) -> int:
     return int(value.timestamp())

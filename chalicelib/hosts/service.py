@@ -301,25 +301,12 @@ def uptime(host: Host, now: datetime) -> dict[str, str | None]:
     return out
 
 
-def _parse_time(value: str | None, field: str) -> datetime | None:
-    if value is None or value == "":
-        return None
-    try:
-        parsed = clock.parse_iso(value)
-    except ValueError:
-        raise errors.ValidationFailed({field: "must be an ISO-8601 timestamp"}) from None
-    problem = clock.input_range_problem(parsed)
-    if problem:
-        raise errors.ValidationFailed({field: problem})
-    return parsed
-
-
 def metrics(
     access: Access, host_id: str, params: dict[str, str], limit: int, cursor: str | None
 ) -> dict[str, Any]:
     """Hourly rollups in [from, to] (default: the last 24 hours), oldest first."""
-    to = _parse_time(params.get("to"), "to") or clock.now()
-    start = _parse_time(params.get("from"), "from") or to - timedelta(hours=24)
+    to = clock.query_time(params.get("to"), "to") or clock.now()
+    start = clock.query_time(params.get("from"), "from") or to - timedelta(hours=24)
     if start >= to:
         raise errors.ValidationFailed({"from": "must be before to"})
     if to - start > MAX_METRICS_SPAN:

@@ -243,26 +243,13 @@ def _status(org_id: str, endpoint_id: str) -> Status | None:
         return None
 
 
-def _time_param(value: str | None, field: str, default: datetime) -> datetime:
-    if not value:
-        return default
-    try:
-        parsed = clock.parse_iso(value)
-    except ValueError as exc:
-        raise errors.ValidationFailed({field: "must be an ISO-8601 date-time"}) from exc
-    problem = clock.input_range_problem(parsed)
-    if problem:
-        raise errors.ValidationFailed({field: problem})
-    return parsed
-
-
 def results(
     access: Access, endpoint_id: str, params: dict[str, str], limit: int, cursor: str | None
 ) -> dict[str, Any]:
     _load(access.org_id, endpoint_id)
     now = clock.now()
-    to = _time_param(params.get("to"), "to", now)
-    start = _time_param(params.get("from"), "from", to - timedelta(days=1))
+    to = clock.query_time(params.get("to"), "to") or now
+    start = clock.query_time(params.get("from"), "from") or to - timedelta(days=1)
     if start > to:
         raise errors.ValidationFailed({"from": "must not be after to"})
     query = Result.query(
