@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,25 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 STOP_SECONDS = 5
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _start() -> subprocess.Popen[str]:
     """``make run``'s entry point on free ports, in its own process group; returns once the API answers."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIGIL_"))}
     env.update(
         {
             "VIGIL_PORT": str(port),
-            "VIGIL_AWS_PORT": str(_free_port()),
-            "VIGIL_WEB_PORT": str(_free_port()),
+            "VIGIL_AWS_PORT": str(free_port()),
+            "VIGIL_WEB_PORT": str(free_port()),
             "VIGIL_SCHEDULER": "off",
             "VIGIL_LOG_LEVEL": "WARNING",
         }
