@@ -108,3 +108,18 @@ def _record_calls(meter_dir: str, method: str, path: str, status: int, ddb_calls
     line = json.dumps({"route": f"{method} {_route_of(path)}", "status": status, "ddb": ddb_calls})
     with open(os.path.join(meter_dir, f"calls-{os.getpid()}.jsonl"), "a", encoding="utf-8") as f:
         f.write(line + "\n")
+
+
+def error_fields(problem: dict[str, Any]) -> set[str]:
+    """The field names a problem+json body blames, whether `errors` is the old mapping
+    (field → message) or the list of `{field, code, message}` objects."""
+    errs = problem.get("errors") or {}
+    if isinstance(errs, dict):
+        return set(errs)
+    return {e["field"] for e in errs}
+
+
+def error_codes(problem: dict[str, Any]) -> set[str]:
+    """The machine codes of a problem's `errors` list (empty for the old mapping form)."""
+    errs = problem.get("errors") or []
+    return {e.get("code", "") for e in errs} if isinstance(errs, list) else set()
