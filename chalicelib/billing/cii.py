@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.billing import texts
+from chalicelib.billing import pricing, texts
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -66,7 +66,7 @@ def build_xml(invoice: Any, specification: str = FACTURX) -> bytes:
     rate = Decimal(invoice.vat_rate)
     seller = invoice.seller
     buyer = invoice.buyer
-    issued = invoice.issued_at.date()
+    issued = pricing.business_date(invoice.issued_at)
     lines = list(invoice.lines)
 
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=nsmap)

@@ -126,7 +126,7 @@ def finalize(
     """
     from pynamodb.exceptions import TransactWriteError
 
-    year = now.year
+    year = pricing.business_date(now).year  # the year of the invoice date (Europe/Berlin)
     for attempt in range(MAX_NUMBER_ATTEMPTS):
         seq = _read_sequence(year)
         last = int(seq.last) if seq is not None else 0

@@ -118,6 +118,7 @@ class Subscription(Model):
     pending_plan = UnicodeAttribute(null=True)  # downgrade taking effect at period end
     pending_interval = UnicodeAttribute(null=True)
     discount_percent = UnicodeAttribute(null=True)  # fixed at order time (Decimal as text)
+    period_invoice = UnicodeAttribute(null=True)  # number of the invoice billing the current period
     trial_reminded = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute(default=1)

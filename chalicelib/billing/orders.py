@@ -15,6 +15,8 @@ number), payer work-list item, audit entry and Idempotency-Key record.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -61,33 +63,73 @@ def _payer_entry(payer_org_id: str) -> PayerEntry:
 def _order_response(sub: Subscription, invoice: Any | None) -> dict[str, Any]:
     body: dict[str, Any] = {"subscription": subscriptions.view(sub), "invoice": None}
     if invoice is not None:
-        inv = invoices.view(invoice)
-        inv.pop("mail_status", None)
-        inv.pop("documents", None)
-        body["invoice"] = inv
+        body["invoice"] = _invoice_body(invoice)
     return body
 
 
-def order(access: Access, body: OrderIn, idem_key: str | None) -> tuple[int, dict[str, Any]]:
-    access.require(Action.BILLING)
-    key = idempotency.validate_key(idem_key, required=True)
-    # exclude_none: a body without purchase_order keeps the fingerprint it had before the field
-    return idempotency.run(
-        f"{access.org_id}:orders",
-        key,
-        body.model_dump(exclude_none=True),
-        lambda claim: _order(access, body, claim),
-    )
+def _invoice_body(invoice: Any) -> dict[str, Any]:
+    inv = invoices.view(invoice)
+    inv.pop("mail_status", None)
+    inv.pop("documents", None)
+    return inv
 
 
-def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tuple[int, dict[str, Any]]:
-    """The order itself; ``claim`` (the Idempotency-Key record) is written in its transaction."""
-    org = access.org
+@dataclass
+class Outcome:
+    """What an order would do: the quote, and what the order persists. Reads only."""
+
+    org: Org
+    payer: Org
+    sub: Subscription
+    new: Subscription
+    lines: list[pricing.Line]
+    action: str
+    discount: Decimal
+    now: datetime
+    purchase_order: str | None
+
+    @property
+    def reason(self) -> str:
+        return "upgrade" if self.action == "subscription.upgraded" else "order"
+
+    def draft(self) -> Any | None:
+        """The invoice the order would finalize, without a number (same builder as the order)."""
+        if not self.lines:
+            return None
+        return invoices.build(self.payer, self.lines, self.reason, self.now, "", self.purchase_order)
+
+    def quote(self) -> dict[str, Any]:
+        """``POST …/subscription/quote``: exactly what an order now would bill and change."""
+        draft = self.draft()
+        invoice = None
+        if draft is not None:
+            invoice = _invoice_body(draft)
+            for key in ("number", "issued_at"):
+                invoice.pop(key, None)
+            invoice["invoice_date"] = pricing.business_date(self.now).isoformat()
+        view = subscriptions.view(self.new)
+        return {
+            "plan": self.new.plan,
+            "interval": self.new.interval,
+            "action": self.action.removeprefix("subscription."),
+            "effective_at": clock.iso(self.now),
+            "invoice": invoice,
+            "gross": invoice["gross"] if invoice else "0.00",
+            "currency": plans.catalog()["currency"],
+            "pending_change": view["pending_change"],
+            "subscription": view,
+        }
+
+
+def plan_order(org: Org, body: OrderIn, now: datetime) -> Outcome:
+    """The one computation behind quotes and orders (the order persists what this returns).
+
+    Raises the same 4xx an order would (buyer data, nothing to change).
+    """
     payer = paying_org(org)
     addr = payer.address_dict()
     pricing.require_orderable_buyer(addr, payer.vat_id, payer.billing_email)
     sub = load_subscription(org.org_id)
-    now = clock.now()
     discount = plans.discount_percent(org.linked, org.support_by)
     new = subscriptions.copy(sub)
     new.version = int(sub.version or 1) + 1
@@ -110,6 +152,8 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
         new_price = plans.plan(body.plan).price_month
         new.status = "active"
         if new_price > old_price:
+            # the better plan at once for the rest of the paid period (in its interval); a
+            # different interval starts with the next period and is shown as pending_change
             action = "subscription.upgraded"
             old_discount = Decimal(sub.discount_percent or discount)
             lines.append(
@@ -122,6 +166,7 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
                     sub.current_period_end,
                     now,
                     old_discount,
+                    offsets=sub.period_invoice,
                 )
             )
             lines.append(
@@ -150,6 +195,42 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
             action = "subscription.change_scheduled"
             new.pending_plan = body.plan if body.plan != sub.plan else None
             new.pending_interval = body.interval if body.interval != sub.interval else None
+    return Outcome(org, payer, sub, new, lines, action, discount, now, body.purchase_order)
+
+
+def quote(access: Access, body: OrderIn) -> dict[str, Any]:
+    """The quote of an order (no side effects; same roles and body as the order)."""
+    access.require(Action.BILLING)
+    return plan_order(access.org, body, clock.now()).quote()
+
+
+def order(access: Access, body: OrderIn, idem_key: str | None) -> tuple[int, dict[str, Any]]:
+    access.require(Action.BILLING)
+    key = idempotency.validate_key(idem_key, required=True)
+    # exclude_none: a body without purchase_order keeps the fingerprint it had before the field
+    return idempotency.run(
+        f"{access.org_id}:orders",
+        key,
+        body.model_dump(exclude_none=True),
+        lambda claim: _order(access, body, claim),
+    )
+
+
+def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tuple[int, dict[str, Any]]:
+    """The order itself; ``claim`` (the Idempotency-Key record) is written in its transaction."""
+    org = access.org
+    outcome = plan_order(org, body, clock.now())
+    if body.expected_gross is not None:
+        quoted = outcome.quote()
+        if Decimal(quoted["gross"]) != Decimal(body.expected_gross):
+            raise errors.Conflict(
+                f"The order would now bill {quoted['gross']} {quoted['currency']} gross, not the "
+                f"{body.expected_gross} confirmed (price, date or tax data changed). Nothing was "
+                "billed; please confirm the new quote.",
+                extra={"quote": quoted},
+            )
+    sub, new, lines, action, now = outcome.sub, outcome.new, outcome.lines, outcome.action, outcome.now
+    payer, discount = outcome.payer, outcome.discount
 
     details = {
         "plan": body.plan,
@@ -162,6 +243,8 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
     holder: dict[str, Any] = {}
 
     def writes(tx: Any, invoice: Any | None) -> None:
+        if invoice is not None:
+            new.period_invoice = invoice.number
         response = _order_response(new, invoice)
         holder["body"] = response
         tx.save(
@@ -183,8 +266,7 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
     invoice = None
     try:
         if lines:
-            reason = "upgrade" if action.endswith("upgraded") else "order"
-            invoice = invoices.finalize(payer, lines, reason, now, writes, body.purchase_order)
+            invoice = invoices.finalize(payer, lines, outcome.reason, now, writes, body.purchase_order)
         else:
             with db.transaction() as tx:
                 writes(tx, None)

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from chalicelib.billing import texts
+from chalicelib.billing import pricing, texts
 
 #: document metadata, identical in the Info dictionary and the XMP
 CREATOR = "Vigil billing"
@@ -118,7 +118,7 @@ def render(invoice: Any) -> bytes:
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT)]))
     meta_rows: list[list[Any]] = [
         [f"{lab['number']}:", invoice.number],
-        [f"{lab['issued']}:", _fmt_date(invoice.issued_at.date(), lang)],
+        [f"{lab['issued']}:", _fmt_date(pricing.business_date(invoice.issued_at), lang)],
         [f"{lab['period']}:", f"{_fmt_date(start, lang)} – {_fmt_date(end, lang)}"],
     ]
     # the buyer's own references (BT-10, BT-13), wrapped: up to 100 characters each
@@ -173,7 +173,7 @@ def render(invoice: Any) -> bytes:
             ]
         )
     )
-    due = invoice.issued_at.date() + timedelta(days=14)
+    due = pricing.business_date(invoice.issued_at) + timedelta(days=14)
     story: list[Any] = [
         head,
         Spacer(1, 8 * mm),

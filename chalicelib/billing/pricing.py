@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from chalicelib import countries, errors
 from chalicelib.billing import plans
@@ -28,44 +29,75 @@ def money(value: Decimal) -> str:
 
 
 # --- calendar -------------------------------------------------------------------------------
+#
+# Business dates are dates in Europe/Berlin (the seller's place, § 14 UStG invoice date): an
+# order at 00:30 local time on 1 Nov is a November order although it is 31 Oct in UTC. Period
+# boundaries are stored as the UTC instants of Berlin midnights; their dates are Berlin dates.
+
+BUSINESS_TZ = ZoneInfo("Europe/Berlin")
+
+
+def business_date(value: datetime) -> date:
+    """The Berlin calendar date of an instant (naive = UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(BUSINESS_TZ).date()
+
+
+def midnight(day: date) -> datetime:
+    """The UTC instant at which ``day`` begins in Berlin."""
+    return datetime(day.year, day.month, day.day, tzinfo=BUSINESS_TZ).astimezone(UTC)
 
 
 def day_start(value: datetime) -> datetime:
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    """Start (Berlin midnight, as UTC) of the business day ``value`` falls on."""
+    return midnight(business_date(value))
 
 
 def next_month_start(value: datetime) -> datetime:
-    year, month = (value.year + 1, 1) if value.month == 12 else (value.year, value.month + 1)
-    return datetime(year, month, 1, tzinfo=UTC)
+    day = business_date(value)
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return midnight(date(year, month, 1))
 
 
 def days_in_month(value: datetime) -> int:
-    return calendar.monthrange(value.year, value.month)[1]
+    day = business_date(value)
+    return calendar.monthrange(day.year, day.month)[1]
 
 
-def add_months(value: datetime, months: int) -> datetime:
-    """Same day ``months`` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
-    index = value.month - 1 + months
-    year, month = value.year + index // 12, index % 12 + 1
-    day = min(value.day, calendar.monthrange(year, month)[1])
-    return value.replace(year=year, month=month, day=day)
+def year_end_exclusive(start: date) -> date:
+    """The day after a one-year period beginning on ``start`` (§§ 187 Abs. 2, 188 BGB).
+
+    The period ends with the day before the anniversary; without that day in the last month
+    (a year from 29 Feb) it ends with the month's last day (§ 188 Abs. 3 BGB): 29 Feb 2028 →
+    last day 28 Feb 2029, next period from 1 Mar 2029.
+    """
+    year = start.year + 1
+    if start.day <= calendar.monthrange(year, start.month)[1]:
+        return start.replace(year=year)
+    return date(year, start.month, 1) + timedelta(days=calendar.monthrange(year, start.month)[1])
 
 
 def period_for(interval: str, start: datetime) -> tuple[datetime, datetime]:
     """The billing period an order or renewal starting on ``start`` covers (end exclusive).
 
     Monthly plans are billed by calendar month (a mid-month start runs to the 1st);
-    yearly plans for 12 months from the start (renewed on the anniversary).
+    yearly plans for one year from the start day (renewed on the anniversary, § 188 BGB).
     """
-    start = day_start(start)
+    first = business_date(start)
     if interval == "year":
-        return start, add_months(start, 12)
-    return start, next_month_start(start)
+        return midnight(first), midnight(year_end_exclusive(first))
+    return midnight(first), next_month_start(start)
+
+
+def days_between(start: datetime, end: datetime) -> int:
+    """Whole business days from the day of ``start`` to the day of ``end``."""
+    return (business_date(end) - business_date(start)).days
 
 
 def last_day(period_end: datetime) -> date:
     """Inclusive last day of service for a period whose end is exclusive."""
-    return (period_end - timedelta(days=1)).date()
+    return business_date(period_end) - timedelta(days=1)
 
 
 # --- prices ---------------------------------------------------------------------------------
@@ -86,11 +118,8 @@ def prorated_list_price(
 
     Monthly: by days of the calendar month. Yearly: by days of the 12-month period.
     """
-    days = (day_start(period_end) - day_start(from_day)).days
-    if interval == "year":
-        total = (day_start(period_end) - day_start(period_start)).days
-    else:
-        total = days_in_month(period_start)
+    days = days_between(from_day, period_end)
+    total = days_between(period_start, period_end) if interval == "year" else days_in_month(period_start)
     if days >= total:
         return cents(period_price(plan_id, interval))
     return cents(period_price(plan_id, interval) * Decimal(days) / Decimal(total))
@@ -107,6 +136,7 @@ class Line:
     list_price: Decimal
     discount_percent: Decimal
     kind: str = "charge"  # charge | credit
+    offsets: str | None = None  # credit: number of the invoice whose unused days it offsets
 
     @property
     def discount(self) -> Decimal:
@@ -129,6 +159,7 @@ class Line:
             "discount_percent": str(self.discount_percent),
             "discount": money(self.discount),
             "net": money(self.net),
+            **({"offsets_invoice": self.offsets} if self.kind == "credit" else {}),
         }
 
 
@@ -148,7 +179,7 @@ def charge(
         org_name,
         plan_id,
         interval,
-        day_start(from_day).date(),
+        business_date(from_day),
         last_day(period_end),
         price,
         discount_percent,
@@ -164,19 +195,22 @@ def credit(
     period_end: datetime,
     from_day: datetime,
     discount_percent: Decimal,
+    offsets: str | None = None,
 ) -> Line:
-    """Unused days of the old plan, returned as a negative line."""
+    """Unused days of the old plan, returned as a negative line referencing ``offsets``, the
+    invoice that billed them ("Verrechnung", not "Gutschrift": that is self-billing in VAT law)."""
     price = prorated_list_price(plan_id, interval, period_start, period_end, from_day)
     return Line(
         org_id,
         org_name,
         plan_id,
         interval,
-        day_start(from_day).date(),
+        business_date(from_day),
         last_day(period_end),
         -price,
         discount_percent,
         kind="credit",
+        offsets=offsets,
     )
 
 

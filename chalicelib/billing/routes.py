@@ -93,3 +93,13 @@ def resend_invoice(org_id: str, number: str) -> Response:
     key = idempotency.validate_key(header(bp.current_request, "Idempotency-Key"), required=False)
     status, body = invoices.send_again(access, invoice, key)
     return respond(body, status=status)
+
+
+@bp.route("/orgs/{org_id}/subscription/quote", methods=["POST"], authorizer=jwt_auth)
+def quote_plan(org_id: str) -> Response:
+    from chalicelib.billing import orders
+    from chalicelib.billing.schemas import OrderIn
+
+    access = for_request(bp.current_request, org_id).require(Action.BILLING)
+    body = parse_body(bp.current_request, OrderIn)
+    return respond(orders.quote(access, body))

@@ -43,7 +43,7 @@ SYSTEM = "system"
 def _run_item(now: datetime) -> BillingRun:
     from pynamodb.exceptions import DoesNotExist
 
-    pk, sk = BillingRun.key(now.date())
+    pk, sk = BillingRun.key(pricing.business_date(now))
     try:
         return BillingRun.get(pk, sk, consistent_read=True)
     except DoesNotExist:
@@ -112,6 +112,8 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
 
         def writes(tx: Any, invoice: Any | None, updates: list = updates) -> None:
             for old, new in updates:
+                if invoice is not None and new.status != "ended":
+                    new.period_invoice = invoice.number
                 tx.save(new, condition=Subscription.version == old.version)
                 tx.save(_audit(new, invoice))
 

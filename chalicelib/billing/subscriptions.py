@@ -41,6 +41,27 @@ def copy(sub: Subscription) -> Subscription:
     return Subscription.from_raw_data(sub.serialize())
 
 
+def pending_change(sub: Subscription) -> dict[str, Any] | None:
+    """What takes effect at the period end: a plan/interval change or the cancellation.
+
+    ``{"plan", "interval", "effective_at", "type": "change"|"cancellation"}``; for a
+    cancellation plan and interval are null (the subscription ends).
+    """
+    if sub.status not in PAID_STATES:
+        return None
+    effective = clock.iso(sub.current_period_end)
+    if sub.cancel_at_period_end or sub.status == "canceled":
+        return {"plan": None, "interval": None, "effective_at": effective, "type": "cancellation"}
+    if sub.pending_plan or sub.pending_interval:
+        return {
+            "plan": sub.pending_plan or sub.plan,
+            "interval": sub.pending_interval or sub.interval,
+            "effective_at": effective,
+            "type": "change",
+        }
+    return None
+
+
 def view(sub: Subscription) -> dict[str, Any]:
     from chalicelib.billing import plans, pricing
 
@@ -54,6 +75,7 @@ def view(sub: Subscription) -> dict[str, Any]:
         "cancel_at_period_end": bool(sub.cancel_at_period_end),
         "pending_plan": sub.pending_plan,
         "pending_interval": sub.pending_interval,
+        "pending_change": pending_change(sub),
         "monitoring_active": sub.status in plans.MONITORING_STATES,
     }
     if sub.plan in plans.plans():

@@ -25,7 +25,8 @@ LABELS: dict[str, dict[str, str]] = {
         "payment": "Zahlbar ohne Abzug innerhalb von "
         "{days} Tagen per Überweisung unter Angabe der Rechnungsnummer.",
         "bank": "Bankverbindung",
-        "credit": "Gutschrift nicht genutzter Tage",
+        "credit": "Verrechnung nicht genutzter Tage",
+        "credit_from": "Verrechnung nicht genutzter Tage aus Rechnung {number}",
         "customer": "Kunde",
         "plan": "Tarif",
         "monthly": "monatlich",
@@ -60,7 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
         "payment": "Payable without deduction within {days} days by "
         "bank transfer quoting the invoice number.",
         "bank": "Bank details",
-        "credit": "Credit for unused days",
+        "credit": "Offset of unused days",
+        "credit_from": "Offset of unused days from invoice {number}",
         "customer": "Customer",
         "plan": "Plan",
         "monthly": "monthly",
@@ -91,7 +93,9 @@ def line_description(language: str, line: dict[str, Any]) -> str:
     interval = lab["yearly"] if line.get("interval") == "year" else lab["monthly"]
     text = f"Vigil {line['plan'].capitalize()} ({interval}) – {lab['customer']}: {line['org_name']}"
     if line.get("kind") == "credit":
-        text = f"{lab['credit']}: {text}"
+        offsets = line.get("offsets_invoice")
+        head = lab["credit_from"].format(number=offsets) if offsets else lab["credit"]
+        text = f"{head}: {text}"
     return text
 
 
