@@ -14,6 +14,7 @@ One table, entity type selected by key prefix (never by a filter). Access patter
 | paying orgs with paid subscriptions (billing run) | pk=`PAYERS#<shard>`, sk=`ORG#<payer>` (Query per shard) |
 | invoices whose PDF/XML/mail are still to do | pk=`INVOICE_DOCS#<shard>`, sk=`<number>` (Query per shard) |
 | progress of a billing run | pk=`BILLRUN#<date>`, sk=`RUN` |
+| billing hold of a paying org (run may not invoice it) | pk=`ORG#<payer>`, sk=`BILLING_HOLD` (GetItem) |
 
 The subscription owns the table schema (keys, GSIs); the other entities share it.
 """
@@ -237,3 +238,25 @@ class BillingRun(Model):
     @classmethod
     def key(cls, day: date) -> tuple[str, str]:
         return f"BILLRUN#{day.isoformat()}", "RUN"
+
+
+class BillingHold(Model):
+    """The billing run held a paying org's due invoice: its data fails the order rules.
+
+    Created (conditionally, so the admins are mailed once) by the run instead of an invoice;
+    deleted in the transaction of the next invoice the run issues for that payer.
+    """
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # ORG#<payer>
+    sk = UnicodeAttribute(range_key=True, default="BILLING_HOLD")
+    payer_org_id = UnicodeAttribute()
+    reason_code = UnicodeAttribute()  # pricing.BuyerProblem.code
+    fields = JSONAttribute()  # profile fields to fix, e.g. ["vat_id"]
+    since = UTCDateTimeAttribute()
+    checked_at = UTCDateTimeAttribute()  # the last run that held it
+
+    @classmethod
+    def key(cls, payer_org_id: str) -> tuple[str, str]:
+        return org_pk(payer_org_id), "BILLING_HOLD"

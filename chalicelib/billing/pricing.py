@@ -245,8 +245,19 @@ def tax_for(country: str | None, vat_id: str | None) -> Tax:
     return Tax("O", Decimal("0"), exemption_code="VATEX-EU-O")
 
 
-def require_orderable_buyer(address: dict[str, Any], vat_id: str | None, billing_email: str | None) -> None:
-    """422 unless the paying org's profile allows a correct invoice.
+@dataclass(frozen=True)
+class BuyerProblem:
+    """Why the paying org's profile does not allow a correct invoice (first = most basic)."""
+
+    code: str  # address_country_missing | vat_id_missing | address_incomplete | billing_email_missing
+    fields: tuple[str, ...]
+    detail: str
+
+
+def buyer_problem(
+    address: dict[str, Any], vat_id: str | None, billing_email: str | None
+) -> BuyerProblem | None:
+    """The one rule set for orders (422) and every invoice of the billing run (held).
 
     Besides § 14 UStG (full address) and the VAT treatment, the e-invoice needs the buyer's
     post code and city (XRechnung BR-DE-8/9) and its electronic address (BT-49, the billing
@@ -254,32 +265,52 @@ def require_orderable_buyer(address: dict[str, Any], vat_id: str | None, billing
     """
     country = address.get("country")
     if not country:
-        raise errors.Unprocessable(
+        return BuyerProblem(
+            "address_country_missing",
+            ("address.country",),
             "The paying organisation needs a postal address with a country before it can order "
             "(it is printed on the invoice and decides the VAT treatment).",
-            {"address.country": "required for invoicing"},
         )
     code = country.upper()
     if code != "DE" and code in countries.EU_MEMBER_STATES and not vat_id:
-        raise errors.Unprocessable(
+        return BuyerProblem(
+            "vat_id_missing",
+            ("vat_id",),
             f"Buyers in {code} need a VAT identification number: the service is invoiced under "
             "the reverse-charge procedure. Add vat_id to the paying organisation's profile.",
-            {"vat_id": f"required for buyers in {code}"},
         )
-    missing = [f"address.{f}" for f in ("postal_code", "city") if not address.get(f)]
+    missing = tuple(f"address.{f}" for f in ("postal_code", "city") if not address.get(f))
     if missing:
-        raise errors.Unprocessable(
+        return BuyerProblem(
+            "address_incomplete",
+            missing,
             "The paying organisation's postal address needs a post code and a city before it can "
             "order (§ 14 UStG; the e-invoice carries them).",
-            dict.fromkeys(missing, "required for invoicing"),
         )
     if not billing_email:
-        raise errors.Unprocessable(
+        return BuyerProblem(
+            "billing_email_missing",
+            ("billing_email",),
             "The paying organisation needs a billing e-mail before it can order: invoices are sent "
             "there, and the e-invoice names it as the buyer's electronic address. Add billing_email "
             "to the paying organisation's profile.",
-            {"billing_email": "required for invoicing"},
         )
+    return None
+
+
+_FIELD_MESSAGE = {"vat_id": "required for buyers in {country}"}
+
+
+def require_orderable_buyer(address: dict[str, Any], vat_id: str | None, billing_email: str | None) -> None:
+    """422 unless the paying org's profile allows a correct invoice (``buyer_problem``)."""
+    problem = buyer_problem(address, vat_id, billing_email)
+    if problem is None:
+        return
+    country = str(address.get("country") or "").upper()
+    raise errors.Unprocessable(
+        problem.detail,
+        {f: _FIELD_MESSAGE.get(f, "required for invoicing").format(country=country) for f in problem.fields},
+    )
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ def get_plans() -> Response:
 
 @bp.route("/orgs/{org_id}/subscription", methods=["GET"], authorizer=jwt_auth)
 def get_subscription(org_id: str) -> Response:
-    from chalicelib.billing import orders, subscriptions
+    from chalicelib.billing import holds, orders, subscriptions
 
     access = for_request(bp.current_request, org_id).require(Action.BILLING)
-    return respond(subscriptions.view(orders.load_subscription(access.org_id)))
+    sub = orders.load_subscription(access.org_id)
+    return respond(subscriptions.view(sub, holds.view(holds.get(sub.payer_org_id))))
 
 
 @bp.route("/orgs/{org_id}/subscription", methods=["DELETE"], authorizer=jwt_auth)

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import clock, db
-from chalicelib.billing import invoices, plans, pricing, subscriptions
+from chalicelib.billing import holds, invoices, plans, pricing, subscriptions
 from chalicelib.billing.models import (
     PAYER_SHARDS,
     BillingRun,
@@ -35,7 +35,7 @@ from chalicelib.orgs.models import Org
 log = logging.getLogger("vigil.billing")
 
 #: Subscriptions per invoice transaction: DynamoDB allows 100 items; each subscription brings
-#: its audit entry, and 4 items are the invoice's own.
+#: its audit entry, and 5 items are the invoice's own (with the release of a billing hold).
 MAX_LINES_PER_INVOICE = 45
 SYSTEM = "system"
 
@@ -96,6 +96,7 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
         log.warning("billing: paying org %s is gone; %d subscription(s) skipped", payer_org_id, len(subs))
         return 0
     made = 0
+    problem = holds.problem_of(payer)  # the order's rules, re-checked before every invoice
     for start in range(0, len(subs), MAX_LINES_PER_INVOICE):
         chunk = subs[start : start + MAX_LINES_PER_INVOICE]
         lines: list[pricing.Line] = []
@@ -109,8 +110,17 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
             updates.append((sub, new))
         if not updates:
             continue
+        if lines and problem is not None:
+            # held: no invoice, no number; the billed subscriptions stay due for the next run
+            holds.hold(payer, problem, now, sorted({ln.org_name for ln in lines}))
+            updates = [(old, new) for old, new in updates if new.status == "ended"]
+            lines = []
+            if not updates:
+                continue
 
         def writes(tx: Any, invoice: Any | None, updates: list = updates) -> None:
+            if invoice is not None:
+                holds.release_in(tx, payer_org_id)
             for old, new in updates:
                 if invoice is not None and new.status != "ended":
                     new.period_invoice = invoice.number

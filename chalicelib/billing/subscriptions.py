@@ -62,7 +62,7 @@ def pending_change(sub: Subscription) -> dict[str, Any] | None:
     return None
 
 
-def view(sub: Subscription) -> dict[str, Any]:
+def view(sub: Subscription, billing_hold: dict[str, Any] | None = None) -> dict[str, Any]:
     from chalicelib.billing import plans, pricing
 
     out: dict[str, Any] = {
@@ -84,4 +84,6 @@ def view(sub: Subscription) -> dict[str, Any]:
             "currency": plans.catalog()["currency"],
         }
     out["discount_percent"] = str(Decimal(sub.discount_percent)) if sub.discount_percent else None
+    # the paying org's held invoice (billing.holds); filled in by GET …/subscription
+    out["billing_hold"] = billing_hold
     return out

@@ -230,8 +230,9 @@ def test_order_without_post_code_is_refused_naming_it(api):
     assert r.status == 422 and list(r.json["errors"]) == ["address.postal_code"], r
 
 
-def test_renewal_after_the_billing_email_was_cleared_still_names_the_buyer_address(api, partner):
-    """BT-49 is required (PEPPOL-EN16931-R010): the renewal carries the address the mail goes to."""
+def test_renewal_after_the_billing_email_was_cleared_is_held_until_it_is_back(api, partner):
+    """BT-49 is required (PEPPOL-EN16931-R010) and a paying org must have a billing e-mail: the
+    run holds the renewal (same rules as an order, #15 §5) and issues it once the address is back."""
     clock.set_now(at("2026-11-01T10:00:00"))
     customer = new_customer(api, partner)
     assert _order(api, partner.token, customer).status == 201
@@ -239,6 +240,12 @@ def test_renewal_after_the_billing_email_was_cleared_still_names_the_buyer_addre
     clock.set_now(at("2026-12-01T00:30:00"))
     from chalicelib.billing.jobs import billing_run
 
+    assert billing_run.func({})["invoices"] == 0
+    hold = api.get(f"/orgs/{customer}/subscription", partner.token).json["billing_hold"]
+    assert hold["reason_code"] == "billing_email_missing"
+
+    api.patch(f"/orgs/{partner.org_id}", partner.token, {"billing_email": "rechnung@steine.example"})
+    clock.set_now(at("2026-12-02T00:30:00"))
     assert billing_run.func({})["invoices"] == 1
     renewal = api.get(f"/orgs/{partner.org_id}/invoices", partner.token).json["items"][0]
     assert renewal["mail_status"] in ("sent", "queued")
@@ -246,7 +253,7 @@ def test_renewal_after_the_billing_email_was_cleared_still_names_the_buyer_addre
         "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
         "/ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID"
     )
-    assert _xpath(stored(renewal["number"], "xml"), path) == [partner.email]
+    assert _xpath(stored(renewal["number"], "xml"), path) == ["rechnung@steine.example"]
 
 
 # --- the official rules -------------------------------------------------------------------------
