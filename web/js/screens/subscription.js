@@ -1,8 +1,10 @@
-// Subscription: current plan and period; order a paid plan with an explicit confirmation step
-// ("Zahlungspflichtig bestellen"); cancel at period end. Shown only where GET …/subscription
-// answers (a 403 hides the entry in the navigation).
+// Subscription: current plan and period, pending changes and a held invoice; order a paid plan
+// with an explicit confirmation step that shows the server's quote — exactly what the order will
+// bill (POST …/subscription/quote) — and sends its gross as expected_gross ("Zahlungspflichtig
+// bestellen"); cancel at period end. Shown only where GET …/subscription answers (a 403 hides
+// the entry in the navigation).
 import { api, has, newIdempotencyKey } from "../api.js";
-import { formatDay, formatMoney, planLabel, t } from "../i18n.js";
+import { formatDay, formatMoney, language, planLabel, t } from "../i18n.js";
 import { errorText, field, h, notice, section, table } from "../ui.js";
 import { guarded, stateBadge, title } from "./common.js";
 
@@ -10,6 +12,71 @@ function price(value, currency) {
   if (value === null || value === undefined) return "—";
   if (typeof value === "object") return formatMoney({ currency, ...value });
   return formatMoney({ net: value, currency });
+}
+
+const locale = () => (language() === "de" ? "de-DE" : "en-GB");
+
+/** A business date ("2026-11-30") as it reads on the invoice, whatever the browser's zone. */
+function businessDay(isoDate) {
+  if (!isoDate) return "—";
+  return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString(locale(), { dateStyle: "medium", timeZone: "UTC" });
+}
+
+/** An instant (a period end) as the Berlin business date it starts. */
+function berlinDay(iso) {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleDateString(locale(), { dateStyle: "medium", timeZone: "Europe/Berlin" });
+}
+
+function eur(amount, currency) { return formatMoney({ amount, currency: currency || "EUR" }); }
+
+function pendingText(change) {
+  if (!change) return null;
+  if (change.type === "cancellation") return t("subscription.pending_cancel", { date: berlinDay(new Date(Date.parse(change.effective_at) - 1000).toISOString()) });
+  return t("subscription.pending_text", { plan: planLabel(change.plan), interval: t(`interval.${change.interval}`),
+                                          date: berlinDay(change.effective_at) });
+}
+
+function holdNotice(hold) {
+  if (!hold) return null;
+  const fields = (hold.fields || []).map((f) => t(`subscription.hold_field.${f}`)).join(", ");
+  return h("div", { class: "notice notice-error", role: "alert", "data-testid": "billing-hold" },
+    h("strong", {}, t("subscription.hold_title")), " ",
+    t(`subscription.hold_reason.${hold.reason_code}`), " ",
+    t("subscription.hold_text", { since: berlinDay(hold.since), fields }));
+}
+
+/** The confirmation step's quote: what the order will bill now and what changes when. */
+export function quoteView(quote) {
+  const cur = quote.currency;
+  const inv = quote.invoice;
+  const parts = [];
+  if (inv) {
+    parts.push(table([
+      [t("subscription.quote_item"), (ln) => ln.kind === "credit"
+        ? (ln.offsets_invoice ? t("subscription.quote_credit_from", { number: ln.offsets_invoice }) : t("subscription.quote_credit"))
+          + ` – ${planLabel(ln.plan)} (${t(`interval.${ln.interval}`)}), ${ln.org_name}`
+        : `${planLabel(ln.plan)} (${t(`interval.${ln.interval}`)}), ${ln.org_name}`],
+      [t("subscription.quote_period"), (ln) => `${businessDay(ln.period_start)} – ${businessDay(ln.period_end)}`],
+      [t("subscription.quote_list"), (ln) => eur(ln.list_price, cur)],
+      [t("subscription.quote_discount"), (ln) => `${eur(ln.discount, cur)} (${ln.discount_percent} %)`],
+      [t("subscription.quote_net"), (ln) => eur(ln.net, cur)],
+    ], inv.lines));
+    const vatLabel = inv.tax_category === "S" ? t("subscription.quote_vat", { rate: inv.vat_rate })
+      : t(`subscription.quote_vat_${inv.tax_category}`);
+    parts.push(h("dl", { class: "facts" },
+      h("dt", {}, t("subscription.quote_net_total")), h("dd", { "data-testid": "quote-net" }, eur(inv.net, cur)),
+      h("dt", {}, vatLabel), h("dd", { "data-testid": "quote-vat" }, eur(inv.vat, cur)),
+      h("dt", {}, t("subscription.quote_gross")), h("dd", { "data-testid": "quote-gross" }, h("strong", {}, eur(inv.gross, cur))),
+      h("dt", {}, t("subscription.quote_service_period")),
+      h("dd", {}, `${businessDay(inv.service_period.start)} – ${businessDay(inv.service_period.end)}`),
+      h("dt", {}, t("subscription.quote_invoice_date")), h("dd", {}, businessDay(inv.invoice_date))));
+  } else {
+    parts.push(h("p", {}, t("subscription.quote_no_invoice")));
+  }
+  const later = pendingText(quote.pending_change);
+  if (later) parts.push(h("p", { "data-testid": "quote-later" }, later));
+  return h("div", { "data-testid": "order-quote", "aria-live": "polite" }, parts);
 }
 
 export async function render(ctx, _params, nav) {
@@ -22,9 +89,11 @@ export async function render(ctx, _params, nav) {
     sub.interval ? [h("dt", {}, t("subscription.interval")), h("dd", {}, t(`interval.${sub.interval}`))] : null,
     sub.status === "trialing" && sub.trial_ends_at ? [h("dt", {}, t("subscription.trial_ends")), h("dd", {}, formatDay(sub.trial_ends_at))] : null,
     sub.current_period_end ? [h("dt", {}, t("subscription.period_end")), h("dd", {}, formatDay(sub.current_period_end))] : null,
-    sub.cancel_at_period_end ? [h("dt", {}, t("subscription.cancel_at_end")), h("dd", {}, t("common.yes"))] : null)
+    sub.cancel_at_period_end ? [h("dt", {}, t("subscription.cancel_at_end")), h("dd", {}, t("common.yes"))] : null,
+    sub.pending_change ? [h("dt", {}, t("subscription.pending")), h("dd", { "data-testid": "pending-change" }, pendingText(sub.pending_change))] : null)
     : h("p", { class: "empty" }, t("subscription.none"));
-  const parts = [title(t("subscription.title")), section(t("subscription.current"), current)];
+  const parts = [title(t("subscription.title")), sub ? holdNotice(sub.billing_hold) : null,
+                 section(t("subscription.current"), current)];
   if (ctx.canWrite) parts.push(section(t("subscription.order_title"), await orderPanel(ctx, nav)));
   if (ctx.canWrite && sub && ["active"].includes(sub.status) && !sub.cancel_at_period_end) {
     parts.push(section(t("subscription.cancel_title"), await guarded(t("subscription.cancel_title"), "DELETE", "/orgs/{org_id}/subscription", async () => {
@@ -60,29 +129,50 @@ async function orderPanel(ctx, nav) {
       field({ name: "interval", label: t("subscription.interval"), value: "month",
               options: [["month", t("interval.month")], ["year", t("interval.year")]] }),
       h("button", { type: "submit", class: "primary" }, t("subscription.review")));
-    choose.addEventListener("submit", (ev) => {
+    choose.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const plan = choose.querySelector('[name="plan"]').value;
       const interval = choose.querySelector('[name="interval"]').value;
       const p = plans.find((x) => x.id === plan);
+      let quote;
+      try {
+        quote = await api("POST", `/orgs/${org.id}/subscription/quote`, { body: { plan, interval } });
+      } catch (err) {
+        box.replaceChildren(notice(errorText(err), "error"));
+        return;
+      }
+      const quoteBox = h("div", {}, quoteView(quote));
+      const status = h("div", { "aria-live": "polite" });
       const discount = org.partner_id ? (catalog.partner_discount_percent || {})[org.support_by] : null;
       const confirm = h("div", { class: "confirm", role: "group", "aria-labelledby": "order-confirm-title" },
         h("h3", { id: "order-confirm-title" }, t("subscription.confirm_title")),
         h("p", {}, t("subscription.confirm_text", { plan: p.name, interval: t(`interval.${interval}`), org: org.name })),
         p.price && p.price[interval] ? h("p", { "data-testid": "order-price" }, t("subscription.list_price", { price: price(p.price[interval], currency), interval: t(`interval.${interval}`) })) : null,
         discount ? h("p", {}, t("subscription.discount", { percent: discount })) : null,
+        quoteBox,
+        status,
         h("div", { class: "actions" },
           h("button", { type: "button", class: "primary", "data-testid": "order-confirm", onclick: async (e) => {
             e.target.disabled = true;
+            status.replaceChildren();
             try {
-              const invoice = await api("POST", `/orgs/${org.id}/subscription/orders`,
-                { body: { plan, interval }, headers: { "Idempotency-Key": idemKey } });
+              const result = await api("POST", `/orgs/${org.id}/subscription/orders`,
+                { body: { plan, interval, expected_gross: quote.gross }, headers: { "Idempotency-Key": idemKey } });
               await nav.route();
               const main = document.querySelector("#main .screen");
-              if (main) main.prepend(notice(t("subscription.ordered", { number: (invoice && (invoice.number || (invoice.invoice || {}).number)) || "" }), "success"));
+              const number = result && result.invoice && result.invoice.number;
+              const text = number ? t("subscription.ordered", { number }) : t("subscription.scheduled");
+              if (main) main.prepend(notice(text, "success"));
             } catch (err) {
               e.target.disabled = false;
-              box.append(notice(errorText(err), "error"));
+              if (err.status === 409 && err.problem && err.problem.quote) {
+                // the amount changed since this step was shown: show the new quote, confirm again
+                quote = err.problem.quote;
+                quoteBox.replaceChildren(quoteView(quote));
+                status.replaceChildren(notice(t("subscription.quote_changed"), "error"));
+              } else {
+                status.replaceChildren(notice(errorText(err), "error"));
+              }
             }
           } }, t("subscription.order_binding")),
           h("button", { type: "button", onclick: () => { box.replaceChildren(); choose.hidden = false; choose.querySelector("select").focus(); } }, t("common.back"))));
