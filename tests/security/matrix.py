@@ -187,6 +187,9 @@ RULES: dict[tuple[str, str], Rule] = {
         headers=_idem,
         fresh=_fresh_customer,
     ),
+    ("POST", "/orgs/{org_id}/subscription/quote"): Rule(
+        "C", {"partner": 200}, body=lambda w: {"plan": "professional", "interval": "month"}
+    ),
     ("GET", "/orgs/{org_id}/invoices"): Rule("P", {"admin": 200}),
     ("GET", "/orgs/{org_id}/invoices/{number}"): Rule("P", {"admin": 200}, objects=("number",)),
     ("POST", "/orgs/{org_id}/invoices/{number}/send"): Rule("P", {"admin": 202}, objects=("number",)),
