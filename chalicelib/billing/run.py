@@ -86,7 +86,9 @@ def bill_payer(payer_org_id: str, now: datetime, retry: bool = True) -> int:
         for s in Subscription.by_payer.query(payer_partition(payer_org_id))
         if s.status in subscriptions.PAID_STATES
         and s.current_period_end is not None
-        and s.current_period_end <= now
+        # a period ends at a Berlin midnight; periods stored before that was so end at a UTC
+        # midnight and count as ending at the start of that Berlin day
+        and pricing.day_start(s.current_period_end) <= now
     ]
     if not subs:
         return 0
@@ -186,7 +188,7 @@ def _advance(sub: Subscription, org: Org, now: datetime) -> tuple[Subscription, 
     new.pending_plan = new.pending_interval = None
     new.discount_percent = str(discount)
     lines = []
-    end = sub.current_period_end
+    end = pricing.day_start(sub.current_period_end)
     while end <= now:  # a late run bills every missed period, each on its own line
         period_start, period_end = pricing.period_for(new.interval, end)
         lines.append(

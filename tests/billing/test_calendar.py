@@ -105,3 +105,20 @@ def test_yearly_period_from_29_february_ends_on_28_february(api):
     renewal = _invoices(api, p)[-1]
     assert _line(renewal) == ("2029-03-01", "2030-02-28", "490.00", "147.00", "343.00")
     assert _issue_date(renewal["number"]) == "20290301"
+
+
+def test_a_period_stored_as_utc_midnight_is_renewed_by_the_first_run_of_the_berlin_day(api):
+    """Periods written before business dates were Berlin dates end at 00:00 UTC (01:00 CET)."""
+    from chalicelib.billing.models import Subscription
+
+    clock.set_now(at("2026-11-15T09:00:00"))
+    p = new_partner(api)
+    c = new_customer(api, p)
+    assert order(api, p.token, c, key="k1").status == 201
+    sub = Subscription.get(*Subscription.key(c))
+    sub.update(actions=[Subscription.current_period_end.set(at("2026-12-01T00:00:00"))])
+    # the run at 00:30 Berlin on 1 Dec (before 00:00 UTC) renews it, for the whole of December
+    clock.set_now(at("2026-11-30T23:30:00"))
+    assert invoke("billing_run", timeout_s=900)["done"] is True
+    assert _line(_invoices(api, p)[-1]) == ("2026-12-01", "2026-12-31", "49.00", "14.70", "34.30")
+    assert api.get(f"/orgs/{c}/subscription", p.token).json["current_period_end"] == "2026-12-31T23:00:00Z"

@@ -88,7 +88,7 @@ export async function render(ctx, _params, nav) {
     h("dt", {}, t("subscription.status")), h("dd", {}, stateBadge(sub.status)),
     sub.interval ? [h("dt", {}, t("subscription.interval")), h("dd", {}, t(`interval.${sub.interval}`))] : null,
     sub.status === "trialing" && sub.trial_ends_at ? [h("dt", {}, t("subscription.trial_ends")), h("dd", {}, formatDay(sub.trial_ends_at))] : null,
-    sub.current_period_end ? [h("dt", {}, t("subscription.period_end")), h("dd", {}, formatDay(sub.current_period_end))] : null,
+    sub.current_period_end ? [h("dt", {}, t("subscription.period_end")), h("dd", {}, berlinDay(sub.current_period_end))] : null,
     sub.cancel_at_period_end ? [h("dt", {}, t("subscription.cancel_at_end")), h("dd", {}, t("common.yes"))] : null,
     sub.pending_change ? [h("dt", {}, t("subscription.pending")), h("dd", { "data-testid": "pending-change" }, pendingText(sub.pending_change))] : null)
     : h("p", { class: "empty" }, t("subscription.none"));
