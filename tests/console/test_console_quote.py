@@ -76,3 +76,46 @@ def test_confirmation_shows_the_quote_and_the_order_bills_it(page, vigil):
     sub = api_call(vigil, "GET", f"/orgs/{customer}/subscription", tok)[1]
     assert sub["pending_change"]["plan"] == "basic"
     shot(page, "61-subscription-pending-change")
+
+
+def test_subscription_page_shows_a_held_invoice(page, vigil):
+    """The run's hold (tests/billing/test_holds.py) as the console shows it: written straight
+    into the local server's table (the run needs a clock the server does not let us move)."""
+    import boto3
+
+    from chalicelib.settings import DEFAULT_REGION
+
+    tok = token(vigil, "partner@example.com", vigil.password)
+    _, me = api_call(vigil, "GET", "/me", tok)
+    partner = next(o for o in me["orgs"] if o["kind"] == "partner")
+    table = boto3.resource(
+        "dynamodb",
+        endpoint_url=vigil.aws,
+        region_name=DEFAULT_REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).Table("vigil-local-billing")
+    key = {"pk": f"ORG#{partner['id']}", "sk": "BILLING_HOLD"}
+    stamp = "2026-12-01T08:00:00.000000+0000"
+    table.put_item(
+        Item={
+            **key,
+            "payer_org_id": partner["id"],
+            "reason_code": "vat_id_missing",
+            "fields": '["vat_id"]',
+            "since": stamp,
+            "checked_at": stamp,
+        }
+    )
+    try:
+        assert api_call(vigil, "GET", f"/orgs/{partner['id']}/subscription", tok)[1]["billing_hold"]
+        login(page, vigil, "partner@example.com", vigil.password)
+        page.get_by_test_id("current-role").wait_for()
+        page.goto(f"{vigil.web}#/orgs/{partner['id']}/subscription")
+        hold = page.get_by_test_id("billing-hold")
+        hold.wait_for()
+        text = hold.inner_text()
+        assert "Rechnung angehalten." in text and "USt-IdNr." in text and "01.12.2026" in text, text
+        shot(page, "62-subscription-billing-hold")
+    finally:
+        table.delete_item(Key=key)
