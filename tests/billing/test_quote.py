@@ -13,6 +13,7 @@ from tests.billing.conftest import Partner, at, new_customer, new_partner, store
 from tests.support import Api, mails
 from tests.support.api import error_fields
 from tests.support.lambdas import invoke
+from tests.support.pdf import pdf_text
 from tests.support.world import order
 
 
@@ -97,6 +98,10 @@ def test_basic_yearly_to_professional_monthly_bills_what_the_quote_showed(api):
     xml = data.decode()
     assert f"Verrechnung nicht genutzter Tage aus Rechnung {first_number}" in xml
     assert "Gutschrift" not in xml
+    pdf = stored(billed["number"], "pdf")
+    assert pdf is not None
+    text = " ".join(pdf_text(pdf).split())
+    assert f"Verrechnung nicht genutzter Tage aus Rechnung {first_number}" in text, text
 
     # WHEN the run of 15 Nov 2027 (00:30 Berlin) renews
     clock.set_now(at("2027-11-14T23:30:00"))
