@@ -3,6 +3,7 @@
     python -m chalicelib.admin grant-partner ORG_ID
     python -m chalicelib.admin revoke-partner ORG_ID
     python -m chalicelib.admin create-org --name NAME --admin-email EMAIL [--partner]
+    python -m chalicelib.admin cancel-invoice NUMBER [--reissue]
 
 They use the same settings as the API (table prefix, region, user pool from the environment).
 """
@@ -172,9 +173,23 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--admin-email", required=True)
     c.add_argument("--partner", action="store_true")
     c.add_argument("--language", choices=["de", "en"], default="de")
+    x = sub.add_parser(
+        "cancel-invoice",
+        help="cancel an invoice with a full credit note (type 381); --reissue: and issue it again "
+        "with the paying org's current data (corrected invoice)",
+    )
+    x.add_argument("number")
+    x.add_argument("--reissue", action="store_true")
     args = parser.parse_args(argv)
     try:
-        if args.command == "grant-partner":
+        if args.command == "cancel-invoice":
+            from chalicelib.billing import credit_notes
+
+            note, corrected = credit_notes.cancel(args.number, clock.now(), reissue=args.reissue)
+            print(f"{args.number} cancelled by credit note {note.number} ({note.gross} {note.currency} gross)")
+            if corrected is not None:
+                print(f"corrected invoice {corrected.number} ({corrected.gross} {corrected.currency} gross)")
+        elif args.command == "grant-partner":
             org = grant_partner(args.org_id)
             print(f"{org.org_id} {org.name}: partner")
         elif args.command == "revoke-partner":
