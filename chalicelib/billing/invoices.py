@@ -300,13 +300,21 @@ def recipients(payer_org_id: str, billing_email: str | None) -> list[str]:
 
 
 def store_documents(invoice: Invoice) -> bytes:
-    """Render and store PDF, XML and XRechnung XML (idempotent: same number → same keys).
-
-    Returns the PDF."""
+    """Render and store PDF, XML and XRechnung XML, each written once and locked until 31 Dec of
+    (issue year + 8) (``storage.put_once``). A re-render after a crash writes only what is
+    missing and never a second version; the PDF returned is the stored one."""
     pdf_bytes, xml, xrechnung = render(invoice)
-    storage.put("invoices", storage.invoice_key(invoice.number, "xml"), xml, "application/xml")
-    storage.put("invoices", storage.invoice_key(invoice.number, XRECHNUNG_EXT), xrechnung, "application/xml")
-    storage.put("invoices", storage.invoice_key(invoice.number, "pdf"), pdf_bytes, "application/pdf")
+    until = storage.retain_until(invoice.issued_at.year)
+    stored = {}
+    for ext, body, content_type in (
+        ("xml", xml, "application/xml"),
+        (XRECHNUNG_EXT, xrechnung, "application/xml"),
+        ("pdf", pdf_bytes, "application/pdf"),
+    ):
+        key = storage.invoice_key(invoice.number, ext)
+        stored[ext] = storage.put_once("invoices", key, body, content_type, until)
+    if not stored["pdf"]:
+        pdf_bytes = storage.get("invoices", storage.invoice_key(invoice.number, "pdf")) or pdf_bytes
     return pdf_bytes
 
 
