@@ -186,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
             from chalicelib.billing import credit_notes
 
             note, corrected = credit_notes.cancel(args.number, clock.now(), reissue=args.reissue)
-            print(f"{args.number} cancelled by credit note {note.number} ({note.gross} {note.currency} gross)")
+            print(
+                f"{args.number} cancelled by credit note {note.number} ({note.gross} {note.currency} gross)"
+            )
             if corrected is not None:
                 print(f"corrected invoice {corrected.number} ({corrected.gross} {corrected.currency} gross)")
         elif args.command == "grant-partner":

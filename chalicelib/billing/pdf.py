@@ -301,7 +301,7 @@ def render(invoice: Any) -> bytes:
     story.append(Spacer(1, 3 * mm))
     if meta_rows:
         meta = Table(meta_rows, colWidths=[45 * mm, frame_width - 45 * mm], hAlign="LEFT")
-        style = [
+        style: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("FONTSIZE", (0, 0), (-1, -1), 9),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -161,7 +161,9 @@ def test_the_address_sits_in_the_din_5008_window(aws):
 def test_english_invoice_and_mail_use_english_words_and_euro_amounts(api):
     # GIVEN an English partner orders Basic monthly on 1 Nov: 49.00 − 14.70 = 34.30 + 6.52 = 40.82
     clock.set_now(at("2026-11-01T09:00:00"))
-    partner = new_partner(api, "en@example.com", "Stone Ltd", billing_email="bills@stone.example", language="en")
+    partner = new_partner(
+        api, "en@example.com", "Stone Ltd", billing_email="bills@stone.example", language="en"
+    )
     number = order(api, partner.token, new_customer(api, partner)).json["invoice"]["number"]
     text = pdf_text(stored(number, "pdf"))
     assert f"Invoice {number} · Page 1 of 1" in text
