@@ -4,6 +4,8 @@
     python -m chalicelib.admin revoke-partner ORG_ID
     python -m chalicelib.admin create-org --name NAME --admin-email EMAIL [--partner]
     python -m chalicelib.admin cancel-invoice NUMBER [--reissue]
+    python -m chalicelib.admin export-ledger --month YYYY-MM [--out FILE.csv]
+    python -m chalicelib.admin export-documents --month YYYY-MM --out FILE.zip
 
 They use the same settings as the API (table prefix, region, user pool from the environment).
 """
@@ -180,9 +182,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     x.add_argument("number")
     x.add_argument("--reissue", action="store_true")
+    e = sub.add_parser("export-ledger", help="the sales ledger of a month (CSV, credit notes negative)")
+    e.add_argument("--month", required=True)
+    e.add_argument("--out", help="file to write (default: standard output)")
+    d = sub.add_parser("export-documents", help="every invoice and credit note of a month (ZIP)")
+    d.add_argument("--month", required=True)
+    d.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     try:
-        if args.command == "cancel-invoice":
+        if args.command in ("export-ledger", "export-documents"):
+            from chalicelib.billing import exports
+
+            docs = exports.documents_of_month(*exports.month_of(args.month))
+            if args.command == "export-ledger":
+                data = exports.ledger_csv(docs)
+                if not args.out:
+                    sys.stdout.write(data.decode("utf-8-sig"))
+                    return 0
+            else:
+                data = exports.zip_of(docs)
+            with open(args.out, "wb") as out:
+                out.write(data)
+            print(f"{len(docs)} documents of {args.month} written to {args.out}")
+        elif args.command == "cancel-invoice":
             from chalicelib.billing import credit_notes
 
             note, corrected = credit_notes.cancel(args.number, clock.now(), reissue=args.reissue)

@@ -93,3 +93,14 @@ def resend_invoice(org_id: str, number: str) -> Response:
     key = idempotency.validate_key(header(bp.current_request, "Idempotency-Key"), required=False)
     status, body = invoices.send_again(access, invoice, key)
     return respond(body, status=status)
+
+
+@bp.route("/orgs/{org_id}/invoices/export", methods=["GET"], authorizer=jwt_auth)
+def export_invoices(org_id: str) -> Response:
+    """ZIP (PDF + XML of every invoice and credit note of the period + index.csv) or DATEV
+    Buchungsstapel, as a presigned download URL; the paying org's admins only."""
+    from chalicelib.billing import exports
+
+    access = for_request(bp.current_request, org_id).require(Action.INVOICES)
+    params: dict[str, str] = dict(bp.current_request.query_params or {})
+    return respond(exports.export(access.org_id, params))
