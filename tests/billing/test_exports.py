@@ -55,7 +55,7 @@ def test_zip_export_holds_every_document_of_the_period_and_an_index(api, novembe
     assert r.status == 200, r
     assert (r.json["documents"], r.json["invoices"], r.json["credit_notes"]) == (3, 2, 1)
     data, disposition = _download(r.json["url"])
-    assert 'attachment; filename="vigil-rechnungen-2026-11-01-2026-11-30.zip"' == disposition
+    assert disposition == 'attachment; filename="vigil-rechnungen-2026-11-01-2026-11-30.zip"'
     archive = zipfile.ZipFile(io.BytesIO(data))
     numbers = ["VIG-2026-000001", "VIG-2026-000002", "VIG-2026-000003"]
     expected = {f"{n}.{ext}" for n in numbers for ext in ("pdf", "xml", "xrechnung.xml")} | {"index.csv"}
