@@ -82,6 +82,7 @@ def _unconfirmed(org: Org, sub: Subscription, now: Any) -> errors.Conflict:
                 "interval": sub.interval,
                 "status": sub.status,
                 "current_period_end": clock.iso(sub.current_period_end),
+                "last_paid_day": last,
                 "unused_days": days,
                 "payer_org_id": sub.payer_org_id,
             },

@@ -44,6 +44,7 @@ def test_deleting_a_paid_customer_needs_confirmation_and_credits_the_unused_days
     assert r.json["subscription"]["org_name"] == "Kunde Jährlich"
     assert r.json["subscription"]["plan"] == "professional"
     assert r.json["subscription"]["unused_days"] == 355
+    assert r.json["subscription"]["last_paid_day"] == "2027-10-31"
     assert api.get(f"/orgs/{customer}", partner.token).status == 200
     assert len(api.get(f"/orgs/{partner.org_id}/invoices", partner.token).json["items"]) == 1
 
