@@ -75,7 +75,7 @@ def delete_org(org_id: str) -> Response:
     from chalicelib.orgs.schemas import OrgDelete
 
     request = bp.current_request
-    access = for_request(request, org_id)
+    access = for_request(request, org_id).require(Action.DELETE_ORG)  # before reading the body
     params: dict[str, str] = dict(request.query_params or {})
     confirm = params.get("confirm_paid_subscription") == "true"
     if raw_body(request).strip():
