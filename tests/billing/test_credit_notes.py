@@ -11,6 +11,7 @@ from lxml import etree
 
 from chalicelib import admin, clock
 from tests.billing.conftest import at, new_customer, new_partner, stored
+from tests.billing.test_xrechnung import check_pdf_a_3b
 from tests.support import mails
 from tests.support.pdf import pdf_text
 from tests.support.world import order
@@ -74,6 +75,9 @@ def test_operator_cancels_an_invoice_with_a_full_credit_note(api, capsys):
     assert "Rechnungskorrektur (Stornorechnung) VIG-2026-000002" in text
     assert "Korrektur zu Rechnung VIG-2026-000001 vom 01.11.2026" in text
     assert "40,82 €" in text and "Gutschrift" not in text
+    # and it is PDF/A-3b like every invoice (OutputIntent, embedded fonts, XMP = Info, the XML
+    # attached as its /Alternative)
+    check_pdf_a_3b(stored("VIG-2026-000002", "pdf"), "VIG-2026-000002", note["issued_at"], xml)
 
     # and it was mailed to the partner's billing address
     sent = [m for m in mails("rechnung@steine.example") if "VIG-2026-000002" in m.subject]
@@ -87,6 +91,30 @@ def test_operator_cancels_an_invoice_with_a_full_credit_note(api, capsys):
     assert admin.main(["cancel-invoice", "VIG-2026-000002"]) == 1
     assert admin.main(["cancel-invoice", "VIG-2026-000099"]) == 1
     assert len(_listed(api, partner.token, partner.org_id)) == 2
+
+
+def test_credit_note_passes_the_official_command_line_validator(api, tmp_path):
+    """``validate-einvoice`` (the shared script, both rule sets) on the credit note's PDF and XMLs."""
+    import subprocess
+    import sys
+
+    from tests.billing import einvoice
+
+    einvoice.require_validators()
+    script = einvoice.validators_dir() / "validate-einvoice"
+    clock.set_now(at("2026-11-01T09:00:00"))
+    partner = new_partner(api)
+    number = order(api, partner.token, new_customer(api, partner)).json["invoice"]["number"]
+    clock.set_now(at("2026-11-02T09:00:00"))
+    assert admin.main(["cancel-invoice", number]) == 0
+    files = []
+    for ext in ("pdf", "xml", "xrechnung.xml"):
+        path = tmp_path / f"VIG-2026-000002.{ext}"
+        path.write_bytes(stored("VIG-2026-000002", ext))
+        files.append(str(path))
+    done = subprocess.run([sys.executable, str(script), *files], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert done.stdout.count("VIG-2026-000002") >= 3, done.stdout
 
 
 def test_operator_corrects_an_invoice_after_the_buyer_fixed_its_address(api):
