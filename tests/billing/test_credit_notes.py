@@ -10,8 +10,8 @@ from __future__ import annotations
 from lxml import etree
 
 from chalicelib import admin, clock
-from tests.billing.conftest import at, new_customer, new_partner, stored
-from tests.billing.test_xrechnung import check_pdf_a_3b
+from tests.billing.conftest import at, new_customer, new_partner
+from tests.billing.test_xrechnung import check_pdf_a_3b, stored
 from tests.support import mails
 from tests.support.pdf import pdf_text
 from tests.support.world import order

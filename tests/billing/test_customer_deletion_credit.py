@@ -13,7 +13,8 @@ from __future__ import annotations
 from lxml import etree
 
 from chalicelib import clock
-from tests.billing.conftest import at, new_customer, new_partner, stored
+from tests.billing.conftest import at, new_customer, new_partner
+from tests.billing.test_xrechnung import stored
 from tests.support import mails
 from tests.support.pdf import pdf_text
 from tests.support.world import order

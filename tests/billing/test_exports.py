@@ -19,7 +19,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 
 from chalicelib import admin, clock
-from tests.billing.conftest import at, new_customer, new_partner, stored
+from tests.billing.conftest import at, new_customer, new_partner
+from tests.billing.test_xrechnung import stored
 from tests.support.api import error_fields
 from tests.support.world import order
 
