@@ -142,3 +142,42 @@ def test_operator_corrects_an_invoice_after_the_buyer_fixed_its_address(api):
     assert _x(xml, "//rsm:ExchangedDocument/ram:TypeCode/text()") == ["380"]
     assert _x(xml, REF + "/ram:IssuerAssignedID/text()") == [number]
     assert "Rechnung (Korrektur) VIG-2026-000003" in pdf_text(stored("VIG-2026-000003", "pdf"))
+
+
+def test_every_kind_of_invoice_can_be_cancelled_and_its_credit_note_passes_both_rule_sets(api):
+    """Order, upgrade (with its credit line), monthly run, reverse charge (AT, English) and not
+    taxable (US, yearly): each cancelled; the credit note mirrors its amounts and tax category,
+    and its XML passes EN 16931 and XRechnung 3.0 (checked here and by the fixture)."""
+    from tests.billing import einvoice
+    from tests.billing.test_einvoice import _invoices
+
+    originals = _invoices(api)
+    clock.set_now(at("2026-12-05T10:00:00"))
+    for original in originals:
+        assert admin.main(["cancel-invoice", original["number"]]) == 0, original["number"]
+    notes = {}
+    for payer in {o["buyer"]["org_id"] for o in originals}:
+        notes.update({n.number: n for n in _credit_notes(payer)})
+    assert len(notes) == len(originals) == 6
+    by_original = {n.corrects: n for n in notes.values()}
+    for original in originals:
+        note = by_original[original["number"]]
+        assert (note.net, note.vat, note.gross) == (original["net"], original["vat"], original["gross"])
+        assert note.tax_category == original["tax_category"] and note.language in ("de", "en")
+        xml = stored(note.number, "xml")
+        assert _x(xml, "//rsm:ExchangedDocument/ram:TypeCode/text()") == ["381"]
+        if einvoice.validators_present():
+            for flavor in ("xml", "xrechnung.xml"):
+                assert einvoice.official_failures(stored(note.number, flavor)) == {
+                    "en16931": [],
+                    "xrechnung": [],
+                }, (note.number, flavor)
+    kinds = {o["tax_category"] for o in originals}
+    assert kinds == {"S", "AE", "O"}
+    assert any(line["kind"] == "credit" for o in originals for line in o["lines"])  # the upgrade
+
+
+def _credit_notes(payer_org_id: str) -> list:
+    from chalicelib.billing.models import Invoice
+
+    return [i for i in Invoice.query(Invoice.partition(payer_org_id)) if i.doc_type == "credit_note"]
