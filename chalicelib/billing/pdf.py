@@ -73,7 +73,7 @@ FIRST_PAGE_BODY_TOP_MM = 103
 LATER_PAGE_BODY_TOP_MM = 28
 FOOTER_HEIGHT_MM = 32
 #: widths of the footer's columns: company, management/register, tax identifiers, bank (165 mm)
-FOOTER_COLUMNS_MM = (34, 52, 44, 35)
+FOOTER_COLUMNS_MM = (32, 50, 44, 39)
 
 
 def address_lines(buyer: dict[str, Any], language: str, seller_country: str = "DE") -> list[str]:
@@ -166,7 +166,10 @@ def render(invoice: Any) -> bytes:
     end = max(x["period_end"] for x in lines)
     info: list[tuple[str, str]] = [
         (lab["number"] if not credit_note else lab["credit_note_number"], invoice.number),
-        (lab["issued"], _fmt_date(invoice.issued_at.date(), lang)),
+        (
+            lab["credit_note_date"] if credit_note else lab["issued"],
+            _fmt_date(invoice.issued_at.date(), lang),
+        ),
         (lab["period"], f"{_fmt_date(start, lang)} – {_fmt_date(end, lang)}"),
     ]
     if buyer.get("vat_id"):
