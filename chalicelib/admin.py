@@ -3,6 +3,9 @@
     python -m chalicelib.admin grant-partner ORG_ID
     python -m chalicelib.admin revoke-partner ORG_ID
     python -m chalicelib.admin create-org --name NAME --admin-email EMAIL [--partner]
+    python -m chalicelib.admin cancel-invoice NUMBER [--reissue]
+    python -m chalicelib.admin export-ledger --month YYYY-MM [--out FILE.csv]
+    python -m chalicelib.admin export-documents --month YYYY-MM --out FILE.zip
 
 They use the same settings as the API (table prefix, region, user pool from the environment).
 """
@@ -172,9 +175,45 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--admin-email", required=True)
     c.add_argument("--partner", action="store_true")
     c.add_argument("--language", choices=["de", "en"], default="de")
+    x = sub.add_parser(
+        "cancel-invoice",
+        help="cancel an invoice with a full credit note (type 381); --reissue: and issue it again "
+        "with the paying org's current data (corrected invoice)",
+    )
+    x.add_argument("number")
+    x.add_argument("--reissue", action="store_true")
+    e = sub.add_parser("export-ledger", help="the sales ledger of a month (CSV, credit notes negative)")
+    e.add_argument("--month", required=True)
+    e.add_argument("--out", help="file to write (default: standard output)")
+    d = sub.add_parser("export-documents", help="every invoice and credit note of a month (ZIP)")
+    d.add_argument("--month", required=True)
+    d.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     try:
-        if args.command == "grant-partner":
+        if args.command in ("export-ledger", "export-documents"):
+            from chalicelib.billing import exports
+
+            docs = exports.documents_of_month(*exports.month_of(args.month))
+            if args.command == "export-ledger":
+                data = exports.ledger_csv(docs)
+                if not args.out:
+                    sys.stdout.write(data.decode("utf-8-sig"))
+                    return 0
+            else:
+                data = exports.zip_of(docs)
+            with open(args.out, "wb") as out:
+                out.write(data)
+            print(f"{len(docs)} documents of {args.month} written to {args.out}")
+        elif args.command == "cancel-invoice":
+            from chalicelib.billing import credit_notes
+
+            note, corrected = credit_notes.cancel(args.number, clock.now(), reissue=args.reissue)
+            print(
+                f"{args.number} cancelled by credit note {note.number} ({note.gross} {note.currency} gross)"
+            )
+            if corrected is not None:
+                print(f"corrected invoice {corrected.number} ({corrected.gross} {corrected.currency} gross)")
+        elif args.command == "grant-partner":
             org = grant_partner(args.org_id)
             print(f"{org.org_id} {org.name}: partner")
         elif args.command == "revoke-partner":

@@ -298,3 +298,54 @@ def is_country(code: str) -> bool:
 
 def vat_prefix(country: str) -> str:
     return VAT_PREFIX.get(country, country)
+
+
+#: Country names on invoices (German, English) for the countries buyers come from; any other
+#: code is printed as the ISO code.
+COUNTRY_NAMES: dict[str, tuple[str, str]] = {
+    "AT": ("Österreich", "Austria"),
+    "BE": ("Belgien", "Belgium"),
+    "BG": ("Bulgarien", "Bulgaria"),
+    "CH": ("Schweiz", "Switzerland"),
+    "CY": ("Zypern", "Cyprus"),
+    "CZ": ("Tschechien", "Czechia"),
+    "DE": ("Deutschland", "Germany"),
+    "DK": ("Dänemark", "Denmark"),
+    "EE": ("Estland", "Estonia"),
+    "ES": ("Spanien", "Spain"),
+    "FI": ("Finnland", "Finland"),
+    "FR": ("Frankreich", "France"),
+    "GB": ("Vereinigtes Königreich", "United Kingdom"),
+    "GR": ("Griechenland", "Greece"),
+    "HR": ("Kroatien", "Croatia"),
+    "HU": ("Ungarn", "Hungary"),
+    "IE": ("Irland", "Ireland"),
+    "IS": ("Island", "Iceland"),
+    "IT": ("Italien", "Italy"),
+    "LI": ("Liechtenstein", "Liechtenstein"),
+    "LT": ("Litauen", "Lithuania"),
+    "LU": ("Luxemburg", "Luxembourg"),
+    "LV": ("Lettland", "Latvia"),
+    "MT": ("Malta", "Malta"),
+    "NL": ("Niederlande", "Netherlands"),
+    "NO": ("Norwegen", "Norway"),
+    "PL": ("Polen", "Poland"),
+    "PT": ("Portugal", "Portugal"),
+    "RO": ("Rumänien", "Romania"),
+    "SE": ("Schweden", "Sweden"),
+    "SI": ("Slowenien", "Slovenia"),
+    "SK": ("Slowakei", "Slovakia"),
+    "US": ("Vereinigte Staaten", "United States"),
+    "CA": ("Kanada", "Canada"),
+    "AU": ("Australien", "Australia"),
+}
+
+
+def country_name(code: str | None, language: str) -> str:
+    """``AT`` → ``Österreich`` (de) / ``Austria`` (en); unknown codes stay as they are."""
+    if not code:
+        return ""
+    names = COUNTRY_NAMES.get(code.upper())
+    if names is None:
+        return code.upper()
+    return names[0] if language == "de" else names[1]

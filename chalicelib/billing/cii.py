@@ -13,6 +13,8 @@ pure XML download). Business rules that shape it:
   (BT-10 — the buyer's Leitweg-ID or reference, else its org id);
 - PEPPOL-EN16931-R001: the business process (BT-23); PEPPOL-EN16931-R010: the buyer's
   electronic address (BT-49, its billing e-mail);
+- credit notes: type code 381 with positive amounts (what is credited), the corrected invoice
+  as BT-25 with its date BT-26 (``ram:InvoiceReferencedDocument``; corrected invoices carry it too);
 - BR-DE-14: a VAT rate in every VAT breakdown, also 0 for "not subject to VAT" — while BR-O-05
   keeps the rate off the lines of such invoices.
 """
@@ -31,6 +33,8 @@ UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
 QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 FACTURX = "urn:cen.eu:en16931:2017"
 XRECHNUNG = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+COMMERCIAL_INVOICE = "380"
+CREDIT_NOTE = "381"
 #: BT-23, the Peppol billing process the XRechnung rules (PEPPOL-EN16931-R001) ask for
 BUSINESS_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 
@@ -61,7 +65,6 @@ def build_xml(invoice: Any, specification: str = FACTURX) -> bytes:
         date_el(p, "ram:EndDateTime", date.fromisoformat(end))
 
     lang = invoice.language
-    lab = texts.labels(lang)
     category = invoice.tax_category
     rate = Decimal(invoice.vat_rate)
     seller = invoice.seller
@@ -76,11 +79,14 @@ def build_xml(invoice: Any, specification: str = FACTURX) -> bytes:
 
     doc = el(root, "rsm:ExchangedDocument")
     el(doc, "ram:ID", invoice.number)
-    el(doc, "ram:TypeCode", "380")
+    credit_note = getattr(invoice, "doc_type", None) == "credit_note"
+    el(doc, "ram:TypeCode", CREDIT_NOTE if credit_note else COMMERCIAL_INVOICE)
     date_el(doc, "ram:IssueDateTime", issued)
     note = texts.tax_note(lang, category)
     if note:
         el(el(doc, "ram:IncludedNote"), "ram:Content", note)
+    if getattr(invoice, "corrects", None):
+        el(el(doc, "ram:IncludedNote"), "ram:Content", texts.correction_note(lang, invoice))
 
     tx = el(root, "rsm:SupplyChainTradeTransaction")
     for index, line in enumerate(lines, start=1):
@@ -97,7 +103,7 @@ def build_xml(invoice: Any, specification: str = FACTURX) -> bytes:
             el(el(allowance, "ram:ChargeIndicator"), "udt:Indicator", "false")
             el(allowance, "ram:ActualAmount", f"{discount:.2f}")
         el(el(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", f"{list_price - discount:.2f}")
-        quantity = "-1" if line.get("kind") == "credit" else "1"
+        quantity = "-1" if line.get("kind") == "credit" else "1"  # "unused" days credited: 1
         el(el(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity", quantity, unitCode="C62")
         settlement = el(item, "ram:SpecifiedLineTradeSettlement")
         tax = el(settlement, "ram:ApplicableTradeTax")
@@ -176,7 +182,7 @@ def build_xml(invoice: Any, specification: str = FACTURX) -> bytes:
     if lines:
         period(settle, min(x["period_start"] for x in lines), max(x["period_end"] for x in lines))
     terms = el(settle, "ram:SpecifiedTradePaymentTerms")
-    el(terms, "ram:Description", lab["payment"].format(days=14))
+    el(terms, "ram:Description", texts.payment_terms(lang, invoice))
     date_el(terms, "ram:DueDateDateTime", issued + timedelta(days=14))
     sums = el(settle, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     el(sums, "ram:LineTotalAmount", invoice.net)
@@ -184,6 +190,17 @@ def build_xml(invoice: Any, specification: str = FACTURX) -> bytes:
     el(sums, "ram:TaxTotalAmount", invoice.vat, currencyID=invoice.currency)
     el(sums, "ram:GrandTotalAmount", invoice.gross)
     el(sums, "ram:DuePayableAmount", invoice.gross)
+    if getattr(invoice, "corrects", None):
+        # BT-25/BT-26: the invoice this credit note (or corrected invoice) corrects
+        ref = el(settle, "ram:InvoiceReferencedDocument")
+        el(ref, "ram:IssuerAssignedID", invoice.corrects)
+        if invoice.corrects_issued_on:
+            el(
+                el(ref, "ram:FormattedIssueDateTime"),
+                "qdt:DateTimeString",
+                _d102(date.fromisoformat(invoice.corrects_issued_on)),
+                format="102",
+            )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -13,6 +13,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,8 @@ NUMBER_PREFIX = "VIG"
 #: S3 key suffix of the pure XRechnung XML, next to ``.pdf`` (Factur-X) and ``.xml`` (its XML)
 XRECHNUNG_EXT = "xrechnung.xml"
 MAX_NUMBER_ATTEMPTS = 200
+INVOICE = "invoice"
+CREDIT_NOTE = "credit_note"
 
 
 class StaleState(Exception):
@@ -66,6 +69,21 @@ def buyer_of(payer: Org) -> dict[str, Any]:
     return buyer
 
 
+@dataclass(frozen=True)
+class Correction:
+    """What makes a document a credit note or a corrected invoice (all optional for invoices).
+
+    ``original``: the invoice corrected (BT-25/BT-26, and its frozen buyer, seller and tax for a
+    cancellation); ``credit_note``: type code 381; ``reuse_parties``: the document copies the
+    original's buyer/seller/tax instead of the payer's current data (a cancellation must mirror
+    what it cancels; a corrected invoice takes the current, fixed data).
+    """
+
+    original: Invoice | None = None
+    credit_note: bool = False
+    reuse_parties: bool = False
+
+
 def build(
     payer: Org,
     lines: list[pricing.Line],
@@ -73,9 +91,20 @@ def build(
     now: datetime,
     number: str,
     purchase_order: str | None = None,
+    correction: Correction | None = None,
 ) -> Invoice:
-    addr = payer.address_dict()
-    tax = pricing.tax_for(addr.get("country"), payer.vat_id)
+    fix = correction or Correction()
+    original = fix.original
+    if original is not None and fix.reuse_parties:
+        tax = pricing.Tax(
+            original.tax_category, Decimal(original.vat_rate), reverse_charge=bool(original.reverse_charge)
+        )
+        buyer, seller_data, language = dict(original.buyer), dict(original.seller), original.language
+        purchase_order = purchase_order or original.purchase_order
+    else:
+        addr = payer.address_dict()
+        tax = pricing.tax_for(addr.get("country"), payer.vat_id)
+        buyer, seller_data, language = buyer_of(payer), seller().as_dict(), payer.language or "de"
     total = pricing.totals(lines, tax)
     pk, sk = Invoice.key(payer.org_id, number)
     return Invoice(
@@ -84,10 +113,13 @@ def build(
         number=number,
         payer_org_id=payer.org_id,
         issued_at=now,
-        language=payer.language or "de",
+        language=language,
         reason=reason,
-        buyer=buyer_of(payer),
-        seller=seller().as_dict(),
+        doc_type=CREDIT_NOTE if fix.credit_note else INVOICE,
+        corrects=original.number if original is not None else None,
+        corrects_issued_on=original.issued_at.date().isoformat() if original is not None else None,
+        buyer=buyer,
+        seller=seller_data,
         lines=[line.as_dict() for line in lines],
         purchase_order=purchase_order,
         net=pricing.money(total.net),
@@ -118,8 +150,11 @@ def finalize(
     now: datetime,
     extra: Callable[[Any, Invoice], None],
     purchase_order: str | None = None,
+    correction: Correction | None = None,
 ) -> Invoice:
     """Number and store an invoice together with the caller's writes (``extra(tx, invoice)``).
+
+    Credit notes (``correction.credit_note``) take their number from the same sequence.
 
     Raises ``StaleState`` when the caller's conditions failed; retries when only the number
     was taken by a concurrent finalization.
@@ -131,7 +166,7 @@ def finalize(
         seq = _read_sequence(year)
         last = int(seq.last) if seq is not None else 0
         number = format_number(year, last + 1)
-        invoice = build(payer, lines, reason, now, number, purchase_order)
+        invoice = build(payer, lines, reason, now, number, purchase_order, correction)
         try:
             with db.transaction() as tx:
                 if seq is None:
@@ -179,9 +214,16 @@ def service_period(invoice: Invoice) -> dict[str, str | None]:
     }
 
 
+def doc_type(invoice: Invoice) -> str:
+    return invoice.doc_type or INVOICE
+
+
 def view(invoice: Invoice, with_urls: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "number": invoice.number,
+        "type": doc_type(invoice),
+        "corrects": invoice.corrects,
+        "cancelled_by": invoice.cancelled_by,
         "issued_at": clock.iso(invoice.issued_at),
         "reason": invoice.reason,
         "buyer": {
@@ -258,13 +300,21 @@ def recipients(payer_org_id: str, billing_email: str | None) -> list[str]:
 
 
 def store_documents(invoice: Invoice) -> bytes:
-    """Render and store PDF, XML and XRechnung XML (idempotent: same number → same keys).
-
-    Returns the PDF."""
+    """Render and store PDF, XML and XRechnung XML, each written once and locked until 31 Dec of
+    (issue year + 8) (``storage.put_once``). A re-render after a crash writes only what is
+    missing and never a second version; the PDF returned is the stored one."""
     pdf_bytes, xml, xrechnung = render(invoice)
-    storage.put("invoices", storage.invoice_key(invoice.number, "xml"), xml, "application/xml")
-    storage.put("invoices", storage.invoice_key(invoice.number, XRECHNUNG_EXT), xrechnung, "application/xml")
-    storage.put("invoices", storage.invoice_key(invoice.number, "pdf"), pdf_bytes, "application/pdf")
+    until = storage.retain_until(invoice.issued_at.year)
+    stored = {}
+    for ext, body, content_type in (
+        ("xml", xml, "application/xml"),
+        (XRECHNUNG_EXT, xrechnung, "application/xml"),
+        ("pdf", pdf_bytes, "application/pdf"),
+    ):
+        key = storage.invoice_key(invoice.number, ext)
+        stored[ext] = storage.put_once("invoices", key, body, content_type, until)
+    if not stored["pdf"]:
+        pdf_bytes = storage.get("invoices", storage.invoice_key(invoice.number, "pdf")) or pdf_bytes
     return pdf_bytes
 
 

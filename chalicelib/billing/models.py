@@ -133,7 +133,15 @@ class Subscription(Model):
 
 
 class Invoice(Model):
-    """A finalized invoice. Amounts are decimal strings; lines and buyer are frozen JSON."""
+    """A finalized invoice or credit note. Amounts are decimal strings; lines and buyer are
+    frozen JSON.
+
+    Credit notes (``doc_type = "credit_note"``, EN 16931 type code 381) share the invoice number
+    sequence and partition: one gapless range for every outgoing document, listed newest first.
+    Their amounts are positive (what is credited) and ``corrects`` names the invoice they
+    correct (BT-25, with its issue date ``corrects_issued_on`` as BT-26). A cancelled invoice
+    carries ``cancelled_by`` (set in the credit note's transaction, at most once).
+    """
 
     Meta = meta(TABLE)
 
@@ -143,7 +151,11 @@ class Invoice(Model):
     payer_org_id = UnicodeAttribute()
     issued_at = UTCDateTimeAttribute()
     language = UnicodeAttribute(default="de")
-    reason = UnicodeAttribute()  # order | upgrade | renewal
+    reason = UnicodeAttribute()  # order | upgrade | renewal | cancellation | correction | customer_deleted
+    doc_type = UnicodeAttribute(null=True, default="invoice")  # invoice | credit_note (None: invoice)
+    corrects = UnicodeAttribute(null=True)  # number of the invoice corrected (BT-25)
+    corrects_issued_on = UnicodeAttribute(null=True)  # its issue date, ISO (BT-26)
+    cancelled_by = UnicodeAttribute(null=True)  # the credit note cancelling this invoice
     buyer = JSONAttribute()
     seller = JSONAttribute()
     lines = JSONAttribute()

@@ -104,3 +104,14 @@ def quote_plan(org_id: str) -> Response:
     access = for_request(bp.current_request, org_id).require(Action.BILLING)
     body = parse_body(bp.current_request, OrderIn)
     return respond(orders.quote(access, body))
+
+
+@bp.route("/orgs/{org_id}/invoices/export", methods=["GET"], authorizer=jwt_auth)
+def export_invoices(org_id: str) -> Response:
+    """ZIP (PDF + XML of every invoice and credit note of the period + index.csv) or DATEV
+    Buchungsstapel, as a presigned download URL; the paying org's admins only."""
+    from chalicelib.billing import exports
+
+    access = for_request(bp.current_request, org_id).require(Action.INVOICES)
+    params: dict[str, str] = dict(bp.current_request.query_params or {})
+    return respond(exports.export(access.org_id, params))

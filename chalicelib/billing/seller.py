@@ -25,6 +25,12 @@ class Seller:
     register_id: str  # commercial register (BT-30), identifies the seller without VAT ID
     contact: str  # seller contact point (BT-41), XRechnung BR-DE-5
     phone: str  # seller contact telephone (BT-42), XRechnung BR-DE-6
+    managing_directors: str  # Geschäftsführer (§ 35a GmbHG: on every business letter)
+    seat: str  # Sitz der Gesellschaft
+    register_court: str  # Registergericht
+    register_number: str  # HRB …
+    bank_name: str
+    logo: str  # path of a PNG letterhead logo; empty: the name set as a word mark
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,4 +58,10 @@ def seller() -> Seller:
         register_id=_env("REGISTER_ID", "HRB 123456 B, Amtsgericht Charlottenburg"),
         contact=_env("CONTACT", "Buchhaltung"),
         phone=_env("PHONE", "+49 30 1234567"),
+        managing_directors=_env("MANAGING_DIRECTORS", "Erika Mustermann, Max Mustermann"),
+        seat=_env("SEAT", "Berlin"),
+        register_court=_env("REGISTER_COURT", "Amtsgericht Charlottenburg"),
+        register_number=_env("REGISTER_NUMBER", "HRB 123456 B"),
+        bank_name=_env("BANK_NAME", "Commerzbank Berlin"),
+        logo=_env("LOGO", ""),
     )

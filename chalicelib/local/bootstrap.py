@@ -26,6 +26,8 @@ MODEL_MODULES = [
     "chalicelib.monitoring.models",
 ]
 BUCKETS = ["files", "invoices"]
+#: buckets created with S3 Object Lock (as in the stack): each invoice object is retained
+LOCKED_BUCKETS = {"invoices"}
 
 
 @dataclass
@@ -64,7 +66,11 @@ def create_buckets() -> None:
         name = settings.bucket_name(short)
         if name in existing:
             continue
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": settings.region()})
+        s3.create_bucket(
+            Bucket=name,
+            CreateBucketConfiguration={"LocationConstraint": settings.region()},
+            **({"ObjectLockEnabledForBucket": True} if short in LOCKED_BUCKETS else {}),
+        )
 
 
 def verify_sender() -> None:

@@ -5,6 +5,8 @@
 its memberships are deleted (each leaving a ``LEFT#`` note so the purge can remove users that
 belong nowhere else), the subscription is deleted (billing never charges a deleted org), a work
 item is queued and the change is audited in the partner's own log (which outlives the org).
+A linked customer with paid whole days left is deleted only with ``confirm_paid_subscription``;
+the credit note for those days (``billing.credit_notes``) is finalized in the same transaction.
 A team too large for one transaction (more than ``INLINE_MEMBERS``) loses the rest of its
 memberships in the purge's first step; they are inert already, as the org answers 404.
 
@@ -39,51 +41,127 @@ CORE_PURGER = "chalicelib.orgs.deletion.purge_core"
 JOBS_PER_RUN = 10
 #: Memberships removed inside the DELETE transaction (2 items each; TransactWriteItems ≤ 100).
 INLINE_MEMBERS = 45
+#: with a credit note in the same transaction (4 more items: sequence, number, note, work item)
+INLINE_MEMBERS_WITH_CREDIT = 40
 
 
-def delete_org(access: Access) -> dict[str, Any]:
+def paid_subscription(org: Org, now: Any) -> Subscription | None:
+    """The linked customer's subscription if deleting it forfeits paid whole days (else None)."""
+    from pynamodb.exceptions import DoesNotExist
+
+    from chalicelib.billing import credit_notes
+
+    if org.partner_id is None:
+        return None
+    try:
+        sub = Subscription.get(*Subscription.key(org.org_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    if sub.payer_org_id == org.org_id or credit_notes.unused_days(sub, now)[1] <= 0:
+        return None
+    return sub
+
+
+def _unconfirmed(org: Org, sub: Subscription, now: Any) -> errors.Conflict:
+    from chalicelib.billing import credit_notes, pricing
+
+    first, days = credit_notes.unused_days(sub, now)
+    assert sub.current_period_end is not None
+    last = pricing.last_day(sub.current_period_end).isoformat()
+    return errors.Conflict(
+        f"{org.name} has a paid subscription ({sub.plan}, {'yearly' if sub.interval == 'year' else 'monthly'}) "
+        f"until {last}. Deleting the organisation ends it: the {days} unused whole days from "
+        f"{first.date().isoformat()} are credited to the paying organisation with a credit note. "
+        'Repeat the request with {"confirm_paid_subscription": true} to proceed.',
+        extra={
+            "code": "paid_subscription_unconfirmed",
+            "subscription": {
+                "org_id": org.org_id,
+                "org_name": org.name,
+                "plan": sub.plan,
+                "interval": sub.interval,
+                "status": sub.status,
+                "current_period_end": clock.iso(sub.current_period_end),
+                "last_paid_day": last,
+                "unused_days": days,
+                "payer_org_id": sub.payer_org_id,
+            },
+        },
+    )
+
+
+def delete_org(access: Access, confirm_paid_subscription: bool = False) -> dict[str, Any]:
+    """Mark the org deleted. A linked customer with paid whole days left needs
+    ``confirm_paid_subscription`` (409 ``paid_subscription_unconfirmed`` otherwise); the credit
+    note for those days is then written in the deletion's own transaction and mailed to the payer."""
     access.require(Action.DELETE_ORG)
     org = access.org
     now = clock.now()
+    sub = paid_subscription(org, now)
+    if sub is not None and not confirm_paid_subscription:
+        raise _unconfirmed(org, sub, now)
     job = PurgeJob.build(org.org_id, now, access.principal.user_id)
-    details = {"name": org.name, "linked": org.linked}
-    own_entry = audit_log.entry(access, "org.deleted", org.org_id, details)
+    details: dict[str, Any] = {"name": org.name, "linked": org.linked}
     with_partner = org.partner_id is not None
-    members = team.members_of(org.org_id, limit=INLINE_MEMBERS)
-    try:
-        with db.transaction() as tx:
-            for member in members:
-                tx.delete(member)
-                tx.save(DepartedMember.build(org.org_id, member.user_id, member.email))
-            tx.update(
-                org,
-                actions=[
-                    Org.status.set("deleting"),
-                    Org.gsi1pk.remove(),
-                    Org.gsi1sk.remove(),
-                    Org.deleted_at.set(now),
-                    Org.deleted_by.set(access.principal.user_id),
-                    Org.version.add(1),
-                ],
-                condition=Org.status == "active",
-            )
+    members = team.members_of(org.org_id, limit=INLINE_MEMBERS_WITH_CREDIT if sub else INLINE_MEMBERS)
+
+    def writes(tx: Any, note: Any = None) -> None:
+        if note is not None:
+            details["credit_note"] = note.number
+        for member in members:
+            tx.delete(member)
+            tx.save(DepartedMember.build(org.org_id, member.user_id, member.email))
+        tx.update(
+            org,
+            actions=[
+                Org.status.set("deleting"),
+                Org.gsi1pk.remove(),
+                Org.gsi1sk.remove(),
+                Org.deleted_at.set(now),
+                Org.deleted_by.set(access.principal.user_id),
+                Org.version.add(1),
+            ],
+            condition=Org.status == "active",
+        )
+        if sub is not None:
+            # the credit note is for exactly this period: any change since fails the transaction
+            tx.delete(sub, condition=Subscription.version == sub.version)
+        else:
             tx.delete(Subscription(*Subscription.key(org.org_id)))
-            tx.save(job)
-            tx.save(own_entry)
-            if with_partner:
-                # The customer's own log is purged; the partner keeps the record.
-                tx.save(
-                    audit_log.build(
-                        org_id=org.partner_id,
-                        actor_id=access.principal.user_id,
-                        actor_email=access.principal.email,
-                        actor_role="admin",
-                        actor_org_id=access.acting_org_id,
-                        action="customer.deleted",
-                        target=org.org_id,
-                        details=details,
-                    )
+        tx.save(job)
+        tx.save(audit_log.entry(access, "org.deleted", org.org_id, details))
+        if with_partner:
+            # The customer's own log is purged; the partner keeps the record.
+            tx.save(
+                audit_log.build(
+                    org_id=org.partner_id,
+                    actor_id=access.principal.user_id,
+                    actor_email=access.principal.email,
+                    actor_role="admin",
+                    actor_org_id=access.acting_org_id,
+                    action="customer.deleted",
+                    target=org.org_id,
+                    details=details,
                 )
+            )
+
+    note = None
+    try:
+        if sub is not None:
+            from chalicelib.billing import credit_notes, invoices
+
+            try:
+                note = credit_notes.for_deleted_customer(org, sub, now, writes)
+            except invoices.StaleState as exc:
+                raise errors.Conflict(
+                    "The organisation or its subscription changed meanwhile; please try again."
+                ) from exc
+            if note is None:
+                with db.transaction() as tx:
+                    writes(tx)
+        else:
+            with db.transaction() as tx:
+                writes(tx)
     except Exception as exc:
         from pynamodb.exceptions import TransactWriteError
 
@@ -91,12 +169,21 @@ def delete_org(access: Access) -> dict[str, Any]:
             raise errors.NotFound("Organisation not found.") from exc
         raise
     log.info("org %s marked for deletion by %s", org.org_id, access.principal.user_id)
-    return {
+    out: dict[str, Any] = {
         "id": org.org_id,
         "status": "deleting",
         "requested_at": clock.iso(now),
         "detail": "The organisation is no longer accessible; its data is being removed.",
     }
+    if note is not None:
+        from chalicelib.billing import invoices
+
+        try:
+            invoices.deliver(note)  # the hourly job retries from its work item if this fails
+        except Exception:
+            log.exception("credit note %s not delivered yet", note.number)
+        out["credit_note"] = note.number
+    return out
 
 
 # ----------------------------------------------------------------------------- the purge job

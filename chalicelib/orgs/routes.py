@@ -71,8 +71,16 @@ def patch_org(org_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}", methods=["DELETE"], authorizer=jwt_auth)
 def delete_org(org_id: str) -> Response:
-    access = for_request(bp.current_request, org_id)
-    return respond(deletion.delete_org(access), status=202)
+    from chalicelib.http import raw_body
+    from chalicelib.orgs.schemas import OrgDelete
+
+    request = bp.current_request
+    access = for_request(request, org_id).require(Action.DELETE_ORG)  # before reading the body
+    params: dict[str, str] = dict(request.query_params or {})
+    confirm = params.get("confirm_paid_subscription") == "true"
+    if raw_body(request).strip():
+        confirm = validate(json_body(request), OrgDelete).confirm_paid_subscription or confirm
+    return respond(deletion.delete_org(access, confirm_paid_subscription=confirm), status=202)
 
 
 @bp.route("/orgs/{org_id}/customers", methods=["GET"], authorizer=jwt_auth)

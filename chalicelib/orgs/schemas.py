@@ -50,3 +50,10 @@ class SignupBody(Strict):
     @classmethod
     def _policy(cls, v: str) -> str:
         return check_password(v)
+
+
+class OrgDelete(Strict):
+    """Optional body of ``DELETE /orgs/{id}``."""
+
+    #: a linked customer with paid whole days left: end it and credit those days to the payer
+    confirm_paid_subscription: bool = False

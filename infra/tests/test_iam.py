@@ -34,7 +34,7 @@ EXPECTED: dict[str, tuple[set[str], set[str], dict[str, set[str]]]] = {
         LOGS
         | TABLES
         | MAIL
-        | {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
+        | {"s3:GetObject", "s3:PutObject", "s3:PutObjectRetention", "s3:DeleteObject", "s3:ListBucket"}
         | {
             "cognito-idp:AdminCreateUser",
             "cognito-idp:AdminSetUserPassword",
@@ -44,7 +44,7 @@ EXPECTED: dict[str, tuple[set[str], set[str], dict[str, set[str]]]] = {
         ALL_TABLES,
         {
             "files": {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
-            "invoices": {"s3:GetObject", "s3:PutObject"},
+            "invoices": {"s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"},
         },
     ),
     "JwtAuth": (LOGS, set(), {}),
@@ -73,9 +73,9 @@ EXPECTED: dict[str, tuple[set[str], set[str], dict[str, set[str]]]] = {
         {"files": {"s3:DeleteObject"}},
     ),
     "BillingRun": (
-        LOGS | TABLES | MAIL | {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
+        LOGS | TABLES | MAIL | {"s3:GetObject", "s3:PutObject", "s3:PutObjectRetention", "s3:ListBucket"},
         {"billing", "core"},
-        {"invoices": {"s3:GetObject", "s3:PutObject"}},
+        {"invoices": {"s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"}},
     ),
     "BillingTrials": (LOGS | TABLES | MAIL, {"billing", "core"}, {}),
     "HostsOffline": (LOGS | TABLES | MAIL, {"hosts", "core", "billing"}, {}),

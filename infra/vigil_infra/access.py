@@ -59,7 +59,10 @@ PROFILES: dict[str, Profile] = {
         tables=(ALL,),
         objects={
             "files": ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
-            "invoices": ("s3:GetObject", "s3:PutObject"),
+            # PutObjectRetention: each invoice object is written with its own retain-until date
+            # (31 Dec of issue year + 8, storage.put_once); credit notes are issued on the route
+            # that deletes a linked customer
+            "invoices": ("s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"),
         },
         mail=True,
         users=(
@@ -85,7 +88,9 @@ PROFILES: dict[str, Profile] = {
     ),
     # billing/run.py + invoices.deliver_pending: renders and stores invoices, mails them.
     "BillingRun": Profile(
-        tables=("billing", "core"), objects={"invoices": ("s3:GetObject", "s3:PutObject")}, mail=True
+        tables=("billing", "core"),
+        objects={"invoices": ("s3:GetObject", "s3:PutObject", "s3:PutObjectRetention")},
+        mail=True,
     ),
     # billing/trials.py: reminders and expiry.
     "BillingTrials": Profile(tables=("billing", "core"), mail=True),

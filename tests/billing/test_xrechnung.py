@@ -343,77 +343,78 @@ def _fonts(resources: Any) -> list[Any]:
 
 
 def test_pdf_is_pdf_a_3b(api):
-    from pypdf import PdfReader
-
     checked = 0
     for invoice in _invoices(api):
         number = invoice["number"]
-        pdf = stored(number, "pdf")
-        assert pdf is not None
-        assert pdf.startswith(b"%PDF-1.7\n%") and all(b > 127 for b in pdf[10:14])
-        reader = PdfReader(io.BytesIO(pdf))
-        root: Any = reader.trailer["/Root"]
-        assert "/Encrypt" not in reader.trailer and "/ID" in reader.trailer
-
-        # an sRGB OutputIntent with its ICC profile embedded
-        intents = [i.get_object() for i in root["/OutputIntents"]]
-        assert len(intents) == 1
-        intent = intents[0]
-        assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"] == "sRGB IEC61966-2.1"
-        icc = intent["/DestOutputProfile"].get_object()
-        assert icc["/N"] == 3
-        profile = icc.get_data()
-        assert profile[36:40] == b"acsp"  # ICC signature
-        assert profile[12:16] in (b"mntr", b"prtr") and profile[16:20] == b"RGB "
-        assert profile[8] < 5  # major version (PDF/A-3: below 5)
-
-        # every font embedded as a font program
-        fonts = [f for page in reader.pages for f in _fonts(page.get("/Resources"))]
-        assert fonts, number
-        for font in fonts:
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant["/FontDescriptor"].get_object()
-            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, (number, font["/BaseFont"])
-
-        # XMP: PDF/A-3B, and the same metadata as the Info dictionary
-        xmp = _xmp(reader)
-        info: Any = reader.metadata
-        assert info is not None
-        assert _one(xmp, "//pdfaid:part") == "3" and _one(xmp, "//pdfaid:conformance") == "B"
-        assert (
-            _one(xmp, "//pdf:Producer") == info["/Producer"] == "Vigil billing (ReportLab, factur-x, pypdf)"
-        )
-        assert _one(xmp, "//xmp:CreatorTool") == info["/Creator"]
-        assert _one(xmp, "//dc:title/rdf:Alt/rdf:li") == info["/Title"]
-        assert info["/Title"].endswith(number)
-        assert _one(xmp, "//dc:creator/rdf:Seq/rdf:li") == info["/Author"]
-        assert _one(xmp, "//dc:description/rdf:Alt/rdf:li") == info["/Subject"]
-        assert _one(xmp, "//pdf:Keywords") == info["/Keywords"]
-        assert _one(xmp, "//xmp:CreateDate") == _pdf_date_as_xmp(info["/CreationDate"])
-        assert _one(xmp, "//xmp:ModifyDate") == _pdf_date_as_xmp(info["/ModDate"])
-        assert _one(xmp, "//xmp:CreateDate").startswith(invoice["issued_at"][:19])
-        assert set(info) <= {
-            "/Title",
-            "/Author",
-            "/Subject",
-            "/Keywords",
-            "/Creator",
-            "/Producer",
-            "/CreationDate",
-            "/ModDate",
-        }
-
-        # the XML attached as the invoice's alternative form, referenced from the catalog's /AF
-        specs = [s.get_object() for s in root["/AF"]]
-        assert len(specs) == 1
-        spec = specs[0]
-        assert spec["/F"] == spec["/UF"] == "factur-x.xml"
-        assert spec["/AFRelationship"] == "/Alternative"
-        names = root["/Names"]["/EmbeddedFiles"]["/Names"]
-        assert names[0] == "factur-x.xml" and names[1].get_object() == spec
-        embedded = spec["/EF"]["/F"].get_object()
-        assert embedded["/Subtype"] == "/text/xml"
-        assert embedded.get_data() == stored(number, "xml")
-        assert reader.attachments == {"factur-x.xml": [stored(number, "xml")]}
+        check_pdf_a_3b(stored(number, "pdf"), number, invoice["issued_at"], stored(number, "xml"))
         checked += 1
     assert checked == 6
+
+
+def check_pdf_a_3b(pdf: bytes, number: str, issued_at: str, xml: bytes) -> None:
+    """The PDF/A-3b properties of an invoice or credit note PDF (also used by other tests)."""
+    from pypdf import PdfReader
+
+    assert pdf.startswith(b"%PDF-1.7\n%") and all(b > 127 for b in pdf[10:14])
+    reader = PdfReader(io.BytesIO(pdf))
+    root: Any = reader.trailer["/Root"]
+    assert "/Encrypt" not in reader.trailer and "/ID" in reader.trailer
+
+    # an sRGB OutputIntent with its ICC profile embedded
+    intents = [i.get_object() for i in root["/OutputIntents"]]
+    assert len(intents) == 1
+    intent = intents[0]
+    assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"] == "sRGB IEC61966-2.1"
+    icc = intent["/DestOutputProfile"].get_object()
+    assert icc["/N"] == 3
+    profile = icc.get_data()
+    assert profile[36:40] == b"acsp"  # ICC signature
+    assert profile[12:16] in (b"mntr", b"prtr") and profile[16:20] == b"RGB "
+    assert profile[8] < 5  # major version (PDF/A-3: below 5)
+
+    # every font embedded as a font program
+    fonts = [f for page in reader.pages for f in _fonts(page.get("/Resources"))]
+    assert fonts, number
+    for font in fonts:
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, (number, font["/BaseFont"])
+
+    # XMP: PDF/A-3B, and the same metadata as the Info dictionary
+    xmp = _xmp(reader)
+    info: Any = reader.metadata
+    assert info is not None
+    assert _one(xmp, "//pdfaid:part") == "3" and _one(xmp, "//pdfaid:conformance") == "B"
+    assert _one(xmp, "//pdf:Producer") == info["/Producer"] == "Vigil billing (ReportLab, factur-x, pypdf)"
+    assert _one(xmp, "//xmp:CreatorTool") == info["/Creator"]
+    assert _one(xmp, "//dc:title/rdf:Alt/rdf:li") == info["/Title"]
+    assert info["/Title"].endswith(number)
+    assert _one(xmp, "//dc:creator/rdf:Seq/rdf:li") == info["/Author"]
+    assert _one(xmp, "//dc:description/rdf:Alt/rdf:li") == info["/Subject"]
+    assert _one(xmp, "//pdf:Keywords") == info["/Keywords"]
+    assert _one(xmp, "//xmp:CreateDate") == _pdf_date_as_xmp(info["/CreationDate"])
+    assert _one(xmp, "//xmp:ModifyDate") == _pdf_date_as_xmp(info["/ModDate"])
+    assert _one(xmp, "//xmp:CreateDate").startswith(issued_at[:19])
+    assert set(info) <= {
+        "/Title",
+        "/Author",
+        "/Subject",
+        "/Keywords",
+        "/Creator",
+        "/Producer",
+        "/CreationDate",
+        "/ModDate",
+    }
+
+    # the XML attached as the invoice's alternative form, referenced from the catalog's /AF
+    specs = [s.get_object() for s in root["/AF"]]
+    assert len(specs) == 1
+    spec = specs[0]
+    assert spec["/F"] == spec["/UF"] == "factur-x.xml"
+    assert spec["/AFRelationship"] == "/Alternative"
+    names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+    assert names[0] == "factur-x.xml" and names[1].get_object() == spec
+    embedded = spec["/EF"]["/F"].get_object()
+    assert embedded["/Subtype"] == "/text/xml"
+    assert embedded.get_data() == xml
+    assert reader.attachments == {"factur-x.xml": [xml]}

@@ -43,6 +43,7 @@ class Rule:
     headers: Callable[[], dict[str, str]] | None = None
     fresh: Callable[[Any, SecWorld], dict[str, str]] | None = None  # params for a success
     objects: tuple[str, ...] = ()  # path params naming objects of the org
+    query: str = ""  # query string every call carries
 
 
 def _own(w: SecWorld, scope: str) -> dict[str, str]:
@@ -193,6 +194,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/orgs/{org_id}/invoices"): Rule("P", {"admin": 200}),
     ("GET", "/orgs/{org_id}/invoices/{number}"): Rule("P", {"admin": 200}, objects=("number",)),
     ("POST", "/orgs/{org_id}/invoices/{number}/send"): Rule("P", {"admin": 202}, objects=("number",)),
+    ("GET", "/orgs/{org_id}/invoices/export"): Rule(
+        "P", {"admin": 200}, query="from=2026-01-01&to=2026-12-31"
+    ),
     ("GET", "/orgs/{org_id}/incidents"): Rule("C", ALL),
     ("GET", "/health"): Rule("public", {"anonymous": 200}),
     ("GET", "/openapi.json"): Rule("public", {"anonymous": 200}),

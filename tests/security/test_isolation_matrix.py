@@ -79,7 +79,7 @@ class Matrix:
             case = f"{case}, invalid body {invalid[0][:12]!r}"
         r = self.api.call(
             method,
-            _path(template, params),
+            _path(template, params) + (f"?{rule.query}" if rule.query else ""),
             _token(self.w, principal),
             json_body=json_body,
             body=body,

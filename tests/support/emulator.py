@@ -183,6 +183,7 @@ def _empty_buckets() -> None:
 
 
 def _empty(s3: Any, bucket: str) -> None:
+    _drop_locked_versions(bucket)
     doomed: list[dict[str, str]] = []
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
         for entry in page.get("Versions", []) + page.get("DeleteMarkers", []):
@@ -191,6 +192,17 @@ def _empty(s3: Any, bucket: str) -> None:
         s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start : start + 1000], "Quiet": True})
     for upload in s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
         s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+
+
+def _drop_locked_versions(bucket: str) -> None:
+    """Invoice objects are locked (COMPLIANCE, years ahead) and cannot be deleted through the API —
+    as in AWS. Between tests the emulator drops them from moto's store directly."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    stored = s3_backends[DEFAULT_ACCOUNT_ID]["global"].buckets.get(bucket)
+    if stored is not None and stored.object_lock_enabled:
+        stored.keys.clear()
 
 
 # --- Cognito --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Organisation settings: profile (address, billing e-mail, VAT ID, language), logo, support
 // contact, and — for a partner inside a linked customer — deleting that customer.
 import { api, has } from "../api.js";
-import { t } from "../i18n.js";
+import { formatDay, planLabel, t } from "../i18n.js";
 import { errorText, field, h, notice, onSubmit, radios, section, showErrors, clearErrors } from "../ui.js";
 import { guarded, title } from "./common.js";
 import { supportCard } from "./overview.js";
@@ -146,9 +146,32 @@ async function deletion(ctx, nav) {
         h("button", { type: "submit", class: "danger" }, t("delete.confirm"))),
       async (v, f) => {
         if (v.confirm_name !== org.name) return showErrors(f, { message: "", fieldErrors: { confirm_name: t("delete.mismatch") } });
-        await api("DELETE", `/orgs/${org.id}`);
-        await nav.reloadMe();
-        nav.go(`#/orgs/${org.partner_id}/customers`);
+        const done = async () => { await nav.reloadMe(); nav.go(`#/orgs/${org.partner_id}/customers`); };
+        try {
+          await api("DELETE", `/orgs/${org.id}`);
+        } catch (e) {
+          // a paid period left: name the subscription and what happens, ask once more
+          if (e.status !== 409 || e.problem.code !== "paid_subscription_unconfirmed") throw e;
+          const s = e.problem.subscription || {};
+          const paid = h("div", { class: "notice notice-warn", role: "alert", "data-testid": "delete-paid-warning" },
+            h("p", {}, t("delete.paid_warning", {
+              name: s.org_name || org.name,
+              plan: planLabel(s.plan),
+              interval: t(s.interval === "year" ? "delete.yearly" : "delete.monthly"),
+              end: formatDay(s.last_paid_day || s.current_period_end),
+              days: s.unused_days,
+            })),
+            h("button", { type: "button", class: "danger", "data-testid": "delete-paid-confirm", onclick: async () => {
+              try {
+                await api("DELETE", `/orgs/${org.id}`, { body: { confirm_paid_subscription: true } });
+                await done();
+              } catch (err) { paid.append(notice(errorText(err), "error")); }
+            } }, t("delete.paid_confirm")));
+          f.replaceWith(paid);
+          paid.querySelector("button").focus();
+          return;
+        }
+        await done();
       });
       confirmBox.replaceChildren(form);
       form.querySelector("input").focus();
