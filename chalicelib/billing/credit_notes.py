@@ -167,7 +167,7 @@ def unused_days(sub: Subscription, now: datetime) -> tuple[datetime, int]:
     end = sub.current_period_end
     if end is None or sub.status not in ("active", "canceled") or sub.plan not in _paid_plans():
         return first, 0
-    return first, max(0, (pricing.day_start(end) - first).days)
+    return first, max(0, pricing.days_between(first, end))  # calendar days: DST-proof
 
 
 def _paid_plans() -> set[str]:
@@ -214,7 +214,7 @@ def refund_line(org: Org, sub: Subscription, now: datetime, original: Invoice | 
         org.name,
         sub.plan,
         sub.interval,
-        first.date(),
+        pricing.business_date(first),
         pricing.last_day(sub.current_period_end),
         price,
         percent,

@@ -28,6 +28,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.billing.pricing import business_date
+
 FORMAT_VERSION = 700
 CATEGORY = 21
 CATEGORY_NAME = "Buchungsstapel"
@@ -67,7 +69,7 @@ def _amount(value: str | Decimal) -> str:
 
 def booking(invoice: Any, account: str, counter_account: str) -> list[str]:
     credit_note = getattr(invoice, "doc_type", None) == "credit_note"
-    issued = invoice.issued_at.date()
+    issued = business_date(invoice.issued_at)
     if credit_note:
         text = f"Vigil Rechnungskorrektur {invoice.number}"
         if invoice.corrects:

@@ -31,6 +31,7 @@ from typing import Any
 from chalicelib import clock, errors, ids, storage
 from chalicelib.billing import invoices
 from chalicelib.billing.models import Invoice, InvoiceNumber, InvoiceSequence
+from chalicelib.billing.pricing import business_date
 
 #: longest period one export covers
 MAX_DAYS = 366
@@ -101,7 +102,7 @@ def documents_of(payer_org_id: str, start: date, end: date) -> list[Invoice]:
     low = f"{invoices.NUMBER_PREFIX}-{start.year}-"
     high = f"{invoices.NUMBER_PREFIX}-{end.year}-\uffff"
     found = Invoice.query(Invoice.partition(payer_org_id), Invoice.sk.between(low, high))
-    return [doc for doc in found if start <= doc.issued_at.date() <= end]
+    return [doc for doc in found if start <= business_date(doc.issued_at) <= end]
 
 
 def sign(invoice: Invoice, value: str) -> Decimal:
@@ -131,7 +132,7 @@ def index_csv(docs: Iterable[Invoice]) -> bytes:
             [
                 invoices.doc_type(doc),
                 doc.number,
-                doc.issued_at.date().isoformat(),
+                business_date(doc.issued_at).isoformat(),
                 doc.corrects or "",
                 doc.buyer.get("name", ""),
                 doc.buyer.get("vat_id") or "",
@@ -159,7 +160,7 @@ def ledger_csv(docs: Iterable[Invoice]) -> bytes:
             [
                 invoices.doc_type(doc),
                 doc.number,
-                doc.issued_at.date().isoformat(),
+                business_date(doc.issued_at).isoformat(),
                 doc.corrects or "",
                 doc.payer_org_id,
                 doc.buyer.get("name", ""),

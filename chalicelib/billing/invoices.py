@@ -117,7 +117,9 @@ def build(
         reason=reason,
         doc_type=CREDIT_NOTE if fix.credit_note else INVOICE,
         corrects=original.number if original is not None else None,
-        corrects_issued_on=original.issued_at.date().isoformat() if original is not None else None,
+        corrects_issued_on=pricing.business_date(original.issued_at).isoformat()
+        if original is not None
+        else None,
         buyer=buyer,
         seller=seller_data,
         lines=[line.as_dict() for line in lines],
