@@ -121,6 +121,8 @@ def test_user_pool_matches_local_bootstrap(template: Template) -> None:
             "MfaConfiguration": "OPTIONAL",
             "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
             "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+            # issue 14 §1: an e-mail change takes effect only after its verification
+            "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
             "DeletionProtection": "INACTIVE",  # deletion_protection in infra/cdk.json
             "Policies": {
                 "PasswordPolicy": {

@@ -17,3 +17,14 @@ def temp_password(mail_text: str) -> str:
     match = re.search(r"^(?:Temporäres Passwort|Temporary password): (\S+)$", mail_text, re.M)
     assert match, mail_text
     return match.group(1)
+
+
+def signup_code(to: str) -> str:
+    """The confirmation code of the newest signup mail to ``to``."""
+    codes = [
+        match.group(1)
+        for m in mails(to)
+        if (match := re.search(r"^(?:Bestätigungscode|Confirmation code): (\d{6})$", m.text, re.M))
+    ]
+    assert codes, [m.subject for m in mails(to)]
+    return codes[-1]
