@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import clock, db, errors, ids
+from chalicelib import clock, db, errors, ids, ratelimit
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.billing.plans import limits_for
@@ -89,6 +89,8 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
     from pynamodb.exceptions import TransactWriteError
 
     access.require(Action.WRITE)
+    if body.alert.recipients:
+        ratelimit.take("recipients", access.org_id)  # each address given here may get mail
     limits = _check_interval(access.org_id, body.interval_minutes)
     now = clock.now()
     endpoint_id = ids.new_id("e")
@@ -167,6 +169,10 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         if field in changes and changes[field] is None:
             raise errors.ValidationFailed({field: "cannot be null"})
     ep = _load(access.org_id, endpoint_id)
+    if body.alert is not None:
+        before = (ep.alert.as_dict() if ep.alert is not None else {}).get("recipients") or []
+        if list(body.alert.recipients) != list(before):
+            ratelimit.take("recipients", access.org_id)  # a recipient change, before the write
     now = clock.now()
     actions = [Endpoint.updated_at.set(now), Endpoint.version.add(1)]
     if body.interval_minutes is not None:

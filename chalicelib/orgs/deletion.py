@@ -7,6 +7,9 @@ belong nowhere else), the subscription is deleted (billing never charges a delet
 item is queued and the change is audited in the partner's own log (which outlives the org).
 A team too large for one transaction (more than ``INLINE_MEMBERS``) loses the rest of its
 memberships in the purge's first step; they are inert already, as the org answers 404.
+Right after the transaction the request also cuts off what works without a user's session
+(``cut_off``): the agent tokens are deleted (heartbeats answer 401) and the report PDFs too
+(presigned links handed out before stop working) — at once, not when the purge gets there.
 
 The scheduled ``org_purge`` job Queries the work list and runs every registered purger
 (``chalicelib.purge.PURGERS``) for each org until all report done; the core-table purger runs
@@ -39,6 +42,8 @@ CORE_PURGER = "chalicelib.orgs.deletion.purge_core"
 JOBS_PER_RUN = 10
 #: Memberships removed inside the DELETE transaction (2 items each; TransactWriteItems ≤ 100).
 INLINE_MEMBERS = 45
+#: Time the DELETE request may spend cutting the org off (``cut_off``) after its transaction.
+CUT_OFF_BUDGET_S = 5.0
 
 
 def delete_org(access: Access) -> dict[str, Any]:
@@ -91,12 +96,29 @@ def delete_org(access: Access) -> dict[str, Any]:
             raise errors.NotFound("Organisation not found.") from exc
         raise
     log.info("org %s marked for deletion by %s", org.org_id, access.principal.user_id)
+    cut_off(org.org_id, time.monotonic() + CUT_OFF_BUDGET_S)
     return {
         "id": org.org_id,
         "status": "deleting",
         "requested_at": clock.iso(now),
         "detail": "The organisation is no longer accessible; its data is being removed.",
     }
+
+
+def cut_off(org_id: str, deadline: float) -> None:
+    """Run the ``chalicelib.purge.CUT_OFF`` steps for a deleted org (agent tokens, report links).
+
+    The org is deleted already (the transaction committed): a failing step is logged and left to
+    the purge, which deletes the same things, instead of failing the request.
+    """
+    from chalicelib.purge import CUT_OFF
+
+    for path in CUT_OFF:
+        module, _, name = path.rpartition(".")
+        try:
+            getattr(importlib.import_module(module), name)(org_id, deadline)
+        except Exception:
+            log.exception("cut-off step %s failed for org %s; the purge will finish it", name, org_id)
 
 
 # ----------------------------------------------------------------------------- the purge job
