@@ -82,7 +82,10 @@ def _signup(body: SignupBody) -> None:
     _discard(db.found_as(found, PendingSignup.key(email), PendingSignup), email)
     from chalicelib.auth import cognito
 
-    user_id = cognito.create_pending_user(email, body.password)
+    try:
+        user_id = cognito.create_pending_user(email, body.password)
+    except errors.Conflict:
+        return  # a signup or an invitation for the address got there in between: it stands
     now = clock.now()
     valid_until = now + VALID_FOR
     from chalicelib.orgs.service import _new_org

@@ -310,3 +310,29 @@ def test_a_token_without_verified_email_is_not_trusted_for_the_address(api) -> N
     unverified = tokens._verified_email({"email": "a@example.com", "email_verified": False})
     absent = tokens._verified_email({"email": "a@example.com"})
     assert verified == as_text == "a@example.com" and unverified == absent == ""
+
+
+def test_a_failed_confirmation_write_leaves_the_signup_pending_and_retryable(api) -> None:
+    from tests.faults import inject
+
+    assert api.post("/signup", json_body=_body("neu@example.com")).status == 202
+    code = signup_code("neu@example.com")
+    with inject("dynamodb", "TransactWriteItems", code="InternalServerError"):
+        r = api.post("/signup/confirm", json_body={"email": "neu@example.com", "code": code})
+    assert r.status == 503, r
+    pool = _pool_user("neu@example.com")
+    assert pool is not None and pool["enabled"] is False  # disabled again: no login
+    assert _exists(PendingSignup, PendingSignup.key("neu@example.com"))
+    r = api.post("/signup/confirm", json_body={"email": "neu@example.com", "code": code})
+    assert r.status == 200, r
+    api.login("neu@example.com")
+
+
+def test_a_failed_signup_write_removes_its_pool_user(api) -> None:
+    from tests.faults import inject
+
+    with inject("dynamodb", "TransactWriteItems", code="InternalServerError"):
+        r = api.post("/signup", json_body=_body("neu@example.com"))
+    assert r.status == 503, r
+    assert _pool_user("neu@example.com") is None
+    assert mails("neu@example.com") == []
