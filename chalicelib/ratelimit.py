@@ -39,6 +39,7 @@ DEFAULTS = {
     "signup_confirm_email": "10/900",  # code confirmations per target address in 15 minutes
     "invoice_resend": "10/3600",  # invoice mails resent per org and hour
     "recipients": "30/3600",  # alert and report-schedule recipient changes per org and hour
+    "recipient_confirm_ip": "30/900",  # recipient confirmation links per source address
 }
 
 
@@ -85,6 +86,7 @@ def _refuse(scope: str, retry_after: int) -> errors.TooManyRequests:
         "signup_confirm_email": "Too many confirmation attempts",
         "invoice_resend": "Too many invoice mails were sent for this organisation",
         "recipients": "Too many recipient changes for this organisation",
+        "recipient_confirm_ip": "Too many confirmation attempts",
     }.get(scope, "Too many failed logins")
     return errors.TooManyRequests(f"{what}; please try again later.", retry_after)
 

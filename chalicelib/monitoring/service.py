@@ -126,7 +126,16 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
                 {"endpoints": f"at most {limits.endpoints} on the {limits.plan} plan"},
             ) from exc
         raise
+    _ask_recipients(access, body.alert.recipients)
     return view(ep, access, dispatched_through())
+
+
+def _ask_recipients(access: Access, addresses: list[str]) -> None:
+    """Addresses outside the org get alert mail only once they confirmed (a link is mailed)."""
+    if addresses:
+        from chalicelib.mail import recipients
+
+        recipients.ask(access.org_id, access.org.name, access.org.language or "de", addresses)
 
 
 def _valid_id(endpoint_id: str) -> bool:
@@ -216,6 +225,8 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         if db.cancelled_by_condition(exc):
             raise errors.Conflict("The endpoint was changed or deleted meanwhile; reload and retry.") from exc
         raise
+    if body.alert is not None:
+        _ask_recipients(access, list(body.alert.recipients))
     return get(access, endpoint_id)
 
 

@@ -184,6 +184,10 @@ def create(access: Access, body: ScheduleIn) -> dict[str, Any]:
     with db.transaction() as tx:
         tx.save(schedule, condition=ReportSchedule.pk.does_not_exist())
         tx.save(entry)
+    from chalicelib.mail import recipients
+
+    # addresses outside the org get the reports only once they confirmed (a link is mailed)
+    recipients.ask(access.org_id, access.org.name, schedule.language, schedule.recipients)
     return view(schedule)
 
 

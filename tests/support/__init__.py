@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from tests.support.api import PASSWORD, Api, Result
-from tests.support.mail import mails, signup_code, temp_password
+from tests.support.mail import confirm_recipient, mails, signup_code, temp_password
 from tests.support.world import World, make_org, seed_world, sign_up
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Api",
     "Result",
     "World",
+    "confirm_recipient",
     "mails",
     "make_org",
     "seed_world",
