@@ -1,14 +1,15 @@
 """External recipients: Vigil mails an address outside the org only after it confirmed once.
 
-Alert recipients of endpoints and the recipients of report schedules are addresses an org admin
-types in. So that Vigil cannot be used to mail strangers, an address that is not a member of the
+Alert recipients of endpoints, the recipients of report schedules and an org's billing e-mail
+address are addresses an org admin types in. So that Vigil cannot be used to mail strangers, an address that is not a member of the
 org gets a confirmation mail with a link when it is named (``ask``; at most one a day per
 address, whichever org names it), and alert and report mails go only to members and confirmed
 addresses (``deliverable``). Following the link shows a page with a button; the button (POST)
 confirms — a mail scanner that fetches links does not confirm anything. A confirmation holds for
 the address (``RCPT#<email>`` / ``CONFIRMED``), not per org.
 
-Billing e-mail addresses (invoice mails) are not gated yet.
+The billing e-mail address is gated the same way: invoices and trial notices go to it once it is
+confirmed (or a member's), to the paying org's admins until then (``billing.invoices.recipients``).
 """
 
 from __future__ import annotations
@@ -116,6 +117,14 @@ def _ask(org_id: str, org_name: str, language: str, addresses: Iterable[str]) ->
         _mail(email, org_name, language, token)
         asked.append(email)
     return asked
+
+
+def trust(email: str, org_id: str) -> None:
+    """Record ``email`` as confirmed without asking: for addresses the vendor's operators enter
+    themselves (``chalicelib.admin``), never for addresses from the API."""
+    ConfirmedRecipient(
+        *ConfirmedRecipient.key(email), email=email.lower(), org_id=org_id, confirmed_at=clock.now()
+    ).save()
 
 
 def link(token: str) -> str:

@@ -171,9 +171,18 @@ def create_customer(principal: Principal, body: OrgCreate, partner: Access | Non
             tx.save(member, condition=Membership.pk.does_not_exist())
         tx.save(entry)
     log.info("org %s created by %s (linked=%s)", org.org_id, principal.user_id, org.linked)
+    _ask_billing_email(org, body.billing_email)
     out = view(org, None, sub)
     out["role"] = role
     return out
+
+
+def _ask_billing_email(org: Org, billing_email: str | None) -> None:
+    """A billing address outside the org gets invoices only once it confirmed (a link is mailed)."""
+    if billing_email:
+        from chalicelib.mail import recipients
+
+        recipients.ask(org.org_id, org.name, org.language or "de", [billing_email])
 
 
 def _email_of(principal: Principal) -> str:
@@ -262,6 +271,7 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
     for field, value in changes.items():
         setattr(org, field, Address(**value) if field == "address" and value else value)
     org.version += 1
+    _ask_billing_email(org, changes.get("billing_email"))
     return get(Access(org=org, role=access.role, principal=access.principal))
 
 

@@ -215,6 +215,10 @@ def confirm(body: SignupConfirmBody) -> dict[str, Any]:
             raise errors.ValidationFailed({"code": "wrong or expired"}, _BAD_CODE) from exc
         raise
     invitations.welcome(email, org.name, org.language)
+    if org.billing_email and org.billing_email != email:
+        from chalicelib.mail import recipients
+
+        recipients.ask(org.org_id, org.name, org.language, [org.billing_email])
     log.info("signup confirmed: org %s, user %s", org.org_id, pending.user_id)
     return {"status": "confirmed", "detail": "The account is ready: log in with your e-mail address."}
 

@@ -122,3 +122,28 @@ def test_scheduled_reports_go_only_to_confirmed_recipients(api, world) -> None:
     from chalicelib.mail import recipients
 
     assert recipients.deliverable(world.customer_id, [STRANGER, "zwei@example.com"]) == [STRANGER]
+
+
+def test_invoices_go_to_a_new_billing_address_only_once_it_confirmed(api, cast) -> None:
+    from chalicelib.billing import invoices
+    from tests.support import confirm_recipient
+    from tests.support.world import INDEPENDENT_ADMIN
+
+    org = cast.independent_id
+    r = api.patch(f"/orgs/{org}", cast.independent_admin, {"billing_email": "buchhaltung@extern.example"})
+    assert r.status == 200, r
+    (ask,) = mails("buchhaltung@extern.example")
+    assert "/recipients/confirm?token=" in ask.text
+    # until it confirmed, invoices and notices go to the org's admins
+    assert invoices.recipients(org, "buchhaltung@extern.example") == [INDEPENDENT_ADMIN]
+    confirm_recipient(api, "buchhaltung@extern.example")
+    assert invoices.recipients(org, "buchhaltung@extern.example") == ["buchhaltung@extern.example"]
+
+
+def test_a_billing_address_entered_by_the_operator_is_trusted(api) -> None:
+    from chalicelib.billing import invoices
+    from tests.support import make_org
+
+    org = make_org("Betrieb GmbH", "chef@betrieb.example", billing_email="rechnung@betrieb.example")
+    assert mails("rechnung@betrieb.example") == []
+    assert invoices.recipients(org, "rechnung@betrieb.example") == ["rechnung@betrieb.example"]
