@@ -15,6 +15,7 @@ from chalicelib.hosts.jobs import bp as host_jobs
 from chalicelib.hosts.routes import bp as host_routes
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.mail.jobs import bp as mail_jobs
+from chalicelib.mail.routes import bp as mail_routes
 from chalicelib.monitoring.jobs import bp as monitoring_jobs
 from chalicelib.monitoring.routes import bp as monitoring_routes
 from chalicelib.orgs.jobs import bp as org_jobs
@@ -44,6 +45,7 @@ BLUEPRINTS = (
     incident_routes,
     platform_routes,
     mail_jobs,
+    mail_routes,
     report_routes,
     report_jobs,
     host_routes,

@@ -125,6 +125,10 @@ def create_org(
                 details={"name": name, "partner": partner},
             )
         )
+    if billing_email and billing_email.lower() != admin_email:
+        from chalicelib.mail import recipients
+
+        recipients.trust(billing_email, org.org_id)  # entered by the operator, not by a caller
     return org, temp
 
 

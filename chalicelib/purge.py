@@ -17,3 +17,13 @@ PURGERS: list[str] = [
     "chalicelib.orgs.deletion.purge_files",
     "chalicelib.orgs.deletion.purge_core",  # always run last (deletes the org item)
 ]
+
+
+#: Steps run inside ``DELETE /orgs/{id}`` right after its transaction (same signature as the
+#: purgers): what would keep working from outside without a user's session — agent tokens, the
+#: presigned links of report PDFs — is cut off at once, not when the purge gets there. A step
+#: that fails or runs out of time is left to the purgers, which remove the same things again.
+CUT_OFF: list[str] = [
+    "chalicelib.hosts.service.revoke_tokens",
+    "chalicelib.reports.service.withdraw_files",
+]

@@ -10,7 +10,10 @@ environment: ``VIGIL_RATE_<SCOPE>="<count>/<seconds>"`` (e.g. ``VIGIL_RATE_REPOR
 | counter of a key in a window | pk=`RATE#<scope>#<key>#<window>`, sk=`RATE` (TTL) |
 
 Scopes: ``reports`` and ``invites`` (per org, every attempt counts), ``login_email`` and
-``login_ip`` (failed logins per e-mail / source address; login refuses once either is full).
+``login_ip`` (failed logins per e-mail / source address; login refuses once either is full),
+``signup_ip``/``signup_email`` and ``signup_confirm_ip``/``signup_confirm_email`` (per source
+and per target address), ``invoice_resend`` (per org) and ``recipients`` (per org: changes of
+alert and report-schedule recipients). Every scope is taken with ``take`` before the work.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ DEFAULTS = {
     "invites": "50/3600",  # member additions per org and hour
     "login_email": "5/900",  # failed logins per e-mail address in 15 minutes
     "login_ip": "20/900",  # failed logins per source address in 15 minutes
+    "signup_ip": "10/3600",  # signups per source address and hour
+    "signup_email": "3/3600",  # signups per target address and hour (each one mails it)
+    "signup_confirm_ip": "30/900",  # code confirmations per source address in 15 minutes
+    "signup_confirm_email": "10/900",  # code confirmations per target address in 15 minutes
+    "invoice_resend": "10/3600",  # invoice mails resent per org and hour
+    "recipients": "30/3600",  # alert and report-schedule recipient changes per org and hour
+    "recipient_confirm_ip": "30/900",  # recipient confirmation links per source address
 }
 
 
@@ -70,6 +80,13 @@ def _refuse(scope: str, retry_after: int) -> errors.TooManyRequests:
     what = {
         "reports": "Too many reports were requested for this organisation",
         "invites": "Too many members were added to this organisation",
+        "signup_ip": "Too many signups",
+        "signup_email": "Too many signups",
+        "signup_confirm_ip": "Too many confirmation attempts",
+        "signup_confirm_email": "Too many confirmation attempts",
+        "invoice_resend": "Too many invoice mails were sent for this organisation",
+        "recipients": "Too many recipient changes for this organisation",
+        "recipient_confirm_ip": "Too many confirmation attempts",
     }.get(scope, "Too many failed logins")
     return errors.TooManyRequests(f"{what}; please try again later.", retry_after)
 

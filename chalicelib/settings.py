@@ -114,6 +114,12 @@ def trial_days() -> int:
     return int(_env("VIGIL_TRIAL_DAYS", "14"))
 
 
+def signup_min_seconds() -> float:
+    """Least time an accepted ``POST /signup`` takes (``VIGIL_SIGNUP_MIN_MS``, default 600 ms):
+    longer than the work for a new address, so a known one cannot be told by a faster answer."""
+    return max(0, int(_env("VIGIL_SIGNUP_MIN_MS", "600"))) / 1000
+
+
 def cors_primary_origin() -> str:
     """The origin API Gateway's preflight answers with; others are reflected per request.
 

@@ -180,3 +180,64 @@ def find_user_id(email: str) -> str | None:
         raise
     attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
     return attrs.get("sub")
+
+
+# --- self-service signup (chalicelib.orgs.signup) --------------------------------------------
+
+
+def create_pending_user(email: str, password: str) -> str:
+    """A pool user for a signup whose address is not confirmed yet; its ``sub``.
+
+    The pool refuses self sign-up, so the user is created by the admin API with the chosen
+    password made permanent, ``email_verified`` false, and *disabled*: a login is refused with
+    ``NotAuthorizedException`` — the same answer as a wrong password — until the mailed code
+    is confirmed (``activate_user``).
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    idp = aws.client("cognito-idp")
+    pool = settings.user_pool_id()
+    try:
+        created = idp.admin_create_user(
+            UserPoolId=pool,
+            Username=email,
+            TemporaryPassword=password,
+            MessageAction="SUPPRESS",  # our own mail carries the code, in the org's language
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "false"}],
+        )
+        idp.admin_disable_user(UserPoolId=pool, Username=email)
+        idp.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
+    except (ClientError, BotoCoreError) as exc:
+        if _code(exc) == "UsernameExistsException":
+            raise errors.Conflict("A user with this e-mail address exists already.") from exc
+        if _code(exc) == "InvalidPasswordException":
+            delete_user(email)
+            raise errors.ValidationFailed({"password": _password_message(exc)}) from exc
+        if _code(exc) == "InvalidParameterException":
+            delete_user(email)
+            raise errors.ValidationFailed({"email": "cannot be used as a login name"}) from exc
+        delete_user(email)
+        raise _auth_error(exc) from exc
+    attrs = {a["Name"]: a["Value"] for a in created["User"].get("Attributes", [])}
+    return attrs.get("sub") or created["User"]["Username"]
+
+
+def activate_user(email: str) -> None:
+    """The signup's code was confirmed: the address is verified and the user may log in."""
+    idp = aws.client("cognito-idp")
+    pool = settings.user_pool_id()
+    idp.admin_update_user_attributes(
+        UserPoolId=pool, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
+    )
+    idp.admin_enable_user(UserPoolId=pool, Username=email)
+
+
+def deactivate_user(email: str) -> None:
+    """Undo ``activate_user`` when the database write after it failed (best effort)."""
+    from contextlib import suppress
+
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    # the signup stays pending in the database: a confirmation again or the purge decides
+    with suppress(ClientError, BotoCoreError):
+        aws.client("cognito-idp").admin_disable_user(UserPoolId=settings.user_pool_id(), Username=email)

@@ -112,11 +112,21 @@ def verify(token: str) -> Claims:
         raise InvalidToken(f"token_use {use!r} not accepted")
     return Claims(
         sub=str(claims["sub"]),
-        email=str(claims.get("email", "")).lower(),
+        email=_verified_email(claims),
         token_use=str(use),
         exp=int(claims["exp"]),
         auth_time=_auth_time(claims.get("auth_time")),
     )
+
+
+def _verified_email(claims: dict[str, Any]) -> str:
+    """The ``email`` claim only when ``email_verified`` vouches for it (Cognito sends a boolean,
+    some emulators the string "true"); otherwise "" and the app reads the address from its own
+    user record, which exists only for verified addresses."""
+    verified = claims.get("email_verified")
+    if verified is True or (isinstance(verified, str) and verified.strip().lower() == "true"):
+        return str(claims.get("email", "")).lower()
+    return ""
 
 
 def _auth_time(value: Any) -> str:

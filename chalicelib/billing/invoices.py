@@ -293,9 +293,13 @@ def render(invoice: Invoice) -> tuple[bytes, bytes, bytes]:
 
 
 def recipients(payer_org_id: str, billing_email: str | None) -> list[str]:
-    """The paying org's billing e-mail, else its administrators."""
+    """The paying org's billing e-mail once it is a member's or confirmed (issue 14 §4: no mail
+    to strangers), else its administrators."""
     if billing_email:
-        return [billing_email]
+        from chalicelib.mail import recipients as external
+
+        if external.deliverable(payer_org_id, [billing_email]):
+            return [billing_email]
     from chalicelib.team import queries as team
 
     return sorted(set(team.admin_emails(payer_org_id)))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
 
-from chalicelib import errors, idempotency
+from chalicelib import errors, idempotency, ratelimit
 from chalicelib.auth.access import Access, Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import header, listing, page_params, parse_body, respond
@@ -92,6 +92,7 @@ def resend_invoice(org_id: str, number: str) -> Response:
     access, invoice = _invoice_of(org_id, number)
     access.require(Action.WRITE)
     key = idempotency.validate_key(header(bp.current_request, "Idempotency-Key"), required=False)
+    ratelimit.take("invoice_resend", access.org_id)  # every attempt counts, before any mail
     status, body = invoices.send_again(access, invoice, key)
     return respond(body, status=status)
 

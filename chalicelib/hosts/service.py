@@ -366,3 +366,22 @@ def purge_org(org_id: str, deadline: float) -> bool:
     return db.drain(Host, pk, deadline, Host.sk.startswith(HOST_PREFIX), handle=purge_hosts) and db.drain(
         GoneHost, pk, deadline, GoneHost.sk.startswith(GONE_PREFIX), handle=purge_gone
     )
+
+
+def revoke_tokens(org_id: str, deadline: float) -> bool:
+    """Delete the agent-token items of every host of a deleted org, so heartbeats are refused at
+    once (401) rather than after the purge (see ``chalicelib.purge.CUT_OFF``); True when done.
+
+    Only the token items go: the hosts stay for ``purge_org``, which deletes their token item
+    again (a no-op) with the host."""
+    batch: list[AgentToken] = []
+    for host in Host.query(org_pk(org_id), Host.sk.startswith(HOST_PREFIX)):
+        if host.token_hash:
+            batch.append(AgentToken(*AgentToken.key(host.token_hash)))
+        if len(batch) == 25:
+            db.delete_batch(AgentToken, batch)
+            batch = []
+            if time.monotonic() > deadline:
+                return False
+    db.delete_batch(AgentToken, batch)
+    return True

@@ -47,9 +47,13 @@ def notify(
     admins: list[str] | None = None,
 ) -> bool:
     """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``."""
-    recipients = list(
-        dict.fromkeys([*(admins if admins is not None else admin_emails(incident.org_id)), *extra_recipients])
-    )
+    admins = admins if admins is not None else admin_emails(incident.org_id)
+    extra = list(extra_recipients)
+    if extra:
+        from chalicelib.mail import recipients as external
+
+        extra = external.deliverable(incident.org_id, extra, known=admins)  # no mail to strangers
+    recipients = list(dict.fromkeys([*admins, *extra]))
     if not recipients:
         return False
     lang = language if language in _KIND else "en"

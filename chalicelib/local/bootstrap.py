@@ -104,6 +104,9 @@ def create_user_pool() -> Resources:
         ClientName="vigil-console",
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        # like Cognito without ReadAttributes: the ID token carries email_verified, which the
+        # app needs before it trusts the email claim (chalicelib.auth.tokens)
+        ReadAttributes=["email", "email_verified"],
     )["UserPoolClient"]
     return Resources(user_pool_id=pool["Id"], user_pool_client_id=client["ClientId"])
 

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import clock, db, errors, ids
+from chalicelib import clock, db, errors, ids, ratelimit
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.billing.plans import limits_for
@@ -89,6 +89,8 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
     from pynamodb.exceptions import TransactWriteError
 
     access.require(Action.WRITE)
+    if body.alert.recipients:
+        ratelimit.take("recipients", access.org_id)  # each address given here may get mail
     limits = _check_interval(access.org_id, body.interval_minutes)
     now = clock.now()
     endpoint_id = ids.new_id("e")
@@ -124,7 +126,16 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
                 {"endpoints": f"at most {limits.endpoints} on the {limits.plan} plan"},
             ) from exc
         raise
+    _ask_recipients(access, body.alert.recipients)
     return view(ep, access, dispatched_through())
+
+
+def _ask_recipients(access: Access, addresses: list[str]) -> None:
+    """Addresses outside the org get alert mail only once they confirmed (a link is mailed)."""
+    if addresses:
+        from chalicelib.mail import recipients
+
+        recipients.ask(access.org_id, access.org.name, access.org.language or "de", addresses)
 
 
 def _valid_id(endpoint_id: str) -> bool:
@@ -167,6 +178,10 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         if field in changes and changes[field] is None:
             raise errors.ValidationFailed({field: "cannot be null"})
     ep = _load(access.org_id, endpoint_id)
+    if body.alert is not None:
+        before = (ep.alert.as_dict() if ep.alert is not None else {}).get("recipients") or []
+        if list(body.alert.recipients) != list(before):
+            ratelimit.take("recipients", access.org_id)  # a recipient change, before the write
     now = clock.now()
     actions = [Endpoint.updated_at.set(now), Endpoint.version.add(1)]
     if body.interval_minutes is not None:
@@ -210,6 +225,8 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         if db.cancelled_by_condition(exc):
             raise errors.Conflict("The endpoint was changed or deleted meanwhile; reload and retry.") from exc
         raise
+    if body.alert is not None:
+        _ask_recipients(access, list(body.alert.recipients))
     return get(access, endpoint_id)
 
 

@@ -9,6 +9,9 @@ A linked customer with paid whole days left is deleted only with ``confirm_paid_
 the credit note for those days (``billing.credit_notes``) is finalized in the same transaction.
 A team too large for one transaction (more than ``INLINE_MEMBERS``) loses the rest of its
 memberships in the purge's first step; they are inert already, as the org answers 404.
+Right after the transaction the request also cuts off what works without a user's session
+(``cut_off``): the agent tokens are deleted (heartbeats answer 401) and the report PDFs too
+(presigned links handed out before stop working) — at once, not when the purge gets there.
 
 The scheduled ``org_purge`` job Queries the work list and runs every registered purger
 (``chalicelib.purge.PURGERS``) for each org until all report done; the core-table purger runs
@@ -43,6 +46,8 @@ JOBS_PER_RUN = 10
 INLINE_MEMBERS = 45
 #: with a credit note in the same transaction (4 more items: sequence, number, note, work item)
 INLINE_MEMBERS_WITH_CREDIT = 40
+#: Time the DELETE request may spend cutting the org off (``cut_off``) after its transaction.
+CUT_OFF_BUDGET_S = 5.0
 
 
 def paid_subscription(org: Org, now: Any) -> Subscription | None:
@@ -71,7 +76,7 @@ def _unconfirmed(org: Org, sub: Subscription, now: Any) -> errors.Conflict:
     return errors.Conflict(
         f"{org.name} has a paid subscription ({sub.plan}, {'yearly' if sub.interval == 'year' else 'monthly'}) "
         f"until {last}. Deleting the organisation ends it: the {days} unused whole days from "
-        f"{first.date().isoformat()} are credited to the paying organisation with a credit note. "
+        f"{pricing.business_date(first).isoformat()} are credited to the paying organisation with a credit note. "
         'Repeat the request with {"confirm_paid_subscription": true} to proceed.',
         extra={
             "code": "paid_subscription_unconfirmed",
@@ -169,6 +174,7 @@ def delete_org(access: Access, confirm_paid_subscription: bool = False) -> dict[
             raise errors.NotFound("Organisation not found.") from exc
         raise
     log.info("org %s marked for deletion by %s", org.org_id, access.principal.user_id)
+    cut_off(org.org_id, time.monotonic() + CUT_OFF_BUDGET_S)
     out: dict[str, Any] = {
         "id": org.org_id,
         "status": "deleting",
@@ -184,6 +190,22 @@ def delete_org(access: Access, confirm_paid_subscription: bool = False) -> dict[
             log.exception("credit note %s not delivered yet", note.number)
         out["credit_note"] = note.number
     return out
+
+
+def cut_off(org_id: str, deadline: float) -> None:
+    """Run the ``chalicelib.purge.CUT_OFF`` steps for a deleted org (agent tokens, report links).
+
+    The org is deleted already (the transaction committed): a failing step is logged and left to
+    the purge, which deletes the same things, instead of failing the request.
+    """
+    from chalicelib.purge import CUT_OFF
+
+    for path in CUT_OFF:
+        module, _, name = path.rpartition(".")
+        try:
+            getattr(importlib.import_module(module), name)(org_id, deadline)
+        except Exception:
+            log.exception("cut-off step %s failed for org %s; the purge will finish it", name, org_id)
 
 
 # ----------------------------------------------------------------------------- the purge job

@@ -4,9 +4,11 @@ Access patterns (see also ``chalicelib.core_table``):
 
 | pattern | key |
 |---|---|
-| org profile by id | pk=`ORG#<org>`, sk=`ORG` (status `active` → visible; `deleting` → 404 for all) |
+| org profile by id | pk=`ORG#<org>`, sk=`ORG` (status `active` → visible; `pending` (signup not yet confirmed) and `deleting` → 404 for all) |
 | org deletions still to purge, oldest first | pk=`PURGE`, sk=`<requested_at>#<org>` (Query) |
 | members removed by an org deletion, users still to check | pk=`ORG#<org>`, sk begins_with `LEFT#` (Query) |
+| pending signup by e-mail address | pk=`SIGNUP#<email>`, sk=`SIGNUP` (TTL backstop) |
+| pending signups expiring on a day, oldest first | pk=`SIGNUPS#<yyyy-mm-dd>`, sk=`<valid_until>#<email>` (Query, TTL backstop) |
 """
 
 from __future__ import annotations
@@ -61,13 +63,14 @@ class Org(Model):
     vat_id = UnicodeAttribute(null=True)
     buyer_reference = UnicodeAttribute(null=True)  # Leitweg-ID or the buyer's reference (BT-10)
     support = SupportData(null=True)  # a partner's own support contact
-    status = UnicodeAttribute(default="active")  # active | deleting
+    status = UnicodeAttribute(default="active")  # active | pending (unconfirmed signup) | deleting
     deleted_at = UTCDateTimeAttribute(null=True)
     deleted_by = UnicodeAttribute(null=True)
     admin_count = NumberAttribute(default=0)  # guards "the last admin stays"
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
+    expires_at = NumberAttribute(null=True)  # TTL backstop of a pending org only
 
     by_partner = ByPartnerIndex()
 
@@ -154,3 +157,56 @@ class DepartedMember(Model):
     @classmethod
     def build(cls, org_id: str, user_id: str, email: str) -> DepartedMember:
         return cls(org_pk(org_id), f"{DEPARTED_PREFIX}{user_id}", user_id=user_id, email=email)
+
+
+SIGNUP_SK = "SIGNUP"
+
+
+class PendingSignup(Model):
+    """A signup whose e-mail address is not confirmed yet (``chalicelib.orgs.signup``).
+
+    Holds the pool user's id, the pending org and the keyed hash of the mailed code (never the
+    code). ``valid_until`` ends it (24 h); the hourly purge then deletes it with its pool user and
+    org, found through its ``SignupExpiry`` bucket item. ``expires_at`` (TTL) is only a backstop.
+    """
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # SIGNUP#<email>
+    sk = UnicodeAttribute(range_key=True, default=SIGNUP_SK)
+    email = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    language = UnicodeAttribute(default="de")
+    code_hash = UnicodeAttribute()
+    salt = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    valid_until = UTCDateTimeAttribute()
+    expires_at = NumberAttribute()
+
+    @classmethod
+    def key(cls, email: str) -> tuple[str, str]:
+        return f"SIGNUP#{email.strip().lower()}", SIGNUP_SK
+
+
+class SignupExpiry(Model):
+    """Bucket entry listing a pending signup under the day its ``valid_until`` falls on: the
+    purge queries a few day partitions (``sk <= now``) instead of scanning."""
+
+    Meta = meta(TABLE)
+
+    pk = UnicodeAttribute(hash_key=True)  # SIGNUPS#<yyyy-mm-dd>
+    sk = UnicodeAttribute(range_key=True)  # <valid_until iso>#<email>
+    email = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+    @staticmethod
+    def partition(day: Any) -> str:
+        return f"SIGNUPS#{day.isoformat()}"
+
+    @classmethod
+    def key(cls, email: str, valid_until: Any) -> tuple[str, str]:
+        from chalicelib.clock import iso
+
+        return cls.partition(valid_until.date()), f"{iso(valid_until)}#{email.strip().lower()}"

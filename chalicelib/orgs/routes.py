@@ -1,4 +1,4 @@
-"""Routes: /me, /signup, /orgs, /orgs/{org_id} (GET, PATCH, DELETE), /orgs/{org_id}/customers."""
+"""Routes: /me, /signup, /signup/confirm, /orgs, /orgs/{org_id} (GET, PATCH, DELETE), /orgs/{org_id}/customers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from chalicelib.audit.service import record_partner_entry
 from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.auth.principal import current
-from chalicelib.http import json_body, page_params, parse_body, respond, validate
+from chalicelib.http import client_ip, json_body, page_params, parse_body, respond, validate
 from chalicelib.orgs import deletion, service
 
 bp = Blueprint(__name__)
@@ -24,18 +24,38 @@ def me() -> Response:
 
 @bp.route("/signup", methods=["POST"])
 def signup() -> Response:
+    from chalicelib import ratelimit
+    from chalicelib.orgs import signup as signups
     from chalicelib.orgs.schemas import SignupBody
 
-    body = parse_body(bp.current_request, SignupBody)
-    service.signup(body)
+    request = bp.current_request
+    body = parse_body(request, SignupBody)
+    # Each signup costs a pool user and a mail to an address the caller names: a slot is taken
+    # per source and per target address before any of that work.
+    ratelimit.take("signup_ip", client_ip(request))
+    ratelimit.take("signup_email", body.email)
+    signups.signup(body)
     return respond(
         {
             "status": "accepted",
-            "detail": "If this address can be used, the account is ready: log in with "
-            "it. A mail with the details is on its way.",
+            "detail": "If this address can be used, a confirmation code is on its way to it: "
+            "confirm it with POST /signup/confirm to activate the account.",
         },
         status=202,
     )
+
+
+@bp.route("/signup/confirm", methods=["POST"])
+def confirm_signup() -> Response:
+    from chalicelib import ratelimit
+    from chalicelib.orgs import signup as signups
+    from chalicelib.orgs.schemas import SignupConfirmBody
+
+    request = bp.current_request
+    body = parse_body(request, SignupConfirmBody)
+    ratelimit.take("signup_confirm_ip", client_ip(request))
+    ratelimit.take("signup_confirm_email", body.email)
+    return respond(signups.confirm(body))
 
 
 @bp.route("/orgs", methods=["POST"], authorizer=jwt_auth)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.auth.schemas import check_password
 from chalicelib.validation import AddressIn, BuyerReference, Email, Name, Strict, VatId
@@ -57,3 +57,8 @@ class OrgDelete(Strict):
 
     #: a linked customer with paid whole days left: end it and credit those days to the payer
     confirm_paid_subscription: bool = False
+
+
+class SignupConfirmBody(Strict):
+    email: Email
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$")]

@@ -1,4 +1,4 @@
-"""Organisation logic: create (linked, independent, by signup), read, change, list customers."""
+"""Organisation logic: create (linked, independent; signup in ``signup.py``), read, change, list customers."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from chalicelib.team import queries as team
 from chalicelib.team.models import Membership
 
 if TYPE_CHECKING:  # pydantic stays off the cold-start path
-    from chalicelib.orgs.schemas import OrgCreate, OrgPatch, SignupBody
+    from chalicelib.orgs.schemas import OrgCreate, OrgPatch
 
 log = logging.getLogger("vigil.orgs")
 
@@ -171,9 +171,18 @@ def create_customer(principal: Principal, body: OrgCreate, partner: Access | Non
             tx.save(member, condition=Membership.pk.does_not_exist())
         tx.save(entry)
     log.info("org %s created by %s (linked=%s)", org.org_id, principal.user_id, org.linked)
+    _ask_billing_email(org, body.billing_email)
     out = view(org, None, sub)
     out["role"] = role
     return out
+
+
+def _ask_billing_email(org: Org, billing_email: str | None) -> None:
+    """A billing address outside the org gets invoices only once it confirmed (a link is mailed)."""
+    if billing_email:
+        from chalicelib.mail import recipients
+
+        recipients.ask(org.org_id, org.name, org.language or "de", [billing_email])
 
 
 def _email_of(principal: Principal) -> str:
@@ -262,6 +271,7 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
     for field, value in changes.items():
         setattr(org, field, Address(**value) if field == "address" and value else value)
     org.version += 1
+    _ask_billing_email(org, changes.get("billing_email"))
     return get(Access(org=org, role=access.role, principal=access.principal))
 
 
@@ -338,56 +348,3 @@ def me(principal: Principal) -> dict[str, Any]:
 
 def _me_entry(org: Org, role: str) -> dict[str, Any]:
     return {"id": org.org_id, "name": org.name, "role": role, "kind": org.kind, "partner_id": org.partner_id}
-
-
-def signup(body: SignupBody) -> None:
-    """A new independent org on trial with the signer as its admin.
-
-    The answer is the same whether or not the address has an account already (no user
-    enumeration); an existing user is told by mail instead.
-    """
-    from chalicelib.auth import cognito
-    from chalicelib.team import invitations
-
-    try:
-        user_id = cognito.create_user(body.email, body.password, permanent=True)
-    except errors.Conflict:
-        invitations.signup_attempt_notice(body.email, body.org.language)
-        return
-    now = clock.now()
-    org = _new_org(
-        body.org.name,
-        "customer",
-        None,
-        "vendor",
-        body.org.language,
-        body.org.address,
-        body.org.billing_email or body.email,
-        body.org.vat_id,
-        now,
-        user_id,
-        1,
-    )
-    member = Membership.build(org.org_id, user_id, body.email, "admin", now, user_id)
-    sub = subscriptions.new_trial(org.org_id, org.org_id, now)
-    entry = audit_log.build(
-        org_id=org.org_id,
-        actor_id=user_id,
-        actor_email=body.email,
-        actor_role="admin",
-        actor_org_id=org.org_id,
-        action="org.created",
-        target=org.org_id,
-        details={"name": org.name, "via": "signup"},
-    )
-    try:
-        with db.transaction() as tx:
-            tx.save(org, condition=Org.pk.does_not_exist())
-            tx.save(member)
-            team.save_new_user(tx, user_id, body.email, now)
-            tx.save(sub)
-            tx.save(entry)
-    except Exception:
-        cognito.delete_user(body.email)
-        raise
-    invitations.welcome(body.email, org.name, body.org.language)

@@ -80,9 +80,15 @@ def run_one(schedule: ReportSchedule) -> str:
         report = service.create_scheduled_report(schedule, period, data)
         pdf = storage.get(service.BUCKET, report.s3_key) or b""
         subject, text = mails.report_mail(schedule.language, schedule.frequency, org.name, name, period)
+        from chalicelib.mail import recipients
+
+        to = recipients.deliverable(schedule.org_id, schedule.recipients)
+        if not to:
+            log.info("schedule %s: no confirmed recipient; report kept, no mail", schedule.schedule_id)
+            return "skipped"
         sent = send(
             Message(
-                to=list(schedule.recipients),
+                to=to,
                 subject=subject,
                 text=text,
                 attachments=[Attachment(service.filename(report), pdf, "application/pdf")],

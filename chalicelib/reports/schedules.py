@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from chalicelib import clock, db, errors, ids
+from chalicelib import clock, db, errors, ids, ratelimit
 from chalicelib.audit import service as audit
 from chalicelib.auth.access import Access, Action
 from chalicelib.reports.models import (
@@ -146,6 +146,7 @@ def _target(org_id: str, target: TargetIn) -> Target:
 
 def create(access: Access, body: ScheduleIn) -> dict[str, Any]:
     access.require(Action.WRITE)
+    ratelimit.take("recipients", access.org_id)  # every schedule names addresses to mail
     existing = ReportSchedule.count(org_pk(access.org_id), ReportSchedule.sk.startswith(SCHEDULE_PREFIX))
     if existing >= MAX_SCHEDULES_PER_ORG:
         raise errors.Unprocessable(
@@ -183,6 +184,10 @@ def create(access: Access, body: ScheduleIn) -> dict[str, Any]:
     with db.transaction() as tx:
         tx.save(schedule, condition=ReportSchedule.pk.does_not_exist())
         tx.save(entry)
+    from chalicelib.mail import recipients
+
+    # addresses outside the org get the reports only once they confirmed (a link is mailed)
+    recipients.ask(access.org_id, access.org.name, schedule.language, schedule.recipients)
     return view(schedule)
 
 

@@ -12,6 +12,7 @@ orphan file stays behind.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -248,3 +249,22 @@ def purge_org(org_id: str, deadline: float) -> bool:
         s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
         return not listed.get("IsTruncated", False)
     return True
+
+
+def withdraw_files(org_id: str, deadline: float) -> bool:
+    """Delete the PDFs of a deleted org at once, so download links handed out before (presigned,
+    valid for minutes) stop working now rather than after the purge (``chalicelib.purge.CUT_OFF``).
+    The records stay for ``purge_org``; True when no PDF is left."""
+    from chalicelib import aws, settings
+
+    s3 = aws.client("s3")
+    bucket = settings.bucket_name(BUCKET)
+    while True:
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"{storage.org_prefix(org_id)}reports/")
+        keys = [{"Key": o["Key"]} for o in listed.get("Contents", [])]
+        if keys:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+        if not listed.get("IsTruncated", False):
+            return True
+        if time.monotonic() > deadline:
+            return False

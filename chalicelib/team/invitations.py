@@ -96,3 +96,27 @@ def signup_attempt_notice(email: str, language: str) -> None:
             f"Your Vigil team\n"
         )
     send(Message(to=[email], subject=subject, text=text))
+
+
+def signup_code(email: str, org_name: str, code: str, language: str) -> None:
+    """The code that proves a signup's address belongs to the one who signed up."""
+    hours = 24
+    if language == "de":
+        subject = f"Vigil: Ihr Bestätigungscode {code}"
+        text = (
+            f"Guten Tag,\n\nfür die Organisation „{org_name}“ wurde mit dieser E-Mail-Adresse "
+            f"ein Vigil-Konto beantragt.\n\nBestätigungscode: {code}\n\n"
+            f"Der Code gilt {hours} Stunden. Erst nach der Bestätigung ist das Konto aktiv.\n"
+            f"Haben Sie sich nicht registriert, ignorieren Sie diese Nachricht; die Anmeldung "
+            f"verfällt dann von selbst.\n\nIhr Vigil-Team\n"
+        )
+    else:
+        subject = f"Vigil: your confirmation code {code}"
+        text = (
+            f"Hello,\n\na Vigil account for the organisation “{org_name}” was requested with "
+            f"this e-mail address.\n\nConfirmation code: {code}\n\n"
+            f"The code is valid for {hours} hours. The account is active only once it is confirmed.\n"
+            f"If you did not sign up, ignore this message; the request then expires by itself.\n\n"
+            f"Your Vigil team\n"
+        )
+    send(Message(to=[email], subject=subject, text=text))

@@ -84,16 +84,15 @@ def _add(
     temp_password = None
     new_user = False
     if email_item is None:
+        # Only a verified account is ever attached. Whatever else the pool holds for the address
+        # (a pending signup — perhaps someone else's pre-registration —, a pool user nobody
+        # verified) is removed: the address is treated as new and the invitation mail decides.
+        from chalicelib.orgs import signup as signups
+
+        signups.forget(body.email)
         temp_password = cognito.temporary_password()
-        try:
-            user_id = cognito.create_user(body.email, temp_password, permanent=False)
-            created_in_pool = True
-        except errors.Conflict:
-            # In the pool but not yet a Vigil user (e.g. a compensated earlier attempt).
-            user_id = cognito.find_user_id(body.email) or ""
-            temp_password = None
-            if not user_id:
-                raise
+        user_id = cognito.create_user(body.email, temp_password, permanent=False)
+        created_in_pool = True
         new_user = True
     else:
         user_id = email_item.user_id
@@ -122,7 +121,7 @@ def _add(
             # idempotency.run answers instead when a request with the same key won the race
             raise errors.Conflict(f"{body.email} is a member of this organisation already.") from exc
         raise
-    if temp_password is not None and created_in_pool:
+    if temp_password is not None:
         invitations.invitation(body.email, org.name, body.role, org.language, temp_password)
     else:
         invitations.added(body.email, org.name, body.role, org.language)

@@ -40,6 +40,9 @@ EXPECTED: dict[str, tuple[set[str], set[str], dict[str, set[str]]]] = {
             "cognito-idp:AdminSetUserPassword",
             "cognito-idp:AdminDeleteUser",
             "cognito-idp:AdminGetUser",
+            "cognito-idp:AdminDisableUser",
+            "cognito-idp:AdminEnableUser",
+            "cognito-idp:AdminUpdateUserAttributes",
         },
         ALL_TABLES,
         {
@@ -72,6 +75,7 @@ EXPECTED: dict[str, tuple[set[str], set[str], dict[str, set[str]]]] = {
         ALL_TABLES,
         {"files": {"s3:DeleteObject"}},
     ),
+    "SignupPurge": (LOGS | TABLES | {"cognito-idp:AdminDeleteUser"}, {"core"}, {}),
     "BillingRun": (
         LOGS | TABLES | MAIL | {"s3:GetObject", "s3:PutObject", "s3:PutObjectRetention", "s3:ListBucket"},
         {"billing", "core"},

@@ -121,6 +121,8 @@ def test_user_pool_matches_local_bootstrap(template: Template) -> None:
             "MfaConfiguration": "OPTIONAL",
             "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
             "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+            # issue 14 §1: an e-mail change takes effect only after its verification
+            "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
             "DeletionProtection": "INACTIVE",  # deletion_protection in infra/cdk.json
             "Policies": {
                 "PasswordPolicy": {
@@ -218,6 +220,8 @@ def test_functions_get_the_prod_environment(raw: dict[str, Any]) -> None:
         assert env["VIGIL_MAIL_FROM"] == "Vigil <no-reply@vigil.example>"
         assert env["VIGIL_CORS_ORIGINS"] == "https://console.vigil.example"
         assert env["VIGIL_CONSOLE_URL"].startswith("https://")
+        # recipient confirmation links and the agent install command name the API through CloudFront
+        assert env["VIGIL_API_URL"] == "https://console.vigil.example/v1"
         assert env["VIGIL_VENDOR_SUPPORT_EMAIL"] == "support@vigil.example"
         for short in BUCKETS:
             assert "Ref" in env[f"VIGIL_BUCKET_{short.upper()}"]

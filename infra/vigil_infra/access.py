@@ -54,7 +54,8 @@ PROFILES: dict[str, Profile] = {
     # Every route: all tables; logos and reports (files) incl. delete and list (report purge on
     # the delete route); invoices are read (presigned download) and written when an order is
     # paid (orders.py -> invoices.deliver -> store_documents), never deleted; invitation and
-    # member mails; user administration (team/service.py, orgs/service.py).
+    # member mails; user administration (team/service.py, orgs/signup.py: pending signups are
+    # disabled pool users, enabled and marked verified once their code is confirmed).
     "APIHandler": Profile(
         tables=(ALL,),
         objects={
@@ -70,6 +71,9 @@ PROFILES: dict[str, Profile] = {
             "cognito-idp:AdminSetUserPassword",
             "cognito-idp:AdminDeleteUser",
             "cognito-idp:AdminGetUser",
+            "cognito-idp:AdminDisableUser",
+            "cognito-idp:AdminEnableUser",
+            "cognito-idp:AdminUpdateUserAttributes",
         ),
     ),
     "JwtAuth": AUTHORIZER,
@@ -86,6 +90,8 @@ PROFILES: dict[str, Profile] = {
         objects={"files": ("s3:DeleteObject",)},
         users=("cognito-idp:AdminDeleteUser",),
     ),
+    # orgs/signup.py purge_expired: unconfirmed signups (core) with their pool users.
+    "SignupPurge": Profile(tables=("core",), users=("cognito-idp:AdminDeleteUser",)),
     # billing/run.py + invoices.deliver_pending: renders and stores invoices, mails them.
     "BillingRun": Profile(
         tables=("billing", "core"),

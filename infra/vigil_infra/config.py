@@ -70,6 +70,17 @@ class DeployConfig:
     def mail_domain(self) -> str:
         return self.mail_address.rpartition("@")[2]
 
+    @property
+    def api_url(self) -> str:
+        """The API's public base URL: the console's domain, where CloudFront sends `/<stage>/*`
+        to API Gateway (the stage from .chalice/config.json). Mails link to it (confirmation
+        links of external recipients) and the agent's install command names it."""
+        from pathlib import Path
+
+        chalice_config = Path(__file__).resolve().parents[2] / ".chalice" / "config.json"
+        stages = json.loads(chalice_config.read_text(encoding="utf-8"))["stages"]
+        return f"{self.console_url.rstrip('/')}/{stages[STAGE]['api_gateway_stage']}"
+
     def environment(self) -> dict[str, str]:
         """Plain (token-free) variables for every function."""
         env = {
@@ -77,6 +88,7 @@ class DeployConfig:
             "VIGIL_PREFIX": PREFIX,
             "VIGIL_MAIL_FROM": self.mail_from,
             "VIGIL_CONSOLE_URL": self.console_url,
+            "VIGIL_API_URL": self.api_url,
             "VIGIL_CORS_ORIGINS": self.cors_origins,
         }
         for key, value in self.vendor_support.items():

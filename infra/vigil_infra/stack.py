@@ -337,6 +337,9 @@ class VigilStack(Stack):
             user_pool_name=f"{PREFIX}-users",
             sign_in_aliases=cognito.SignInAliases(email=True, username=False),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            # a changed address takes effect only once its code is confirmed; until then the old
+            # (verified) one stays in the token (AttributesRequireVerificationBeforeUpdate)
+            keep_original=cognito.KeepOriginalAttrs(email=True),
             self_sign_up_enabled=False,  # users are created by admins/partners through the API
             password_policy=cognito.PasswordPolicy(
                 min_length=10,

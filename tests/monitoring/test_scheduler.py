@@ -13,6 +13,7 @@ from chalicelib.monitoring.models import Result
 from tests.monitoring.conftest import NOW, run_minute, set_plan
 from tests.monitoring.test_checks import _create, _results, _status
 from tests.support import mails, make_org
+from tests.support.mail import pre_confirm
 
 ADMIN = "a@kunde.example.com"
 
@@ -79,6 +80,7 @@ def test_incident_lifecycle_mails_webhook_and_no_storm_when_flapping(api, custom
     clock.set_now(NOW)
     org_id, token = customer
     set_plan(org_id)
+    pre_confirm("ops@kunde.example.com")  # an external recipient that confirmed once
     ep = api.post(
         f"/orgs/{org_id}/endpoints",
         token,

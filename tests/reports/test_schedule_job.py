@@ -17,6 +17,7 @@ from tests.faults import inject
 from tests.reports.conftest import create_endpoint, run_checks
 from tests.support import mails
 from tests.support.lambdas import lambda_context
+from tests.support.mail import pre_confirm
 from tests.support.pdf import pdf_text
 from tests.support.world import upload_logo
 
@@ -48,6 +49,7 @@ def _job() -> dict:
 
 
 def _schedule(api, world, target, **extra) -> dict:
+    pre_confirm(*extra.get("recipients", RECIPIENTS))  # external recipients confirmed once
     r = api.post(
         f"/orgs/{world.customer_id}/report-schedules",
         world.partner_token,

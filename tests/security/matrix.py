@@ -208,6 +208,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/auth/new-password"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
     ("POST", "/auth/refresh"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
     ("POST", "/signup"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
+    ("POST", "/signup/confirm"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
+    ("GET", "/recipients/confirm"): Rule("public", {"anonymous": 400}),
+    ("POST", "/recipients/confirm"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
     # The agent route takes agent tokens only: a user's token is no agent token.
     ("POST", "/agent/heartbeat"): Rule("public", {"anonymous": 401, "partner": 401, "c_admin": 401}),
     ("GET", "/orgs/{org_id}/reports"): Rule("C", ALL),

@@ -38,7 +38,7 @@ def _snapshot(org_id: str) -> list[dict[str, Any]]:
 
 @DEEP_BODIES
 def test_deep_json_on_the_unauthenticated_routes_is_a_400(api, body: bytes) -> None:
-    for path in ("/auth/login", "/auth/new-password", "/auth/refresh", "/signup"):
+    for path in ("/auth/login", "/auth/new-password", "/auth/refresh", "/signup", "/signup/confirm"):
         _refused(api.post(path, body=body), "body")
 
 

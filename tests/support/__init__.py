@@ -11,7 +11,19 @@
 from __future__ import annotations
 
 from tests.support.api import PASSWORD, Api, Result
-from tests.support.mail import mails, temp_password
-from tests.support.world import World, make_org, seed_world
+from tests.support.mail import confirm_recipient, mails, signup_code, temp_password
+from tests.support.world import World, make_org, seed_world, sign_up
 
-__all__ = ["PASSWORD", "Api", "Result", "World", "mails", "make_org", "seed_world", "temp_password"]
+__all__ = [
+    "PASSWORD",
+    "Api",
+    "Result",
+    "World",
+    "confirm_recipient",
+    "mails",
+    "make_org",
+    "seed_world",
+    "sign_up",
+    "signup_code",
+    "temp_password",
+]

@@ -39,6 +39,25 @@ def make_org(name: str, admin_email: str, partner: bool = False, **profile: Any)
     return org.org_id
 
 
+def sign_up(
+    api: Api, email: str, name: str = "Neu GmbH", language: str = "de", password: str = PASSWORD
+) -> str:
+    """Self-service signup through the API, confirmed with the code read from the mail; the
+    new org's id (the signer's ``/me``)."""
+    from tests.support.mail import signup_code
+
+    r = api.post(
+        "/signup",
+        json_body={"email": email, "password": password, "org": {"name": name, "language": language}},
+    )
+    assert r.status == 202, r
+    r = api.post("/signup/confirm", json_body={"email": email, "code": signup_code(email)})
+    assert r.status == 200, r
+    token = api.login(email, password)
+    (entry,) = [o for o in api.get("/me", token).json["orgs"] if o["name"] == name]
+    return str(entry["id"])
+
+
 def add_member(org_id: str, email: str, role: str) -> str:
     """A user with password ``PASSWORD`` joins ``org_id`` (operator path: no invitation mail)."""
     from chalicelib import admin
