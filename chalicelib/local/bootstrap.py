@@ -97,7 +97,10 @@ def create_user_pool() -> Resources:
         UserPoolId=pool["Id"],
         ClientName="vigil-console",
         GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ExplicitAuthFlows=[
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ],  # password auth from the API only
     )["UserPoolClient"]
     return Resources(user_pool_id=pool["Id"], user_pool_client_id=client["ClientId"])
 

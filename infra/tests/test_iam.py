@@ -40,6 +40,9 @@ EXPECTED: dict[str, tuple[set[str], set[str], dict[str, set[str]]]] = {
             "cognito-idp:AdminSetUserPassword",
             "cognito-idp:AdminDeleteUser",
             "cognito-idp:AdminGetUser",
+            "cognito-idp:AdminInitiateAuth",
+            "cognito-idp:AdminRespondToAuthChallenge",
+            "cognito-idp:AdminUserGlobalSignOut",
         },
         ALL_TABLES,
         {

@@ -67,6 +67,10 @@ PROFILES: dict[str, Profile] = {
             "cognito-idp:AdminSetUserPassword",
             "cognito-idp:AdminDeleteUser",
             "cognito-idp:AdminGetUser",
+            # login, first-login password, password reset: auth/cognito.py
+            "cognito-idp:AdminInitiateAuth",
+            "cognito-idp:AdminRespondToAuthChallenge",
+            "cognito-idp:AdminUserGlobalSignOut",
         ),
     ),
     "JwtAuth": AUTHORIZER,
