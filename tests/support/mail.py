@@ -17,3 +17,10 @@ def temp_password(mail_text: str) -> str:
     match = re.search(r"^(?:Temporäres Passwort|Temporary password): (\S+)$", mail_text, re.M)
     assert match, mail_text
     return match.group(1)
+
+
+def reset_code(mail_text: str) -> str:
+    """The code of a password-reset mail (German or English)."""
+    match = re.search(r"^(?:Bestätigungscode|Confirmation code): ([0-9]{8})$", mail_text, re.M)
+    assert match, mail_text
+    return match.group(1)
