@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,7 @@ STEP_S = 30
 DIGITS = 6
 PENDING_S = 900
 CHALLENGE_S = 300
+log = logging.getLogger("vigil.auth")
 _SECRET = "totp-secret"
 _CHALLENGE = "mfa-login"
 
@@ -139,6 +141,7 @@ def verify(principal: Principal, code: str) -> dict[str, Any]:
         raise errors.Conflict("No set-up is waiting for its code (or it expired); start the set-up again.")
     _take(principal.user_id)
     if _accept(state, pending, code, attribute=AuthState.mfa_pending) is None:
+        log.info("mfa enrolment: wrong code (user %s)", principal.user_id)
         raise errors.ValidationFailed({"code": "the code does not match"})
     ratelimit.give_back("mfa_user", principal.user_id)
     state.update(
@@ -150,6 +153,7 @@ def verify(principal: Principal, code: str) -> dict[str, Any]:
         ],
         condition=AuthState.mfa_pending == pending,
     )
+    log.info("mfa enabled (user %s)", principal.user_id)
     return {"enabled": True, "enabled_at": clock.iso(state.mfa_enabled_at)}
 
 
@@ -161,12 +165,14 @@ def disable(principal: Principal, code: str) -> None:
     _take(principal.user_id)
     secret = state.mfa_secret
     if _accept(state, secret, code, attribute=AuthState.mfa_secret) is None:
+        log.info("mfa disabling: wrong code (user %s)", principal.user_id)
         raise errors.ValidationFailed({"code": "the code does not match"})
     ratelimit.give_back("mfa_user", principal.user_id)
     state.update(
         actions=[AuthState.mfa_secret.remove(), AuthState.mfa_enabled_at.remove()],
         condition=AuthState.mfa_secret == secret,
     )
+    log.info("mfa disabled (user %s)", principal.user_id)
 
 
 # --- the login challenge ---------------------------------------------------------------------
@@ -193,6 +199,7 @@ def complete(session: str, code: str) -> dict[str, Any]:
     if state is None or not state.mfa_secret:
         raise errors.Unauthorized("The login session is invalid or expired; log in again.")
     if _accept(state, state.mfa_secret, code, attribute=AuthState.mfa_secret) is None:
+        log.info("mfa login: wrong or reused code (user %s)", user_id)
         raise errors.Unauthorized("Incorrect authentication code.")
     ratelimit.give_back("mfa_user", user_id)
     return tokens

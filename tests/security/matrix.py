@@ -200,6 +200,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/auth/login"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
     ("POST", "/auth/new-password"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
     ("POST", "/auth/refresh"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
+    ("POST", "/auth/mfa"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
+    ("POST", "/auth/forgot-password"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
+    ("POST", "/auth/reset-password"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
+    # the caller's own second factor: every user, only their own (no id in the path)
+    ("GET", "/me/mfa"): Rule("me", dict.fromkeys(USERS, 200)),
+    ("POST", "/me/mfa/setup"): Rule("me", dict.fromkeys(USERS, 201)),
+    ("POST", "/me/mfa/verify"): Rule("me", dict.fromkeys(USERS, 400), body=lambda w: {}),
+    ("DELETE", "/me/mfa"): Rule("me", dict.fromkeys(USERS, 400), body=lambda w: {}),
     ("POST", "/signup"): Rule("public", {"anonymous": 400}, body=lambda w: {}),
     # The agent route takes agent tokens only: a user's token is no agent token.
     ("POST", "/agent/heartbeat"): Rule("public", {"anonymous": 401, "partner": 401, "c_admin": 401}),
