@@ -57,10 +57,13 @@ def login_mfa() -> Response:
 
 @bp.route("/auth/new-password", methods=["POST"])
 def new_password() -> Response:
+    from chalicelib.auth import mfa
     from chalicelib.auth.schemas import NewPasswordBody
 
     body = parse_body(bp.current_request, NewPasswordBody)
-    return respond(cognito.new_password(body.email, body.session, body.new_password))
+    result = cognito.new_password(body.email, body.session, body.new_password)
+    challenge = mfa.challenge_for(mfa.user_of(result), result)  # never tokens around the second factor
+    return respond(challenge or result)
 
 
 @bp.route("/auth/refresh", methods=["POST"])
