@@ -39,7 +39,8 @@ export function render({ onLoggedIn }) {
       h("button", { type: "submit", class: "primary" }, t("login.mfa_submit")),
       backLink()),
     async (v) => {
-      const answer = await api("POST", "/auth/mfa", { body: { session, code: v.code || "" }, auth: false });
+      const answer = await api("POST", "/auth/mfa", { body: { session, code: v.code || "" }, auth: false })
+        .catch((e) => { throw plain(e, 401, t("login.mfa_wrong")); });
       tokens.set(answer);
       await onLoggedIn();
     });
@@ -79,11 +80,18 @@ export function render({ onLoggedIn }) {
         return showErrors(f, { message: "", fieldErrors: { repeat: t("login.mismatch") } });
       }
       await api("POST", "/auth/reset-password",
-        { body: { email, code: v.code || "", new_password: v.new_password || "" }, auth: false });
+        { body: { email, code: v.code || "", new_password: v.new_password || "" }, auth: false })
+        .catch((e) => { throw plain(e, 400, t("login.reset_bad_code")); });
       showLogin(t("login.reset_done"));
     });
     box.replaceChildren(form);
     form.querySelector("input").focus();
+  }
+
+  // The answer of a refused code in the UI's language (the server's detail is for developers).
+  function plain(error, status, text) {
+    if (error && error.status === status && !Object.keys(error.fieldErrors || {}).length) error.message = text;
+    return error;
   }
 
   function backLink() {

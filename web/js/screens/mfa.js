@@ -21,7 +21,7 @@ export async function render(required) {
                 attrs: { inputmode: "numeric", maxlength: "6" } }),
         h("button", { type: "submit", class: "danger" }, t("mfa.disable"))),
       async (v) => {
-        await api("DELETE", "/me/mfa", { body: { code: v.code || "" } });
+        await api("DELETE", "/me/mfa", { body: { code: v.code || "" } }).catch(wrongCode);
         await show(t("mfa.disabled"));
       }));
     } else {
@@ -44,7 +44,7 @@ export async function render(required) {
       h("button", { type: "submit", class: "primary" }, t("mfa.verify")),
       h("p", {}, h("a", { href: "#/" }, t("mfa.back")))),
     async (v) => {
-      await api("POST", "/me/mfa/verify", { body: { code: v.code || "" } });
+      await api("POST", "/me/mfa/verify", { body: { code: v.code || "" } }).catch(wrongCode);
       await show(t("mfa.enabled"));
     });
     box.replaceChildren(form);
@@ -53,4 +53,10 @@ export async function render(required) {
 
   await show();
   return main;
+}
+
+// A refused code is shown next to the field in the UI's language.
+function wrongCode(error) {
+  if (error && error.status === 400) error.fieldErrors = { code: t("mfa.wrong_code") };
+  throw error;
 }
