@@ -9,11 +9,15 @@ environment: ``VIGIL_RATE_<SCOPE>="<count>/<seconds>"`` (e.g. ``VIGIL_RATE_REPOR
 |---|---|
 | counter of a key in a window | pk=`RATE#<scope>#<key>#<window>`, sk=`RATE` (TTL) |
 
-Scopes: ``reports`` and ``invites`` (per org, every attempt counts), ``login_email`` and
-``login_ip`` (failed logins per e-mail / source address; login refuses once either is full),
-``signup_ip``/``signup_email`` and ``signup_confirm_ip``/``signup_confirm_email`` (per source
-and per target address), ``invoice_resend`` (per org) and ``recipients`` (per org: changes of
-alert and report-schedule recipients). Every scope is taken with ``take`` before the work.
+Scopes: ``reports`` and ``invites`` (per org, every attempt counts); ``login_email`` and
+``login_ip`` (login attempts per e-mail / source address: the slot is taken before the password
+is evaluated, a successful login gives it back with ``give_back``, so only failures stay counted
+and parallel guesses cannot overshoot); ``forgot_email``/``forgot_ip`` (reset mails requested),
+``reset_email``/``reset_ip`` (reset-code attempts), ``mfa_user`` (TOTP code attempts per user:
+login challenge, enrolment, disabling); ``signup_ip``/``signup_email`` and
+``signup_confirm_ip``/``signup_confirm_email`` (per source and per target address),
+``invoice_resend`` (per org) and ``recipients`` (per org: changes of alert and report-schedule
+recipients). Every scope is taken with ``take`` before the work. See docs/security.md.
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ DEFAULTS = {
     "invoice_resend": "10/3600",  # invoice mails resent per org and hour
     "recipients": "30/3600",  # alert and report-schedule recipient changes per org and hour
     "recipient_confirm_ip": "30/900",  # recipient confirmation links per source address
+    "forgot_email": "3/3600",  # reset mails per e-mail address and hour
+    "forgot_ip": "10/3600",  # reset requests per source address and hour
+    "reset_email": "5/900",  # reset-code attempts per e-mail address in 15 minutes
+    "reset_ip": "20/900",  # reset-code attempts per source address in 15 minutes
+    "mfa_user": "5/300",  # TOTP code attempts per user in 5 minutes
 }
 
 
@@ -87,6 +96,11 @@ def _refuse(scope: str, retry_after: int) -> errors.TooManyRequests:
         "invoice_resend": "Too many invoice mails were sent for this organisation",
         "recipients": "Too many recipient changes for this organisation",
         "recipient_confirm_ip": "Too many confirmation attempts",
+        "forgot_email": "Too many password resets were requested",
+        "forgot_ip": "Too many password resets were requested",
+        "reset_email": "Too many reset attempts",
+        "reset_ip": "Too many reset attempts",
+        "mfa_user": "Too many authentication codes were tried",
     }.get(scope, "Too many failed logins")
     return errors.TooManyRequests(f"{what}; please try again later.", retry_after)
 
@@ -110,6 +124,36 @@ def take(scope: str, key: str) -> None:
         if getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException":
             raise _refuse(scope, left) from exc
         raise
+
+
+def take_all(*scoped_keys: tuple[str, str]) -> None:
+    """``take`` each (scope, key) in turn; when one refuses, the slots already taken are given
+    back, so a refused request uses up nothing."""
+    taken: list[tuple[str, str]] = []
+    try:
+        for scope, key in scoped_keys:
+            take(scope, key)
+            taken.append((scope, key))
+    except errors.TooManyRequests:
+        for scope, key in taken:
+            give_back(scope, key)
+        raise
+
+
+def give_back(scope: str, key: str) -> None:
+    """Return a slot taken with ``take`` (e.g. the login succeeded); never below zero."""
+    from pynamodb.exceptions import UpdateError
+
+    limit = limit_of(scope)
+    window, _ = _window(limit)
+    try:
+        RateCounter(_pk(scope, key, window), "RATE").update(
+            actions=[RateCounter.hits.add(-1)], condition=RateCounter.hits > 0
+        )
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", "") != "ConditionalCheckFailedException":
+            raise
+        # the window turned (or nothing was counted): nothing to give back
 
 
 def add(scope: str, key: str) -> None:

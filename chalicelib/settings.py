@@ -235,6 +235,19 @@ def cursor_key() -> bytes:
     return key.encode()
 
 
+def auth_key() -> bytes:
+    """Key that seals the MFA login challenge and the stored TOTP secrets (``auth/crypto.py``):
+    ``VIGIL_AUTH_KEY`` if set, otherwise derived from the cursor key with its own label (one
+    generated secret in AWS, separate keys per purpose)."""
+    import hashlib
+    import hmac
+
+    key = _env("VIGIL_AUTH_KEY")
+    if key:
+        return key.encode()
+    return hmac.new(cursor_key(), b"vigil-auth-seal-v1", hashlib.sha256).digest()
+
+
 def api_url() -> str:
     """Public base URL of the API as configured (``VIGIL_API_URL``); empty when unset."""
     return _env("VIGIL_API_URL")

@@ -4,6 +4,12 @@ The effective role is the caller's membership role (`guest`/`admin`) or `partner
 caller is an admin of the partner org a linked customer belongs to (partner wins: it carries
 the billing rights a customer admin lacks). No role at all → 404 (existence does not leak);
 a role too small for the action → 403.
+
+The same read also brings the caller's ``AuthState``: a token of a session ended by a password
+reset is refused here (401, ``auth/sessions.py``), and an org that requires two-factor
+authentication (``Org.require_mfa``) refuses callers without it with 403 ``code: mfa_required``
+— also a partner admin acting in a linked customer that requires it, or acting for a partner
+org that requires it.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from chalicelib import errors
+from chalicelib.auth.models import AuthState
 from chalicelib.auth.principal import Principal
 from chalicelib.orgs.models import Org
 from chalicelib.team.models import Membership
@@ -38,6 +45,8 @@ class Access:
     org: Org
     role: str  # guest | admin | partner
     principal: Principal
+    #: the caller has two-factor authentication enabled
+    mfa: bool = False
 
     @property
     def org_id(self) -> str:
@@ -99,42 +108,59 @@ def _denial(role: str, action: Action) -> str:
 
 def resolve(principal: Principal, org_id: str) -> Access:
     """Effective role of the caller in ``org_id``; NotFound when there is none."""
+    from chalicelib.auth import sessions
+
     if not _valid_id(org_id):
         raise errors.NotFound("Organisation not found.")
-    org, member = _load_both(org_id, principal.user_id)
+    org, member, state = _load_all(org_id, principal.user_id)
+    sessions.check(principal, state)
     if org is None or org.status != "active":
         raise errors.NotFound("Organisation not found.")
     role = member.role if member else None
+    partner_requires_mfa = False
     if org.partner_id:
-        partner_member = _membership(org.partner_id, principal.user_id)
+        partner_member, partner_org = _partner_side(org.partner_id, principal.user_id)
         if partner_member is not None and partner_member.role == "admin":
             role = "partner"
+            partner_requires_mfa = bool(partner_org is not None and partner_org.require_mfa)
     if role is None:
         raise errors.NotFound("Organisation not found.")
-    return Access(org=org, role=role, principal=principal)
+    has_mfa = state is not None and state.mfa_enabled
+    if (org.require_mfa or (role == "partner" and partner_requires_mfa)) and not has_mfa:
+        raise errors.Forbidden(
+            "This organisation requires two-factor authentication: set it up under /me/mfa/setup first.",
+            extra={"code": "mfa_required"},
+        )
+    return Access(org=org, role=role, principal=principal, mfa=has_mfa)
 
 
 def _valid_id(value: str) -> bool:
     return 0 < len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
 
 
-def _membership(org_id: str, user_id: str) -> Membership | None:
-    from pynamodb.exceptions import DoesNotExist
+def _partner_side(partner_id: str, user_id: str) -> tuple[Membership | None, Org | None]:
+    """The caller's membership in the partner org and that org, with one BatchGetItem."""
+    from chalicelib.db import batch_get_mixed, found_as
 
-    try:
-        return Membership.get(*Membership.key(org_id, user_id))
-    except DoesNotExist:
-        return None
+    member_key = Membership.key(partner_id, user_id)
+    org_key = Org.key(partner_id)
+    found = batch_get_mixed([(Membership, member_key), (Org, org_key)])
+    return found_as(found, member_key, Membership), found_as(found, org_key, Org)
 
 
-def _load_both(org_id: str, user_id: str) -> tuple[Org | None, Membership | None]:
-    """Org + membership with a single BatchGetItem on the core table."""
+def _load_all(org_id: str, user_id: str) -> tuple[Org | None, Membership | None, AuthState | None]:
+    """Org + membership + the caller's auth state with a single BatchGetItem on the core table."""
     from chalicelib.db import batch_get_mixed, found_as
 
     org_key = Org.key(org_id)
     member_key = Membership.key(org_id, user_id)
-    found = batch_get_mixed([(Org, org_key), (Membership, member_key)])
-    return found_as(found, org_key, Org), found_as(found, member_key, Membership)
+    state_key = AuthState.key(user_id)
+    found = batch_get_mixed([(Org, org_key), (Membership, member_key), (AuthState, state_key)])
+    return (
+        found_as(found, org_key, Org),
+        found_as(found, member_key, Membership),
+        found_as(found, state_key, AuthState),
+    )
 
 
 def for_request(request: Request, org_id: str) -> Access:

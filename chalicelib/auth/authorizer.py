@@ -52,5 +52,6 @@ def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
             "email": claims.email,
             "token_use": claims.token_use,
             "auth_time": claims.auth_time,
+            "iat": claims.iat,
         },
     )

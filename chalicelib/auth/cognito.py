@@ -1,5 +1,9 @@
 """Cognito user-pool operations: login flows and user administration.
 
+Passwords are evaluated server-side only, with the admin API (``ADMIN_USER_PASSWORD_AUTH``) from
+the Lambda's role: the public app client allows no password flow, so nobody can call Cognito's
+``InitiateAuth`` directly and go around the login throttle (infra/vigil_infra/stack.py).
+
 Login failures are reported with one message whatever the cause (unknown user, wrong
 password), so the API does not reveal which addresses have accounts.
 """
@@ -62,9 +66,10 @@ def login(email: str, password: str) -> dict[str, Any]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        result = aws.client("cognito-idp").initiate_auth(
+        result = aws.client("cognito-idp").admin_initiate_auth(
+            UserPoolId=settings.user_pool_id(),
             ClientId=settings.user_pool_client_id(),
-            AuthFlow="USER_PASSWORD_AUTH",
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": email, "PASSWORD": password},
         )
     except (ClientError, BotoCoreError) as exc:
@@ -80,7 +85,8 @@ def new_password(email: str, session: str, password: str) -> dict[str, Any]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        result = aws.client("cognito-idp").respond_to_auth_challenge(
+        result = aws.client("cognito-idp").admin_respond_to_auth_challenge(
+            UserPoolId=settings.user_pool_id(),
             ClientId=settings.user_pool_client_id(),
             ChallengeName="NEW_PASSWORD_REQUIRED",
             Session=session,
@@ -99,6 +105,7 @@ def refresh(refresh_token: str) -> dict[str, Any]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
+        # Refresh needs no password: the public flow every client has (no throttle to go around).
         result = aws.client("cognito-idp").initiate_auth(
             ClientId=settings.user_pool_client_id(),
             AuthFlow="REFRESH_TOKEN_AUTH",
@@ -107,6 +114,52 @@ def refresh(refresh_token: str) -> dict[str, Any]:
     except (ClientError, BotoCoreError) as exc:
         raise _auth_error(exc) from exc
     return _tokens(result["AuthenticationResult"], refresh_token=refresh_token)
+
+
+def verified_user_id(email: str) -> str | None:
+    """The ``sub`` of a pool user whose address is verified and who may log in; None otherwise
+    (unknown, unverified or disabled: a reset code would prove nothing about them)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        user = aws.client("cognito-idp").admin_get_user(UserPoolId=settings.user_pool_id(), Username=email)
+    except (ClientError, BotoCoreError) as exc:
+        if _code(exc) in ("UserNotFoundException", "InvalidParameterException"):
+            return None
+        raise errors.ServiceUnavailable("The identity service is unavailable.") from exc
+    attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+    if not user.get("Enabled", True) or attrs.get("email_verified") != "true":
+        return None
+    if user.get("UserStatus") not in ("CONFIRMED", "FORCE_CHANGE_PASSWORD", "RESET_REQUIRED"):
+        return None
+    return attrs.get("sub")
+
+
+def set_password(email: str, password: str) -> None:
+    """Set a permanent password (after a proven reset code)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        aws.client("cognito-idp").admin_set_user_password(
+            UserPoolId=settings.user_pool_id(), Username=email, Password=password, Permanent=True
+        )
+    except (ClientError, BotoCoreError) as exc:
+        if _code(exc) == "InvalidPasswordException":
+            raise errors.ValidationFailed({"new_password": _password_message(exc)}) from exc
+        raise _auth_error(exc) from exc
+
+
+def global_sign_out(email: str) -> None:
+    """Revoke every refresh token of the user (their sessions cannot be renewed any more)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        aws.client("cognito-idp").admin_user_global_sign_out(
+            UserPoolId=settings.user_pool_id(), Username=email
+        )
+    except (ClientError, BotoCoreError) as exc:
+        if _code(exc) != "UserNotFoundException":
+            raise errors.ServiceUnavailable("The identity service is unavailable.") from exc
 
 
 def temporary_password(length: int = 16) -> str:

@@ -16,6 +16,8 @@ class Principal:
     token_use: str
     #: login time of the token's session (epoch seconds as text); "" when unknown
     auth_time: str = ""
+    #: issue time of the token (epoch seconds as text); "" when unknown
+    issued_at: str = ""
 
 
 def current(request: Request) -> Principal:
@@ -29,4 +31,5 @@ def current(request: Request) -> Principal:
         email=str(ctx.get("email") or ""),
         token_use=str(ctx.get("token_use") or ""),
         auth_time=str(ctx.get("auth_time") or ""),
+        issued_at=str(ctx.get("iat") or ""),
     )

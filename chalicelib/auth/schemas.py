@@ -54,3 +54,34 @@ class NewPasswordBody(Strict):
 
 class RefreshBody(Strict):
     refresh_token: str = Field(min_length=1, max_length=8192)
+
+
+class _EmailLower(Strict):
+    email: EmailStr = Field(max_length=254)
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+
+class ForgotPasswordBody(_EmailLower):
+    pass
+
+
+class ResetPasswordBody(_EmailLower):
+    code: str = Field(pattern=r"^[0-9]{8}$", description="the 8-digit code from the mail")
+    new_password: str = Field(max_length=256)
+
+    @field_validator("new_password")
+    @classmethod
+    def _policy(cls, v: str) -> str:
+        return check_password(v)
+
+
+class MfaCodeBody(Strict):
+    code: str = Field(pattern=r"^[0-9]{6}$", description="the 6-digit code of the authenticator app")
+
+
+class MfaLoginBody(MfaCodeBody):
+    session: str = Field(min_length=20, max_length=8192)

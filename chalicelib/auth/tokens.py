@@ -31,6 +31,7 @@ class Claims:
     token_use: str
     exp: int
     auth_time: str = ""  # login time (epoch seconds) — identifies the session; "" if absent
+    iat: str = ""  # issue time (epoch seconds); sessions.check compares it after a reset
 
 
 class _JwksCache:
@@ -116,6 +117,7 @@ def verify(token: str) -> Claims:
         token_use=str(use),
         exp=int(claims["exp"]),
         auth_time=_auth_time(claims.get("auth_time")),
+        iat=_auth_time(claims.get("iat")),
     )
 
 

@@ -103,7 +103,7 @@ def create_user_pool() -> Resources:
         UserPoolId=pool["Id"],
         ClientName="vigil-console",
         GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],  # API only
         # like Cognito without ReadAttributes: the ID token carries email_verified, which the
         # app needs before it trusts the email claim (chalicelib.auth.tokens)
         ReadAttributes=["email", "email_verified"],

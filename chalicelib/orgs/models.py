@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -67,6 +68,7 @@ class Org(Model):
     deleted_at = UTCDateTimeAttribute(null=True)
     deleted_by = UnicodeAttribute(null=True)
     admin_count = NumberAttribute(default=0)  # guards "the last admin stays"
+    require_mfa = BooleanAttribute(null=True)  # members need two-factor auth (auth/access.py)
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)

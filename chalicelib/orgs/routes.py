@@ -19,7 +19,11 @@ bp = Blueprint(__name__)
 
 @bp.route("/me", methods=["GET"], authorizer=jwt_auth)
 def me() -> Response:
-    return respond(service.me(current(bp.current_request)))
+    from chalicelib.auth import sessions
+
+    principal = current(bp.current_request)
+    sessions.require_valid(principal)  # a token of a session ended by a password reset: 401
+    return respond(service.me(principal))
 
 
 @bp.route("/signup", methods=["POST"])

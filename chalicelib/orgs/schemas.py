@@ -31,6 +31,9 @@ class OrgPatch(Strict):
     buyer_reference: BuyerReference | None = None
     language: Literal["de", "en"] | None = None
     support_by: Literal["partner", "vendor"] | None = None
+    require_mfa: bool | None = Field(
+        default=None, strict=True, description="members need two-factor authentication"
+    )
 
 
 class SignupOrg(Strict):

@@ -74,6 +74,7 @@ def view(org: Org, access: Access | None = None, subscription: Subscription | No
         "billing_email": org.billing_email,
         "vat_id": org.vat_id,
         "buyer_reference": org.buyer_reference,
+        "require_mfa": bool(org.require_mfa),
         "created_at": clock.iso(org.created_at),
     }
     if access is not None:
@@ -230,6 +231,12 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
                 {"support_by": "only for linked customer organisations"},
             )
         access.require(Action.SUPPORT_BY)
+    if changes.get("require_mfa") and not access.mfa:
+        # Whoever switches it on must not lock themselves out.
+        raise errors.Unprocessable(
+            "Set up two-factor authentication for yourself before requiring it.",
+            {"require_mfa": "enable your own two-factor authentication first"},
+        )
     if "address" in changes:
         merged = org.address_dict() | (changes["address"] or dict.fromkeys(org.address_dict()))
         changes["address"] = merged if any(v is not None for v in merged.values()) else None
@@ -239,8 +246,8 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
     actions = []
     for field, value in changes.items():
         attr = getattr(Org, field)
-        if value is None:
-            actions.append(attr.remove())
+        if value is None or (field == "require_mfa" and value is False):
+            actions.append(attr.remove())  # require_mfa is stored only while it is on
         elif field == "address":
             actions.append(attr.set(Address(**value)))
         else:
@@ -249,7 +256,9 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
         actions.append(Org.gsi1sk.set(Org.partner_sort_key(changes["name"], org.org_id)))
     actions.append(Org.version.add(1))
     before = {f: _current(org, f) for f in changes}
-    action = "org.support_by_changed" if set(changes) == {"support_by"} else "org.updated"
+    action = {"support_by": "org.support_by_changed", "require_mfa": "org.mfa_policy_changed"}.get(
+        next(iter(changes)) if len(changes) == 1 else "", "org.updated"
+    )
     entry = audit_log.entry(
         access,
         action,
@@ -276,6 +285,8 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
 
 
 def _current(org: Org, field: str) -> Any:
+    if field == "require_mfa":
+        return bool(org.require_mfa)
     if field == "address":
         current = org.address_dict()
         return current if any(v is not None for v in current.values()) else None

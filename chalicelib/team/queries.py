@@ -62,9 +62,14 @@ def save_new_user(tx: Any, user_id: str, email: str, created_at: datetime) -> No
 
 
 def delete_user(user_id: str, email: str) -> None:
-    """Delete the user item and its e-mail item (no error when absent)."""
+    """Delete the user item, its e-mail item and its account-security items: MFA secret and
+    session state, a pending reset code (no error when absent)."""
+    from chalicelib.auth.models import AuthState, ResetCode
+
     User(*User.key(user_id)).delete()
     EmailIndex(*EmailIndex.key(email)).delete()
+    AuthState(*AuthState.key(user_id)).delete()
+    ResetCode(*ResetCode.key(email)).delete()
 
 
 def user_email(user_id: str) -> str:

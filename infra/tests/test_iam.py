@@ -43,6 +43,9 @@ EXPECTED: dict[str, tuple[set[str], set[str], dict[str, set[str]]]] = {
             "cognito-idp:AdminDisableUser",
             "cognito-idp:AdminEnableUser",
             "cognito-idp:AdminUpdateUserAttributes",
+            "cognito-idp:AdminInitiateAuth",
+            "cognito-idp:AdminRespondToAuthChallenge",
+            "cognito-idp:AdminUserGlobalSignOut",
         },
         ALL_TABLES,
         {

@@ -141,11 +141,36 @@ def test_user_pool_matches_local_bootstrap(template: Template) -> None:
         {
             "ClientName": "vigil-console",
             "GenerateSecret": False,
-            "ExplicitAuthFlows": Match.array_equals(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+            "ExplicitAuthFlows": Match.array_equals(
+                ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+            ),
             "AllowedOAuthFlowsUserPoolClient": False,
             "PreventUserExistenceErrors": "ENABLED",
         },
     )
+
+
+def test_no_app_client_can_run_password_auth_from_outside(raw: dict[str, Any]) -> None:
+    """Password guesses go through the API's throttle only: no client of the pool allows a flow
+    a browser could call Cognito's InitiateAuth with (USER_PASSWORD_AUTH, SRP, custom auth),
+    and none has OAuth flows; the admin flow needs the Lambda's IAM role."""
+    clients = [r for r in raw["Resources"].values() if r["Type"] == "AWS::Cognito::UserPoolClient"]
+    assert clients
+    public_password_flows = {
+        "ALLOW_USER_PASSWORD_AUTH",
+        "USER_PASSWORD_AUTH",
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_CUSTOM_AUTH",
+        "CUSTOM_AUTH_FLOW_ONLY",
+        "ALLOW_USER_AUTH",
+    }
+    for client in clients:
+        props = client["Properties"]
+        flows = set(props.get("ExplicitAuthFlows") or [])
+        assert flows, "an empty list would mean Cognito's defaults, which include SRP"
+        assert not flows & public_password_flows, flows
+        assert "ALLOW_ADMIN_USER_PASSWORD_AUTH" in flows
+        assert not props.get("AllowedOAuthFlows")
 
 
 def test_mail_domain_is_a_dkim_signed_identity(template: Template) -> None:

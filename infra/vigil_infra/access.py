@@ -74,6 +74,10 @@ PROFILES: dict[str, Profile] = {
             "cognito-idp:AdminDisableUser",
             "cognito-idp:AdminEnableUser",
             "cognito-idp:AdminUpdateUserAttributes",
+            # login, first-login password, password reset: auth/cognito.py
+            "cognito-idp:AdminInitiateAuth",
+            "cognito-idp:AdminRespondToAuthChallenge",
+            "cognito-idp:AdminUserGlobalSignOut",
         ),
     ),
     "JwtAuth": AUTHORIZER,

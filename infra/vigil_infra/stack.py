@@ -359,7 +359,9 @@ class VigilStack(Stack):
             "Console",
             user_pool_client_name="vigil-console",
             generate_secret=False,
-            auth_flows=cognito.AuthFlow(user_password=True),
+            # Passwords are evaluated by the API only (AdminInitiateAuth, behind its throttle):
+            # no USER_PASSWORD_AUTH or SRP that a browser could call Cognito with directly.
+            auth_flows=cognito.AuthFlow(admin_user_password=True, user_password=False, user_srp=False),
             disable_o_auth=True,
             prevent_user_existence_errors=True,
             access_token_validity=Duration.hours(1),

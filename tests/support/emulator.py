@@ -22,7 +22,9 @@ makes the next test get a rebuilt account: every moto backend wiped, new clients
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from chalicelib.local.bootstrap import Resources
@@ -238,3 +240,34 @@ def _reset_pool(resources: Resources) -> bool:
     pool.id_tokens.clear()
     backend.sessions.clear()
     return True
+
+
+@contextlib.contextmanager
+def atomic_dynamodb() -> Iterator[None]:
+    """Make moto's DynamoDB writes atomic across threads, as DynamoDB's are per item.
+
+    moto checks a write's condition and applies it in separate steps without a lock, so
+    parallel conditional writes (the rate-limit counter under 30 parallel logins) can all pass
+    a condition only one of them should. Tests that drive the app in parallel wrap it in this,
+    so that they measure the app's logic, not the emulator's race.
+    """
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    originals = {}
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items", "get_item"):
+        original = getattr(DynamoDBBackend, name)
+        originals[name] = original
+
+        def locked(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(self, *args, **kwargs)
+
+        setattr(DynamoDBBackend, name, locked)
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(DynamoDBBackend, name, original)

@@ -64,3 +64,10 @@ def pre_confirm(*emails: str) -> None:
         ConfirmedRecipient(
             *ConfirmedRecipient.key(email), email=email.lower(), org_id="test", confirmed_at=clock.now()
         ).save()
+
+
+def reset_code(mail_text: str) -> str:
+    """The code of a password-reset mail (German or English)."""
+    match = re.search(r"^(?:Bestätigungscode|Confirmation code): ([0-9]{8})$", mail_text, re.M)
+    assert match, mail_text
+    return match.group(1)

@@ -3,6 +3,7 @@ import { api, ApiError, has, loadCapabilities, tokens, whenSignedOut, apiUrl } f
 import { initialLanguage, language, LANGUAGES, roleLabel, setLanguage, t } from "./i18n.js";
 import { h, errorText, notice } from "./ui.js";
 import * as login from "./screens/login.js";
+import * as mfa from "./screens/mfa.js";
 import * as overview from "./screens/overview.js";
 import * as customers from "./screens/customers.js";
 import * as settings from "./screens/settings.js";
@@ -99,6 +100,7 @@ function shell(current, active, content) {
       orgSwitcher(current),
       h("div", { class: "user" }, languagePicker(),
         h("span", { class: "user-email" }, me.user.email),
+        has("GET", "/me/mfa") ? h("a", { href: "#/mfa", class: "mfa-link" }, t("mfa.nav")) : null,
         h("button", { type: "button", class: "link", onclick: logout }, t("nav.logout")))),
     h("nav", { id: navId, class: "sidenav", "aria-label": t("nav.label") }, h("ul", {}, links), ipSheet),
     h("main", { id: "main", tabindex: "-1" }, content));
@@ -123,6 +125,13 @@ async function route() {
     return;
   }
   try {
+    if (parts[0] === "mfa") {
+      const node = await mfa.render(parts[1] === "required");
+      if (stale()) return;
+      root().replaceChildren(node);
+      document.title = `${t("mfa.title")} · Vigil`;
+      return;
+    }
     if (!me) await reloadMe();
     if (stale()) return;
     if (parts[0] !== "orgs" || !parts[1]) {
@@ -144,6 +153,10 @@ async function route() {
     content.replaceChildren(node);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
+    // The org requires two-factor authentication and this user has none yet: set it up first.
+    if (e instanceof ApiError && e.status === 403 && e.problem.code === "mfa_required") {
+      ctx = null; return go("#/mfa/required");
+    }
     if (e instanceof ApiError && e.status === 404) { ctx = null; return go("#/"); }
     console.error(e);
     root().append(notice(errorText(e), "error"));

@@ -7,7 +7,7 @@ import { guarded, title } from "./common.js";
 import { supportCard } from "./overview.js";
 
 export async function render(ctx, _params, nav) {
-  const parts = [title(t("settings.title")), profile(ctx)];
+  const parts = [title(t("settings.title")), profile(ctx), security(ctx)];
   parts.push(section(t("logo.title"), await logo(ctx)));
   parts.push(section(t("support.title"), await support(ctx)));
   if (ctx.role === "partner" && ctx.org.partner_id) parts.push(await deletion(ctx, nav));
@@ -54,6 +54,27 @@ function profile(ctx) {
     status.replaceChildren(notice(t("common.saved"), "success"));
   });
   return section(t("settings.profile"), form, status);
+}
+
+// Whether every member needs two-factor authentication (PATCH /orgs/{id} {require_mfa}, audited).
+function security(ctx) {
+  const o = ctx.org;
+  if (!ctx.canWrite || o.require_mfa === undefined) {
+    return section(t("settings.security"), h("p", { "data-testid": "require-mfa-state" },
+      o.require_mfa ? t("settings.require_mfa_on") : t("settings.require_mfa_off")));
+  }
+  const status = h("div", { "aria-live": "polite" });
+  const form = onSubmit(h("form", { novalidate: true, "data-testid": "security-form" },
+    field({ name: "require_mfa", label: t("settings.require_mfa"), type: "checkbox", value: o.require_mfa,
+            hint: t("settings.require_mfa_hint") }),
+    h("button", { type: "submit", class: "primary" }, t("common.save"))),
+  async (v) => {
+    if (!!v.require_mfa === !!ctx.org.require_mfa) return status.replaceChildren(notice(t("common.no_changes")));
+    await api("PATCH", `/orgs/${o.id}`, { body: { require_mfa: !!v.require_mfa } });
+    await ctx.refreshOrg();
+    status.replaceChildren(notice(t("common.saved"), "success"));
+  });
+  return section(t("settings.security"), form, status);
 }
 
 async function logo(ctx) {
