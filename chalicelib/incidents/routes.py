@@ -21,4 +21,5 @@ def list_incidents(org_id: str) -> Response:
     state = query_param(request, "state")
     if state not in (None, "open", "resolved"):
         raise errors.ValidationFailed({"state": "must be open or resolved"})
-    return respond(service.list_incidents(access.org_id, limit, cursor, state))
+    subject = service.parse_subject(query_param(request, "subject"))
+    return respond(service.list_incidents(access.org_id, limit, cursor, state, subject))

@@ -11,16 +11,11 @@ export async function render(ctx, params, nav) {
   const org = ctx.org;
   const body = await guarded(t("endpoints.title"), "GET", "/orgs/{org_id}/endpoints", async () => {
     const items = await listAll(`/orgs/${org.id}/endpoints?limit=200`);
-    // The list carries no state: ask each endpoint's status (in parallel; the first 100).
-    const states = new Map(await Promise.all(items.slice(0, 100).map(async (e) => {
-      try { return [e.id, (await api("GET", `/orgs/${org.id}/endpoints/${e.id}/status`)).state]; }
-      catch { return [e.id, null]; }
-    })));
     const rows = table([
       [t("endpoints.name"), (e) => h("a", { href: `#/orgs/${org.id}/endpoints/${e.id}` }, e.name)],
       [t("endpoints.url"), (e) => h("code", {}, e.url)],
       [t("endpoints.interval"), (e) => t("endpoints.every", { n: e.interval_minutes })],
-      [t("endpoints.state"), (e) => stateBadge(states.get(e.id) || (e.paused ? "paused" : "pending"))],
+      [t("endpoints.state"), (e) => stateBadge(e.state || (e.paused ? "paused" : "pending"))],
     ], items, t("endpoints.none"));
     const parts = [section(t("endpoints.list"), rows)];
     if (ctx.canWrite && has("POST", "/orgs/{org_id}/endpoints")) {
@@ -65,8 +60,8 @@ async function detail(ctx, id, nav) {
       return chart(points, t("endpoints.chart_label", { name: ep.name }));
     });
     const incidents = await guarded(t("incidents.title"), "GET", "/orgs/{org_id}/incidents", async () => {
-      const page = await api("GET", `/orgs/${org.id}/incidents?limit=200`);
-      return incidentTable((page.items || []).filter((i) => i.subject && i.subject.id === ep.id));
+      const page = await api("GET", `/orgs/${org.id}/incidents?limit=50&subject=endpoint:${encodeURIComponent(ep.id)}`);
+      return incidentTable(page.items || []);
     });
     const parts = [
       title(ep.name, h("a", { href: `#/orgs/${org.id}/endpoints` }, t("common.back_to_list"))),
