@@ -53,6 +53,7 @@ def _org(org_id: str) -> Any | None:
 def run_one(schedule: ReportSchedule) -> str:
     """Handle one due schedule; returns what happened (mailed|deferred|dropped|skipped|taken|failed)."""
     from chalicelib.mail.service import Attachment, Message, send
+    from chalicelib.mail.whitelabel import branded
 
     org = _org(schedule.org_id)
     if org is None:
@@ -80,15 +81,13 @@ def run_one(schedule: ReportSchedule) -> str:
         report = service.create_scheduled_report(schedule, period, data)
         pdf = storage.get(service.BUCKET, report.s3_key) or b""
         subject, text = mails.report_mail(schedule.language, schedule.frequency, org.name, name, period)
-        sent = send(
-            Message(
-                to=list(schedule.recipients),
-                subject=subject,
-                text=text,
-                attachments=[Attachment(service.filename(report), pdf, "application/pdf")],
-            ),
-            durable=True,
+        message = Message(
+            to=list(schedule.recipients),
+            subject=subject,
+            text=text,
+            attachments=[Attachment(service.filename(report), pdf, "application/pdf")],
         )
+        sent = send(branded(message, org, schedule.language), durable=True)
     except Exception:
         log.exception("scheduled report %s failed; released for the next run", schedule.schedule_id)
         schedules.release(schedule, ran, last_run)

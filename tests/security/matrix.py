@@ -191,6 +191,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/orgs/{org_id}/invoices/{number}"): Rule("P", {"admin": 200}, objects=("number",)),
     ("POST", "/orgs/{org_id}/invoices/{number}/send"): Rule("P", {"admin": 202}, objects=("number",)),
     ("GET", "/orgs/{org_id}/incidents"): Rule("C", ALL),
+    ("GET", "/orgs/{org_id}/alert-policy"): Rule("P", {"admin": 200}),
+    ("PUT", "/orgs/{org_id}/alert-policy"): Rule("P", {"admin": 200}, body=lambda w: {"mode": "supported"}),
     ("GET", "/health"): Rule("public", {"anonymous": 200}),
     ("GET", "/openapi.json"): Rule("public", {"anonymous": 200}),
     ("GET", "/monitoring-ips"): Rule("public", {"anonymous": 200}),
