@@ -322,12 +322,14 @@ def status(access: Access, endpoint_id: str) -> dict[str, Any]:
     if ep.paused or not limits.monitoring_active:
         state = "paused"
     now = clock.now()
+    uptime, daily = rollups.uptime_and_days(access.org_id, endpoint_id, now)
     return {
         "state": state,
         "checked_at": clock.iso(clock.parse_iso(latest.sk)) if latest is not None else None,
         "response_ms": latest.response_ms if latest is not None else None,
         "error": st.error if st else None,
-        "uptime": rollups.uptime(access.org_id, endpoint_id, now),
+        "uptime": uptime,
+        "daily": daily,
         "sla_target": ep.sla_target,
         "certificate": st.certificate.as_dict() if st is not None and st.certificate is not None else None,
         "headers": st.headers.as_dict() if st is not None and st.headers is not None else None,

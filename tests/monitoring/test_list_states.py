@@ -34,6 +34,20 @@ def test_endpoint_list_carries_states_and_incidents_filter_by_subject(api, custo
     assert next(e for e in r.json["items"] if e["id"] == down)["error"]
     assert calls["dynamodb:BatchGetItem"] <= 2, calls  # statuses in one BatchGet, not one per row
 
+    # the status carries the daily figures of the uptime bar (same rollups as the uptime)
+    st = api.get(f"/orgs/{org}/endpoints/{down}/status", token).json
+    assert st["daily"] == [
+        {
+            "day": "2026-11-02",
+            "checks": 2,
+            "up": 0,
+            "maintenance": 0,
+            "uptime": "0.000",
+            "mean_ms": st["daily"][0]["mean_ms"],
+        }
+    ]
+    assert api.get(f"/orgs/{org}/endpoints/{up}/status", token).json["daily"][0]["uptime"] == "100.000"
+
     # the down endpoint's incident, and nothing of the others
     r = api.get(f"/orgs/{org}/incidents?subject=endpoint:{down}", token)
     assert r.status == 200, r

@@ -1,10 +1,11 @@
 // Endpoints (Observer): list with status, create, detail with results chart, incidents and
 // maintenance windows (part of the endpoint, changed with PATCH).
 import { api, has } from "../api.js";
-import { formatDate, t } from "../i18n.js";
+import { formatDate, formatDay, language, t } from "../i18n.js";
 import { errorText, field, h, notice, onSubmit, section, table } from "../ui.js";
 import { guarded, incidentTable, listAll, stateBadge, title } from "./common.js";
 import { chart } from "./chart.js";
+import { uptimeBar } from "./uptime.js";
 
 export async function render(ctx, params, nav) {
   if (params[0]) return detail(ctx, params[0], nav);
@@ -43,7 +44,15 @@ async function detail(ctx, id, nav) {
     const status = await guarded(t("endpoints.status"), "GET", "/orgs/{org_id}/endpoints/{endpoint_id}/status", async () => {
       const s = await api("GET", `${base}/status`);
       const up = s.uptime || {};
-      return h("dl", { class: "facts", "data-testid": "endpoint-status" },
+      const pct = (v) => Number(v).toLocaleString(language() === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: 3 });
+      const bar = uptimeBar(s.daily || [], new Date().toISOString().slice(0, 10), {
+        label: t("uptime.title"),
+        tooltip: (seg) => seg.uptime === null
+          ? t("uptime.no_data", { day: formatDay(seg.day) })
+          : t("uptime.tooltip", { day: formatDay(seg.day), uptime: pct(seg.uptime), checks: seg.checks.toLocaleString(language() === "de" ? "de-DE" : "en-GB") }),
+      });
+      return h("div", {}, h("figure", { class: "uptime" }, bar, h("figcaption", {}, t("uptime.title"), " — ", t("uptime.legend"))),
+        h("dl", { class: "facts", "data-testid": "endpoint-status" },
         h("dt", {}, t("endpoints.state")), h("dd", {}, stateBadge(s.state)),
         h("dt", {}, t("endpoints.checked_at")), h("dd", {}, formatDate(s.checked_at)),
         h("dt", {}, t("endpoints.response_ms")), h("dd", {}, s.response_ms != null ? `${s.response_ms} ms` : "—"),
@@ -51,7 +60,7 @@ async function detail(ctx, id, nav) {
         s.error ? [h("dt", {}, t("endpoints.error")), h("dd", {}, s.error)] : null,
         s.certificate && s.certificate.not_after ? [h("dt", {}, t("endpoints.certificate")),
           h("dd", {}, formatDate(s.certificate.not_after), s.certificate.days_left != null ? ` (${t("endpoints.days_left", { n: s.certificate.days_left })})` : "")] : null,
-        s.headers && s.headers.grade ? [h("dt", {}, t("endpoints.headers_grade")), h("dd", {}, s.headers.grade)] : null);
+        s.headers && s.headers.grade ? [h("dt", {}, t("endpoints.headers_grade")), h("dd", {}, s.headers.grade)] : null));
     });
     const results = await guarded(t("endpoints.results"), "GET", "/orgs/{org_id}/endpoints/{endpoint_id}/results", async () => {
       const page = await api("GET", `${base}/results?limit=200`);

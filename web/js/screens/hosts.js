@@ -74,10 +74,26 @@ async function detail(ctx, id, nav) {
 function tokenPanel(created, message) {
   const out = [notice(message, "success"),
     h("label", { for: "agent-token" }, t("hosts.token")),
-    h("input", { id: "agent-token", readonly: true, value: created.agent_token || "", class: "token" })];
+    h("input", { id: "agent-token", readonly: true, value: created.agent_token || "", class: "token" }),
+    copyButton("agent-token")];
   if (created.install) out.push(h("label", { for: "agent-install" }, t("hosts.install")),
-    h("textarea", { id: "agent-install", readonly: true, rows: 3, class: "token" }, created.install));
+    h("textarea", { id: "agent-install", readonly: true, rows: 3, class: "token" }, created.install),
+    copyButton("agent-install"));
+  if (created.agent_sha256) out.push(h("p", { class: "hint", "data-testid": "agent-sha256" },
+    t("hosts.sha256"), ": ", h("code", {}, created.agent_sha256)));
   return out;
+}
+
+/** Copies the value of the field `id`; says "Kopiert" for a moment. */
+function copyButton(id) {
+  const button = h("button", { type: "button", class: "small copy", "data-copy": id, onclick: async () => {
+    const el = document.getElementById(id);
+    try { await navigator.clipboard.writeText(el.value); }
+    catch { el.select(); document.execCommand("copy"); }  // no clipboard API on plain http
+    button.textContent = t("common.copied");
+    setTimeout(() => { button.textContent = t("common.copy"); }, 1500);
+  } }, t("common.copy"));
+  return button;
 }
 
 function metricFacts(m) {
