@@ -49,11 +49,11 @@ export async function render(ctx, nav) {
     if (state.q) params.set("q", state.q);
     const page = await api("GET", `/orgs/${org.id}/customers?${params}`);
     const rows = table([
-      ["", (c) => health(c)],
+      [t("cockpit.health"), (c) => health(c)],
       [t("customers.name"), (c) => h("button", { type: "button", class: "link customer-link",
         "data-testid": `enter-${c.id}`, title: c.name, onclick: () => enter(c) }, c.name)],
-      [t("customers.plan"), (c) => [planLabel(c.plan), " ", stateBadge(c.status)]],
-      [t("cockpit.trial"), (c) => c.trial_days_left !== null ? t("cockpit.days_left", { n: c.trial_days_left }) : "—"],
+      [t("customers.plan"), (c) => [planLabel(c.plan), " ", stateBadge(c.status),
+        c.trial_days_left !== null ? [" ", h("small", {}, t("cockpit.days_left", { n: c.trial_days_left }))] : null]],
       [t("cockpit.endpoints"), (c) => counts(c.endpoints_up, c.endpoints_down, c.endpoints_paused)],
       [t("cockpit.hosts"), (c) => counts(c.hosts_online, c.hosts_offline)],
       [t("cockpit.incidents"), (c) => c.incidents_open

@@ -56,7 +56,7 @@ async function detail(ctx, id, nav) {
         h("dt", {}, t("endpoints.state")), h("dd", {}, stateBadge(s.state)),
         h("dt", {}, t("endpoints.checked_at")), h("dd", {}, formatDate(s.checked_at)),
         h("dt", {}, t("endpoints.response_ms")), h("dd", {}, s.response_ms != null ? `${s.response_ms} ms` : "—"),
-        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d", "90d"].map((k) => `${k}: ${up[k] != null ? `${up[k]} %` : "—"}`).join(" · ")),
+        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d", "90d"].map((k) => `${k}: ${up[k] != null ? `${pct(up[k])} %` : "—"}`).join(" · ")),
         s.error ? [h("dt", {}, t("endpoints.error")), h("dd", {}, s.error)] : null,
         s.certificate && s.certificate.not_after ? [h("dt", {}, t("endpoints.certificate")),
           h("dd", {}, formatDate(s.certificate.not_after), s.certificate.days_left != null ? ` (${t("endpoints.days_left", { n: s.certificate.days_left })})` : "")] : null,
