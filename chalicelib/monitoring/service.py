@@ -166,10 +166,9 @@ def list_endpoints(access: Access, limit: int, cursor: str | None) -> dict[str, 
     from chalicelib.monitoring import queries
 
     dispatched = dispatched_through()
-    # each endpoint's state on the list (one BatchGet of the page's status items), so that a
-    # list does not need a /status call per endpoint
-    statuses = queries.statuses(access.org_id, [e.endpoint_id for e in items])
-    active = limits_for(access.org_id).monitoring_active
+    # each endpoint's state on the list, so that a list needs no /status call per endpoint: the
+    # page's status items and the org's subscription (paused by an expired plan) in one BatchGet
+    statuses, active = queries.statuses_and_monitoring(access.org_id, [e.endpoint_id for e in items])
     out = []
     for e in items:
         st = statuses.get(e.endpoint_id)

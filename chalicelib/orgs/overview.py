@@ -6,15 +6,14 @@ without a call per customer:
 | what | key | call |
 |---|---|---|
 | the partner's customers, by name (``?q=`` is a prefix of the key) | GSI `by_partner`: gsi1pk=`PARTNER#<partner>`, gsi1sk begins_with `<q>` | Query (one call per MB, about 2,000 customers) |
-| each customer's subscription (`billing` table) | pk=`ORG#<customer>`, sk=`SUBSCRIPTION` | BatchGetItem per 100 customers |
-| each customer's counters item (`core` table) | pk=`ORG#<customer>`, sk=`COUNTERS` | BatchGetItem per 100 customers |
+| each customer's subscription (`billing`) and counters item (`core`) | pk=`ORG#<customer>`, sk=`SUBSCRIPTION` / `COUNTERS` | one BatchGetItem across both tables per 50 customers |
 
 Sorting (``?sort=incidents|name|trial_end|mrr``) and the status filter (``?status=``) are applied
 to the whole list in memory and the page is cut from the sorted list (the cursor carries the
 offset, signed for this partner and these parameters). A sorted index per order was considered
 and rejected: the sort keys (open incidents, revenue) change with every incident and order, so
 each change would rewrite an index entry, and a partner's list is small enough to read whole —
-50 customers cost 3 DynamoDB calls, 500 cost 11.
+50 customers cost 2 DynamoDB calls, 500 cost 11.
 """
 
 from __future__ import annotations
@@ -190,15 +189,28 @@ def _customers(partner_id: str, q: str | None) -> list[Org]:
 
 def _rows(orgs: list[Org]) -> list[Row]:
     """Subscription (`billing` table) and counters item (`core`) of every customer: one
-    BatchGetItem per 100 customers for each."""
+    BatchGetItem across both tables per 50 customers (100 keys)."""
     now = clock.now()
-    ids = [o.org_id for o in orgs]
-    subs: dict[str, Subscription] = {}
-    for start in range(0, len(ids), 100):
-        keys = [Subscription.key(i) for i in ids[start : start + 100]]
-        subs.update({s.org_id: s for s in Subscription.batch_get(keys)})
-    items = counters.get_items(ids)
-    return [Row(o, subs.get(o.org_id), items.get(o.org_id), now) for o in orgs]
+    wanted: list[tuple[Any, tuple[str, str]]] = []
+    for o in orgs:
+        wanted += [
+            (Subscription, Subscription.key(o.org_id)),
+            (counters.Counters, counters.Counters.key(o.org_id)),
+        ]
+    found = db.batch_get_across(wanted)
+    rows = []
+    for o in orgs:
+        sub = found.get((Subscription, Subscription.key(o.org_id)))
+        item = found.get((counters.Counters, counters.Counters.key(o.org_id)))
+        rows.append(
+            Row(
+                o,
+                sub if isinstance(sub, Subscription) else None,
+                item if isinstance(item, counters.Counters) else None,
+                now,
+            )
+        )
+    return rows
 
 
 def totals(rows: list[Row]) -> dict[str, Any]:
