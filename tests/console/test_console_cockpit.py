@@ -22,6 +22,7 @@ import pytest
 
 from chalicelib import clock
 from tests.console.conftest import shot
+from tests.hosts.conftest import heartbeat_body
 from tests.monitoring.conftest import run_minute, set_plan
 from tests.support import PASSWORD, mails, seed_world
 from tests.support.servers import free_port
@@ -76,6 +77,11 @@ def cockpit(api, live_api, monkeypatch) -> Iterator[dict]:
         ).json["id"],
     }
     api.post(f"/orgs/{bakery}/endpoints", token, {"name": "Bestellportal", "url": f"{targets.base}/healthy"})
+    host = api.post(f"/orgs/{worst}/hosts", token, {"name": "web-01"}).json
+    beat = api.post(
+        "/agent/heartbeat", None, heartbeat_body(), headers={"Authorization": f"Bearer {host['agent_token']}"}
+    )
+    assert beat.status == 200, beat
     # a few minutes of checks, ending now (the browser's "today" is the real one)
     start = clock.now() - timedelta(minutes=4)
     clock.set_now(start)
@@ -90,7 +96,7 @@ def cockpit(api, live_api, monkeypatch) -> Iterator[dict]:
 
     sub = Subscription.get(*Subscription.key(garage))
     sub.update(actions=[Subscription.status.set("expired")])
-    yield {"web": f"{origin}/", "world": world, "worst": worst, "shop": ep["shop"]}
+    yield {"web": f"{origin}/", "world": world, "worst": worst, "shop": ep["shop"], "host": host["id"]}
     console.shutdown()
     console.server_close()
     targets.stop()
@@ -161,6 +167,12 @@ def test_partner_cockpit_switch_into_the_worst_customer_charts_and_alert_mail(br
         "Endpunkt nicht erreichbar" in page.locator("main").inner_text()
     )  # its incident, filtered by subject
     shot(page, "cockpit-1280-endpoint-detail")
+
+    # the host detail: CPU load, memory and disk history from the hourly rollups
+    page.goto(f"{cockpit['web']}#/orgs/{worst}/hosts/{cockpit['host']}")
+    page.get_by_test_id("host-chart").wait_for()
+    assert page.locator("[data-testid=host-chart] polyline").count() == 3
+    shot(page, "cockpit-1280-host-detail")
 
     # 390 px: the same screens on a phone
     page.set_viewport_size({"width": 390, "height": 844})

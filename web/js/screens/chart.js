@@ -50,3 +50,36 @@ export function chart(points, label) {
     t("endpoints.axis_ms"), " — ",
     t("endpoints.chart_caption", { from: formatDate(data[0].at), to: formatDate(data.at(-1).at), n: data.length })));
 }
+
+/**
+ * Percent series over time (host history from the hourly rollups): 0–100 % axis, one line per
+ * series, a legend. `rows`: [{at, values: {key: number|null}}]; `series`: [{key, label, cls}].
+ */
+export function percentChart(rows, series, label) {
+  const data = rows.filter((r) => r.at).sort((a, b) => a.at.localeCompare(b.at));
+  if (!data.length) return h("p", { class: "empty" }, t("hosts.no_history"));
+  const W = 640, H = 200, L = 52, R = 12, T = 12, B = 30;
+  const x = (i) => L + (data.length === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (data.length - 1));
+  const y = (v) => H - B - (Math.max(0, Math.min(100, v)) * (H - T - B)) / 100;
+  const lines = series.map((sr) => {
+    const pts = data.map((r, i) => [i, r.values[sr.key]]).filter(([, v]) => v !== null && v !== undefined && !Number.isNaN(v));
+    if (!pts.length) return null;
+    // a line, and a dot per hour (a single hour has no line to show)
+    return s("g", { class: `series-group ${sr.cls}` },
+      s("polyline", { points: pts.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "),
+                      class: `series ${sr.cls}` }, s("title", {}, sr.label)),
+      ...pts.map(([i, v]) => s("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5, class: `dot ${sr.cls}` },
+        s("title", {}, `${sr.label}, ${formatDate(data[i].at)}: ${Math.round(v)} %`))));
+  }).filter(Boolean);
+  const xLabels = [0, data.length - 1].filter((v, i, a) => a.indexOf(v) === i)
+    .map((i) => s("text", { x: x(i), y: H - 8, class: "tick", "text-anchor": i === 0 ? "start" : "end" }, formatDate(data[i].at)));
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": label, class: "chart", "data-testid": "host-chart" },
+    ...[0, 25, 50, 75, 100].map((v) => s("g", {},
+      s("line", { x1: L, y1: y(v), x2: W - R, y2: y(v), class: v === 0 ? "axis" : "grid" }),
+      s("text", { x: L - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, `${v}`))),
+    s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "axis" }),
+    s("text", { x: 4, y: T + 2, class: "tick unit" }, "%"),
+    ...xLabels, ...lines);
+  const legend = h("ul", { class: "legend" }, series.map((sr) => h("li", {}, h("span", { class: `swatch ${sr.cls}` }), sr.label)));
+  return h("figure", {}, svg, legend);
+}
