@@ -139,6 +139,21 @@ def test_partner_cockpit_switch_into_the_worst_customer_charts_and_alert_mail(br
     assert long_name.get_attribute("title", timeout=5000).endswith("Co. KG")  # truncated, full name on hover
     shot(page, "cockpit-1280-partner-home")
 
+    # the partner's alert policy: only a chosen customer (saved through the API)
+    page.get_by_role("navigation").get_by_role("link", name="Partner-Alarme", exact=True).click()
+    form = page.get_by_test_id("alert-policy-form")
+    form.get_by_label("Nur die ausgewählten Kunden").check()
+    form.get_by_test_id("alert-customers").locator("label", has_text="Bäckerei Korn").locator("input").check()
+    form.get_by_role("button", name="Speichern").click()
+    page.get_by_text("Gespeichert.").wait_for()
+    shot(page, "cockpit-1280-partner-alerts")
+    from chalicelib.incidents.partner import AlertPolicy
+
+    stored = AlertPolicy.get(*AlertPolicy.key(cockpit["world"].partner_id))
+    assert stored.mode == "selected" and len(stored.customer_ids) == 1
+    page.get_by_role("navigation").get_by_role("link", name="Übersicht", exact=True).click()
+    page.locator(".cockpit-table tbody tr").first.wait_for()
+
     # one click on the worst customer: the seed's dialog, then "Anmelden"
     page.get_by_test_id(f"enter-{worst}").click()
     dialog = page.get_by_test_id("switch-dialog")

@@ -13,11 +13,13 @@ import * as endpoints from "./screens/endpoints.js";
 import * as hosts from "./screens/hosts.js";
 import * as reports from "./screens/reports.js";
 import * as audit from "./screens/audit.js";
+import * as alerts from "./screens/alerts.js";
 
 // Navigation entries: hash segment, screen module, label key, and who sees it.
 const SCREENS = [
   ["overview", overview, "nav.overview", () => true],
   ["customers", customers, "nav.customers", (c) => c.org.kind === "partner"],
+  ["alerts", alerts, "nav.alerts", (c) => c.org.kind === "partner" && c.role === "admin"],
   ["endpoints", endpoints, "nav.endpoints", () => true],
   ["hosts", hosts, "nav.hosts", () => true],
   ["reports", reports, "nav.reports", () => true],
