@@ -189,6 +189,20 @@ def test_partner_cockpit_switch_into_the_worst_customer_charts_and_alert_mail(br
     assert page.locator("[data-testid=host-chart] polyline").count() == 3
     shot(page, "cockpit-1280-host-detail")
 
+    # forms offer only what the plan allows: 1-minute checks on Professional, not on the trial
+    page.get_by_role("navigation").get_by_role("link", name="Endpunkte", exact=True).click()
+    options = page.get_by_test_id("endpoint-form").locator("select[name=interval_minutes] option")
+    options.first.wait_for(state="attached")
+    assert options.evaluate_all("els => els.map(e => e.value)") == ["1", "5", "15", "60"]
+    partner_id = cockpit["world"].partner_id
+    page.goto(f"{cockpit['web']}#/orgs/{partner_id}/endpoints")  # the partner's own trial
+    page.wait_for_function(f"document.getElementById('org-switch')?.value === {partner_id!r}")
+    options = page.get_by_test_id("endpoint-form").locator("select[name=interval_minutes] option")
+    options.first.wait_for(state="attached")
+    assert options.evaluate_all("els => els.map(e => e.value)") == ["5", "15", "60"]
+    page.goto(f"{cockpit['web']}#/orgs/{worst}/endpoints/{shop}")
+    page.get_by_test_id("uptime-bar").wait_for()
+
     # 390 px: the same screens on a phone
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "cockpit-390-endpoint-detail")

@@ -19,12 +19,23 @@ export async function render(ctx, params, nav) {
       [t("endpoints.state"), (e) => stateBadge(e.state || (e.paused ? "paused" : "pending"))],
     ], items, t("endpoints.none"));
     const parts = [section(t("endpoints.list"), rows)];
+    // offer only the intervals the plan allows (known where the caller sees the subscription;
+    // otherwise the server's 422 names the minimum next to the field)
+    let intervals = [1, 5, 15, 60];
+    const plan = ctx.org.subscription && ctx.org.subscription.plan;
+    if (plan && has("GET", "/plans")) {
+      try {
+        const entry = ((await api("GET", "/plans", { auth: false })).items || []).find((p) => p.id === plan);
+        const min = entry && entry.limits ? entry.limits.min_interval_minutes : 1;
+        intervals = intervals.filter((n) => n >= min);
+      } catch { /* keep every interval */ }
+    }
     if (ctx.canWrite && has("POST", "/orgs/{org_id}/endpoints")) {
       parts.push(section(t("endpoints.create_title"), onSubmit(h("form", { class: "grid-form", novalidate: true, "data-testid": "endpoint-form" },
         field({ name: "name", label: t("endpoints.name"), required: true }),
         field({ name: "url", label: t("endpoints.url"), type: "url", required: true, hint: "https://example.com/health" }),
-        field({ name: "interval_minutes", label: t("endpoints.interval"), value: "5",
-                options: [1, 5, 15, 60].map((n) => [n, t("endpoints.every", { n })]) }),
+        field({ name: "interval_minutes", label: t("endpoints.interval"), value: String(intervals.includes(5) ? 5 : intervals[0]),
+                options: intervals.map((n) => [n, t("endpoints.every", { n })]) }),
         h("button", { type: "submit", class: "primary" }, t("endpoints.create"))),
       async (v) => {
         const created = await api("POST", `/orgs/${org.id}/endpoints`, { body: { ...v, interval_minutes: Number(v.interval_minutes) } });
