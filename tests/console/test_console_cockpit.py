@@ -227,3 +227,23 @@ def test_partner_cockpit_switch_into_the_worst_customer_charts_and_alert_mail(br
     shot(page, "cockpit-1280-deep-link")
     assert not errors, errors
     context.close()
+
+
+def test_api_down_shows_a_clear_state_instead_of_loading_forever(browser):
+    """A console whose API does not answer says so, with a retry button."""
+    from chalicelib.local import web
+
+    port = free_port()
+    server = web.start("127.0.0.1", port, f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    context, page, _errors = _context(browser, 390)  # the failed fetch is logged, not thrown
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        down = page.get_by_test_id("api-down")
+        down.wait_for()
+        assert "nicht erreichbar" in down.inner_text()
+        assert down.get_by_role("button", name="Erneut versuchen").is_visible()
+        shot(page, "cockpit-390-api-down")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

@@ -101,6 +101,12 @@ function apiDown(retry) {
     h("button", { type: "button", class: "primary", onclick: retry }, t("app.retry")));
 }
 
+/** fetch() got no answer at all (server down, network gone) — not an HTTP error, not a bug. */
+function noAnswer(e) {
+  if (e instanceof ApiError) return e.status === 0;  // api.js: fetch() itself failed
+  return e instanceof TypeError && /fetch|network|load failed/i.test(e.message || "");
+}
+
 const AFTER_LOGIN = "vigil.after_login";
 
 function languagePicker() {
@@ -191,7 +197,7 @@ async function route() {
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
     if (e instanceof ApiError && e.status === 404) { ctx = null; return go("#/"); }
-    if (!(e instanceof ApiError)) { root().replaceChildren(apiDown(() => route())); return; }  // no answer at all
+    if (noAnswer(e)) { root().replaceChildren(apiDown(() => route())); return; }
     console.error(e);
     root().append(notice(errorText(e), "error"));
   }
@@ -212,11 +218,15 @@ document.addEventListener("click", (e) => {
 whenSignedOut(() => { me = null; ctx = null; go("#/login"); });
 window.addEventListener("hashchange", route);
 async function start() {
+  let failure = null;
   try {
     await setLanguage(initialLanguage());
-    await loadCapabilities();
+    failure = await loadCapabilities();
   } catch (e) {
-    console.error(e);
+    failure = e;
+  }
+  if (failure && (noAnswer(failure) || !(failure instanceof ApiError))) {
+    console.error(failure);
     root().replaceChildren(apiDown(start));  // instead of "Wird geladen …" forever
     return;
   }
