@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 APT_TEST_DEPS := pdftotext:poppler-utils pdftoppm:poppler-utils chromium:chromium
 
-.PHONY: run test test-random lint mail bench clean help synth test-infra deploy-rehearsal
+.PHONY: run test test-random lint mail bench clean help synth test-infra deploy-rehearsal agent
 
 help:
 	@echo "make run    start embedded AWS + API on http://127.0.0.1:8000 + console on :8080 + scheduler, with demo data"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-random  the suite in a random order (pytest-randomly; SEED=n repeats an order)"
 	@echo "make mail   list the mail sent by a running 'make run'"
 	@echo "make bench  measure import time, DynamoDB calls per route, ... -> bench/results.json"
+	@echo "make agent  build the host agent build/downloads/vigil-agent.pyz (+ .sha256); make run serves it itself"
 	@echo "make synth  synthesize the AWS stack offline -> infra/cdk.out/prod.template.json"
 	@echo "make test-infra  synth + template/IAM/packaging assertions + cfn-lint + checkov"
 	@echo "make deploy-rehearsal  SAM transform + create the stack in moto's CloudFormation, compare with the app"
@@ -23,6 +24,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+agent: $(STAMP)
+	$(BIN)/python -m chalicelib.hosts.agent_package build/downloads
 
 run: $(STAMP)
 	$(BIN)/python -m chalicelib.local.run

@@ -151,6 +151,43 @@ def batch_get_mixed(wanted: Sequence[tuple[type[Model], tuple[str, str]]]) -> di
     return out
 
 
+def batch_get_across(
+    wanted: Sequence[tuple[type[Model], tuple[str, str]]],
+) -> dict[tuple[type[Model], tuple[str, str]], Model]:
+    """BatchGetItem for items of models in DIFFERENT tables (DynamoDB takes up to 100 keys of
+    any tables per call): e.g. a page of endpoint statuses and the org's subscription in one
+    call. Answers ``{(model, key): item}`` for the items found."""
+    by_table: dict[str, dict[tuple[str, str], type[Model]]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    conn = None
+    for model, key in wanted:
+        table = model.Meta.table_name
+        by_table.setdefault(table, {})[key] = model
+        names[table] = (str(model._hash_keyname), str(model._range_keyname))
+        conn = conn or model._get_connection()
+    pending = [(table, key) for table, keys in by_table.items() for key in keys]
+    out: dict[tuple[type[Model], tuple[str, str]], Model] = {}
+    while pending and conn is not None:
+        chunk, pending = pending[:100], pending[100:]
+        request: dict[str, Any] = {}
+        for table, key in chunk:
+            hash_name, range_name = names[table]
+            request.setdefault(table, {"Keys": []})["Keys"].append(
+                {hash_name: {"S": key[0]}, range_name: {"S": key[1]}}
+            )
+        while request:
+            resp = conn.connection.dispatch("BatchGetItem", {"RequestItems": request})
+            for table, raws in resp.get("Responses", {}).items():
+                hash_name, range_name = names[table]
+                for raw in raws:
+                    key = (raw[hash_name]["S"], raw[range_name]["S"])
+                    asked = by_table[table].get(key)
+                    if asked is not None:
+                        out[(asked, key)] = asked.from_raw_data(raw)
+            request = resp.get("UnprocessedKeys") or {}
+    return out
+
+
 def found_as(found: Mapping[tuple[str, str], Model], key: tuple[str, str], model: type[M]) -> M | None:
     """The item ``batch_get_mixed`` returned for ``key``, typed as the model it was asked for."""
     item = found.get(key)

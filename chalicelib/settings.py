@@ -254,7 +254,14 @@ def api_url() -> str:
 
 
 def agent_download_url() -> str:
-    return _env("VIGIL_AGENT_DOWNLOAD_URL", "https://downloads.vigil.example/agent/vigil-agent.pyz")
+    """Where hosts download the agent; empty when unset (then the console's origin serves it:
+    ``<VIGIL_CONSOLE_URL>downloads/vigil-agent.pyz``, locally and behind CloudFront)."""
+    return _env("VIGIL_AGENT_DOWNLOAD_URL")
+
+
+def agent_sha256() -> str:
+    """SHA-256 (hex) of the agent file deployed with the stack; empty: build it from ``agent/``."""
+    return _env("VIGIL_AGENT_SHA256")
 
 
 def s3_kms_key_id() -> str | None:

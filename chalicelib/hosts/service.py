@@ -88,12 +88,35 @@ def api_url() -> str:
 
 
 def agent_download_url() -> str:
-    return settings.agent_download_url()
+    """The agent file: ``VIGIL_AGENT_DOWNLOAD_URL``, else on the console's origin (the local
+    console server and the console bucket behind CloudFront both serve ``/downloads/``)."""
+    configured = settings.agent_download_url()
+    if configured:
+        return configured
+    from chalicelib.hosts.agent_package import FILENAME
+
+    base = settings.console_url().split("#", 1)[0]
+    return f"{base if base.endswith('/') else base + '/'}downloads/{FILENAME}"
+
+
+def agent_sha256() -> str | None:
+    """SHA-256 of the file at ``agent_download_url``: from the deployment's settings, else the
+    reproducible build of this checkout (local mode); None when neither is known."""
+    configured = settings.agent_sha256()
+    if configured:
+        return configured.lower()
+    from chalicelib.hosts import agent_package
+
+    built = agent_package.local_build()
+    return built[1] if built is not None else None
 
 
 def install_command(token: str) -> str:
+    """Download, verify the checksum (when known), install: one line for a root shell."""
+    digest = agent_sha256()
+    verify = f'echo "{digest}  /tmp/vigil-agent.pyz" | sha256sum -c - && ' if digest else ""
     return (
-        f"curl -fsSL {agent_download_url()} -o /tmp/vigil-agent.pyz && "
+        f"curl -fsSL {agent_download_url()} -o /tmp/vigil-agent.pyz && {verify}"
         f"sudo python3 /tmp/vigil-agent.pyz install --api-url {api_url()} --token {token}"
     )
 
@@ -102,6 +125,8 @@ def _with_token(host: Host, token: str) -> dict[str, Any]:
     out = view(host)
     out["agent_token"] = token
     out["install"] = install_command(token)
+    out["agent_download_url"] = agent_download_url()
+    out["agent_sha256"] = agent_sha256()
     return out
 
 

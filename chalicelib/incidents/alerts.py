@@ -6,11 +6,13 @@ Recipients: the org's admins plus the subject's configured recipients. Webhook d
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
-from chalicelib import settings
 from chalicelib.incidents.models import Incident
 from chalicelib.mail.service import Message, send
+
+log = logging.getLogger("vigil.incidents")
 
 _KIND = {
     "de": {
@@ -32,6 +34,11 @@ _KIND = {
 }
 
 
+def kind_name(kind: str, language: str) -> str:
+    """The incident kind as a reader says it ("Endpunkt nicht erreichbar")."""
+    return _KIND["de" if language == "de" else "en"].get(kind, kind)
+
+
 def admin_emails(org_id: str) -> list[str]:
     from chalicelib.team import queries as team
 
@@ -46,7 +53,19 @@ def notify(
     extra_recipients: Iterable[str] = (),
     admins: list[str] | None = None,
 ) -> bool:
-    """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``."""
+    """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``, signed by whoever
+    supports the org (``mail.whitelabel``), and forward it to the org's partner when the
+    partner's alert policy covers the org (``incidents.partner``)."""
+    from chalicelib.incidents import partner
+    from chalicelib.mail.whitelabel import branded
+    from chalicelib.orgs import queries as orgs_q
+
+    org = orgs_q.get(incident.org_id)
+    if org is not None and org.partner_id:
+        try:
+            partner.forward(incident, event, org)
+        except Exception:  # the customer's own alert must not depend on the partner's
+            log.exception("partner alert for incident %s failed", incident.incident_id)
     admins = admins if admins is not None else admin_emails(incident.org_id)
     extra = list(extra_recipients)
     if extra:
@@ -58,7 +77,7 @@ def notify(
         return False
     lang = language if language in _KIND else "en"
     kind = _KIND[lang].get(incident.kind, incident.kind)
-    url = settings.console_url()
+    url = partner.deep_link(incident.org_id, incident.subject_type, incident.subject_id)
     if lang == "de":
         state = "NEU" if event == "opened" else "BEHOBEN"
         subject = f"[{state}] {kind}: {incident.subject_name}"
@@ -79,4 +98,4 @@ def notify(
             + (f"Resolved: {incident.resolved_at:%Y-%m-%d %H:%M} UTC\n" if incident.resolved_at else "")
             + f"\nDetails: {url}\n"
         )
-    return send(Message(to=recipients, subject=subject, text=text))
+    return send(branded(Message(to=recipients, subject=subject, text=text), org, lang))

@@ -1,4 +1,4 @@
-"""Routes: /orgs/{org_id}/incidents."""
+"""Routes: /orgs/{org_id}/incidents, /orgs/{org_id}/alert-policy (a partner's customer alerts)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib import errors
 from chalicelib.auth.access import for_request
 from chalicelib.auth.authorizer import jwt_auth
-from chalicelib.http import page_params, query_param, respond
+from chalicelib.http import page_params, parse_body, query_param, respond
 from chalicelib.incidents import service
 
 bp = Blueprint(__name__)
@@ -21,4 +21,22 @@ def list_incidents(org_id: str) -> Response:
     state = query_param(request, "state")
     if state not in (None, "open", "resolved"):
         raise errors.ValidationFailed({"state": "must be open or resolved"})
-    return respond(service.list_incidents(access.org_id, limit, cursor, state))
+    subject = service.parse_subject(query_param(request, "subject"))
+    return respond(service.list_incidents(access.org_id, limit, cursor, state, subject))
+
+
+@bp.route("/orgs/{org_id}/alert-policy", methods=["GET"], authorizer=jwt_auth)
+def get_alert_policy(org_id: str) -> Response:
+    from chalicelib.incidents import partner
+
+    return respond(partner.get(for_request(bp.current_request, org_id)))
+
+
+@bp.route("/orgs/{org_id}/alert-policy", methods=["PUT"], authorizer=jwt_auth)
+def put_alert_policy(org_id: str) -> Response:
+    from chalicelib.incidents import partner
+    from chalicelib.incidents.schemas import AlertPolicyIn
+
+    access = for_request(bp.current_request, org_id)
+    partner.get(access)  # authorised before the body is read
+    return respond(partner.put(access, parse_body(bp.current_request, AlertPolicyIn)))

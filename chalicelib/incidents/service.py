@@ -11,7 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib import clock, db, ids
+from chalicelib import clock, db, errors, ids
 from chalicelib.incidents.models import Incident, OpenIncident
 from chalicelib.orgs import counters
 
@@ -67,7 +67,7 @@ def open_incident(
         with db.transaction() as tx:
             tx.save(pointer, condition=OpenIncident.pk.does_not_exist())
             tx.save(incident)
-            counters.add_to(tx, org_id, "incidents_open", 1)  # partner overview
+            counters.add_to(tx, org_id, "incidents_open", 1, oldest_incident_at=at)  # partner overview
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
             return None
@@ -104,7 +104,15 @@ def resolve_incident(org_id: str, kind: str, subject_id: str, at: datetime | Non
             return None  # resolved concurrently
         raise
     incident.state, incident.resolved_at = "resolved", at
+    _recompute_oldest(org_id)
     return incident
+
+
+def _recompute_oldest(org_id: str) -> None:
+    """The partner overview's ``oldest_incident_at`` after a resolve: the earliest start among
+    the org's open-incident pointers (one Query of ``INCOPEN#<org>``, a handful of items)."""
+    starts = [p.opened_at for p in OpenIncident.query(OpenIncident.partition(org_id))]
+    counters.set_oldest_incident(org_id, min(starts) if starts else None)
 
 
 def is_open(org_id: str, kind: str, subject_id: str) -> bool:
@@ -128,35 +136,72 @@ def open_incident_of(org_id: str, kind: str, subject_id: str) -> Incident | None
         return None
 
 
-def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | None = None) -> dict[str, Any]:
+def parse_subject(raw: str | None) -> tuple[str, str] | None:
+    """``?subject=endpoint:<id>`` or ``host:<id>`` → (type, id); 400 on anything else."""
+    if raw is None:
+        return None
+    kind, _, subject_id = raw.partition(":")
+    valid_id = 0 < len(subject_id) <= 64 and subject_id.replace("-", "").replace("_", "").isalnum()
+    if kind not in ("endpoint", "host") or not valid_id or not subject_id.isascii():
+        raise errors.ValidationFailed({"subject": "must be endpoint:<id> or host:<id>"})
+    return kind, subject_id
+
+
+def list_incidents(
+    org_id: str,
+    limit: int,
+    cursor: str | None,
+    state: str | None = None,
+    subject: tuple[str, str] | None = None,
+) -> dict[str, Any]:
     """One page of incidents, newest first; a page is short only at the end of the list.
 
     ``state=open`` reads the open-incident pointers (``INCOPEN#<org>``, paged in key order) and
     fetches their incidents with one BatchGet: no walk through the resolved history. Other
     states filter the ``INC#<org>`` query, and PynamoDB keeps reading until the page is full.
+    ``subject`` (type, id) filters the same Query server-side (the org's incidents are kept
+    90 days, so the walk is bounded); with ``state=open`` the pointers are filtered instead.
     """
     if state == "open":
-        return _open_page(org_id, limit, cursor)
+        return _open_page(org_id, limit, cursor, subject)
     pk = Incident.partition(org_id)
+    condition = (Incident.state == state) if state is not None else None
+    if subject is not None:
+        by_subject = (Incident.subject_type == subject[0]) & (Incident.subject_id == subject[1])
+        condition = by_subject if condition is None else condition & by_subject
+    scope = f"incidents/{org_id}/{state or ''}" + (f"/{subject[0]}:{subject[1]}" if subject else "")
     query = Incident.query(
         pk,
         scan_index_forward=False,
-        filter_condition=(Incident.state == state) if state is not None else None,
+        filter_condition=condition,
         limit=limit,
-        last_evaluated_key=db.decode_cursor(cursor, scope := f"incidents/{org_id}/{state or ''}", pk=pk),
+        last_evaluated_key=db.decode_cursor(cursor, scope, pk=pk),
     )
     items, next_cursor = db.page(query, limit, scope)
     return {"items": [view(i) for i in items], "next": next_cursor}
 
 
-def _open_page(org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def _open_page(
+    org_id: str, limit: int, cursor: str | None, subject: tuple[str, str] | None = None
+) -> dict[str, Any]:
     """Open incidents by their pointers (sk ``<kind>#<subject>``); each page newest first."""
     pk = OpenIncident.partition(org_id)
-    scope = f"incidents/{org_id}/open"
-    query = OpenIncident.query(pk, limit=limit, last_evaluated_key=db.decode_cursor(cursor, scope, pk=pk))
+    scope = f"incidents/{org_id}/open" + (f"/{subject[0]}:{subject[1]}" if subject else "")
+    # DynamoDB has no ends_with: `contains` narrows, the exact subject is checked below
+    condition = OpenIncident.sk.contains(f"#{subject[1]}") if subject else None
+    query = OpenIncident.query(
+        pk,
+        filter_condition=condition,
+        limit=limit,
+        last_evaluated_key=db.decode_cursor(cursor, scope, pk=pk),
+    )
     pointers, next_cursor = db.page(query, limit, scope)
     found = Incident.batch_get([Incident.key(org_id, p.incident_sk) for p in pointers]) if pointers else []
-    items = sorted((i for i in found if i.state == "open"), key=lambda i: i.sk, reverse=True)
+    items = sorted(
+        (i for i in found if i.state == "open" and (subject is None or i.subject_id == subject[1])),
+        key=lambda i: i.sk,
+        reverse=True,
+    )
     return {"items": [view(i) for i in items], "next": next_cursor}
 
 

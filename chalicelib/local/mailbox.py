@@ -23,15 +23,24 @@ class Mail:
     text: str
     attachments: dict[str, bytes] = field(default_factory=dict)
     sender: str = ""
+    html: str = ""
+    reply_to: str = ""
+    inline: dict[str, bytes] = field(default_factory=dict)  # Content-ID → image (HTML part)
 
 
 def parse_raw(raw: bytes | str) -> Mail:
     data = raw.encode() if isinstance(raw, str) else raw
     msg = email.message_from_bytes(data, policy=email.policy.default)
-    text = ""
+    text = html = ""
     attachments: dict[str, bytes] = {}
+    inline: dict[str, bytes] = {}
     for part in msg.walk():
         if part.is_multipart():
+            continue
+        cid = part.get("Content-ID")
+        if cid and part.get_content_maintype() == "image":
+            payload = part.get_payload(decode=True)
+            inline[str(cid).strip("<>")] = payload if isinstance(payload, bytes) else b""
             continue
         filename = part.get_filename()
         if filename:
@@ -39,6 +48,8 @@ def parse_raw(raw: bytes | str) -> Mail:
             attachments[filename] = payload if isinstance(payload, bytes) else b""
         elif part.get_content_type() == "text/plain" and not text:
             text = part.get_content()
+        elif part.get_content_type() == "text/html" and not html:
+            html = part.get_content()
     to = [a.strip() for a in str(msg.get("To", "")).split(",") if a.strip()]
     return Mail(
         to=to,
@@ -46,6 +57,9 @@ def parse_raw(raw: bytes | str) -> Mail:
         text=text,
         attachments=attachments,
         sender=str(msg.get("From", "")),
+        html=html,
+        reply_to=str(msg.get("Reply-To", "")),
+        inline=inline,
     )
 
 

@@ -2,7 +2,9 @@
 
 In AWS the same files lie in S3 behind CloudFront and ``config.js`` is written at deploy time;
 locally a small threaded HTTP server answers ``/config.js`` itself so that the console talks to
-whichever port ``make run`` chose for the API. Nothing else is generated: ``web/`` stays static.
+whichever port ``make run`` chose for the API, and ``/downloads/vigil-agent.pyz`` (plus its
+``.sha256``) from a reproducible build of ``agent/`` — the file the hosts' install command
+fetches (in AWS it lies in the console bucket). Nothing else is generated: ``web/`` stays static.
 """
 
 from __future__ import annotations
@@ -47,16 +49,44 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_GET(self) -> None:
-        if self.path.split("?", 1)[0] == "/config.js":
-            body = config_js(self.api_url)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        path = self.path.split("?", 1)[0]
+        if path == "/config.js":
+            self._send(config_js(self.api_url), "text/javascript; charset=utf-8")
+            return
+        if path.startswith(DOWNLOADS):
+            download = agent_download(path[len(DOWNLOADS) :])
+            if download is None:
+                self.send_error(404)
+                return
+            self._send(*download)
             return
         super().do_GET()
+
+
+DOWNLOADS = "/downloads/"
+
+
+def agent_download(name: str) -> tuple[bytes, str] | None:
+    """``vigil-agent.pyz`` or its ``.sha256`` (sha256sum format), built from ``agent/``."""
+    from chalicelib.hosts import agent_package
+
+    built = agent_package.local_build()
+    if built is None:
+        return None
+    data, digest = built
+    if name == agent_package.FILENAME:
+        return data, "application/octet-stream"
+    if name == f"{agent_package.FILENAME}.sha256":
+        return f"{digest}  {agent_package.FILENAME}\n".encode(), "text/plain; charset=utf-8"
+    return None
 
 
 def start(host: str, port: int, api_url: str) -> ThreadingHTTPServer:

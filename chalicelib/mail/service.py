@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from chalicelib import aws, clock, ids, settings
 from chalicelib.mail.models import OUTBOX_SHARDS, OutboxItem, outbox_pk, outbox_shard
@@ -39,10 +40,23 @@ class Message:
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     reply_to: str | None = None
+    sender_name: str | None = None  # display name on the platform's verified address (white-label)
+    inline_images: list[tuple[str, bytes, str]] = field(default_factory=list)  # (cid, data, png|jpeg)
+
+    def from_header(self) -> str:
+        from email.headerregistry import Address
+        from email.utils import parseaddr
+
+        configured = settings.mail_sender()
+        if not self.sender_name:
+            return configured
+        address = parseaddr(configured)[1]
+        local, _, domain = address.partition("@")
+        return str(Address(display_name=self.sender_name, username=local, domain=domain))
 
     def mime(self) -> bytes:
         msg = EmailMessage()
-        msg["From"] = settings.mail_sender()
+        msg["From"] = self.from_header()
         msg["To"] = ", ".join(self.to)
         msg["Subject"] = self.subject
         msg["Date"] = formatdate(localtime=False)
@@ -52,6 +66,9 @@ class Message:
         msg.set_content(self.text)
         if self.html:
             msg.add_alternative(self.html, subtype="html")
+            html_part: Any = msg.get_payload()[1]  # type: ignore[index]  # multipart: a list of parts
+            for cid, data, subtype in self.inline_images:
+                html_part.add_related(data, maintype="image", subtype=subtype, cid=f"<{cid}>")
         for att in self.attachments:
             main, _, sub = att.mime_type.partition("/")
             msg.add_attachment(

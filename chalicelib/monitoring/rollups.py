@@ -258,6 +258,15 @@ def _hours(stored: Iterable[Rollup], days: Iterable[Rollup], start: datetime, en
 
 def uptime(org_id: str, endpoint_id: str, now: datetime) -> dict[str, str | None]:
     """Uptime over 24 h (hourly rollups) and 7/30/90 days (daily rollups): two Queries."""
+    return uptime_and_days(org_id, endpoint_id, now)[0]
+
+
+def uptime_and_days(
+    org_id: str, endpoint_id: str, now: datetime
+) -> tuple[dict[str, str | None], list[dict[str, Any]]]:
+    """``uptime`` plus the daily figures of the last 90 days it is computed from (same two
+    Queries): ``[{"day", "checks", "up", "maintenance", "uptime", "mean_ms"}]`` for the days
+    with checks, oldest first — the console's 90-segment uptime bar."""
     pk = rollups_pk(org_id, endpoint_id)
     days = query(org_id, endpoint_id, "D", now - timedelta(days=89), now)
     since = now - timedelta(hours=23)
@@ -267,4 +276,18 @@ def uptime(org_id: str, endpoint_id: str, now: datetime) -> dict[str, str | None
     for n in (7, 30, 90):
         first = day_sk(now - timedelta(days=n - 1))
         out[f"{n}d"] = summarize(r for r in days if r.sk >= first)["uptime"]
-    return out
+    daily = []
+    for r in sorted(days, key=lambda d: d.sk):
+        figures = summarize([r])
+        if figures["count"]:
+            daily.append(
+                {
+                    "day": r.sk[2:],
+                    "checks": figures["count"],
+                    "up": figures["up"],
+                    "maintenance": figures["maintenance"],
+                    "uptime": figures["uptime"],
+                    "mean_ms": figures["mean_ms"],
+                }
+            )
+    return out, daily

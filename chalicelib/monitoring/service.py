@@ -117,7 +117,14 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
     try:
         with db.transaction() as tx:
             tx.save(ep, condition=Endpoint.pk.does_not_exist())
-            counters.add_to(tx, access.org_id, "endpoints", 1, limit=limits.endpoints)
+            counters.add_to(
+                tx,
+                access.org_id,
+                "endpoints",
+                1,
+                limit=limits.endpoints,
+                also={"endpoints_paused": 1 if body.paused else 0},
+            )
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc, 1) or db.cancelled_by_condition(exc):
@@ -165,8 +172,20 @@ def list_endpoints(access: Access, limit: int, cursor: str | None) -> dict[str, 
         last_evaluated_key=db.decode_cursor(cursor, scope := f"endpoints/{access.org_id}"),
     )
     items, next_cursor = db.page(query, limit, scope)
-    dispatched = dispatched_through() if items else None
-    return {"items": [view(e, access, dispatched) for e in items], "next": next_cursor}
+    if not items:
+        return {"items": [], "next": next_cursor}
+    from chalicelib.monitoring import queries
+
+    dispatched = dispatched_through()
+    # each endpoint's state on the list, so that a list needs no /status call per endpoint: the
+    # page's status items and the org's subscription (paused by an expired plan) in one BatchGet
+    statuses, active = queries.statuses_and_monitoring(access.org_id, [e.endpoint_id for e in items])
+    out = []
+    for e in items:
+        st = statuses.get(e.endpoint_id)
+        state = "paused" if e.paused or not active else (st.state if st is not None else "pending")
+        out.append({**view(e, access, dispatched), "state": state, "error": st.error if st else None})
+    return {"items": out, "next": next_cursor}
 
 
 def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, Any]:
@@ -220,6 +239,8 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
     try:
         with db.transaction() as tx:
             tx.update(ep, actions=actions, condition=Endpoint.version == ep.version)
+            if paused != bool(ep.paused):  # the partner overview counts paused endpoints
+                counters.add_many_to(tx, access.org_id, {"endpoints_paused": 1 if paused else -1})
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
@@ -245,7 +266,10 @@ def delete(access: Access, endpoint_id: str) -> None:
         tx.save(Gone.build(access.org_id, endpoint_id, clock.epoch(clock.now() + timedelta(days=400))))
         down = -1 if status is not None and status.down_counted else 0
         # one update of the counters item: a transaction may touch an item only once
-        counters.add_many_to(tx, access.org_id, {"endpoints": -1, "endpoints_down": down})
+        paused = -1 if ep.paused else 0
+        counters.add_many_to(
+            tx, access.org_id, {"endpoints": -1, "endpoints_down": down, "endpoints_paused": paused}
+        )
         tx.save(entry)
     for kind in ("endpoint_down", "certificate"):
         incidents.resolve_incident(access.org_id, kind, endpoint_id)
@@ -314,12 +338,14 @@ def status(access: Access, endpoint_id: str) -> dict[str, Any]:
     if ep.paused or not limits.monitoring_active:
         state = "paused"
     now = clock.now()
+    uptime, daily = rollups.uptime_and_days(access.org_id, endpoint_id, now)
     return {
         "state": state,
         "checked_at": clock.iso(clock.parse_iso(latest.sk)) if latest is not None else None,
         "response_ms": latest.response_ms if latest is not None else None,
         "error": st.error if st else None,
-        "uptime": rollups.uptime(access.org_id, endpoint_id, now),
+        "uptime": uptime,
+        "daily": daily,
         "sla_target": ep.sla_target,
         "certificate": st.certificate.as_dict() if st is not None and st.certificate is not None else None,
         "headers": st.headers.as_dict() if st is not None and st.headers is not None else None,

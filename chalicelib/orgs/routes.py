@@ -11,7 +11,7 @@ from chalicelib.audit.service import record_partner_entry
 from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.auth.principal import current
-from chalicelib.http import client_ip, json_body, page_params, parse_body, respond, validate
+from chalicelib.http import client_ip, json_body, page_params, parse_body, query_param, respond, validate
 from chalicelib.orgs import deletion, service
 
 bp = Blueprint(__name__)
@@ -111,4 +111,5 @@ def delete_org(org_id: str) -> Response:
 def customers(org_id: str) -> Response:
     access = for_request(bp.current_request, org_id)
     limit, cursor = page_params(bp.current_request)
-    return respond(service.customers(access, limit, cursor))
+    params = {k: v for k in ("sort", "status", "q") if (v := query_param(bp.current_request, k)) is not None}
+    return respond(service.customers(access, params, limit, cursor))

@@ -304,35 +304,13 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def customers(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
+def customers(access: Access, params: dict[str, str], limit: int, cursor: str | None) -> dict[str, Any]:
+    """The partner overview (``chalicelib.orgs.overview``): sorted, filtered, with totals."""
+    from chalicelib.orgs import overview
+
     if access.org.kind != "partner":
         raise errors.Forbidden("Only partner organisations have linked customers.")
-    orgs, next_cursor = orgs_q.customers_page(access.org_id, limit, cursor)
-    orgs = [o for o in orgs if o.status == "active"]
-    subs = (
-        {s.org_id: s for s in Subscription.batch_get([Subscription.key(o.org_id) for o in orgs])}
-        if orgs
-        else {}
-    )
-    from chalicelib.orgs import counters
-
-    counts = counters.get_many(o.org_id for o in orgs)  # one BatchGet, not a query per customer
-    items = []
-    for org in orgs:
-        sub = subs.get(org.org_id)
-        items.append(
-            {
-                "id": org.org_id,
-                "name": org.name,
-                "support_by": org.support_by,
-                "language": org.language,
-                "plan": sub.plan if sub else None,
-                "status": sub.status if sub else None,
-                "trial_ends_at": clock.iso(sub.trial_ends_at) if sub else None,
-                **counts.get(org.org_id, {}),
-            }
-        )
-    return {"items": items, "next": next_cursor}
+    return overview.listing(access.org_id, params, limit, cursor)
 
 
 def me(principal: Principal) -> dict[str, Any]:

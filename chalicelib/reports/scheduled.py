@@ -53,6 +53,7 @@ def _org(org_id: str) -> Any | None:
 def run_one(schedule: ReportSchedule) -> str:
     """Handle one due schedule; returns what happened (mailed|deferred|dropped|skipped|taken|failed)."""
     from chalicelib.mail.service import Attachment, Message, send
+    from chalicelib.mail.whitelabel import branded
 
     org = _org(schedule.org_id)
     if org is None:
@@ -86,15 +87,13 @@ def run_one(schedule: ReportSchedule) -> str:
         if not to:
             log.info("schedule %s: no confirmed recipient; report kept, no mail", schedule.schedule_id)
             return "skipped"
-        sent = send(
-            Message(
-                to=to,
-                subject=subject,
-                text=text,
-                attachments=[Attachment(service.filename(report), pdf, "application/pdf")],
-            ),
-            durable=True,
+        message = Message(
+            to=to,
+            subject=subject,
+            text=text,
+            attachments=[Attachment(service.filename(report), pdf, "application/pdf")],
         )
+        sent = send(branded(message, org, schedule.language), durable=True)
     except Exception:
         log.exception("scheduled report %s failed; released for the next run", schedule.schedule_id)
         schedules.release(schedule, ran, last_run)

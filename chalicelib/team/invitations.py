@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib import settings
 from chalicelib.mail.service import Message, send
+from chalicelib.mail.whitelabel import branded
 
 _ROLE = {
     "de": {"admin": "Administrator", "guest": "Gast (nur lesen)"},
@@ -11,7 +14,9 @@ _ROLE = {
 }
 
 
-def invitation(email: str, org_name: str, role: str, language: str, temp_password: str) -> None:
+def invitation(
+    email: str, org_name: str, role: str, language: str, temp_password: str, org: Any = None
+) -> None:
     """A new user: login URL and temporary password, which must be changed at first login."""
     url = settings.console_url()
     role_name = _ROLE.get(language, _ROLE["en"])[role]
@@ -39,10 +44,10 @@ def invitation(email: str, org_name: str, role: str, language: str, temp_passwor
             f"At your first login you will be asked to choose your own password.\n\n"
             f"Your Vigil team\n"
         )
-    send(Message(to=[email], subject=subject, text=text))
+    send(branded(Message(to=[email], subject=subject, text=text), org, language))
 
 
-def added(email: str, org_name: str, role: str, language: str) -> None:
+def added(email: str, org_name: str, role: str, language: str, org: Any = None) -> None:
     """An existing user was added to another org."""
     url = settings.console_url()
     role_name = _ROLE.get(language, _ROLE["en"])[role]
@@ -58,7 +63,7 @@ def added(email: str, org_name: str, role: str, language: str) -> None:
             f"Hello,\n\nYou now have access to the organisation “{org_name}” as "
             f"{role_name}.\nLog in as usual: {url}\n\nYour Vigil team\n"
         )
-    send(Message(to=[email], subject=subject, text=text))
+    send(branded(Message(to=[email], subject=subject, text=text), org, language))
 
 
 def welcome(email: str, org_name: str, language: str) -> None:

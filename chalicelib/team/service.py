@@ -122,9 +122,9 @@ def _add(
             raise errors.Conflict(f"{body.email} is a member of this organisation already.") from exc
         raise
     if temp_password is not None:
-        invitations.invitation(body.email, org.name, body.role, org.language, temp_password)
+        invitations.invitation(body.email, org.name, body.role, org.language, temp_password, org=org)
     else:
-        invitations.added(body.email, org.name, body.role, org.language)
+        invitations.added(body.email, org.name, body.role, org.language, org=org)
     log.info("member %s added to %s as %s", user_id, org.org_id, body.role)
     return 201, result
 

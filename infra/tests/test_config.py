@@ -23,6 +23,11 @@ def test_context_becomes_the_app_environment() -> None:
     assert env["VIGIL_VENDOR_SUPPORT_EMAIL"] == "help@example.com"
     assert env["VIGIL_SELLER_NAME"] == "ACME GmbH"
     assert cfg.mail_domain == "mail.example.com"
+    # the agent the stack deploys into the console bucket, and the checksum the API shows for it
+    from chalicelib.hosts import agent_package
+
+    assert env["VIGIL_AGENT_DOWNLOAD_URL"] == f"{cfg.console_url.rstrip('/')}/downloads/vigil-agent.pyz"
+    assert env["VIGIL_AGENT_SHA256"] == agent_package.sha256(agent_package.build())
 
 
 def test_context_given_as_json_text_on_the_command_line() -> None:

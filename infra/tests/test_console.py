@@ -228,3 +228,23 @@ def test_every_function_hashes_agent_tokens_with_the_generated_key(raw: dict[str
     assert functions
     for fn in functions.values():
         assert _resolves(fn["Properties"]["Environment"]["Variables"]["VIGIL_AGENT_TOKEN_KEY"], key)
+
+
+def test_agent_file_is_deployed_into_the_console_bucket(raw: dict[str, Any]) -> None:
+    """The console deployment carries a third source (downloads/vigil-agent.pyz), and every
+    function knows the file's URL on the console origin and its SHA-256."""
+    from chalicelib.hosts import agent_package
+
+    deployments = list(resources(raw, "Custom::CDKBucketDeployment").values())
+    assert len(deployments) == 1
+    assert len(deployments[0]["Properties"]["SourceObjectKeys"]) == 3  # web/, config.js, agent
+    digest = agent_package.sha256(agent_package.build())
+    functions = resources(raw, "AWS::Lambda::Function")
+    app_functions = [
+        f for f in functions.values() if "VIGIL_STAGE" in json.dumps(f["Properties"].get("Environment", {}))
+    ]
+    assert app_functions
+    for fn in app_functions:
+        env = fn["Properties"]["Environment"]["Variables"]
+        assert env["VIGIL_AGENT_SHA256"] == digest
+        assert env["VIGIL_AGENT_DOWNLOAD_URL"].endswith("/downloads/vigil-agent.pyz")

@@ -90,11 +90,20 @@ class DeployConfig:
             "VIGIL_CONSOLE_URL": self.console_url,
             "VIGIL_API_URL": self.api_url,
             "VIGIL_CORS_ORIGINS": self.cors_origins,
+            # the agent file the stack deploys into the console bucket (stack._console)
+            "VIGIL_AGENT_DOWNLOAD_URL": f"{self.console_url.rstrip('/')}/downloads/vigil-agent.pyz",
+            "VIGIL_AGENT_SHA256": _agent_sha256(),
         }
         for key, value in self.vendor_support.items():
             env[f"VIGIL_VENDOR_SUPPORT_{key.upper()}"] = str(value)
         env.update({k: str(v) for k, v in self.extra_environment.items()})
         return env
+
+
+def _agent_sha256() -> str:
+    from chalicelib.hosts import agent_package
+
+    return agent_package.sha256(agent_package.build())
 
 
 def apply_to_process(cfg: DeployConfig) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import (
@@ -86,6 +87,18 @@ from chalicelib.local.web import WEB_ROOT, config_js
 from vigil_infra import access, registry, suppress
 from vigil_infra.config import PREFIX, QUEUES, STAGE, DeployConfig
 from vigil_infra.registry import FunctionSpec, TableSpec
+
+
+def _agent_downloads() -> Path:
+    """A directory holding ``downloads/vigil-agent.pyz`` (+ ``.sha256``) for the console bucket."""
+    import tempfile
+
+    from chalicelib.hosts import agent_package
+
+    root = Path(tempfile.mkdtemp(prefix="vigil-agent-"))
+    agent_package.write(root / "downloads")
+    return root
+
 
 _ATTR_TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -1030,6 +1043,10 @@ class VigilStack(Stack):
             sources=[
                 s3deploy.Source.asset(str(WEB_ROOT), exclude=["config.js"]),
                 s3deploy.Source.data("config.js", config),
+                # the host agent, built here reproducibly; its checksum is in every function's
+                # environment (VIGIL_AGENT_SHA256, config.environment), so the install command
+                # the API hands out verifies exactly this file
+                s3deploy.Source.asset(str(_agent_downloads())),
             ],
             distribution=self.console_distribution,
             distribution_paths=["/*"],

@@ -18,6 +18,7 @@ def into_demo_customer_reports(page, vigil) -> str:
     login(page, vigil, "partner@example.com", vigil.password)
     page.get_by_test_id("current-role").wait_for()
     page.locator("#org-switch").select_option(demo)
+    page.get_by_test_id("switch-confirm").click()  # "Möchten Sie in das Konto … wechseln?"
     # wait for the switch itself: the partner's own overview is on screen already
     page.wait_for_url(re.compile(f"#/orgs/{demo}/overview"))
     page.get_by_role("heading", name=DEMO_CUSTOMER, level=1).wait_for()

@@ -84,8 +84,13 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     page.wait_for_url(re.compile(f"#/orgs/{customer}/overview"))
     page.get_by_test_id("overview-role").wait_for()
     assert page.get_by_test_id("overview-role").inner_text() == "Partner"
+    # the seed's menu: the customer with the role Partner, the partner's own org to switch back
+    assert (
+        f"{CUSTOMER} (Partner)"
+        in page.locator('#org-switch optgroup[label="Aktuelle Organisation"]').inner_text()
+    )
     group = page.locator('#org-switch optgroup[label="Weitere Organisationen"]')
-    assert f"{CUSTOMER} (Partner)" in group.inner_text()
+    assert "SteineundUnkraut GmbH (Administrator)" in group.inner_text()
     # the customer sees the partner's support contact
     assert SUPPORT_NAME in page.get_by_test_id("support-card").inner_text()
     shot(page, "03-customer-as-partner")
@@ -244,6 +249,7 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
 
     # --- invite a guest into the customer; the invitation mail carries the temporary password
     page.locator("#org-switch").select_option(customer)
+    page.get_by_test_id("switch-confirm").click()
     page.wait_for_url(re.compile(f"#/orgs/{customer}/overview"))
     page.get_by_role("heading", name=CUSTOMER, level=1).wait_for()
     open_screen(page, "Team", "team")

@@ -13,7 +13,7 @@ from tests.monitoring.conftest import NOW, run_minute, set_plan
 from tests.monitoring.test_checks import _create, _status
 from tests.support import seed_world
 
-FIGURES = ("endpoints", "endpoints_down", "hosts", "hosts_down", "incidents_open")
+FIGURES = ("endpoints", "endpoints_down", "endpoints_paused", "hosts", "hosts_down", "incidents_open")
 
 
 def _heartbeat(api, agent_token: str, **changes) -> None:
@@ -110,7 +110,14 @@ def test_deleting_endpoints_and_hosts_in_every_state_resets_the_counters(api, we
     assert host_states == {"pending": "pending", "online": "online", "offline": "offline"}
     open_kinds = sorted(i["kind"] for i in api.get(f"/orgs/{org}/incidents?state=open", token).json["items"])
     assert open_kinds == ["endpoint_down", "endpoint_down", "host_disk", "host_offline"]
-    before = {"endpoints": 5, "endpoints_down": 2, "hosts": 3, "hosts_down": 1, "incidents_open": 4}
+    before = {
+        "endpoints": 5,
+        "endpoints_down": 2,
+        "endpoints_paused": 1,
+        "hosts": 3,
+        "hosts_down": 1,
+        "incidents_open": 4,
+    }
     assert _stored_counters(org) == before
     assert _overview(api, world) == before
 

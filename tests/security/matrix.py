@@ -198,6 +198,8 @@ RULES: dict[tuple[str, str], Rule] = {
         "P", {"admin": 200}, query="from=2026-01-01&to=2026-12-31"
     ),
     ("GET", "/orgs/{org_id}/incidents"): Rule("C", ALL),
+    ("GET", "/orgs/{org_id}/alert-policy"): Rule("P", {"admin": 200}),
+    ("PUT", "/orgs/{org_id}/alert-policy"): Rule("P", {"admin": 200}, body=lambda w: {"mode": "supported"}),
     ("GET", "/health"): Rule("public", {"anonymous": 200}),
     ("GET", "/openapi.json"): Rule("public", {"anonymous": 200}),
     ("GET", "/monitoring-ips"): Rule("public", {"anonymous": 200}),

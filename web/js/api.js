@@ -82,7 +82,8 @@ export async function loadCapabilities() {
     for (const [path, ops] of Object.entries(doc.paths || {})) {
       for (const method of Object.keys(ops)) routes.add(`${method.toUpperCase()} ${path}`);
     }
-  } catch { routes = null; }
+  } catch (e) { routes = null; return e; }  // the caller tells "no answer" from "no document"
+  return null;
 }
 
 /** `has("PUT", "/orgs/{org_id}/logo")` — false only when the server's contract lacks it. */

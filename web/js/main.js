@@ -14,11 +14,13 @@ import * as endpoints from "./screens/endpoints.js";
 import * as hosts from "./screens/hosts.js";
 import * as reports from "./screens/reports.js";
 import * as audit from "./screens/audit.js";
+import * as alerts from "./screens/alerts.js";
 
 // Navigation entries: hash segment, screen module, label key, and who sees it.
 const SCREENS = [
   ["overview", overview, "nav.overview", () => true],
   ["customers", customers, "nav.customers", (c) => c.org.kind === "partner"],
+  ["alerts", alerts, "nav.alerts", (c) => c.org.kind === "partner" && c.role === "admin"],
   ["endpoints", endpoints, "nav.endpoints", () => true],
   ["hosts", hosts, "nav.hosts", () => true],
   ["reports", reports, "nav.reports", () => true],
@@ -56,19 +58,57 @@ async function enterOrg(orgId) {
 }
 
 function orgSwitcher(current) {
-  const own = me.orgs.filter((o) => o.role !== "partner");
-  const managed = me.orgs.filter((o) => o.role === "partner");
-  const select = h("select", { id: "org-switch", name: "org",
-    onchange: (e) => go(`#/orgs/${e.target.value}/overview`) },
-    h("optgroup", { label: t("switcher.own") }, own.map((o) =>
-      h("option", { value: o.id, selected: o.id === current.org.id }, `${o.name} (${roleLabel(o.role)})`))),
-    managed.length ? h("optgroup", { label: t("switcher.more") }, managed.map((o) =>
-      h("option", { value: o.id, selected: o.id === current.org.id }, `${o.name} (${roleLabel(o.role)})`))) : null);
+  // The seed's user menu: the current org with the caller's role, every other org under
+  // "Weitere Organisationen"; entering a customer account asks first (switch.js).
+  const others = me.orgs.filter((o) => o.id !== current.org.id);
+  const option = (o) => h("option", { value: o.id, title: o.name, selected: o.id === current.org.id },
+    `${o.name} (${roleLabel(o.role)})`);
+  const select = h("select", { id: "org-switch", name: "org", title: current.org.name,
+    onchange: async (e) => {
+      const target = me.orgs.find((o) => o.id === e.target.value);
+      if (!target) return;
+      if (target.role === "partner") {
+        const { confirmSwitch } = await import("./screens/switch.js");
+        if (!(await confirmSwitch(target.name))) { e.target.value = current.org.id; return; }
+      }
+      go(`#/orgs/${target.id}/overview`);
+    } },
+    h("optgroup", { label: t("switcher.current") }, option(me.orgs.find((o) => o.id === current.org.id) || current.entry)),
+    others.length ? h("optgroup", { label: t("switcher.more") }, others.map(option)) : null);
   return h("div", { class: "switcher" },
     h("label", { for: "org-switch" }, t("switcher.label")), select,
     h("p", { class: "current-role", "data-testid": "current-role" },
       t("switcher.role"), " ", h("strong", {}, roleLabel(current.role))));
 }
+
+/** The support phone (and mail) of a customer org, top right on every screen. */
+function supportLink(current) {
+  const slot = h("span", { class: "support-link" });
+  if (current.org.kind === "partner" || !has("GET", "/orgs/{org_id}/support")) return slot;
+  api("GET", `/orgs/${current.org.id}/support`).then((s) => {
+    const href = s.phone ? `tel:${s.phone.replace(/[^+0-9]/g, "")}` : s.email ? `mailto:${s.email}` : null;
+    if (!href) return;
+    const text = s.phone ? t("support.call", { phone: s.phone }) : s.email;
+    slot.replaceChildren(h("a", { href, class: "phone", title: `${s.name || t("support.contact")}: ${text}`,
+      "aria-label": text, "data-testid": "support-phone" }, h("span", { "aria-hidden": "true" }, "☎"), " ",
+      h("span", { class: "phone-text" }, s.phone || s.email)));
+  }).catch(() => {});
+  return slot;
+}
+
+function apiDown(retry) {
+  return h("main", { id: "main", class: "api-down", "data-testid": "api-down" },
+    h("h1", {}, "Vigil"), notice(t("app.api_down"), "error"),
+    h("button", { type: "button", class: "primary", onclick: retry }, t("app.retry")));
+}
+
+/** fetch() got no answer at all (server down, network gone) — not an HTTP error, not a bug. */
+function noAnswer(e) {
+  if (e instanceof ApiError) return e.status === 0;  // api.js: fetch() itself failed
+  return e instanceof TypeError && /fetch|network|load failed/i.test(e.message || "");
+}
+
+const AFTER_LOGIN = "vigil.after_login";
 
 function languagePicker() {
   return h("div", { class: "lang" },
@@ -98,7 +138,7 @@ function shell(current, active, content) {
       h("a", { class: "brand", href: `#/orgs/${current.org.id}/overview` }, "Vigil"),
       toggle,
       orgSwitcher(current),
-      h("div", { class: "user" }, languagePicker(),
+      h("div", { class: "user" }, supportLink(current), languagePicker(),
         h("span", { class: "user-email" }, me.user.email),
         has("GET", "/me/mfa") ? h("a", { href: "#/mfa", class: "mfa-link" }, t("mfa.nav")) : null,
         h("button", { type: "button", class: "link", onclick: logout }, t("nav.logout")))),
@@ -121,7 +161,14 @@ async function route() {
   if (!tokens.get() || parts[0] === "login") {
     if (tokens.get() && parts[0] === "login") tokens.clear();
     me = null; ctx = null;
-    root().replaceChildren(login.render({ onLoggedIn: async () => { await reloadMe(); go("#/"); } }));
+    // a deep link (a mail's "Details") survives the login in between
+    if (parts[0] === "orgs") sessionStorage.setItem(AFTER_LOGIN, hash);
+    root().replaceChildren(login.render({ onLoggedIn: async () => {
+      await reloadMe();
+      const target = sessionStorage.getItem(AFTER_LOGIN);
+      sessionStorage.removeItem(AFTER_LOGIN);
+      go(target && target.startsWith("#/orgs/") ? target : "#/");
+    } }));
     return;
   }
   try {
@@ -136,7 +183,12 @@ async function route() {
     if (stale()) return;
     if (parts[0] !== "orgs" || !parts[1]) {
       const first = me.orgs[0];
-      if (!first) { root().replaceChildren(h("main", { id: "main" }, notice(t("app.no_org")))); return; }
+      if (!first) {
+        root().replaceChildren(h("main", { id: "main", "data-testid": "no-org" }, notice(t("app.no_org")),
+          h("p", {}, t("app.no_org_hint")),
+          h("button", { type: "button", class: "primary", onclick: logout }, t("nav.logout"))));
+        return;
+      }
       return go(`#/orgs/${first.id}/overview`);
     }
     const current = await enterOrg(parts[1]);
@@ -158,6 +210,7 @@ async function route() {
       ctx = null; return go("#/mfa/required");
     }
     if (e instanceof ApiError && e.status === 404) { ctx = null; return go("#/"); }
+    if (noAnswer(e)) { root().replaceChildren(apiDown(() => route())); return; }
     console.error(e);
     root().append(notice(errorText(e), "error"));
   }
@@ -177,8 +230,19 @@ document.addEventListener("click", (e) => {
 
 whenSignedOut(() => { me = null; ctx = null; go("#/login"); });
 window.addEventListener("hashchange", route);
-(async () => {
-  await setLanguage(initialLanguage());
-  await loadCapabilities();
+async function start() {
+  let failure = null;
+  try {
+    await setLanguage(initialLanguage());
+    failure = await loadCapabilities();
+  } catch (e) {
+    failure = e;
+  }
+  if (failure && (noAnswer(failure) || !(failure instanceof ApiError))) {
+    console.error(failure);
+    root().replaceChildren(apiDown(start));  // instead of "Wird geladen …" forever
+    return;
+  }
   route();
-})();
+}
+start();

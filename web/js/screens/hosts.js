@@ -2,6 +2,7 @@
 import { api, has } from "../api.js";
 import { formatDate, t } from "../i18n.js";
 import { errorText, field, h, notice, onSubmit, section, table } from "../ui.js";
+import { percentChart } from "./chart.js";
 import { guarded, incidentTable, listAll, stateBadge, title } from "./common.js";
 
 export async function render(ctx, params, nav) {
@@ -39,8 +40,22 @@ async function detail(ctx, id, nav) {
     const m = host.metrics || null;
     const up = host.uptime || {};
     const incidents = await guarded(t("incidents.title"), "GET", "/orgs/{org_id}/incidents", async () => {
-      const page = await api("GET", `/orgs/${org.id}/incidents?limit=200`);
-      return incidentTable((page.items || []).filter((i) => i.subject && i.subject.id === host.id));
+      const page = await api("GET", `/orgs/${org.id}/incidents?limit=50&subject=host:${encodeURIComponent(host.id)}`);
+      return incidentTable(page.items || []);
+    });
+    // CPU load, memory and disk over the last 7 days, from the hourly rollups
+    const history = await guarded(t("hosts.history"), "GET", "/orgs/{org_id}/hosts/{host_id}/metrics", async () => {
+      const from = new Date(Date.now() - 7 * 86400000).toISOString().replace(/\.\d+Z$/, "Z");
+      const page = await api("GET", `${base}/metrics?limit=200&from=${encodeURIComponent(from)}`);
+      const rows = (page.items || []).map((r) => ({ at: r.hour, values: {
+        cpu: r.load && r.load.load1 != null && r.cpu_count ? (100 * r.load.load1) / r.cpu_count : null,
+        memory: r.memory_used_percent != null ? Number(r.memory_used_percent) : null,
+        disk: r.disk_used_percent != null ? Number(r.disk_used_percent) : null } }));
+      return percentChart(rows, [
+        { key: "cpu", label: t("hosts.cpu_load"), cls: "s1" },
+        { key: "memory", label: t("hosts.memory"), cls: "s2" },
+        { key: "disk", label: t("hosts.disks"), cls: "s3" },
+      ], t("hosts.history"));
     });
     const parts = [
       title(host.name, h("a", { href: `#/orgs/${org.id}/hosts` }, t("common.back_to_list"))),
@@ -49,6 +64,7 @@ async function detail(ctx, id, nav) {
         h("dt", {}, t("hosts.last_seen")), h("dd", {}, formatDate(host.last_seen_at)),
         h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d"].map((k) => `${k}: ${up[k] != null ? `${up[k]} %` : "—"}`).join(" · ")))),
       section(t("hosts.metrics"), m ? metricFacts(m) : h("p", { class: "empty" }, t("hosts.no_metrics"))),
+      section(t("hosts.history"), history),
       section(t("incidents.title"), incidents),
     ];
     if (ctx.canWrite) {
@@ -74,10 +90,26 @@ async function detail(ctx, id, nav) {
 function tokenPanel(created, message) {
   const out = [notice(message, "success"),
     h("label", { for: "agent-token" }, t("hosts.token")),
-    h("input", { id: "agent-token", readonly: true, value: created.agent_token || "", class: "token" })];
+    h("input", { id: "agent-token", readonly: true, value: created.agent_token || "", class: "token" }),
+    copyButton("agent-token")];
   if (created.install) out.push(h("label", { for: "agent-install" }, t("hosts.install")),
-    h("textarea", { id: "agent-install", readonly: true, rows: 3, class: "token" }, created.install));
+    h("textarea", { id: "agent-install", readonly: true, rows: 3, class: "token" }, created.install),
+    copyButton("agent-install"));
+  if (created.agent_sha256) out.push(h("p", { class: "hint", "data-testid": "agent-sha256" },
+    t("hosts.sha256"), ": ", h("code", {}, created.agent_sha256)));
   return out;
+}
+
+/** Copies the value of the field `id`; says "Kopiert" for a moment. */
+function copyButton(id) {
+  const button = h("button", { type: "button", class: "small copy", "data-copy": id, onclick: async () => {
+    const el = document.getElementById(id);
+    try { await navigator.clipboard.writeText(el.value); }
+    catch { el.select(); document.execCommand("copy"); }  // no clipboard API on plain http
+    button.textContent = t("common.copied");
+    setTimeout(() => { button.textContent = t("common.copy"); }, 1500);
+  } }, t("common.copy"));
+  return button;
 }
 
 function metricFacts(m) {

@@ -1,11 +1,16 @@
 // Start page of an org: who you are here, plan, support contact, open incidents.
-import { api } from "../api.js";
+import { api, has } from "../api.js";
 import { formatDay, planLabel, roleLabel, t } from "../i18n.js";
 import { h, section } from "../ui.js";
 import { guarded, incidentTable, stateBadge, title } from "./common.js";
 
-export async function render(ctx) {
+export async function render(ctx, _params, nav) {
   const org = ctx.org;
+  // A partner's home is the cockpit: all its customers at a glance, its own org below.
+  const cockpit = org.kind === "partner" && has("GET", "/orgs/{org_id}/customers")
+    ? await guarded(t("cockpit.title"), "GET", "/orgs/{org_id}/customers",
+        async () => (await import("./cockpit.js")).render(ctx, nav))
+    : null;
   const sub = org.subscription;
   const facts = h("dl", { class: "facts" },
     h("dt", {}, t("overview.role")), h("dd", { "data-testid": "overview-role" }, roleLabel(ctx.role)),
@@ -22,6 +27,7 @@ export async function render(ctx) {
     return incidentTable(page.items);
   });
   return h("div", {}, title(org.name),
+    cockpit,
     section(t("overview.title"), facts),
     section(t("incidents.open_title"), incidents),
     section(t("support.title"), support));
