@@ -114,7 +114,7 @@ def incidents_of(
 
 
 def _rollup(item: Any, start: datetime) -> ReportRollup:
-    from chalicelib.monitoring.rollups import p95
+    from chalicelib.monitoring.rollups import p95_of
 
     timed = int(item.timed or 0)
     return ReportRollup(
@@ -122,7 +122,7 @@ def _rollup(item: Any, start: datetime) -> ReportRollup:
         checks=int(item.n or 0),
         up=int(item.up or 0),
         mean_ms=(int(item.sum_ms or 0) / timed) if timed else None,
-        p95_ms=float(p95([int(x) for x in item.hist or []]) or 0) or None,
+        p95_ms=p95_of(item),
     )
 
 
