@@ -24,7 +24,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from chalicelib import clock
@@ -309,10 +308,10 @@ def _rounded(value: float | None) -> int | None:
 
 
 def uptime_percent(up: int, count: int) -> str | None:
-    if not count:
-        return None
-    value = (Decimal(up) * 100 / Decimal(count)).quantize(Decimal("0.001"), rounding=ROUND_DOWN)
-    return str(value)
+    """Availability of counted checks as the API shows it (``chalicelib.availability``)."""
+    from chalicelib import availability
+
+    return availability.of_checks(count, up).text()
 
 
 def query(org_id: str, endpoint_id: str, kind: str, start: datetime, end: datetime) -> list[Rollup]:
