@@ -95,7 +95,7 @@ def plural(count: int, one: str, other: str, language: str) -> str:
 
 
 def os_label(name: str | None, version: str | None) -> str:
-    """"Linux" + "Debian GNU/Linux 12" → "Debian GNU/Linux 12" (the version names the system)."""
+    """ "Linux" + "Debian GNU/Linux 12" → "Debian GNU/Linux 12" (the version names the system)."""
     name, version = (name or "").strip(), (version or "").strip()
     if not version:
         return name
