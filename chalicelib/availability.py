@@ -64,13 +64,29 @@ def first_heartbeat(hours: Iterable[tuple[datetime, int, int]], now: datetime) -
 
 
 def of_heartbeats(hours: Iterable[tuple[datetime, int, int]], start: datetime, end: datetime) -> Availability:
-    """Host availability in [start, end) from hourly (hour start, heartbeats, interval s)."""
+    """Host availability in [start, end) from hourly (hour start, heartbeats, interval s).
+
+    An hour is credited with its heartbeats × interval, at most the part of the hour inside the
+    window; what a late heartbeat covers beyond the hour's end (at most one interval) carries
+    over into the next hour."""
+
+    def overlap(at: datetime) -> float:
+        return max(0.0, (min(at + HOUR, end) - max(at, start)).total_seconds())
+
     monitored = max(0.0, (end - start).total_seconds())
-    online = 0.0
-    for at, n, interval in hours:
-        overlap = (min(at + HOUR, end) - max(at, start)).total_seconds()
-        if overlap > 0 and n > 0:
-            online += min(overlap, float(n * interval))
+    online = carry = 0.0
+    previous: datetime | None = None
+    for at, n, interval in sorted(h for h in hours if h[1] > 0):
+        if previous is not None and at != previous + HOUR and carry:
+            online += min(carry, overlap(previous + HOUR))  # the hour after, without heartbeats
+            carry = 0.0
+        credit = float(n * interval) + carry
+        available = overlap(at)
+        online += min(credit, available)
+        carry = min(max(0.0, credit - available), float(interval)) if at + HOUR <= end else 0.0
+        previous = at
+    if previous is not None and carry:
+        online += min(carry, overlap(previous + HOUR))
     online = min(online, monitored)
     return Availability(Decimal(str(round(monitored, 3))), Decimal(str(round(monitored - online, 3))))
 
@@ -81,11 +97,15 @@ def host_window(
     end: datetime,
     now: datetime,
     created_at: datetime,
+    first_seen: datetime | None = None,
 ) -> tuple[datetime, datetime] | None:
     """The monitored part of [start, end) of a host created at ``created_at``: from its first
-    heartbeat when it was created inside the window (``hours`` then hold its whole history),
-    else from ``start``; to now when earlier than ``end``. None before the first heartbeat."""
-    if created_at >= start:
+    heartbeat (``first_seen``, stored since #16; for older hosts estimated from ``hours`` when
+    the host was created inside the window, so that they hold its whole history), else from
+    ``start``; to now when earlier than ``end``. None before the first heartbeat."""
+    if first_seen is not None:
+        start = max(start, first_seen)
+    elif created_at >= start:
         first = first_heartbeat(hours, now)
         if first is None:
             return None
@@ -100,10 +120,11 @@ def host(
     end: datetime,
     now: datetime,
     created_at: datetime,
+    first_seen: datetime | None = None,
 ) -> tuple[Availability, datetime | None]:
     """(online availability, monitored since) of a host over [start, end)."""
     hours = list(hours)
-    window = host_window(hours, start, end, now, created_at)
+    window = host_window(hours, start, end, now, created_at, first_seen)
     if window is None:
         return Availability(Decimal(0), Decimal(0)), None
     return of_heartbeats(hours, *window), window[0]

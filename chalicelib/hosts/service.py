@@ -45,6 +45,7 @@ def view(host: Host) -> dict[str, Any]:
         "tags": list(host.tags or []),
         "status": host.status,
         "last_seen_at": clock.iso(host.last_seen_at),
+        "first_seen_at": clock.iso(host.first_seen_at),
         "created_at": clock.iso(host.created_at),
         "interval_s": int(host.interval_s),
         "thresholds": {"disk_percent": int(host.disk_limit), "memory_percent": int(host.memory_limit)},
@@ -292,7 +293,7 @@ def uptime(host: Host, now: datetime) -> dict[str, str | None]:
     hours = [rollup_hour(r) for r in rollups]
     out: dict[str, str | None] = {}
     for name, span in UPTIME_WINDOWS.items():
-        figures, _ = availability.host(hours, now - span, now, now, host.created_at)
+        figures, _ = availability.host(hours, now - span, now, now, host.created_at, host.first_seen_at)
         out[name] = figures.text() if figures.monitored_s >= 60 else None
     return out
 

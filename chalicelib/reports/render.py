@@ -16,6 +16,7 @@ import io
 import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -412,15 +413,18 @@ def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
         drawing.add(
             String(left - 2, y - 2.5, texts.number(value, 0), fontName=FONT, fontSize=7, textAnchor="end")
         )
-    slot = plot_w / max(1, len(days))
+    # at least a week's slots: one or two days of a fresh endpoint are bars, not a wall
+    slot = plot_w / max(7, len(days))
     gap = min(1.0, slot * 0.2)
     fills = {c: colors.HexColor(c) for c in (GREEN, ORANGE, RED)}
     step = max(1, len(days) // 10)
     for i, d in enumerate(days):
         x = left + i * slot
-        if d.percent is not None and d.percent > floor:
-            color = GREEN if d.percent >= 99.0 else (ORANGE if d.percent >= 95.0 else RED)
-            h = plot_h * (min(d.percent, 100.0) - floor) / span
+        if d.percent is not None:
+            value = float(d.percent)
+            color = GREEN if value >= 99.0 else (ORANGE if value >= 95.0 else RED)
+            # a day at (or below) the axis floor still shows as a red stub, never as nothing
+            h = max(1.5, plot_h * (min(value, 100.0) - floor) / span)
             drawing.add(
                 Rect(
                     x + gap / 2,
@@ -432,6 +436,17 @@ def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
                     strokeWidth=0,
                 )
             )
+            if len(days) <= 14:  # few days: the value above its bar
+                drawing.add(
+                    String(
+                        x + slot / 2,
+                        bottom + min(h, plot_h) + 2,
+                        texts.percent(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_DOWN), 1),
+                        fontName=FONT,
+                        fontSize=6.5,
+                        textAnchor="middle",
+                    )
+                )
         if i % step == 0:
             label = texts.date(d.day)[:6] if texts.language == "de" else texts.date(d.day)[5:]
             drawing.add(
@@ -477,7 +492,7 @@ def _incident_section(
                 texts("col_summary"),
             ],
             rows,
-            [31, 31, 22, 28, 62],
+            [38, 38, 20, 26, 52],
             st,
         )
     )
@@ -506,7 +521,7 @@ def _maintenance_section(
         _grid_table(
             [texts("col_start"), texts("col_end"), texts("col_duration"), texts("col_summary")],
             rows,
-            [34, 34, 24, 82],
+            [38, 38, 24, 74],
             st,
         )
     )

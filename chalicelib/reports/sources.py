@@ -308,7 +308,7 @@ def host_report_data(
         disk.append(MetricPoint(hour[0], float(r.disk_pct_sum) / n))
     # the shared definition (as the host API): from the first heartbeat, each covering its interval
     now = clock.now()
-    online, since = availability.host(hours, period_from, period_to, now, host.created_at)
+    online, since = availability.host(hours, period_from, period_to, now, host.created_at, host.first_seen_at)
     data = HostReportData(
         branding=branding,
         language=language,
