@@ -45,15 +45,26 @@ def notify(
     language: str,
     extra_recipients: Iterable[str] = (),
     admins: list[str] | None = None,
+    time_zone: str | None = None,
 ) -> bool:
-    """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``."""
+    """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``: its cause rendered
+    from ``code``/``params`` in ``language``, times local in ``time_zone`` (the org's)."""
+    from chalicelib.incidents import texts
+    from chalicelib.reports import fmt
+
     recipients = list(
         dict.fromkeys([*(admins if admins is not None else admin_emails(incident.org_id)), *extra_recipients])
     )
     if not recipients:
         return False
     lang = language if language in _KIND else "en"
-    kind = _KIND[lang].get(incident.kind, incident.kind)
+    code, _ = texts.code_of(incident)
+    kind = (
+        texts.kind_label(incident.kind, code, lang) if code else _KIND[lang].get(incident.kind, incident.kind)
+    )
+    description = texts.incident_text(incident, lang, time_zone)
+    started = fmt.datetime_text(incident.opened_at, lang, time_zone)
+    resolved = fmt.datetime_text(incident.resolved_at, lang, time_zone) if incident.resolved_at else None
     url = settings.console_url()
     if lang == "de":
         state = "NEU" if event == "opened" else "BEHOBEN"
@@ -61,8 +72,8 @@ def notify(
         text = (
             f"Organisation: {org_name}\nBetroffen: {incident.subject_name}\n"
             f"Art: {kind}\nStatus: {'offen' if event == 'opened' else 'behoben'}\n"
-            f"Beschreibung: {incident.summary}\nBeginn: {incident.opened_at:%d.%m.%Y %H:%M} UTC\n"
-            + (f"Behoben: {incident.resolved_at:%d.%m.%Y %H:%M} UTC\n" if incident.resolved_at else "")
+            f"Beschreibung: {description}\nBeginn: {started}\n"
+            + (f"Behoben: {resolved}\n" if resolved else "")
             + f"\nDetails: {url}\n"
         )
     else:
@@ -71,8 +82,8 @@ def notify(
         text = (
             f"Organisation: {org_name}\nAffected: {incident.subject_name}\nKind: {kind}\n"
             f"State: {'open' if event == 'opened' else 'resolved'}\n"
-            f"Description: {incident.summary}\nStarted: {incident.opened_at:%Y-%m-%d %H:%M} UTC\n"
-            + (f"Resolved: {incident.resolved_at:%Y-%m-%d %H:%M} UTC\n" if incident.resolved_at else "")
+            f"Description: {description}\nStarted: {started}\n"
+            + (f"Resolved: {resolved}\n" if resolved else "")
             + f"\nDetails: {url}\n"
         )
     return send(Message(to=recipients, subject=subject, text=text))

@@ -20,13 +20,20 @@ log = logging.getLogger("vigil.incidents")
 KEEP = timedelta(days=400)
 
 
-def view(i: Incident) -> dict[str, Any]:
+def view(i: Incident, language: str | None = None, time_zone: str | None = None) -> dict[str, Any]:
+    """The incident as the API shows it: ``summary`` rendered from ``code``/``params`` in
+    ``language`` with local times (the stored summary when no language is given: webhooks)."""
+    from chalicelib.incidents import texts
+
+    code, params = texts.code_of(i)
     return {
         "id": i.incident_id,
         "kind": i.kind,
         "state": i.state,
         "subject": {"type": i.subject_type, "id": i.subject_id, "name": i.subject_name},
-        "summary": i.summary,
+        "summary": texts.incident_text(i, language, time_zone) if language else i.summary,
+        "code": code,
+        "params": params,
         "details": i.details.as_dict() if i.details is not None else {},
         "opened_at": clock.iso(i.opened_at),
         "resolved_at": clock.iso(i.resolved_at),
@@ -42,8 +49,13 @@ def open_incident(
     summary: str,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
+    code: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> Incident | None:
-    """Open an incident unless one is open for (kind, subject); returns it when new."""
+    """Open an incident unless one is open for (kind, subject); returns it when new.
+
+    ``code``/``params``: the cause for readers (``incidents.texts``); ``summary`` stays as a
+    technical fallback."""
     from pynamodb.exceptions import TransactWriteError
 
     at = at or clock.now()
@@ -59,6 +71,8 @@ def open_incident(
         state="open",
         summary=summary[:500],
         details=details or None,
+        code=code,
+        params={k: v for k, v in (params or {}).items() if v is not None} or None,
         opened_at=at,
         expires_at=clock.epoch(at + KEEP),
     )
@@ -128,7 +142,14 @@ def open_incident_of(org_id: str, kind: str, subject_id: str) -> Incident | None
         return None
 
 
-def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | None = None) -> dict[str, Any]:
+def list_incidents(
+    org_id: str,
+    limit: int,
+    cursor: str | None,
+    state: str | None = None,
+    language: str | None = None,
+    time_zone: str | None = None,
+) -> dict[str, Any]:
     """One page of incidents, newest first; a page is short only at the end of the list.
 
     ``state=open`` reads the open-incident pointers (``INCOPEN#<org>``, paged in key order) and
@@ -136,7 +157,7 @@ def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | Non
     states filter the ``INC#<org>`` query, and PynamoDB keeps reading until the page is full.
     """
     if state == "open":
-        return _open_page(org_id, limit, cursor)
+        return _open_page(org_id, limit, cursor, language, time_zone)
     pk = Incident.partition(org_id)
     query = Incident.query(
         pk,
@@ -146,10 +167,12 @@ def list_incidents(org_id: str, limit: int, cursor: str | None, state: str | Non
         last_evaluated_key=db.decode_cursor(cursor, scope := f"incidents/{org_id}/{state or ''}", pk=pk),
     )
     items, next_cursor = db.page(query, limit, scope)
-    return {"items": [view(i) for i in items], "next": next_cursor}
+    return {"items": [view(i, language, time_zone) for i in items], "next": next_cursor}
 
 
-def _open_page(org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def _open_page(
+    org_id: str, limit: int, cursor: str | None, language: str | None = None, time_zone: str | None = None
+) -> dict[str, Any]:
     """Open incidents by their pointers (sk ``<kind>#<subject>``); each page newest first."""
     pk = OpenIncident.partition(org_id)
     scope = f"incidents/{org_id}/open"
@@ -157,7 +180,7 @@ def _open_page(org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     pointers, next_cursor = db.page(query, limit, scope)
     found = Incident.batch_get([Incident.key(org_id, p.incident_sk) for p in pointers]) if pointers else []
     items = sorted((i for i in found if i.state == "open"), key=lambda i: i.sk, reverse=True)
-    return {"items": [view(i) for i in items], "next": next_cursor}
+    return {"items": [view(i, language, time_zone) for i in items], "next": next_cursor}
 
 
 def purge_org(org_id: str, deadline: float) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass
@@ -26,7 +27,9 @@ class ReportIncident:
     started_at: datetime
     ended_at: datetime | None  # None: still open at the end of the period
     kind: str  # incidents.models.KINDS (endpoint_down, certificate, host_offline, …)
-    summary: str = ""
+    summary: str = ""  # stored text: shown only when there is no code
+    code: str | None = None  # the cause (``incidents.texts``), rendered in the report's language
+    params: dict[str, Any] = field(default_factory=dict)
 
     def duration_s(self, period_end: datetime) -> float:
         end = self.ended_at or period_end

@@ -21,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from chalicelib import clock
+from chalicelib.incidents import texts as incident_texts
 from chalicelib.reports import fmt
 from chalicelib.reports import series as ds
 from chalicelib.reports.data import (
@@ -477,8 +478,10 @@ def _incident_section(
             texts.datetime(i.started_at),
             texts.datetime(i.ended_at) if i.ended_at else texts("ongoing"),
             texts.duration(i.duration_s(period_to)),
-            texts.incident_kind(i.kind),
-            i.summary[:300],
+            incident_texts.kind_label(i.kind, i.code, texts.language)
+            if i.code
+            else texts.incident_kind(i.kind),
+            incident_texts.text_for(i.code, i.params, i.summary, texts.language, texts.time_zone)[:300],
         ]
         for i in ordered[:MAX_INCIDENT_ROWS]
     ]

@@ -89,6 +89,7 @@ def incidents_of(
 ) -> list[ReportIncident]:
     """Incidents of one subject overlapping the period, clipped to it."""
     from chalicelib.incidents import queries as incidents
+    from chalicelib.incidents.texts import code_of
 
     kinds = tuple(kinds)
     out = []
@@ -99,12 +100,15 @@ def incidents_of(
         opened, resolved = inc.opened_at, inc.resolved_at
         if opened >= period_to or (resolved is not None and resolved <= period_from):
             continue
+        code, params = code_of(inc)
         out.append(
             ReportIncident(
                 started_at=max(opened, period_from),
                 ended_at=resolved if resolved is not None and resolved < period_to else None,
                 kind=inc.kind,
                 summary=inc.summary or "",
+                code=code,
+                params=params,
             )
         )
     return sorted(out, key=lambda i: i.started_at)

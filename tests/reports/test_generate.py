@@ -105,7 +105,9 @@ def test_partner_creates_report_in_customer_org_with_customer_name_and_logo(api,
     uptime = _uptime_from_raw_results(world.customer_id, ep["id"])
     assert 90 < uptime < 100
     assert Texts("de").percent(uptime, 3).replace("\xa0", " ") in text
-    assert "Nicht erreichbar" in text  # the endpoint_down incident of the three failed checks
+    assert (
+        "Endpunkt antwortet mit Fehler: HTTP 500 (erwartet 200–399)" in text
+    )  # the endpoint_down incident of the three failed checks
     assert "Software-Update" in text  # the maintenance window
     assert "strict-transport-security" in text and TEXTS["de"]["header_ok"] in text
     from chalicelib.monitoring.models import Status
