@@ -21,11 +21,11 @@ def list_incidents(org_id: str) -> Response:
     state = query_param(request, "state")
     if state not in (None, "open", "resolved"):
         raise errors.ValidationFailed({"state": "must be open or resolved"})
+    from chalicelib.incidents.texts import request_language
     from chalicelib.reports.fmt import org_time_zone
-    from chalicelib.reports.i18n import pick_language
 
     # texts in the request's language (Accept-Language), else the org's; times in the org's zone
-    language = pick_language(None, request.headers.get("accept-language"), access.org.language or "de")
+    language = request_language(request.headers, access.org)
     return respond(
         service.list_incidents(
             access.org_id, limit, cursor, state, language=language, time_zone=org_time_zone(access.org)

@@ -287,6 +287,27 @@ def text_for(
     return render(code, params, language, time_zone)
 
 
+def request_language(headers: Any, org: Any) -> str:
+    """The reader's language: ``Accept-Language`` (de/en), else the org's, else German."""
+    from chalicelib.reports.i18n import pick_language
+
+    header = headers.get("accept-language") if headers is not None else None
+    return pick_language(None, header, getattr(org, "language", None) or "de")
+
+
+def check_error(error: str | None, language: str | None) -> dict[str, Any]:
+    """``error`` (the check's cause for a person in ``language``; None when the check did not
+    fail), ``error_code`` and ``error_params`` of a result or status: the API fields."""
+    if not error:
+        return {"error": None, "error_code": None, "error_params": None}
+    code, params = cause_of_error(error)
+    return {
+        "error": render(code, params, language) if language else error,
+        "error_code": code,
+        "error_params": params,
+    }
+
+
 def dt_param(value: datetime | None) -> str | None:
     """A time as an incident parameter (UTC ISO text)."""
     from chalicelib import clock
