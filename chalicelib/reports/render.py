@@ -572,7 +572,7 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
     downtime = (
         data.downtime_s
         if data.downtime_s is not None
-        else _downtime(data.incidents, data.period_to, ("endpoint_down",))
+        else _downtime(data.incidents, data.shown_to, ("endpoint_down",))
     )
     rows = [
         (texts("uptime"), texts.percent(data.uptime_percent, 3)),
@@ -611,7 +611,7 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
                     [_p(texts("availability_chart"), st["h2"]), _availability_bars(data.daily, texts)]
                 )
             )
-    _incident_section(story, st, texts, data.incidents, data.period_to)
+    _incident_section(story, st, texts, data.incidents, data.shown_to)
     _certificate_section(story, st, texts, data)
     _header_section(story, st, texts, data)
     _maintenance_section(story, st, texts, data.maintenance)
@@ -717,7 +717,7 @@ def render_host_report(data: HostReportData) -> bytes:
     offline = (
         data.offline_s
         if data.offline_s is not None
-        else _downtime(data.incidents, data.period_to, ("host_offline",))
+        else _downtime(data.incidents, data.shown_to, ("host_offline",))
     )
     rows = [
         (texts("online"), texts.percent(data.online_percent, 3)),
@@ -751,6 +751,6 @@ def render_host_report(data: HostReportData) -> bytes:
                 else _p(texts("chart_too_few"), st["body"])
             )
             story.append(KeepTogether([_p(title, st["h2"]), body]))
-    _incident_section(story, st, texts, data.incidents, data.period_to)
+    _incident_section(story, st, texts, data.incidents, data.shown_to)
     _maintenance_section(story, st, texts, data.maintenance)
     return _build(story, data.branding, texts, f"{texts('host_title')} – {data.host_name}")

@@ -87,6 +87,10 @@ def test_fresh_endpoint_down_since_its_first_check(api, world, site, checks_allo
     assert "Zeitraum: 02.12.2026 08:43 MEZ – 02.12.2026 08:58 MEZ" in text
     assert "UTC" not in text
     assert "Zu wenige Daten" not in text  # the 500s were answered: their times are drawn
+    # the incident (opened by the second failure) is still open: its duration runs to the
+    # report's creation, not to the requested end a day later; its cause in German
+    assert "08:48 MEZ andauernd 10 Min." in text
+    assert "Endpunkt antwortet mit Fehler: HTTP 500 (erwartet 200–399)" in text
     pages = _pages_png(pdf, "fresh-endpoint-down-de")
     assert pages and all(p.stat().st_size < 300_000 for p in pages)
 
