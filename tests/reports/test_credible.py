@@ -61,6 +61,21 @@ def _page_texts(pdf: bytes) -> list[str]:
     return [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def _assert_no_english(text: str) -> None:
+    """No text of the English report or incident catalogs in a German report."""
+    from chalicelib.incidents.texts import CATALOG
+    from chalicelib.reports.i18n import TEXTS
+
+    english = {v for k, v in TEXTS["en"].items() if v != TEXTS["de"][k] and len(v) > 5}
+    english |= {v for k, v in CATALOG["en"].items() if v != CATALOG["de"][k]}
+    for phrase in english:
+        fixed = re.split(r"\{\w+\}", phrase)[0].strip()  # the text before the first placeholder
+        if len(fixed) > 5:
+            assert fixed not in text, fixed
+    for word in ("expected", "connection", "failed", "Errno", "UTC", "Period", "Availability"):
+        assert word not in text, word
+
+
 def _report(api, world, path: str, body: dict) -> tuple[bytes, str]:
     r = api.post(path, world.partner_token, body)
     assert r.status == 201, r
@@ -91,6 +106,7 @@ def test_fresh_endpoint_down_since_its_first_check(api, world, site, checks_allo
     # report's creation, not to the requested end a day later; its cause in German
     assert "08:48 MEZ andauernd 10 Min." in text
     assert "Endpunkt antwortet mit Fehler: HTTP 500 (erwartet 200–399)" in text
+    _assert_no_english(text)
     pages = _pages_png(pdf, "fresh-endpoint-down-de")
     assert pages and all(p.stat().st_size < 300_000 for p in pages)
 
@@ -108,6 +124,7 @@ def test_fresh_healthy_endpoint_draws_its_few_points_and_an_honest_p95(api, worl
     assert f"Antwortzeit (95. Perzentil) {times[-1]} ms" in text
     assert "Verfügbarkeit 100,000 %" in text and "Ausfallzeit gesamt 0 Sek." in text
     assert "Antwortzeiten (Stundenwerte" in text and "Zu wenige Daten" not in text
+    _assert_no_english(text)
     pages = _pages_png(pdf, "fresh-endpoint-up-de")
     assert pages and all(p.stat().st_size < 300_000 for p in pages)
 
