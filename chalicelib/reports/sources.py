@@ -243,7 +243,7 @@ def endpoint_report_data(
     kind, stored = endpoint_rollups(org_id, endpoint_id, period_from, period_to)
     mapped = [_rollup(i, _start_of(i.sk)) for i in stored]
     hourly, daily = (mapped, []) if kind == "H" else ([], mapped)
-    figures = endpoint_figures(hourly, daily, period_from, period_to)
+    figures = endpoint_figures(hourly, daily, period_from, period_to, branding.time_zone)
     # Mean and p95 from the merged histograms: exact mean, p95 to the histogram's bucket bound.
     inside = [i for i, m in zip(stored, mapped, strict=True) if period_from <= m.start < period_to]
     merged = summarize(inside)

@@ -227,3 +227,16 @@ def test_thirty_day_history_pages_and_no_orphaned_heading():
         if len(texts) > 2 and count > 30:  # the incident table continues on the next page
             continuing = [t for t in texts[1:] if "HTTP 503" in t]
             assert all("Beginn Ende Dauer" in t for t in continuing), count
+
+
+def test_daily_bars_follow_the_org_s_local_days():
+    """Hourly rollups are grouped per local day: 23:00 UTC on 1 Dec is 00:00 MEZ on 2 Dec."""
+    from chalicelib.reports.aggregate import Rollup, endpoint_figures
+
+    start = datetime(2026, 12, 1, 22, tzinfo=UTC)
+    hourly = [Rollup(start, 10, 0), Rollup(start + timedelta(hours=1), 10, 10)]
+    figures = endpoint_figures(hourly, [], start, start + timedelta(hours=2), "Europe/Berlin")
+    assert [(d.day.isoformat(), d.percent) for d in figures.daily] == [
+        ("2026-12-01", 0.0),
+        ("2026-12-02", 100.0),
+    ]
