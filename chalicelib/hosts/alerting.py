@@ -35,6 +35,12 @@ class OrgInfo:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, str]] = {}
+        self._zones: dict[str, str] = {}
+
+    def time_zone(self, org_id: str) -> str:
+        """The org's time zone (read with its name and language)."""
+        self.get(org_id)
+        return self._zones.get(org_id) or "Europe/Berlin"
 
     def get(self, org_id: str) -> tuple[str, str]:
         found = self._cache.get(org_id)
@@ -44,8 +50,11 @@ class OrgInfo:
             from chalicelib.orgs.models import Org
 
             try:
+                from chalicelib.reports.fmt import org_time_zone
+
                 org = Org.get(*Org.key(org_id))
                 found = (org.name, org.language)
+                self._zones[org_id] = org_time_zone(org)
             except DoesNotExist:
                 found = (org_id, "en")
             self._cache[org_id] = found
@@ -68,11 +77,24 @@ def open_alert(
     at: datetime,
 ) -> bool:
     """Open (kind, host) unless open already, and mail the admins; True when newly opened."""
-    incident = incidents.open_incident(org_id, kind, "host", host_id, host_name, text, details, at=at)
+    from chalicelib.incidents.texts import HOST_CODES
+
+    incident = incidents.open_incident(
+        org_id,
+        kind,
+        "host",
+        host_id,
+        host_name,
+        text,
+        details,
+        at=at,
+        code=HOST_CODES.get(kind),
+        params=details,
+    )
     if incident is None:
         return False
     name, language = orgs.get(org_id)
-    alerts.notify(incident, "opened", name, language)
+    alerts.notify(incident, "opened", name, language, time_zone=orgs.time_zone(org_id))
     return True
 
 
@@ -84,5 +106,5 @@ def resolve_alert(
         return False
     if mail:
         name, language = orgs.get(org_id)
-        alerts.notify(incident, "resolved", name, language)
+        alerts.notify(incident, "resolved", name, language, time_zone=orgs.time_zone(org_id))
     return True

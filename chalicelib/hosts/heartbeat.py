@@ -239,6 +239,8 @@ def _slow_path(link: AgentToken, token_hash: str, sample: Sample) -> None:
         Host.disk_alert.set(disk_alert),
         Host.memory_alert.set(memory_alert),
     ]
+    if host.first_seen_at is None:
+        actions.append(Host.first_seen_at.set(sample.at))
     same_hb = Host.hb_ms.does_not_exist() if host.hb_ms is None else (Host.hb_ms == host.hb_ms)
     condition = (Host.token_hash == token_hash) & same_hb & (Host.status == host.status)
     try:

@@ -103,6 +103,8 @@ class Host(Model):
     created_at = UTCDateTimeAttribute()
     status = UnicodeAttribute(default="pending")  # pending | online | offline
     last_seen_at = UTCDateTimeAttribute(null=True)
+    # the first accepted heartbeat: host availability counts from here (``chalicelib.availability``)
+    first_seen_at = UTCDateTimeAttribute(null=True)
     hb_ms = NumberAttribute(null=True)  # epoch ms of the last accepted heartbeat (rate limit)
     offline_after = UTCDateTimeAttribute(null=True)
     interval_s = NumberAttribute(default=60)

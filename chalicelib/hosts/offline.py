@@ -61,7 +61,7 @@ def mark_offline(now: datetime | None = None) -> dict[str, int]:
                 host.host_id,
                 host.name,
                 text,
-                {"last_seen_at": clock.iso(host.last_seen_at)},
+                {"last_seen_at": clock.iso(host.last_seen_at), "interval": int(host.interval_s)},
                 now,
             ):
                 alerted += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, db, errors, ids, settings
@@ -45,6 +45,7 @@ def view(host: Host) -> dict[str, Any]:
         "tags": list(host.tags or []),
         "status": host.status,
         "last_seen_at": clock.iso(host.last_seen_at),
+        "first_seen_at": clock.iso(host.first_seen_at),
         "created_at": clock.iso(host.created_at),
         "interval_s": int(host.interval_s),
         "thresholds": {"disk_percent": int(host.disk_limit), "memory_percent": int(host.memory_limit)},
@@ -307,23 +308,25 @@ def get(access: Access, host_id: str) -> dict[str, Any]:
 
 
 def uptime(host: Host, now: datetime) -> dict[str, str | None]:
-    """Online percent over 24 h / 7 d / 30 d from the hourly rollups (one Query)."""
+    """Online percent over 24 h / 7 d / 30 d from the hourly rollups (one Query), by the shared
+    definition (``chalicelib.availability.host``: from the first heartbeat, cut to 3 places)."""
+    from chalicelib import availability
+
     longest = max(UPTIME_WINDOWS.values())
     since = max(now - longest, host.created_at)
     rollups = list(HostRollup.query(HostRollup.partition(host.host_id), HostRollup.sk >= hour_key(since)))
+    hours = [rollup_hour(r) for r in rollups]
     out: dict[str, str | None] = {}
     for name, span in UPTIME_WINDOWS.items():
-        start = max(now - span, host.created_at)
-        elapsed = (now - start).total_seconds()
-        if elapsed < 60:
-            out[name] = None
-            continue
-        first_hour = hour_key(start)
-        online = sum(
-            min(3600.0, int(r.n or 0) * int(r.interval_s or 60)) for r in rollups if r.sk >= first_hour
-        )
-        out[name] = f"{min(100.0, online * 100.0 / elapsed):.1f}"
+        figures, _ = availability.host(hours, now - span, now, now, host.created_at, host.first_seen_at)
+        out[name] = figures.text() if figures.monitored_s >= 60 else None
     return out
+
+
+def rollup_hour(r: HostRollup) -> tuple[datetime, int, int]:
+    """(hour start, heartbeats, interval s) of an hourly rollup: the input of ``availability``."""
+    at = datetime.strptime(r.sk, "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    return at, int(r.n or 0), int(r.interval_s or 60)
 
 
 def metrics(

@@ -52,13 +52,16 @@ def notify(
     language: str,
     extra_recipients: Iterable[str] = (),
     admins: list[str] | None = None,
+    time_zone: str | None = None,
 ) -> bool:
-    """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``, signed by whoever
-    supports the org (``mail.whitelabel``), and forward it to the org's partner when the
+    """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``: its cause rendered
+    from ``code``/``params`` in ``language``, times local in ``time_zone`` (the org's); signed by
+    whoever supports the org (``mail.whitelabel``), and forwarded to the org's partner when the
     partner's alert policy covers the org (``incidents.partner``)."""
-    from chalicelib.incidents import partner
+    from chalicelib.incidents import partner, texts
     from chalicelib.mail.whitelabel import branded
     from chalicelib.orgs import queries as orgs_q
+    from chalicelib.reports import fmt
 
     org = orgs_q.get(incident.org_id)
     if org is not None and org.partner_id:
@@ -76,7 +79,13 @@ def notify(
     if not recipients:
         return False
     lang = language if language in _KIND else "en"
-    kind = _KIND[lang].get(incident.kind, incident.kind)
+    code, _ = texts.code_of(incident)
+    kind = (
+        texts.kind_label(incident.kind, code, lang) if code else _KIND[lang].get(incident.kind, incident.kind)
+    )
+    description = texts.incident_text(incident, lang, time_zone)
+    started = fmt.datetime_text(incident.opened_at, lang, time_zone)
+    resolved = fmt.datetime_text(incident.resolved_at, lang, time_zone) if incident.resolved_at else None
     url = partner.deep_link(incident.org_id, incident.subject_type, incident.subject_id)
     if lang == "de":
         state = "NEU" if event == "opened" else "BEHOBEN"
@@ -84,8 +93,8 @@ def notify(
         text = (
             f"Organisation: {org_name}\nBetroffen: {incident.subject_name}\n"
             f"Art: {kind}\nStatus: {'offen' if event == 'opened' else 'behoben'}\n"
-            f"Beschreibung: {incident.summary}\nBeginn: {incident.opened_at:%d.%m.%Y %H:%M} UTC\n"
-            + (f"Behoben: {incident.resolved_at:%d.%m.%Y %H:%M} UTC\n" if incident.resolved_at else "")
+            f"Beschreibung: {description}\nBeginn: {started}\n"
+            + (f"Behoben: {resolved}\n" if resolved else "")
             + f"\nDetails: {url}\n"
         )
     else:
@@ -94,8 +103,8 @@ def notify(
         text = (
             f"Organisation: {org_name}\nAffected: {incident.subject_name}\nKind: {kind}\n"
             f"State: {'open' if event == 'opened' else 'resolved'}\n"
-            f"Description: {incident.summary}\nStarted: {incident.opened_at:%Y-%m-%d %H:%M} UTC\n"
-            + (f"Resolved: {incident.resolved_at:%Y-%m-%d %H:%M} UTC\n" if incident.resolved_at else "")
+            f"Description: {description}\nStarted: {started}\n"
+            + (f"Resolved: {resolved}\n" if resolved else "")
             + f"\nDetails: {url}\n"
         )
     return send(branded(Message(to=recipients, subject=subject, text=text), org, lang))

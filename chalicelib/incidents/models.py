@@ -33,7 +33,11 @@ class Incident(Model):
     subject_id = UnicodeAttribute()
     subject_name = UnicodeAttribute()
     state = UnicodeAttribute()  # open | resolved
-    summary = UnicodeAttribute()
+    summary = UnicodeAttribute()  # as first written (English/org language); readers render ``code``
+    # the cause as a code + parameters (``incidents.texts``), rendered per reader; absent on
+    # incidents stored before #16 (``texts.code_of`` derives them from ``details``)
+    code = UnicodeAttribute(null=True)
+    params: MapAttribute[str, Any] = MapAttribute(null=True)
     details: MapAttribute[str, Any] = MapAttribute(null=True)
     opened_at = UTCDateTimeAttribute()
     resolved_at = UTCDateTimeAttribute(null=True)

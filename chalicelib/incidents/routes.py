@@ -22,7 +22,22 @@ def list_incidents(org_id: str) -> Response:
     if state not in (None, "open", "resolved"):
         raise errors.ValidationFailed({"state": "must be open or resolved"})
     subject = service.parse_subject(query_param(request, "subject"))
-    return respond(service.list_incidents(access.org_id, limit, cursor, state, subject))
+    from chalicelib.incidents.texts import request_language
+    from chalicelib.reports.fmt import org_time_zone
+
+    # texts in the request's language (Accept-Language), else the org's; times in the org's zone
+    language = request_language(request.headers, access.org)
+    return respond(
+        service.list_incidents(
+            access.org_id,
+            limit,
+            cursor,
+            state,
+            subject,
+            language=language,
+            time_zone=org_time_zone(access.org),
+        )
+    )
 
 
 @bp.route("/orgs/{org_id}/alert-policy", methods=["GET"], authorizer=jwt_auth)

@@ -20,13 +20,20 @@ log = logging.getLogger("vigil.incidents")
 KEEP = timedelta(days=400)
 
 
-def view(i: Incident) -> dict[str, Any]:
+def view(i: Incident, language: str | None = None, time_zone: str | None = None) -> dict[str, Any]:
+    """The incident as the API shows it: ``summary`` rendered from ``code``/``params`` in
+    ``language`` with local times (the stored summary when no language is given: webhooks)."""
+    from chalicelib.incidents import texts
+
+    code, params = texts.code_of(i)
     return {
         "id": i.incident_id,
         "kind": i.kind,
         "state": i.state,
         "subject": {"type": i.subject_type, "id": i.subject_id, "name": i.subject_name},
-        "summary": i.summary,
+        "summary": texts.incident_text(i, language, time_zone) if language else i.summary,
+        "code": code,
+        "params": params,
         "details": i.details.as_dict() if i.details is not None else {},
         "opened_at": clock.iso(i.opened_at),
         "resolved_at": clock.iso(i.resolved_at),
@@ -42,8 +49,13 @@ def open_incident(
     summary: str,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
+    code: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> Incident | None:
-    """Open an incident unless one is open for (kind, subject); returns it when new."""
+    """Open an incident unless one is open for (kind, subject); returns it when new.
+
+    ``code``/``params``: the cause for readers (``incidents.texts``); ``summary`` stays as a
+    technical fallback."""
     from pynamodb.exceptions import TransactWriteError
 
     at = at or clock.now()
@@ -59,6 +71,8 @@ def open_incident(
         state="open",
         summary=summary[:500],
         details=details or None,
+        code=code,
+        params={k: v for k, v in (params or {}).items() if v is not None} or None,
         opened_at=at,
         expires_at=clock.epoch(at + KEEP),
     )
@@ -153,6 +167,8 @@ def list_incidents(
     cursor: str | None,
     state: str | None = None,
     subject: tuple[str, str] | None = None,
+    language: str | None = None,
+    time_zone: str | None = None,
 ) -> dict[str, Any]:
     """One page of incidents, newest first; a page is short only at the end of the list.
 
@@ -163,7 +179,7 @@ def list_incidents(
     90 days, so the walk is bounded); with ``state=open`` the pointers are filtered instead.
     """
     if state == "open":
-        return _open_page(org_id, limit, cursor, subject)
+        return _open_page(org_id, limit, cursor, subject, language, time_zone)
     pk = Incident.partition(org_id)
     condition = (Incident.state == state) if state is not None else None
     if subject is not None:
@@ -178,11 +194,16 @@ def list_incidents(
         last_evaluated_key=db.decode_cursor(cursor, scope, pk=pk),
     )
     items, next_cursor = db.page(query, limit, scope)
-    return {"items": [view(i) for i in items], "next": next_cursor}
+    return {"items": [view(i, language, time_zone) for i in items], "next": next_cursor}
 
 
 def _open_page(
-    org_id: str, limit: int, cursor: str | None, subject: tuple[str, str] | None = None
+    org_id: str,
+    limit: int,
+    cursor: str | None,
+    subject: tuple[str, str] | None = None,
+    language: str | None = None,
+    time_zone: str | None = None,
 ) -> dict[str, Any]:
     """Open incidents by their pointers (sk ``<kind>#<subject>``); each page newest first."""
     pk = OpenIncident.partition(org_id)
@@ -202,7 +223,7 @@ def _open_page(
         key=lambda i: i.sk,
         reverse=True,
     )
-    return {"items": [view(i) for i in items], "next": next_cursor}
+    return {"items": [view(i, language, time_zone) for i in items], "next": next_cursor}
 
 
 def purge_org(org_id: str, deadline: float) -> bool:

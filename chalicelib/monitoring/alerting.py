@@ -21,6 +21,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.incidents import service as incidents
+from chalicelib.incidents import texts
 from chalicelib.incidents.models import Incident
 from chalicelib.incidents.webhooks import Delivery
 from chalicelib.monitoring.checks import Outcome
@@ -74,8 +75,10 @@ def _webhook(ep: Endpoint, incident: Incident, event: str, text: str) -> Deliver
 
 
 def _text(ep: Endpoint, incident: Incident, event: str) -> str:
+    """The webhook's one-line text (English: a webhook has no reader language; the payload
+    carries ``code``/``params`` for receivers that render their own)."""
     state = "OPEN" if event == "opened" else "RESOLVED"
-    return f"[{state}] {incident.kind}: {ep.name} ({ep.url}) — {incident.summary}"
+    return f"[{state}] {incident.kind}: {ep.name} ({ep.url}) — {texts.incident_text(incident, 'en')}"
 
 
 def _recipients(ep: Endpoint) -> list[str]:
@@ -93,6 +96,7 @@ def evaluate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> None:
     failed = out.state == "down"
     st.fails = int(st.fails or 0) + 1 if failed else 0
     if failed and st.fails >= needed:
+        code, params = texts.cause_of_error(out.error)
         inc = incidents.open_incident(
             ep.org_id,
             "endpoint_down",
@@ -107,6 +111,8 @@ def evaluate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> None:
                 "consecutive_failures": st.fails,
             },
             at=now,
+            code=code,
+            params=params,
         )
         if inc is not None:
             if not st.down_counted:
@@ -186,6 +192,11 @@ def _certificate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> No
         "not_after": cert.get("not_after"),
         "issuer": cert.get("issuer"),
     }
+    if invalid:
+        code, params = texts.cause_of_error(str(findings[0]) if findings else "certificate expired")
+        code = code if code.startswith("cert.") else "cert.invalid"
+    else:
+        code, params = "cert.expires", {"days": days, "date": cert.get("not_after")}
     inc = incidents.open_incident(
         ep.org_id,
         "certificate",
@@ -195,12 +206,15 @@ def _certificate(ep: Endpoint, st: Status, out: Outcome, effects: Effects) -> No
         f"{ep.url}: {summary}",
         details,
         at=out.checked_at,
+        code=code,
+        params=params,
     )
     if inc is None:
         inc = incidents.open_incident_of(ep.org_id, "certificate", ep.endpoint_id)
         if inc is None:
             return
         inc.summary = f"{ep.url}: {summary}"  # the mail tells the threshold reached now
+        inc.code, inc.params, inc.details = code, params, details
     effects.alerts.append(
         Alert(
             ep.org_id, inc, "opened", _recipients(ep), _webhook(ep, inc, "opened", _text(ep, inc, "opened"))

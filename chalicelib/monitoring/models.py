@@ -22,8 +22,9 @@ For the reports helper:
   ``up`` successful, ``maint`` checks inside maintenance windows (excluded from uptime:
   uptime = up / (count - maint_total) where the up/down of maintenance checks are not counted at
   all: ``count``/``up`` already exclude them), ``sum_ms``/``min_ms``/``max_ms`` response time of
-  answered checks (``timed`` of them), ``hist`` counts per bucket of ``HIST_BOUNDS_MS`` (p95 =
-  upper bound of the bucket reaching 95 %; histograms of hours add up to days).
+  answered checks (``timed`` of them), ``hist`` counts per bucket of ``HIST_BOUNDS_MS`` and ``fh``
+  (sparse) per bucket of ``FINE_BOUNDS_MS``; p95 is interpolated inside the bucket reaching
+  95 % and clamped to min/max (``rollups.p95_of``); histograms of hours add up to days.
 - ``Status``: ``state``, ``error``, ``certificate`` (valid, days_left,
   not_after, issuer, subject, key_type, key_bits, protocol, cipher, findings) and ``headers``
   (grade A–F, per header present|missing|weak with a recommendation). The time and response
@@ -57,6 +58,21 @@ INTERVALS_MINUTES = (1, 5, 15, 60)
 RESULT_DAYS = 90
 #: Upper bounds (ms) of the response-time histogram buckets; the last bucket is open-ended.
 HIST_BOUNDS_MS = (50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000)
+
+
+def _fine_bounds(exact_up_to: int = 20, top: int = 120_000) -> tuple[int, ...]:
+    """Upper bounds (ms) of the fine histogram: one bucket per millisecond up to 20 ms, then each
+    bucket's upper bound at most 10 % above its lowest value (integer ms), so that a percentile
+    interpolated inside its bucket is within 10 % of the exact value."""
+    bounds = list(range(exact_up_to + 1))
+    while bounds[-1] < top:
+        bounds.append(max(bounds[-1] + 1, int(bounds[-1] * 1.1)))
+    return tuple(bounds)
+
+
+#: Upper bounds of the fine histogram (``Rollup.fh``, sparse: bucket index → count); the last
+#: bucket is open-ended.
+FINE_BOUNDS_MS = _fine_bounds()
 
 
 ENDPOINT_PREFIX = "EP#"
@@ -224,6 +240,9 @@ class Rollup(Model):
     min_ms = NumberAttribute(null=True)
     max_ms = NumberAttribute(null=True)
     hist: ListAttribute[float] = ListAttribute(of=NumberAttribute, default=list)  # type: ignore[arg-type]  # PynamoDB types `of` as the element type (pynamodb#1221)
+    # fine histogram, sparse {bucket index of FINE_BOUNDS_MS (text): count}; absent on items
+    # written before it existed (their p95 falls back to ``hist``)
+    fh: MapAttribute[str, Any] = MapAttribute(null=True)
     expires_at = NumberAttribute(null=True)
     # day items only: the hour in progress (``YYYY-MM-DDTHH``) and its figures (count, up, maint,
     # timed, sum_ms, min_ms, max_ms, hist); see ``rollups`` — readers use ``rollups.query``.

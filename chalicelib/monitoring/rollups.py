@@ -20,14 +20,14 @@ costs few calls per batch.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.monitoring.models import HIST_BOUNDS_MS, Rollup, rollups_pk
+from chalicelib.monitoring.models import FINE_BOUNDS_MS, HIST_BOUNDS_MS, Rollup, rollups_pk
 
 KEEP = timedelta(days=400)
 
@@ -59,17 +59,82 @@ def bucket(ms: int) -> int:
     return bisect.bisect_left(HIST_BOUNDS_MS, ms)
 
 
-def p95(hist: list[int]) -> int | None:
-    """Upper bound of the bucket where 95 % of the timed checks are reached (last: max bound)."""
-    total = sum(hist)
+def fine_bucket(ms: int) -> int:
+    return bisect.bisect_left(FINE_BOUNDS_MS, ms)
+
+
+def _interpolated(
+    counts: Iterable[tuple[int, int]],
+    bounds: tuple[int, ...],
+    q: float,
+    lo: int | None,
+    hi: int | None,
+) -> float | None:
+    """The ``q`` quantile (nearest rank) of a histogram, interpolated inside its bucket.
+
+    ``counts``: (bucket index, count). Bucket i holds the integer ms ``bounds[i-1]+1 …
+    bounds[i]`` (the last one is open-ended up to ``hi``). The rank's position inside its
+    bucket is spread evenly over the bucket's range, which is then clamped to the observed
+    ``lo``/``hi`` (min/max): identical samples give exactly that sample.
+    """
+    ordered = sorted((i, n) for i, n in counts if n > 0)
+    total = sum(n for _, n in ordered)
     if not total:
         return None
-    need, seen = total * 0.95, 0
-    for i, n in enumerate(hist):
+    rank = max(1, math.ceil(q * total - 1e-9))
+    seen = 0
+    for i, n in ordered:
+        if seen + n >= rank:
+            low = 0.0 if i == 0 else float(bounds[min(i, len(bounds)) - 1] + 1)
+            high = float(bounds[i]) if i < len(bounds) else max(low, float(hi if hi is not None else low))
+            value = low + (high - low) * ((rank - seen) - 0.5) / n
+            if lo is not None:
+                value = max(value, float(lo))
+            if hi is not None:
+                value = min(value, float(hi))
+            return value
         seen += n
-        if seen >= need:
-            return HIST_BOUNDS_MS[min(i, len(HIST_BOUNDS_MS) - 1)]
-    return HIST_BOUNDS_MS[-1]
+    return float(hi) if hi is not None else float(bounds[-1])
+
+
+def p95(hist: list[int], lo: int | None = None, hi: int | None = None) -> float | None:
+    """p95 from the coarse histogram (``HIST_BOUNDS_MS``), interpolated and clamped to min/max."""
+    return _interpolated(enumerate(int(n) for n in hist), HIST_BOUNDS_MS, 0.95, lo, hi)
+
+
+def p95_fine(fine: dict[str, int], lo: int | None = None, hi: int | None = None) -> float | None:
+    """p95 from the fine histogram (``FINE_BOUNDS_MS``): within 10 % of the exact value."""
+    return _interpolated(((int(k), int(v)) for k, v in fine.items()), FINE_BOUNDS_MS, 0.95, lo, hi)
+
+
+def fine_of(r: Rollup) -> dict[str, int] | None:
+    """The fine histogram of a rollup; None when it has timed checks but no fine histogram
+    (written before ``fh`` existed)."""
+    raw = r.fh
+    if raw is None:
+        return {} if not int(r.timed or 0) else None
+    d = raw.as_dict() if hasattr(raw, "as_dict") else dict(raw)
+    return {str(k): int(v) for k, v in d.items()}
+
+
+def _merge_fine(a: dict[str, int] | None, b: dict[str, int] | None) -> dict[str, int] | None:
+    if a is None or b is None:
+        return None
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, 0) + v
+    return out
+
+
+def p95_of(r: Rollup) -> float | None:
+    """p95 (ms) of one (possibly merged) rollup: the fine histogram when complete, else the
+    coarse one; both interpolated and clamped to the rollup's min/max."""
+    lo = int(r.min_ms) if r.min_ms is not None else None
+    hi = int(r.max_ms) if r.max_ms is not None else None
+    fine = fine_of(r)
+    if fine:
+        return p95_fine(fine, lo, hi)
+    return p95([int(x) for x in r.hist or []], lo, hi)
 
 
 def _add(r: Rollup, s: Sample) -> None:
@@ -80,6 +145,11 @@ def _add(r: Rollup, s: Sample) -> None:
     r.up = int(r.up or 0) + (1 if s.up else 0)
     if s.response_ms is not None:
         ms = int(s.response_ms)
+        fine = fine_of(r)  # before ``timed`` counts this check
+        if fine is not None:
+            key = str(fine_bucket(ms))
+            fine[key] = fine.get(key, 0) + 1
+            r.fh = fine
         r.timed = int(r.timed or 0) + 1
         r.sum_ms = int(r.sum_ms or 0) + ms
         r.min_ms = ms if r.min_ms is None else min(int(r.min_ms), ms)
@@ -100,6 +170,9 @@ def _hour_fields(r: Rollup) -> dict[str, Any]:
         "sum_ms": int(r.sum_ms or 0),
         "hist": [int(x) for x in r.hist or []],
     }
+    fine = fine_of(r)
+    if fine is not None:
+        out["fh"] = fine
     if r.min_ms is not None:
         out["min_ms"], out["max_ms"] = int(r.min_ms), int(r.max_ms or 0)
     return out
@@ -121,12 +194,15 @@ def hour_in_progress(day: Rollup) -> Rollup | None:
         min_ms=int(d["min_ms"]) if d.get("min_ms") is not None else None,
         max_ms=int(d["max_ms"]) if d.get("max_ms") is not None else None,
         hist=[int(x) for x in d.get("hist") or []],
+        fh={str(k): int(v) for k, v in dict(d["fh"]).items()} if d.get("fh") is not None else None,
         expires_at=day.expires_at,
     )
 
 
 def merge(a: Rollup, b: Rollup) -> Rollup:
     """``a`` with the figures of ``b`` added (same period)."""
+    fine = _merge_fine(fine_of(a), fine_of(b))  # before ``timed`` changes
+    a.fh = fine
     a.n, a.up = int(a.n or 0) + int(b.n or 0), int(a.up or 0) + int(b.up or 0)
     a.maint, a.timed = int(a.maint or 0) + int(b.maint or 0), int(a.timed or 0) + int(b.timed or 0)
     a.sum_ms = int(a.sum_ms or 0) + int(b.sum_ms or 0)
@@ -200,7 +276,9 @@ def summarize(items: Iterable[Rollup]) -> dict[str, Any]:
     lo: int | None = None
     hi: int | None = None
     hist = [0] * (len(HIST_BOUNDS_MS) + 1)
+    fine: dict[str, int] | None = {}
     for r in items:
+        fine = _merge_fine(fine, fine_of(r))
         count += int(r.n or 0)
         up += int(r.up or 0)
         maint += int(r.maint or 0)
@@ -221,15 +299,19 @@ def summarize(items: Iterable[Rollup]) -> dict[str, Any]:
         "min_ms": lo,
         "max_ms": hi,
         "mean_ms": round(total_ms / timed) if timed else None,
-        "p95_ms": p95(hist),
+        "p95_ms": _rounded(p95_fine(fine, lo, hi) if fine else p95(hist, lo, hi)),
     }
 
 
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
 def uptime_percent(up: int, count: int) -> str | None:
-    if not count:
-        return None
-    value = (Decimal(up) * 100 / Decimal(count)).quantize(Decimal("0.001"), rounding=ROUND_DOWN)
-    return str(value)
+    """Availability of counted checks as the API shows it (``chalicelib.availability``)."""
+    from chalicelib import availability
+
+    return availability.of_checks(count, up).text()
 
 
 def query(org_id: str, endpoint_id: str, kind: str, start: datetime, end: datetime) -> list[Rollup]:

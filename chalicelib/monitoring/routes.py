@@ -7,6 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth.access import Action, for_request
 from chalicelib.auth.authorizer import jwt_auth
 from chalicelib.http import page_params, parse_body, respond
+from chalicelib.incidents.texts import request_language
 from chalicelib.monitoring import service
 
 bp = Blueprint(__name__)
@@ -56,10 +57,14 @@ def endpoint_results(org_id: str, endpoint_id: str) -> Response:
     request = bp.current_request
     access = for_request(request, org_id)
     limit, cursor = page_params(request)
-    return respond(service.results(access, endpoint_id, dict(request.query_params or {}), limit, cursor))
+    language = request_language(request.headers, access.org)
+    return respond(
+        service.results(access, endpoint_id, dict(request.query_params or {}), limit, cursor, language)
+    )
 
 
 @bp.route("/orgs/{org_id}/endpoints/{endpoint_id}/status", methods=["GET"], authorizer=jwt_auth)
 def endpoint_status(org_id: str, endpoint_id: str) -> Response:
-    access = for_request(bp.current_request, org_id)
-    return respond(service.status(access, endpoint_id))
+    request = bp.current_request
+    access = for_request(request, org_id)
+    return respond(service.status(access, endpoint_id, request_language(request.headers, access.org)))

@@ -285,7 +285,12 @@ def _status(org_id: str, endpoint_id: str) -> Status | None:
 
 
 def results(
-    access: Access, endpoint_id: str, params: dict[str, str], limit: int, cursor: str | None
+    access: Access,
+    endpoint_id: str,
+    params: dict[str, str],
+    limit: int,
+    cursor: str | None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     _load(access.org_id, endpoint_id)
     now = clock.now()
@@ -303,27 +308,35 @@ def results(
     items, next_cursor = db.page(query, limit, scope)
     epoch_now = clock.epoch(now)
     # The emulator does not delete expired items, and DynamoDB deletes them late: skip them.
-    return {"items": [result_view(r) for r in items if int(r.expires_at) > epoch_now], "next": next_cursor}
+    return {
+        "items": [result_view(r, language) for r in items if int(r.expires_at) > epoch_now],
+        "next": next_cursor,
+    }
 
 
 def _ms_iso(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
-def result_view(r: Result) -> dict[str, Any]:
+def result_view(r: Result, language: str | None = None) -> dict[str, Any]:
+    """A raw result; ``error`` as a short cause in ``language`` (the technical text without one),
+    plus ``error_code``/``error_params`` (``incidents.texts``)."""
+    from chalicelib.incidents.texts import check_error
+
     return {
         "checked_at": r.sk,
         "state": r.state,
         "status_code": r.status_code,
         "response_ms": r.response_ms,
-        "error": r.error,
+        **check_error(r.error, language),
         "maintenance": bool(r.maintenance),
         "timings": r.timings.as_dict() if r.timings is not None else {},
         "details": r.details.as_dict() if r.details is not None else {},
     }
 
 
-def status(access: Access, endpoint_id: str) -> dict[str, Any]:
+def status(access: Access, endpoint_id: str, language: str | None = None) -> dict[str, Any]:
+    from chalicelib.incidents.texts import check_error
     from chalicelib.monitoring import queries
 
     if not _valid_id(endpoint_id):
@@ -343,7 +356,7 @@ def status(access: Access, endpoint_id: str) -> dict[str, Any]:
         "state": state,
         "checked_at": clock.iso(clock.parse_iso(latest.sk)) if latest is not None else None,
         "response_ms": latest.response_ms if latest is not None else None,
-        "error": st.error if st else None,
+        **check_error(st.error if st else None, language),
         "uptime": uptime,
         "daily": daily,
         "sla_target": ep.sla_target,

@@ -132,6 +132,7 @@ def send_alerts(alerts: list[alerting.Alert], resolve: netguard.Resolve | None =
     from chalicelib.incidents import alerts as mail_alerts
     from chalicelib.incidents import webhooks
     from chalicelib.orgs import queries as orgs_q
+    from chalicelib.reports.fmt import org_time_zone
 
     orgs = orgs_q.batch_get(a.org_id for a in alerts)
     admins: dict[str, list[str]] = {}
@@ -143,7 +144,13 @@ def send_alerts(alerts: list[alerting.Alert], resolve: netguard.Resolve | None =
         if a.org_id not in admins:
             admins[a.org_id] = mail_alerts.admin_emails(a.org_id)
         if mail_alerts.notify(
-            a.incident, a.event, org.name, org.language or "de", a.recipients, admins=admins[a.org_id]
+            a.incident,
+            a.event,
+            org.name,
+            org.language or "de",
+            a.recipients,
+            admins=admins[a.org_id],
+            time_zone=org_time_zone(org),
         ):
             sent += 1
     hooks = [a.webhook for a in alerts if a.webhook is not None]

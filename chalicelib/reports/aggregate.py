@@ -61,7 +61,11 @@ def _weighted_percentile(pairs: list[tuple[float, int]], q: float) -> float | No
 
 
 def endpoint_figures(
-    hourly: Sequence[Rollup], daily: Sequence[Rollup], period_from: datetime, period_to: datetime
+    hourly: Sequence[Rollup],
+    daily: Sequence[Rollup],
+    period_from: datetime,
+    period_to: datetime,
+    time_zone: str | None = None,
 ) -> EndpointFigures:
     """Summary, chart series and daily bars for a period.
 
@@ -82,7 +86,7 @@ def endpoint_figures(
         for r in sorted(fine, key=lambda r: r.start)
         if r.checks > 0
     ]
-    days = _daily(daily, hourly, period_from, period_to)
+    days = _daily(daily, hourly, period_from, period_to, time_zone)
     return EndpointFigures(
         uptime_percent=(100.0 * up / checks) if checks else None,
         mean_ms=mean,
@@ -95,14 +99,22 @@ def endpoint_figures(
 
 
 def _daily(
-    daily: Sequence[Rollup], hourly: Sequence[Rollup], period_from: datetime, period_to: datetime
+    daily: Sequence[Rollup],
+    hourly: Sequence[Rollup],
+    period_from: datetime,
+    period_to: datetime,
+    time_zone: str | None = None,
 ) -> list[DailyAvailability]:
-    """Availability per day from daily rollups, else summed from the hourly ones."""
+    """Availability per day from daily rollups (UTC days), else summed from the hourly ones per
+    local day of ``time_zone`` (the org's: a German day starts at 00:00 MEZ, not UTC)."""
+    from chalicelib.reports.fmt import local_date
+
     per_day: dict[date, list[int]] = {}
     source = daily if daily else hourly
     for r in source:
         if period_from - timedelta(days=1) < r.start < period_to:
-            acc = per_day.setdefault(r.start.date(), [0, 0])
+            day = r.start.date() if daily or time_zone is None else local_date(r.start, time_zone)
+            acc = per_day.setdefault(day, [0, 0])
             acc[0] += r.checks
             acc[1] += r.up
     return [DailyAvailability(day, 100.0 * u / c if c else None) for day, (c, u) in sorted(per_day.items())]

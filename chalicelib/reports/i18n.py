@@ -6,8 +6,12 @@ both languages have the same keys. No heavy imports here.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from decimal import Decimal
 
+from chalicelib.reports import fmt
+
+_DateTime = datetime  # the method ``Texts.datetime`` shadows the name in the class body
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
 
@@ -22,7 +26,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "url": "URL",
         "host": "Host",
         "period": "Zeitraum",
+        "monitored_since": "Überwacht seit {when}; der angeforderte Zeitraum beginnt am {requested}.",
+        "period_open": "Ausgewertet bis zur Erstellung des Berichts ({when}).",
+        "os": "Betriebssystem",
         "generated_at": "Erstellt am",
+        "checks": "Prüfungen im Zeitraum",
+        "check_one": "Prüfung",
+        "check_other": "Prüfungen",
+        "heartbeats": "Lebenszeichen im Zeitraum",
+        "heartbeat_one": "Lebenszeichen",
+        "heartbeat_other": "Lebenszeichen",
+        "downtime_note": "Ausfallzeit = Prüfintervall × fehlgeschlagene Prüfungen (ohne "
+        "Wartungsfenster); Verfügbarkeit = 1 − Ausfallzeit ÷ überwachte Zeit.",
+        "offline_note": "Offline-Zeit = überwachte Zeit ohne Lebenszeichen (jedes Lebenszeichen "
+        "deckt das Meldeintervall des Agenten ab); Online-Zeit = 1 − Offline-Zeit ÷ überwachte Zeit.",
+        "offline": "Offline-Zeit gesamt",
+        "chart_too_few": "Zu wenige Daten für ein Diagramm.",
+        "unit_d": "Tg.",
+        "unit_h": "Std.",
+        "unit_min": "Min.",
+        "unit_s": "Sek.",
         "summary": "Zusammenfassung",
         "uptime": "Verfügbarkeit",
         "online": "Online-Zeit",
@@ -137,7 +160,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "url": "URL",
         "host": "Host",
         "period": "Period",
+        "monitored_since": "Monitored since {when}; the requested period starts on {requested}.",
+        "period_open": "Evaluated up to the creation of this report ({when}).",
+        "os": "Operating system",
         "generated_at": "Generated on",
+        "checks": "Checks in this period",
+        "check_one": "check",
+        "check_other": "checks",
+        "heartbeats": "Heartbeats in this period",
+        "heartbeat_one": "heartbeat",
+        "heartbeat_other": "heartbeats",
+        "downtime_note": "Downtime = check interval × failed checks (maintenance windows "
+        "excluded); availability = 1 − downtime ÷ monitored time.",
+        "offline_note": "Offline time = monitored time without heartbeats (each heartbeat covers "
+        "the agent's reporting interval); online time = 1 − offline time ÷ monitored time.",
+        "offline": "Total offline time",
+        "chart_too_few": "Too little data for a chart.",
+        "unit_d": "d",
+        "unit_h": "h",
+        "unit_min": "min",
+        "unit_s": "s",
         "summary": "Summary",
         "uptime": "Availability",
         "online": "Online time",
@@ -244,46 +286,48 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 class Texts:
-    """Texts and formatting of one language."""
+    """Texts and formatting of one language, times in the org's zone (``fmt``: Babel/CLDR)."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, time_zone: str | None = None) -> None:
         self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self.time_zone = time_zone or fmt.DEFAULT_TIME_ZONE
         self._texts = TEXTS[self.language]
 
     def __call__(self, key: str, **values: object) -> str:
         text = self._texts[key]
         return text.format(**values) if values else text
 
-    def number(self, value: float | None, places: int = 0) -> str:
+    def number(self, value: float | Decimal | None, places: int = 0) -> str:
         if value is None:
             return self("none")
-        text = f"{value:,.{places}f}"
-        if self.language == "de":  # 1,234.5 → 1.234,5
-            text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-        return text
+        return fmt.number(value, places, self.language)
 
-    def percent(self, value: float | None, places: int = 2) -> str:
+    def percent(self, value: float | Decimal | None, places: int = 2) -> str:
         if value is None:
             return self("none")
-        return (
-            f"{self.number(value, places)} %" if self.language == "de" else f"{self.number(value, places)}%"
-        )
+        return fmt.percent(value, places, self.language)
 
     def ms(self, value: float | None) -> str:
-        return self("none") if value is None else f"{self.number(value, 0)} ms"
+        return self("none") if value is None else f"{self.number(value, 0)}\u00a0ms"
 
     def datetime(self, value: datetime | None) -> str:
         if value is None:
             return self("none")
-        v = value.astimezone(UTC)
-        return v.strftime("%d.%m.%Y %H:%M UTC" if self.language == "de" else "%Y-%m-%d %H:%M UTC")
+        return fmt.datetime_text(value, self.language, self.time_zone)
+
+    def time(self, value: _DateTime) -> str:
+        return fmt.time_text(value, self.language, self.time_zone)
 
     def date(self, value: date | None) -> str:
         if value is None:
             return self("none")
-        return value.strftime("%d.%m.%Y" if self.language == "de" else "%Y-%m-%d")
+        return fmt.date_text(value, self.language)
 
-    def duration(self, seconds: float | None) -> str:
+    def count(self, value: int, key: str) -> str:
+        """``1 Prüfung`` / ``1.234 Prüfungen`` (``key``: check | heartbeat)."""
+        return fmt.plural(value, self(f"{key}_one"), self(f"{key}_other"), self.language)
+
+    def duration(self, seconds: float | Decimal | None) -> str:
         if seconds is None:
             return self("none")
         total = int(seconds)
@@ -292,13 +336,13 @@ class Texts:
         minutes, secs = divmod(rest, 60)
         parts = []
         if days:
-            parts.append(f"{days} d")
+            parts.append(f"{days}\u00a0{self('unit_d')}")
         if hours:
-            parts.append(f"{hours} h")
+            parts.append(f"{hours}\u00a0{self('unit_h')}")
         if minutes:
-            parts.append(f"{minutes} min")
+            parts.append(f"{minutes}\u00a0{self('unit_min')}")
         if not parts:
-            parts.append(f"{secs} s")
+            parts.append(f"{secs}\u00a0{self('unit_s')}")
         return " ".join(parts)
 
     def recommendation(self, header: str) -> str:

@@ -15,11 +15,14 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
 from chalicelib import clock
+from chalicelib.incidents import texts as incident_texts
+from chalicelib.reports import fmt
 from chalicelib.reports import series as ds
 from chalicelib.reports.data import (
     Branding,
@@ -35,6 +38,9 @@ from chalicelib.reports.i18n import Texts
 FONT = "VigilSans"
 FONT_BOLD = "VigilSans-Bold"
 MAX_INCIDENT_ROWS = 100
+#: Series with at most this many points get a marker per point.
+FEW_POINTS = 30
+HOUR = timedelta(hours=1)
 EXPIRING_DAYS = 14
 
 BLUE = "#1f5fa8"
@@ -100,6 +106,7 @@ def styles() -> dict[str, Any]:
             spaceBefore=10,
             spaceAfter=5,
             textColor=colors.HexColor(BLUE),
+            keepWithNext=1,  # a heading never ends a page: it moves with its content
         ),
         "org": ParagraphStyle("org", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14),
         "note": ParagraphStyle("note", parent=base, textColor=colors.HexColor(GREY)),
@@ -204,6 +211,7 @@ def _intro(
     branding: Branding,
     period_from: datetime,
     period_to: datetime,
+    shown: tuple[datetime, datetime],
 ) -> None:
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
@@ -211,9 +219,21 @@ def _intro(
     story.append(_p(title, st["title"]))
     for label, value in subject_lines:
         story.append(_p(f"{label}: {value}", st["subject"] if label == subject_lines[0][0] else st["body"]))
+    shown_from, shown_to = shown
     story.append(
-        _p(f"{texts('period')}: {texts.datetime(period_from)} – {texts.datetime(period_to)}", st["body"])
+        _p(f"{texts('period')}: {texts.datetime(shown_from)} – {texts.datetime(shown_to)}", st["body"])
     )
+    if shown_from > period_from:
+        story.append(
+            _p(
+                texts(
+                    "monitored_since", when=texts.datetime(shown_from), requested=texts.datetime(period_from)
+                ),
+                st["note"],
+            )
+        )
+    if shown_to < period_to:
+        story.append(_p(texts("period_open", when=texts.datetime(shown_to)), st["note"]))
     story.append(_p(f"{texts('generated_at')}: {texts.datetime(clock.now())}", st["note"]))
     story.append(Spacer(1, 4 * mm))
     story.append(_p(texts("provided_by"), st["body"]))
@@ -280,35 +300,40 @@ def _line_chart(
     lines: list[tuple[list[tuple[float, float]], str, str]],
     texts: Texts,
     y_label_fmt: Callable[[float], str],
+    x_range: tuple[datetime, datetime],
     y_min: float | None = None,
     y_max: float | None = None,
     height_mm: float = 55,
 ) -> Any:
-    """A time line chart; ``lines`` = [(points as (epoch days, value), colour, legend)]."""
+    """A time line chart over exactly ``x_range`` (the shown period: the axis never leaves it);
+    ``lines`` = [(points as (epoch days, value), colour, legend)]. Series with few points get a
+    marker per point, so that one or two hourly values are visible."""
     from reportlab.graphics.charts.legends import LineLegend
     from reportlab.graphics.charts.lineplots import LinePlot
     from reportlab.graphics.shapes import Drawing
+    from reportlab.graphics.widgets.markers import makeMarker
     from reportlab.lib import colors
     from reportlab.lib.units import mm
 
+    lines = [line for line in lines if line[0]]
     width = 174 * mm
     height = height_mm * mm
     drawing = Drawing(width, height)
     plot = LinePlot()
     plot.x, plot.y = 14 * mm, 14 * mm
     plot.width, plot.height = width - 18 * mm, height - 22 * mm
-    plot.data = [pts if pts else [(0.0, 0.0)] for pts, _, _ in lines]
-    xs = [x for pts, _, _ in lines for x, _ in pts]
+    plot.data = [pts for pts, _, _ in lines]
     ys = [y for pts, _, _ in lines for _, y in pts]
-    x_min, x_max = (min(xs), max(xs)) if xs else (0.0, 1.0)
-    if x_max == x_min:
-        x_max = x_min + 1
+    x_min, x_max = ds.epoch_days(x_range[0]), ds.epoch_days(x_range[1])
+    if x_max <= x_min:
+        x_max = x_min + 1 / 1440
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = x_min, x_max
     plot.xValueAxis.valueSteps = _time_ticks(x_min, x_max)
     span_days = x_max - x_min
+    local_zone = fmt.zone(texts.time_zone)
 
     def x_label(value: float) -> str:
-        at = datetime.fromtimestamp(value * 86400, tz=UTC)
+        at = datetime.fromtimestamp(value * 86400, tz=UTC).astimezone(local_zone)
         if span_days <= 3:
             return at.strftime("%d.%m. %H:%M" if texts.language == "de" else "%m-%d %H:%M")
         return (
@@ -328,9 +353,11 @@ def _line_chart(
     plot.yValueAxis.valueMax = y_max if y_max is not None else (top * 1.1 if top > 0 else 1)
     plot.yValueAxis.visibleGrid = True
     plot.yValueAxis.gridStrokeColor = colors.HexColor("#dddddd")
-    for i, (_, color, _) in enumerate(lines):
+    for i, (pts, color, _) in enumerate(lines):
         plot.lines[i].strokeColor = colors.HexColor(color)
         plot.lines[i].strokeWidth = 0.9
+        if len(pts) <= FEW_POINTS:
+            plot.lines[i].symbol = makeMarker("FilledCircle", size=4, fillColor=colors.HexColor(color))
     drawing.add(plot)
     if len(lines) > 1:
         legend = LineLegend()
@@ -343,8 +370,19 @@ def _line_chart(
     return drawing
 
 
-def _metric_points(points: Sequence[MetricPoint]) -> list[tuple[float, float]]:
-    return [(ds.epoch_days(p.at), float(p.value)) for p in points if p.value is not None]
+def _x(at: datetime, width: timedelta, shown: tuple[datetime, datetime]) -> float:
+    """Chart x of a bucket starting at ``at``: the middle of its part inside the shown period
+    (an hourly value of a period that began at 08:43 sits inside the axis, not at 08:00)."""
+    lo, hi = max(at, shown[0]), min(at + width, shown[1])
+    if hi < lo:
+        lo = hi = min(max(at, shown[0]), shown[1])
+    return ds.epoch_days(lo + (hi - lo) / 2)
+
+
+def _metric_points(
+    points: Sequence[MetricPoint], shown: tuple[datetime, datetime], width: timedelta = HOUR
+) -> list[tuple[float, float]]:
+    return [(_x(p.at, width, shown), float(p.value)) for p in points if p.value is not None]
 
 
 def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
@@ -376,15 +414,18 @@ def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
         drawing.add(
             String(left - 2, y - 2.5, texts.number(value, 0), fontName=FONT, fontSize=7, textAnchor="end")
         )
-    slot = plot_w / max(1, len(days))
+    # at least a week's slots: one or two days of a fresh endpoint are bars, not a wall
+    slot = plot_w / max(7, len(days))
     gap = min(1.0, slot * 0.2)
     fills = {c: colors.HexColor(c) for c in (GREEN, ORANGE, RED)}
     step = max(1, len(days) // 10)
     for i, d in enumerate(days):
         x = left + i * slot
-        if d.percent is not None and d.percent > floor:
-            color = GREEN if d.percent >= 99.0 else (ORANGE if d.percent >= 95.0 else RED)
-            h = plot_h * (min(d.percent, 100.0) - floor) / span
+        if d.percent is not None:
+            value = float(d.percent)
+            color = GREEN if value >= 99.0 else (ORANGE if value >= 95.0 else RED)
+            # a day at (or below) the axis floor still shows as a red stub, never as nothing
+            h = max(1.5, plot_h * (min(value, 100.0) - floor) / span)
             drawing.add(
                 Rect(
                     x + gap / 2,
@@ -396,6 +437,17 @@ def _availability_bars(days: Sequence[DailyAvailability], texts: Texts) -> Any:
                     strokeWidth=0,
                 )
             )
+            if len(days) <= 14:  # few days: the value above its bar
+                drawing.add(
+                    String(
+                        x + slot / 2,
+                        bottom + min(h, plot_h) + 2,
+                        texts.percent(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_DOWN), 1),
+                        fontName=FONT,
+                        fontSize=6.5,
+                        textAnchor="middle",
+                    )
+                )
         if i % step == 0:
             label = texts.date(d.day)[:6] if texts.language == "de" else texts.date(d.day)[5:]
             drawing.add(
@@ -426,8 +478,10 @@ def _incident_section(
             texts.datetime(i.started_at),
             texts.datetime(i.ended_at) if i.ended_at else texts("ongoing"),
             texts.duration(i.duration_s(period_to)),
-            texts.incident_kind(i.kind),
-            i.summary[:300],
+            incident_texts.kind_label(i.kind, i.code, texts.language)
+            if i.code
+            else texts.incident_kind(i.kind),
+            incident_texts.text_for(i.code, i.params, i.summary, texts.language, texts.time_zone)[:300],
         ]
         for i in ordered[:MAX_INCIDENT_ROWS]
     ]
@@ -441,7 +495,7 @@ def _incident_section(
                 texts("col_summary"),
             ],
             rows,
-            [31, 31, 22, 28, 62],
+            [38, 38, 20, 26, 52],
             st,
         )
     )
@@ -470,7 +524,7 @@ def _maintenance_section(
         _grid_table(
             [texts("col_start"), texts("col_end"), texts("col_duration"), texts("col_summary")],
             rows,
-            [34, 34, 24, 82],
+            [38, 38, 24, 74],
             st,
         )
     )
@@ -490,9 +544,10 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
     from reportlab.platypus import KeepTogether, Spacer
 
     register_fonts()
-    texts = Texts(data.language)
+    texts = Texts(data.language, data.branding.time_zone)
     st = styles()
     story: list[Any] = []
+    shown = (data.shown_from, data.shown_to)
     _intro(
         story,
         st,
@@ -502,6 +557,7 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
         data.branding,
         data.period_from,
         data.period_to,
+        shown,
     )
 
     story.append(_p(texts("summary"), st["h2"]))
@@ -513,44 +569,49 @@ def render_endpoint_report(data: EndpointReportData) -> bytes:
         target = texts.percent(data.sla_target_percent, places)
         sla_row = f"{target} – {verdict}" if data.has_data else target
         sla_color = (GREEN if met else RED) if data.has_data else None
+    downtime = (
+        data.downtime_s
+        if data.downtime_s is not None
+        else _downtime(data.incidents, data.shown_to, ("endpoint_down",))
+    )
     rows = [
         (texts("uptime"), texts.percent(data.uptime_percent, 3)),
         (texts("sla_target"), sla_row),
+        (texts("checks"), texts.count(data.checks, "check")),
         (texts("incident_count"), str(len(data.incidents))),
-        (texts("downtime"), texts.duration(_downtime(data.incidents, data.period_to, ("endpoint_down",)))),
+        (texts("downtime"), texts.duration(downtime) if data.has_data else texts("none")),
         (texts("mean_response"), texts.ms(data.mean_ms)),
         (texts("p95_response"), texts.ms(data.p95_ms)),
     ]
     story.append(_kv_table(rows, st, {1: sla_color} if sla_color else None))
+    story.append(_p(texts("downtime_note"), st["small"]))
 
     if not data.has_data:
         story.append(Spacer(1, 4 * mm))
         story.append(_p(texts("no_data"), st["body"]))
     else:
+        width = timedelta(days=1) if data.series_resolution == "day" else HOUR
         points = ds.downsample_response(data.series)
-        mean = [(ds.epoch_days(p.at), float(p.mean_ms)) for p in points if p.mean_ms is not None]
-        p95 = [(ds.epoch_days(p.at), float(p.p95_ms)) for p in points if p.p95_ms is not None]
+        mean = [(_x(p.at, width, shown), float(p.mean_ms)) for p in points if p.mean_ms is not None]
+        p95 = [(_x(p.at, width, shown), float(p.p95_ms)) for p in points if p.p95_ms is not None]
+        key = "response_chart_daily" if data.series_resolution == "day" else "response_chart_hourly"
         if mean or p95:
-            key = "response_chart_daily" if data.series_resolution == "day" else "response_chart_hourly"
-            story.append(
-                KeepTogether(
-                    [
-                        _p(texts(key), st["h2"]),
-                        _line_chart(
-                            [(mean, BLUE, texts("legend_mean")), (p95, ORANGE, texts("legend_p95"))],
-                            texts,
-                            lambda v: texts.number(v, 0),
-                        ),
-                    ]
-                )
+            chart = _line_chart(
+                [(mean, BLUE, texts("legend_mean")), (p95, ORANGE, texts("legend_p95"))],
+                texts,
+                lambda v: texts.number(v, 0),
+                shown,
             )
+            story.append(KeepTogether([_p(texts(key), st["h2"]), chart]))
+        else:  # checks ran, but none was answered: nothing to draw
+            story.append(KeepTogether([_p(texts(key), st["h2"]), _p(texts("chart_too_few"), st["body"])]))
         if data.daily:
             story.append(
                 KeepTogether(
                     [_p(texts("availability_chart"), st["h2"]), _availability_bars(data.daily, texts)]
                 )
             )
-    _incident_section(story, st, texts, data.incidents, data.period_to)
+    _incident_section(story, st, texts, data.incidents, data.shown_to)
     _certificate_section(story, st, texts, data)
     _header_section(story, st, texts, data)
     _maintenance_section(story, st, texts, data.maintenance)
@@ -626,18 +687,23 @@ def render_host_report(data: HostReportData) -> bytes:
     from reportlab.platypus import KeepTogether, Spacer
 
     register_fonts()
-    texts = Texts(data.language)
+    texts = Texts(data.language, data.branding.time_zone)
     st = styles()
     story: list[Any] = []
+    shown = (data.shown_from, data.shown_to)
+    subject = [(texts("host"), data.host_name)]
+    if data.os_label:
+        subject.append((texts("os"), data.os_label))
     _intro(
         story,
         st,
         texts,
         texts("host_title"),
-        [(texts("host"), data.host_name)],
+        subject,
         data.branding,
         data.period_from,
         data.period_to,
+        shown,
     )
 
     cpu = ds.downsample_metric(data.cpu_load)
@@ -648,10 +714,16 @@ def render_host_report(data: HostReportData) -> bytes:
     disk_values = [p.value for p in data.disk_percent if p.value is not None]
 
     story.append(_p(texts("summary"), st["h2"]))
+    offline = (
+        data.offline_s
+        if data.offline_s is not None
+        else _downtime(data.incidents, data.shown_to, ("host_offline",))
+    )
     rows = [
         (texts("online"), texts.percent(data.online_percent, 3)),
+        (texts("heartbeats"), texts.count(data.heartbeats, "heartbeat")),
         (texts("incident_count"), str(len(data.incidents))),
-        (texts("downtime"), texts.duration(_downtime(data.incidents, data.period_to, ("host_offline",)))),
+        (texts("offline"), texts.duration(offline) if data.has_data else texts("none")),
         (
             texts("mean_cpu"),
             texts.number(sum(cpu_values) / len(cpu_values), 2) if cpu_values else texts("none"),
@@ -660,6 +732,7 @@ def render_host_report(data: HostReportData) -> bytes:
         (texts("max_disk"), texts.percent(max(disk_values), 1) if disk_values else texts("none")),
     ]
     story.append(_kv_table(rows, st))
+    story.append(_p(texts("offline_note"), st["small"]))
 
     if not data.has_data:
         story.append(Spacer(1, 4 * mm))
@@ -670,17 +743,14 @@ def render_host_report(data: HostReportData) -> bytes:
             (texts("memory_chart"), memory, lambda v: texts.number(v, 0), 100.0),
             (texts("disk_chart"), disk, lambda v: texts.number(v, 0), 100.0),
         ]
-        for title, pts, fmt, top in charts:
-            xy = _metric_points(pts)
-            if xy:
-                story.append(
-                    KeepTogether(
-                        [
-                            _p(title, st["h2"]),
-                            _line_chart([(xy, BLUE, title)], texts, fmt, y_max=top, height_mm=45),
-                        ]
-                    )
-                )
-    _incident_section(story, st, texts, data.incidents, data.period_to)
+        for title, pts, label_fmt, top in charts:
+            xy = _metric_points(pts, shown)
+            body = (
+                _line_chart([(xy, BLUE, title)], texts, label_fmt, shown, y_max=top, height_mm=45)
+                if xy
+                else _p(texts("chart_too_few"), st["body"])
+            )
+            story.append(KeepTogether([_p(title, st["h2"]), body]))
+    _incident_section(story, st, texts, data.incidents, data.shown_to)
     _maintenance_section(story, st, texts, data.maintenance)
     return _build(story, data.branding, texts, f"{texts('host_title')} – {data.host_name}")

@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 from chalicelib import clock, storage
-from chalicelib.reports import mails, schedules, service, sources
+from chalicelib.reports import fmt, mails, schedules, service, sources
 from chalicelib.reports.models import ReportSchedule
 
 log = logging.getLogger("vigil.reports.scheduled")
@@ -73,7 +73,7 @@ def run_one(schedule: ReportSchedule) -> str:
         return "taken"
     try:
         period = schedules.period_for(schedule.frequency, ran)
-        branding = service.branding_of(org.org_id, org.name)
+        branding = service.branding_of(org.org_id, org.name, fmt.org_time_zone(org))
         _, data = sources.report_data(
             schedule.target.type, schedule.org_id, schedule.target.id, period, schedule.language, branding
         )

@@ -19,6 +19,7 @@ from typing import Any
 from chalicelib import clock, db, errors, ids, ratelimit, storage
 from chalicelib.audit import service as audit
 from chalicelib.auth.access import Access, Action
+from chalicelib.reports import fmt
 from chalicelib.reports.data import Branding, EndpointReportData, HostReportData
 from chalicelib.reports.models import REPORT_PREFIX, SCHEDULE_PREFIX, Report, ReportSchedule, Target, org_pk
 
@@ -58,12 +59,16 @@ def filename(report: Report) -> str:
 def load_branding(access: Access) -> Branding:
     """Name and logo of the org in which the report is created (the seed's rule: also when a
     partner creates it inside a customer org, the customer's name and logo are printed)."""
-    return branding_of(access.org_id, access.org.name)
+    return branding_of(access.org_id, access.org.name, fmt.org_time_zone(access.org))
 
 
-def branding_of(org_id: str, org_name: str) -> Branding:
-    """Name and stored logo (if any) of an org: the scheduled job's branding."""
-    return Branding(org_name=org_name, logo_png=storage.get(BUCKET, storage.logo_key(org_id)))
+def branding_of(org_id: str, org_name: str, time_zone: str | None = None) -> Branding:
+    """Name, stored logo (if any) and time zone of an org: the scheduled job's branding."""
+    return Branding(
+        org_name=org_name,
+        logo_png=storage.get(BUCKET, storage.logo_key(org_id)),
+        time_zone=time_zone or fmt.DEFAULT_TIME_ZONE,
+    )
 
 
 def check_period(period_from: datetime, period_to: datetime) -> None:

@@ -89,6 +89,7 @@ def incidents_of(
 ) -> list[ReportIncident]:
     """Incidents of one subject overlapping the period, clipped to it."""
     from chalicelib.incidents import queries as incidents
+    from chalicelib.incidents.texts import code_of
 
     kinds = tuple(kinds)
     out = []
@@ -99,12 +100,15 @@ def incidents_of(
         opened, resolved = inc.opened_at, inc.resolved_at
         if opened >= period_to or (resolved is not None and resolved <= period_from):
             continue
+        code, params = code_of(inc)
         out.append(
             ReportIncident(
                 started_at=max(opened, period_from),
                 ended_at=resolved if resolved is not None and resolved < period_to else None,
                 kind=inc.kind,
                 summary=inc.summary or "",
+                code=code,
+                params=params,
             )
         )
     return sorted(out, key=lambda i: i.started_at)
@@ -114,7 +118,7 @@ def incidents_of(
 
 
 def _rollup(item: Any, start: datetime) -> ReportRollup:
-    from chalicelib.monitoring.rollups import p95
+    from chalicelib.monitoring.rollups import p95_of
 
     timed = int(item.timed or 0)
     return ReportRollup(
@@ -122,7 +126,7 @@ def _rollup(item: Any, start: datetime) -> ReportRollup:
         checks=int(item.n or 0),
         up=int(item.up or 0),
         mean_ms=(int(item.sum_ms or 0) / timed) if timed else None,
-        p95_ms=float(p95([int(x) for x in item.hist or []]) or 0) or None,
+        p95_ms=p95_of(item),
     )
 
 
@@ -199,10 +203,34 @@ def _maintenance(
     return out
 
 
+def first_check_at(
+    org_id: str, endpoint_id: str, period_from: datetime, period_to: datetime, stored: list[Any]
+) -> datetime | None:
+    """The first check inside the period: the oldest stored result (one Query, Limit 1), else
+    (results older than 90 days are gone) the start of the first rollup with checks."""
+    from chalicelib.monitoring.models import Result, results_pk
+    from chalicelib.monitoring.service import _ms_iso
+
+    query = Result.query(
+        results_pk(org_id, endpoint_id),
+        Result.sk.between(_ms_iso(period_from), _ms_iso(period_to)),
+        scan_index_forward=True,
+        limit=1,
+    )
+    for r in query:
+        try:
+            return clock.parse_iso(r.sk)
+        except ValueError:
+            break
+    starts = [_start_of(i.sk) for i in stored if int(i.n or 0) + int(i.maint or 0) > 0]
+    return max(period_from, min(starts)) if starts else None
+
+
 def endpoint_report_data(
     org_id: str, endpoint_id: str, period: tuple[datetime, datetime], language: str, branding: Branding
 ) -> tuple[dict[str, Any], EndpointReportData]:
     """(target, data) of an endpoint report; NotFound when the endpoint is not in the org."""
+    from chalicelib import availability
     from chalicelib.monitoring import queries as monitoring
     from chalicelib.monitoring.rollups import summarize
 
@@ -215,10 +243,13 @@ def endpoint_report_data(
     kind, stored = endpoint_rollups(org_id, endpoint_id, period_from, period_to)
     mapped = [_rollup(i, _start_of(i.sk)) for i in stored]
     hourly, daily = (mapped, []) if kind == "H" else ([], mapped)
-    figures = endpoint_figures(hourly, daily, period_from, period_to)
+    figures = endpoint_figures(hourly, daily, period_from, period_to, branding.time_zone)
     # Mean and p95 from the merged histograms: exact mean, p95 to the histogram's bucket bound.
     inside = [i for i, m in zip(stored, mapped, strict=True) if period_from <= m.start < period_to]
     merged = summarize(inside)
+    # the shared definition: downtime = interval × failed checks, availability from it
+    figures_av = availability.of_checks(merged["count"], merged["up"], int(ep.interval_minutes) * 60)
+    first = first_check_at(org_id, endpoint_id, period_from, period_to, inside)
     data = EndpointReportData(
         branding=branding,
         language=language,
@@ -227,7 +258,7 @@ def endpoint_report_data(
         endpoint_name=ep.name,
         endpoint_url=ep.url,
         sla_target_percent=float(ep.sla_target) if ep.sla_target else None,
-        uptime_percent=figures.uptime_percent,
+        uptime_percent=figures_av.percent(3),
         incidents=incidents_of(org_id, endpoint_id, ENDPOINT_KINDS, period_from, period_to),
         mean_ms=float(merged["mean_ms"]) if merged["mean_ms"] is not None else figures.mean_ms,
         p95_ms=float(merged["p95_ms"]) if merged["p95_ms"] is not None else figures.p95_ms,
@@ -241,7 +272,10 @@ def endpoint_report_data(
             status.headers.as_dict() if status is not None and status.headers is not None else None
         ),
         maintenance=_maintenance(ep.maintenance_windows, period_from, period_to),
-        checks=figures.checks,
+        checks=merged["count"],
+        monitored_from=first,
+        monitored_to=min(period_to, clock.now()),
+        downtime_s=float(figures_av.down_s) if merged["count"] else None,
     )
     return {"type": "endpoint", "id": endpoint_id, "name": ep.name}, data
 
@@ -253,7 +287,9 @@ def host_report_data(
     org_id: str, host_id: str, period: tuple[datetime, datetime], language: str, branding: Branding
 ) -> tuple[dict[str, Any], HostReportData]:
     """(target, data) of a host report from its hourly heartbeat rollups."""
+    from chalicelib import availability
     from chalicelib.hosts import queries as hosts
+    from chalicelib.hosts.service import rollup_hour
 
     period_from, period_to = period
     host = load_host(org_id, host_id)
@@ -262,39 +298,49 @@ def host_report_data(
     last = period_to - timedelta(microseconds=1)
     stored = hosts.hourly_rollups(host_id, period_from, last)
     cpu, memory, disk = [], [], []
-    online_s = 0.0
     heartbeats = 0
+    hours = []
     for r in stored:
         n = int(r.n or 0)
         if not n:
             continue
-        at = datetime.strptime(r.sk, "%Y-%m-%dT%H").replace(tzinfo=UTC)
+        hour = rollup_hour(r)
+        hours.append(hour)
         heartbeats += n
-        online_s += min(3600.0, n * int(r.interval_s or 60))
-        cpu.append(MetricPoint(at, float(r.load1_sum) / n))
-        memory.append(MetricPoint(at, float(r.mem_pct_sum) / n))
-        disk.append(MetricPoint(at, float(r.disk_pct_sum) / n))
-    # Online time counts from the host's creation (or the period start) to now (or the end).
-    start = max(period_from, host.created_at)
-    end = min(period_to, clock.now())
-    elapsed = (end - start).total_seconds()
-    online = None
-    if host.last_seen_at is not None and elapsed > 0 and (heartbeats or host.last_seen_at >= start):
-        online = min(100.0, online_s * 100.0 / elapsed)
+        cpu.append(MetricPoint(hour[0], float(r.load1_sum) / n))
+        memory.append(MetricPoint(hour[0], float(r.mem_pct_sum) / n))
+        disk.append(MetricPoint(hour[0], float(r.disk_pct_sum) / n))
+    # the shared definition (as the host API): from the first heartbeat, each covering its interval
+    now = clock.now()
+    online, since = availability.host(hours, period_from, period_to, now, host.created_at, host.first_seen_at)
     data = HostReportData(
         branding=branding,
         language=language,
         period_from=period_from,
         period_to=period_to,
         host_name=host.name,
-        online_percent=online,
+        online_percent=online.percent(3) if since is not None else None,
         incidents=incidents_of(org_id, host_id, HOST_KINDS, period_from, period_to),
         cpu_load=cpu,
         memory_percent=memory,
         disk_percent=disk,
         heartbeats=heartbeats,
+        monitored_from=since,
+        monitored_to=min(period_to, now),
+        offline_s=float(online.down_s) if since is not None else None,
+        os_label=_os_label(host),
     )
     return {"type": "host", "id": host_id, "name": host.name}, data
+
+
+def _os_label(host: Any) -> str:
+    from chalicelib.reports.fmt import os_label
+
+    metrics = host.metrics.as_dict() if host.metrics is not None else {}
+    os_info = metrics.get("os") if isinstance(metrics, dict) else None
+    if not isinstance(os_info, dict):
+        return ""
+    return os_label(os_info.get("name"), os_info.get("version"))
 
 
 def report_data(

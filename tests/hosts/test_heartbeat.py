@@ -208,7 +208,9 @@ def test_disk_and_memory_thresholds_open_and_resolve_incidents(api, world, make_
     assert subjects == ["[NEU] Arbeitsspeicher knapp: db-01", "[NEU] Festplatte fast voll: db-01"]
     listed = api.get(f"/orgs/{world.partner_id}/incidents", world.partner_token).json["items"]
     disk = next(i for i in listed if i["kind"] == "host_disk")
-    assert "/var" in disk["summary"] and "93.0" in disk["summary"]
+    # code + parameters, the text in the org's language (no Accept-Language): German numbers
+    assert disk["code"] == "host.disk" and disk["params"]["used_percent"] == "93.0"
+    assert "/var" in disk["summary"] and "93,0 %" in disk["summary"]
     # still full: no second incident, no second mail
     clock.advance(timedelta(minutes=1))
     assert send(token, full).status == 200

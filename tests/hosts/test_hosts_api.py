@@ -185,10 +185,11 @@ def test_detail_shows_latest_metrics_and_uptime(api, world, make_host, send):
     assert body["metrics"]["memory"]["used_percent"] == "25.0"
     assert body["metrics"]["disks"][0]["used_percent"] == "40.0"
     assert body["metrics"]["swap"]["used_percent"] == "0.0"
-    assert body["uptime"] == {"24h": "100.0", "7d": "100.0", "30d": "100.0"}
-    clock.advance(timedelta(hours=1))  # an hour without heartbeats halves it
+    # monitored since the first heartbeat (08:10), each heartbeat standing for 600 s
+    assert body["uptime"] == {"24h": "100.000", "7d": "100.000", "30d": "100.000"}
+    clock.advance(timedelta(hours=1))  # 09:10–10:00 without heartbeats: 3,600 s of 6,600 s online
     body = api.get(f"/orgs/{world.customer_id}/hosts/{host['id']}", world.partner_token).json
-    assert body["uptime"]["24h"] == "50.0"
+    assert body["uptime"]["24h"] == "54.545"
 
 
 def test_metrics_returns_hourly_rollups_in_range(api, world, make_host, send):

@@ -74,7 +74,8 @@ def test_offline_alert_goes_to_the_org_admins_in_their_language(api, world, send
     assert mark_offline()["alerted"] == 1
     alert = [m for m in mails("admin@english.example") if "mail-01" in m.subject]
     assert [m.subject for m in alert] == ["[OPEN] Host offline: mail-01"]
-    assert "No heartbeat from the agent since 2026-11-27 09:30 UTC" in alert[0].text
+    # the org's language and time zone (default Europe/Berlin), from code + parameters (#16)
+    assert "No heartbeat from the agent since 2026-11-27 10:30 CET (interval 60 s)" in alert[0].text
 
 
 def test_no_alert_while_monitoring_is_paused(api, world, make_host, send):

@@ -71,12 +71,15 @@ def test_checks_results_and_incidents(api, customer, web, tls, guard):
     timings = res["healthy"][0]["timings"]
     assert {"connect_ms", "first_byte_ms", "total_ms"} <= set(timings)
     assert res["healthy"][0]["status_code"] == 200
-    assert st["http500"]["state"] == "down" and "HTTP 500" in st["http500"]["error"]
-    assert st["timeout"]["state"] == "down" and "timeout" in st["timeout"]["error"]
+    # the cause as a stable code and a short German text (the org's language, #16)
+    assert st["http500"]["state"] == "down" and st["http500"]["error_code"] == "check.http_error"
+    assert st["http500"]["error"] == "Endpunkt antwortet mit Fehler: HTTP 500 (erwartet 200–399)"
+    assert st["timeout"]["state"] == "down" and st["timeout"]["error_code"] == "check.timeout"
+    assert st["timeout"]["error"].startswith("Zeitüberschreitung nach")
     assert st["chain"]["state"] == "up" and res["chain"][0]["details"]["redirects"] == 3
-    assert st["loop"]["state"] == "down" and "redirect loop" in st["loop"]["error"]
-    assert st["too_many"]["state"] == "down" and "more than 5 redirects" in st["too_many"]["error"]
-    assert st["guarded"]["state"] == "down" and "SSRF guard" in st["guarded"]["error"]
+    assert st["loop"]["state"] == "down" and st["loop"]["error_code"] == "check.redirect_loop"
+    assert st["too_many"]["state"] == "down" and st["too_many"]["error"] == "Mehr als 5 Weiterleitungen"
+    assert st["guarded"]["state"] == "down" and st["guarded"]["error_code"] == "check.blocked"
     bare = st["bare"]["headers"]
     assert st["bare"]["state"] == "up" and bare["grade"] == "F"
     assert bare["content-security-policy"]["state"] == "missing"
@@ -90,9 +93,9 @@ def test_checks_results_and_incidents(api, customer, web, tls, guard):
     assert good["protocol"] in ("TLSv1.2", "TLSv1.3") and good["key_type"].startswith("EC")
     assert good["issuer"].startswith("OU=Testing CA")
     assert res["tls_good"][0]["timings"]["tls_ms"] is not None
-    assert st["tls_expired"]["state"] == "down" and "expired" in st["tls_expired"]["error"]
+    assert st["tls_expired"]["state"] == "down" and st["tls_expired"]["error_code"] == "cert.expired"
     assert st["tls_expired"]["certificate"]["valid"] is False
-    assert st["tls_wrong_name"]["state"] == "down" and "mismatch" in st["tls_wrong_name"]["error"]
+    assert st["tls_wrong_name"]["state"] == "down" and st["tls_wrong_name"]["error_code"] == "cert.hostname"
     assert st["tls_self_signed"]["state"] == "down"
     assert st["tls_self_signed"]["certificate"]["valid"] is False
 
@@ -121,7 +124,9 @@ def test_checks_results_and_incidents(api, customer, web, tls, guard):
     assert down == expected_down
     certs = {i["subject"]["id"] for i in incidents if i["kind"] == "certificate"}
     assert {eps["tls_expired"], eps["tls_wrong_name"], eps["tls_self_signed"]} <= certs
-    down_mails = [m for m in mails("a@kunde.example.com") if "Endpunkt nicht erreichbar" in m.subject]
+    # unreachable vs answering with an error (HTTP 500, keyword): two German kinds (#16)
+    kinds = ("Endpunkt nicht erreichbar", "Endpunkt antwortet mit Fehler")
+    down_mails = [m for m in mails("a@kunde.example.com") if any(k in m.subject for k in kinds)]
     assert len(down_mails) == len(expected_down)  # German org: German mails, one per incident
     from chalicelib.orgs import counters
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -108,7 +109,8 @@ def test_incident_lifecycle_mails_webhook_and_no_storm_when_flapping(api, custom
     incidents = api.get(f"/orgs/{org_id}/incidents?state=open", token).json["items"]
     assert [(i["kind"], i["subject"]["id"]) for i in incidents] == [("endpoint_down", ep["id"])]
     assert len(mails(ADMIN)) == 1 and len(mails("ops@kunde.example.com")) == 1
-    assert mails(ADMIN)[0].subject.startswith("[NEU] Endpunkt nicht erreichbar: Shop")
+    # HTTP 500: the endpoint answers with an error (not "unreachable", #16)
+    assert mails(ADMIN)[0].subject.startswith("[NEU] Endpunkt antwortet mit Fehler: Shop")
     assert len(sink.received) == 1
     hook = sink.received[0]
     assert _verify(secret, hook) and hook["json"]["event"] == "incident.opened"
@@ -188,7 +190,10 @@ def test_certificate_thresholds_alert_once_each(api, customer, tls, guard):
     assert at(27) <= 14 and len(cert_mails()) == 2
     assert at(34) <= 7 and len(cert_mails()) == 3
     assert at(40) <= 1 and len(cert_mails()) == 4
-    assert "expires in" in cert_mails()[-1].text
+    # the org's language (de), from the incident's code + parameters (#16)
+    assert re.search(
+        r"Beschreibung: Zertifikat läuft (heute|in 1 Tag) ab \(\d\d\.\d\d\.\d{4}\)", cert_mails()[-1].text
+    )
     open_certs = [
         i
         for i in api.get(f"/orgs/{org_id}/incidents?state=open", token).json["items"]

@@ -52,6 +52,7 @@ def endpoint_data(
     language: str = "de",
     org_name: str = "SteineundUnkraut GmbH",
     logo_png: bytes | None = None,
+    time_zone: str = "Europe/Berlin",
     hourly: list[Rollup] | None = None,
     daily: list[Rollup] | None = None,
 ) -> EndpointReportData:
@@ -81,7 +82,7 @@ def endpoint_data(
         ),
     ]
     return EndpointReportData(
-        branding=Branding(org_name, logo_png),
+        branding=Branding(org_name, logo_png, time_zone),
         language=language,
         period_from=period_from,
         period_to=period_to,
@@ -127,6 +128,7 @@ def host_data(
     language: str = "de",
     org_name: str = "SteineundUnkraut GmbH",
     logo_png: bytes | None = None,
+    time_zone: str = "Europe/Berlin",
     step: timedelta = timedelta(hours=1),
     seed: int = 11,
 ) -> HostReportData:
@@ -141,7 +143,7 @@ def host_data(
         disk.append(MetricPoint(at, round(used, 2)))
         at += step
     return HostReportData(
-        branding=Branding(org_name, logo_png),
+        branding=Branding(org_name, logo_png, time_zone),
         language=language,
         period_from=period_from,
         period_to=period_to,

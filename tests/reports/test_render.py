@@ -102,7 +102,8 @@ def test_german_report_texts_and_numbers():
     pages = pdf_pages(render.render_endpoint_report(data))
     assert "Verfügbarkeitsbericht Endpunkt" in text
     assert "Endpunkt: Webshop" in text and "https://shop.example.com/" in text
-    assert "Zeitraum: 01.10.2026 00:00 UTC – 31.10.2026 00:00 UTC" in text
+    # local time of the org (Europe/Berlin) with the zone, never bare UTC
+    assert "Zeitraum: 01.10.2026 02:00 MESZ – 31.10.2026 01:00 MEZ" in text
     assert f"Seite 1 von {pages}" in text and f"Seite {pages} von {pages}" in text
     assert "99,50 %" in text  # the SLA target, decimal comma
     assert "HTTP 503 Service Unavailable" in text
@@ -116,7 +117,7 @@ def test_english_report_has_no_german_words():
     text = pdf_text(render.render_endpoint_report(data))
     pages = pdf_pages(render.render_endpoint_report(data))
     assert f"Page 1 of {pages}" in text
-    assert "Endpoint availability report" in text and "Period: 2026-10-01 00:00 UTC" in text
+    assert "Endpoint availability report" in text and "Period: 2026-10-01 02:00 CEST" in text
     assert "99.50%" in text
     leftovers = [w for w in GERMAN_WORDS if w in text]
     assert leftovers == []

@@ -91,7 +91,7 @@ def test_due_weekly_schedule_mails_the_report_to_the_recipients(api, world, week
         assert name.endswith(".pdf") and attached == pdf
     text = pdf_text(pdf)
     assert f"{TEXTS['de']['provided_by']} {CUSTOMER}" in text
-    assert "Nicht erreichbar" in text  # the two failed checks opened an incident that week
+    assert "Endpunkt antwortet mit Fehler" in text  # the two failed checks opened an incident that week
     stored = ReportSchedule.get(f"ORG#{world.customer_id}", f"SCHED#{schedule['id']}")
     assert stored.next_run == RUN + timedelta(days=7) and stored.last_run == RUN
 

@@ -117,10 +117,19 @@ function metricFacts(m) {
   const disks = (m.disks || []).map((d) => `${d.mount}: ${pct(d.used_percent)}`).join(" · ") || "—";
   return h("dl", { class: "facts", "data-testid": "host-metrics" },
     h("dt", {}, t("hosts.hostname")), h("dd", {}, m.hostname || "—"),
-    h("dt", {}, t("hosts.os")), h("dd", {}, m.os ? [m.os.name, m.os.version].filter(Boolean).join(" ") : "—"),
+    h("dt", {}, t("hosts.os")), h("dd", {}, m.os ? osLabel(m.os) : "—"),
     h("dt", {}, t("hosts.reported_at")), h("dd", {}, formatDate(m.reported_at)),
     h("dt", {}, t("hosts.load")), h("dd", {}, m.load ? [m.load.load1, m.load.load5, m.load.load15].join(" / ") : "—"),
     h("dt", {}, t("hosts.cpus")), h("dd", {}, m.cpu_count != null ? String(m.cpu_count) : "—"),
     h("dt", {}, t("hosts.memory")), h("dd", {}, pct(m.memory && m.memory.used_percent)),
     h("dt", {}, t("hosts.disks")), h("dd", {}, disks));
+}
+
+/** "Linux" + "Debian GNU/Linux 12" → "Debian GNU/Linux 12" (as chalicelib/reports/fmt.os_label). */
+function osLabel(os) {
+  const name = (os.name || "").trim();
+  const version = (os.version || "").trim();
+  if (!version) return name || "—";
+  if (!name || version.toLowerCase().includes(name.toLowerCase())) return version;
+  return `${name} ${version}`;
 }
