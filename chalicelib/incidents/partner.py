@@ -139,8 +139,10 @@ def deep_link(org_id: str, subject_type: str, subject_id: str) -> str:
 
 def forward(incident: Incident, event: str, customer: Org) -> bool:
     """Mail the customer's partner about the incident when its policy covers the customer."""
+    from chalicelib.incidents import texts
     from chalicelib.incidents.alerts import kind_name
     from chalicelib.mail.service import Message, send
+    from chalicelib.reports import fmt
     from chalicelib.mail.whitelabel import brand, vendor
     from chalicelib.orgs import queries as orgs_q
     from chalicelib.team import queries as team
@@ -157,7 +159,13 @@ def forward(incident: Incident, event: str, customer: Org) -> bool:
     if not recipients:
         return False
     lang = "de" if partner.language == "de" else "en"
-    kind = kind_name(incident.kind, lang)
+    # the same words and local times as the customer's own alert (incidents.alerts.notify)
+    code, _ = texts.code_of(incident)
+    kind = texts.kind_label(incident.kind, code, lang) if code else kind_name(incident.kind, lang)
+    zone = fmt.org_time_zone(partner)
+    description = texts.incident_text(incident, lang, zone)
+    started = fmt.datetime_text(incident.opened_at, lang, zone)
+    resolved = fmt.datetime_text(incident.resolved_at, lang, zone) if incident.resolved_at else None
     link = deep_link(customer.org_id, incident.subject_type, incident.subject_id)
     if lang == "de":
         state = "NEU" if event == "opened" else "BEHOBEN"
@@ -165,8 +173,8 @@ def forward(incident: Incident, event: str, customer: Org) -> bool:
         text = (
             f"Kunde: {customer.name}\nBetroffen: {incident.subject_name}\nArt: {kind}\n"
             f"Status: {'offen' if event == 'opened' else 'behoben'}\n"
-            f"Beschreibung: {incident.summary}\nBeginn: {incident.opened_at:%d.%m.%Y %H:%M} UTC\n"
-            + (f"Behoben: {incident.resolved_at:%d.%m.%Y %H:%M} UTC\n" if incident.resolved_at else "")
+            f"Beschreibung: {description}\nBeginn: {started}\n"
+            + (f"Behoben: {resolved}\n" if resolved else "")
             + f"\nDetails: {link}\n\nSie erhalten diese Nachricht als Partner von {customer.name}.\n"
         )
     else:
@@ -175,8 +183,8 @@ def forward(incident: Incident, event: str, customer: Org) -> bool:
         text = (
             f"Customer: {customer.name}\nAffected: {incident.subject_name}\nKind: {kind}\n"
             f"State: {'open' if event == 'opened' else 'resolved'}\n"
-            f"Description: {incident.summary}\nStarted: {incident.opened_at:%Y-%m-%d %H:%M} UTC\n"
-            + (f"Resolved: {incident.resolved_at:%Y-%m-%d %H:%M} UTC\n" if incident.resolved_at else "")
+            f"Description: {description}\nStarted: {started}\n"
+            + (f"Resolved: {resolved}\n" if resolved else "")
             + f"\nDetails: {link}\n\nYou receive this message as the partner of {customer.name}.\n"
         )
     message = brand(Message(to=recipients, subject=subject, text=text), vendor(), lang)

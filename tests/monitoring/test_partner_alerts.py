@@ -47,8 +47,10 @@ def test_partner_hears_of_supported_customers_and_mails_are_signed_by_it(api, we
 
     # the partner: one mail, about its own customer, with a link straight to the endpoint
     to_partner = mails(PARTNER)
-    alert = _only(to_partner, "Endpunkt nicht erreichbar")
-    assert alert.subject == f"[NEU] Endpunkt nicht erreichbar – {CUSTOMER_NAME}"
+    # HTTP 500: the endpoint answers with an error (a refused connection reads "nicht erreichbar")
+    alert = _only(to_partner, "Endpunkt antwortet mit Fehler")
+    assert alert.subject == f"[NEU] Endpunkt antwortet mit Fehler – {CUSTOMER_NAME}"
+    assert "UTC" not in alert.text
     assert f"Kunde: {CUSTOMER_NAME}" in alert.text
     console = settings.console_url()
     assert f"Details: {console}#/orgs/{world.customer_id}/endpoints/{supported_ep}" in alert.text
@@ -56,7 +58,7 @@ def test_partner_hears_of_supported_customers_and_mails_are_signed_by_it(api, we
     assert alert.html and "<a href=" in alert.html
 
     # the customer's admin: the alert signed by the partner, as text and HTML with the logo
-    own = _only(mails(CUSTOMER_ADMIN), "Endpunkt nicht erreichbar")
+    own = _only(mails(CUSTOMER_ADMIN), "Endpunkt antwortet mit Fehler")
     assert own.sender == "SteineundUnkraut GmbH <no-reply@vigil.example>"
     assert own.reply_to == SUPPORT["email"]
     assert "Vigil-Team" not in own.text and "Ihr Team von SteineundUnkraut GmbH" in own.text
