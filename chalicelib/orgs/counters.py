@@ -5,7 +5,7 @@
 | counters of an org | pk=`ORG#<org>`, sk=`COUNTERS` (BatchGet for a page of customers) |
 
 Names in use: ``endpoints``, ``endpoints_down`` (monitoring), ``hosts``, ``hosts_down`` (hosts),
-``incidents_open`` (incidents). A counter is changed with an atomic ADD, either alone
+``incidents_open`` (incidents), ``status_pages`` (status pages). A counter is changed with an atomic ADD, either alone
 (``increment``) or inside the transaction of the change it counts (``add_to``), so that
 ``limit`` can make a quota check part of the same transaction.
 
@@ -26,7 +26,7 @@ from chalicelib.core_table import TABLE, org_pk
 from chalicelib.db import meta
 
 SK = "COUNTERS"
-NAMES = ("endpoints", "endpoints_down", "hosts", "hosts_down", "incidents_open")
+NAMES = ("endpoints", "endpoints_down", "hosts", "hosts_down", "incidents_open", "status_pages")
 
 
 class Counters(Model):
@@ -39,6 +39,7 @@ class Counters(Model):
     hosts = NumberAttribute(null=True)
     hosts_down = NumberAttribute(null=True)
     incidents_open = NumberAttribute(null=True)
+    status_pages = NumberAttribute(null=True)
 
     @classmethod
     def key(cls, org_id: str) -> tuple[str, str]:
