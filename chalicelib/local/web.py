@@ -48,7 +48,11 @@ class _Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
-        if self.path.split("?", 1)[0] == "/config.js":
+        path = self.path.split("?", 1)[0]
+        if path.startswith("/status/"):
+            # public status pages: one static page that reads its slug from the address
+            self.path = "/status.html"
+        elif path == "/config.js":
             body = config_js(self.api_url)
             self.send_response(200)
             self.send_header("Content-Type", "text/javascript; charset=utf-8")

@@ -13,6 +13,7 @@ import * as endpoints from "./screens/endpoints.js";
 import * as hosts from "./screens/hosts.js";
 import * as reports from "./screens/reports.js";
 import * as audit from "./screens/audit.js";
+import * as statusPages from "./screens/statuspages.js";
 
 // Navigation entries: hash segment, screen module, label key, and who sees it.
 const SCREENS = [
@@ -21,6 +22,7 @@ const SCREENS = [
   ["endpoints", endpoints, "nav.endpoints", () => true],
   ["hosts", hosts, "nav.hosts", () => true],
   ["reports", reports, "nav.reports", () => true],
+  ["status-pages", statusPages, "nav.status_pages", () => true],
   ["team", team, "nav.team", () => true],
   ["settings", settings, "nav.settings", () => true],
   ["subscription", subscription, "nav.subscription", (c) => c.billing],
