@@ -23,6 +23,7 @@ from chalicelib.orgs.routes import bp as org_routes
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.reports.jobs import bp as report_jobs
 from chalicelib.reports.routes import bp as report_routes
+from chalicelib.statuspages.routes import bp as status_page_routes
 from chalicelib.support.routes import bp as support_routes
 from chalicelib.team.routes import bp as team_routes
 
@@ -57,6 +58,7 @@ BLUEPRINTS = (
     monitoring_routes,
     monitoring_jobs,
     billing_jobs,
+    status_page_routes,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

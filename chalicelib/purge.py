@@ -14,6 +14,7 @@ PURGERS: list[str] = [
     "chalicelib.reports.service.purge_org",
     "chalicelib.hosts.service.purge_org",
     "chalicelib.monitoring.purge.purge_org",
+    "chalicelib.statuspages.service.purge_org",
     "chalicelib.orgs.deletion.purge_files",
     "chalicelib.orgs.deletion.purge_core",  # always run last (deletes the org item)
 ]

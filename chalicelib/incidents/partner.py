@@ -142,9 +142,9 @@ def forward(incident: Incident, event: str, customer: Org) -> bool:
     from chalicelib.incidents import texts
     from chalicelib.incidents.alerts import kind_name
     from chalicelib.mail.service import Message, send
-    from chalicelib.reports import fmt
     from chalicelib.mail.whitelabel import brand, vendor
     from chalicelib.orgs import queries as orgs_q
+    from chalicelib.reports import fmt
     from chalicelib.team import queries as team
 
     if not customer.partner_id:

@@ -58,6 +58,11 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
+        if path.startswith("/status/"):
+            # public status pages: one static page that reads its slug from the address
+            self.path = "/status.html"
+            super().do_GET()
+            return
         if path == "/config.js":
             self._send(config_js(self.api_url), "text/javascript; charset=utf-8")
             return

@@ -5,12 +5,13 @@
 | counters of an org | pk=`ORG#<org>`, sk=`COUNTERS` (BatchGet for a page of customers) |
 
 Names in use: ``endpoints``, ``endpoints_down``, ``endpoints_paused`` (monitoring), ``hosts``,
-``hosts_down`` (hosts), ``incidents_open`` (incidents). Beside the counts the item keeps
-``oldest_incident_at``, the start of the org's oldest open incident: set with ``if_not_exists`` in
-the transaction that opens an incident (``add_many_to(..., oldest_incident_at=...)``) and
-recomputed from the org's open-incident pointers when an incident is resolved
-(``set_oldest_incident``). Together with the subscription item these fields are the partner
-overview row of a customer (``chalicelib.orgs.overview``). A counter is changed with an atomic ADD, either alone
+``hosts_down`` (hosts), ``incidents_open`` (incidents), ``status_pages`` (status pages). Beside
+the counts the item keeps ``oldest_incident_at``, the start of the org's oldest open incident: set
+with ``if_not_exists`` in the transaction that opens an incident
+(``add_many_to(..., oldest_incident_at=...)``) and recomputed from the org's open-incident
+pointers when an incident is resolved (``set_oldest_incident``). Together with the subscription
+item these fields are the partner overview row of a customer (``chalicelib.orgs.overview``). A
+counter is changed with an atomic ADD, either alone
 (``increment``) or inside the transaction of the change it counts (``add_to``), so that
 ``limit`` can make a quota check part of the same transaction.
 
@@ -32,7 +33,15 @@ from chalicelib.core_table import TABLE, org_pk
 from chalicelib.db import meta
 
 SK = "COUNTERS"
-NAMES = ("endpoints", "endpoints_down", "endpoints_paused", "hosts", "hosts_down", "incidents_open")
+NAMES = (
+    "endpoints",
+    "endpoints_down",
+    "endpoints_paused",
+    "hosts",
+    "hosts_down",
+    "incidents_open",
+    "status_pages",
+)
 
 
 class Counters(Model):
@@ -47,6 +56,7 @@ class Counters(Model):
     hosts_down = NumberAttribute(null=True)
     incidents_open = NumberAttribute(null=True)
     oldest_incident_at = UTCDateTimeAttribute(null=True)
+    status_pages = NumberAttribute(null=True)
 
     @classmethod
     def key(cls, org_id: str) -> tuple[str, str]:

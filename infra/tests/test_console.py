@@ -91,7 +91,7 @@ def test_distribution_serves_the_bucket_through_oac_over_https(
 
 def test_api_is_routed_through_the_same_distribution_uncached(raw: dict[str, Any]) -> None:
     config = _distribution(raw)
-    (behavior,) = config["CacheBehaviors"]
+    behavior = _api_behavior(config)
     assert behavior["PathPattern"] == "/v1/*"  # the API Gateway stage (.chalice/config.json)
     assert behavior["CachePolicyId"] == CACHING_DISABLED
     assert behavior["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
@@ -185,14 +185,15 @@ def _resolves(value: Any, secret_logical: str) -> bool:
 def test_the_api_behaviour_forwards_the_viewer_address_through_a_cloudfront_function(
     raw: dict[str, Any],
 ) -> None:
-    (fn_logical, fn) = next(iter(resources(raw, "AWS::CloudFront::Function").items()))
-    assert len(resources(raw, "AWS::CloudFront::Function")) == 1
+    functions = resources(raw, "AWS::CloudFront::Function")
+    assert len(functions) == 2  # the client address (API) and the status-page rewrite
+    (fn_logical, fn) = next((k, f) for k, f in functions.items() if "client-ip" in f["Properties"]["Name"])
     code = fn["Properties"]["FunctionCode"]
     assert "request.headers['x-vigil-client-ip'] = { value: event.viewer.ip }" in code
     assert fn["Properties"]["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
     assert fn["Properties"]["AutoPublish"] is True
     config = _distribution(raw)
-    (behavior,) = config["CacheBehaviors"]
+    behavior = _api_behavior(config)
     assert behavior["PathPattern"] == "/v1/*"
     assert behavior["FunctionAssociations"] == [
         {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": [fn_logical, "FunctionARN"]}}
@@ -203,7 +204,7 @@ def test_the_api_behaviour_forwards_the_viewer_address_through_a_cloudfront_func
 def test_the_api_origin_carries_the_secret_header_the_functions_check(raw: dict[str, Any]) -> None:
     secret = _origin_secret(raw)
     config = _distribution(raw)
-    (behavior,) = config["CacheBehaviors"]
+    behavior = _api_behavior(config)
     origin = next(o for o in config["Origins"] if o["Id"] == behavior["TargetOriginId"])
     (header,) = origin["OriginCustomHeaders"]
     assert header["HeaderName"] == "x-vigil-origin-secret"
@@ -248,3 +249,21 @@ def test_agent_file_is_deployed_into_the_console_bucket(raw: dict[str, Any]) -> 
         env = fn["Properties"]["Environment"]["Variables"]
         assert env["VIGIL_AGENT_SHA256"] == digest
         assert env["VIGIL_AGENT_DOWNLOAD_URL"].endswith("/downloads/vigil-agent.pyz")
+
+
+def _api_behavior(config: dict[str, Any]) -> dict[str, Any]:
+    (behavior,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/v1/*"]
+    return behavior
+
+
+def test_status_pages_are_the_static_page_behind_a_rewrite(raw: dict[str, Any]) -> None:
+    config = _distribution(raw)
+    (behavior,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/status/*"]
+    s3_origin = next(o for o in config["Origins"] if "S3OriginConfig" in o)
+    assert behavior["TargetOriginId"] == s3_origin["Id"]
+    assert set(behavior["AllowedMethods"]) == {"GET", "HEAD"}
+    (association,) = behavior["FunctionAssociations"]
+    fn_logical = association["FunctionARN"]["Fn::GetAtt"][0]
+    code = resources(raw, "AWS::CloudFront::Function")[fn_logical]["Properties"]["FunctionCode"]
+    assert "request.uri = '/status.html'" in code
+    assert "[a-z0-9-]{3,40}" in code  # only slug-shaped paths are rewritten

@@ -142,6 +142,16 @@ CLIENT_IP_FUNCTION = f"""function handler(event) {{
 """
 
 
+#: Public status pages: /status/<slug> is one static page (web/status.html) that reads its slug
+#: from the address, as the local console server does (chalicelib/local/web.py).
+STATUS_PAGE_FUNCTION = """function handler(event) {
+  var request = event.request;
+  if (/^\\/status\\/[a-z0-9-]{3,40}\\/?$/.test(request.uri)) { request.uri = '/status.html'; }
+  return request;
+}
+"""
+
+
 def _problem(status: int, title: str, detail: str) -> str:
     return json.dumps(
         {"type": "about:blank", "title": title, "status": status, "detail": detail}, separators=(",", ":")
@@ -1001,6 +1011,15 @@ class VigilStack(Stack):
             runtime=cloudfront.FunctionRuntime.JS_2_0,
             code=cloudfront.FunctionCode.from_inline(CLIENT_IP_FUNCTION),
         )
+        files_origin = origins.S3BucketOrigin.with_origin_access_control(bucket)  # one OAC for both
+        status_page = cloudfront.Function(
+            self,
+            "StatusPageFunction",
+            function_name=f"{PREFIX}-status-page",
+            comment="/status/<slug> -> /status.html (the public status page)",
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            code=cloudfront.FunctionCode.from_inline(STATUS_PAGE_FUNCTION),
+        )
         self.console_distribution = cloudfront.Distribution(
             self,
             "Console",
@@ -1010,7 +1029,7 @@ class VigilStack(Stack):
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
             default_behavior=cloudfront.BehaviorOptions(
-                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                origin=files_origin,
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
@@ -1030,7 +1049,20 @@ class VigilStack(Stack):
                             function=client_ip, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
                         )
                     ],
-                )
+                ),
+                "/status/*": cloudfront.BehaviorOptions(
+                    origin=files_origin,
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                    cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                    response_headers_policy=headers,
+                    compress=True,
+                    function_associations=[
+                        cloudfront.FunctionAssociation(
+                            function=status_page, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                        )
+                    ],
+                ),
             },
         )
         suppress.skip(self.console_distribution, *suppress.CONSOLE_CDN)

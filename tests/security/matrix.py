@@ -61,6 +61,8 @@ def _tenant_params(t: Tenant) -> dict[str, str]:
         "report_id": t.report_id,
         "schedule_id": t.schedule_id,
         "user_id": t.member_id,
+        "slug": t.page_slug,
+        "note_id": t.note_id,
     }
 
 
@@ -120,6 +122,21 @@ def _fresh_schedule(api: Any, w: SecWorld) -> dict[str, str]:
     )
     assert r.status == 201, r
     return {"org_id": w.c.org_id, "schedule_id": r.json["id"]}
+
+
+def _fresh_page(api: Any, w: SecWorld) -> dict[str, str]:
+    r = api.post(
+        f"/orgs/{w.c.org_id}/status-pages", w.tokens["partner"], {"slug": f"weg-{next(_seq)}", "title": "Weg"}
+    )
+    assert r.status == 201, r
+    return {"org_id": w.c.org_id, "slug": r.json["slug"]}
+
+
+def _fresh_note(api: Any, w: SecWorld) -> dict[str, str]:
+    path = f"/orgs/{w.c.org_id}/status-pages/{w.c.page_slug}/notes"
+    r = api.post(path, w.tokens["partner"], {"text": f"Hinweis {next(_seq)}"})
+    assert r.status == 201, r
+    return {"org_id": w.c.org_id, "slug": w.c.page_slug, "note_id": r.json["notes"][0]["id"]}
 
 
 def _fresh_logo(api: Any, w: SecWorld) -> dict[str, str]:
@@ -278,6 +295,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/orgs/{org_id}/endpoints/{endpoint_id}/reports"): Rule(
         "C", CREATE, body=lambda w: REPORT_BODY, objects=("endpoint_id",)
     ),
+    ("GET", "/orgs/{org_id}/status-pages"): Rule("C", ALL),
+    ("POST", "/orgs/{org_id}/status-pages"): Rule(
+        "C", CREATE, body=lambda w: {"slug": f"seite-{next(_seq)}", "title": "Status"}
+    ),
+    ("GET", "/orgs/{org_id}/status-pages/{slug}"): Rule("C", ALL, objects=("slug",)),
+    ("PATCH", "/orgs/{org_id}/status-pages/{slug}"): Rule(
+        "C", WRITE, body=lambda w: {"title": "Status"}, objects=("slug",)
+    ),
+    ("DELETE", "/orgs/{org_id}/status-pages/{slug}"): Rule("C", GONE, fresh=_fresh_page, objects=("slug",)),
+    ("POST", "/orgs/{org_id}/status-pages/{slug}/notes"): Rule(
+        "C", CREATE, body=lambda w: {"text": "Wartung heute Abend"}, objects=("slug",)
+    ),
+    ("DELETE", "/orgs/{org_id}/status-pages/{slug}/notes/{note_id}"): Rule(
+        "C", GONE, fresh=_fresh_note, objects=("slug", "note_id")
+    ),
+    ("GET", "/status/{slug}"): Rule("public", {"anonymous": 200}),
 }
 
 

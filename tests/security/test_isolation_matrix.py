@@ -120,7 +120,9 @@ class Matrix:
         w = self.w
         if rule.scope == "public":
             for principal in ("anonymous", "invalid", *[p for p in rule.ok if p != "anonymous"]):
-                self.check(method, template, principal, {}, _expected(rule, principal), "public", rule)
+                # public objects (a status page) are named by the customer's ids
+                params = own(w, "C") if "{" in template else {}
+                self.check(method, template, principal, params, _expected(rule, principal), "public", rule)
             return
         base = own(w, rule.scope) if rule.scope != "me" else {}
         # Denials first (they must change nothing), then the successes.

@@ -29,6 +29,8 @@ class Tenant:
     report_id: str = ""
     schedule_id: str = ""
     member_id: str = ""
+    page_slug: str = ""
+    note_id: str = ""
 
 
 @dataclass
@@ -80,11 +82,27 @@ def fill(api: Api, token: str, tenant: Tenant, tag: str) -> None:
         )
     )["id"]
     upload_logo(api, org, token)
+    page = ok(
+        api.post(
+            f"/orgs/{org}/status-pages",
+            token,
+            {
+                "slug": f"status-{tag}-{org[-6:].lower()}",
+                "title": "Status",
+                "endpoints": [tenant.endpoint_id],
+            },
+        )
+    )
+    tenant.page_slug = page["slug"]
+    tenant.note_id = ok(
+        api.post(f"/orgs/{org}/status-pages/{page['slug']}/notes", token, {"text": "Wartung"})
+    )["notes"][0]["id"]
     tenant.member_id = add_member(org, f"extra-{tag}@example.com", "guest")
 
 
 def order(api: Api, token: str, org_id: str, key: str) -> str:
-    return str(ok(place_order(api, token, org_id, key=key))["invoice"]["number"])
+    # Professional: room for the status pages the matrix creates (Basic allows one)
+    return str(ok(place_order(api, token, org_id, plan="professional", key=key))["invoice"]["number"])
 
 
 def build(api: Api) -> SecWorld:

@@ -37,9 +37,11 @@ def reset_process_state() -> None:
     """Module-level state of the app that a new emulator used to hide."""
     from chalicelib import clock
     from chalicelib.auth import tokens
+    from chalicelib.statuspages import public
 
     clock.set_now(None)
     tokens.JWKS.clear()
+    public.clear_cache()
 
 
 def _backend_dicts() -> list[Any]:

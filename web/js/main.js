@@ -15,6 +15,7 @@ import * as hosts from "./screens/hosts.js";
 import * as reports from "./screens/reports.js";
 import * as audit from "./screens/audit.js";
 import * as alerts from "./screens/alerts.js";
+import * as statusPages from "./screens/statuspages.js";
 
 // Navigation entries: hash segment, screen module, label key, and who sees it.
 const SCREENS = [
@@ -24,6 +25,7 @@ const SCREENS = [
   ["endpoints", endpoints, "nav.endpoints", () => true],
   ["hosts", hosts, "nav.hosts", () => true],
   ["reports", reports, "nav.reports", () => true],
+  ["status-pages", statusPages, "nav.status_pages", () => true],
   ["team", team, "nav.team", () => true],
   ["settings", settings, "nav.settings", () => true],
   ["subscription", subscription, "nav.subscription", (c) => c.billing],

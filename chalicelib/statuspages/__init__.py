@@ -1,0 +1,1 @@
+"""Public status pages per org, branded by the org that provides support."""
