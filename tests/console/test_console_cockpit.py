@@ -213,8 +213,8 @@ def test_partner_cockpit_switch_into_the_worst_customer_charts_and_alert_mail(br
     context.close()
 
     # the partner alert mail, and its "Details" link opens the endpoint after a login
-    (alert,) = [m for m in mails(PARTNER) if "Endpunkt nicht erreichbar" in m.subject]
-    assert alert.subject == f"[NEU] Endpunkt nicht erreichbar – {WORST}"
+    (alert,) = [m for m in mails(PARTNER) if "Endpunkt antwortet mit Fehler" in m.subject]  # HTTP 500
+    assert alert.subject == f"[NEU] Endpunkt antwortet mit Fehler – {WORST}"
     link = re.search(r"^Details: (\S+)$", alert.text, re.M)
     assert link and link.group(1).endswith(f"#/orgs/{worst}/endpoints/{shop}")
     context, page, errors = _context(browser, 1280)

@@ -206,7 +206,7 @@ RULES: dict[tuple[str, str], Rule] = {
         fresh=_fresh_customer,
     ),
     ("POST", "/orgs/{org_id}/subscription/quote"): Rule(
-        "C", {"partner": 200}, body=lambda w: {"plan": "professional", "interval": "month"}
+        "C", {"partner": 200}, body=lambda w: {"plan": "enterprise", "interval": "month"}
     ),
     ("GET", "/orgs/{org_id}/invoices"): Rule("P", {"admin": 200}),
     ("GET", "/orgs/{org_id}/invoices/{number}"): Rule("P", {"admin": 200}, objects=("number",)),
