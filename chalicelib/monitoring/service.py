@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import clock, db, errors, ids
+from chalicelib import clock, db, errors, ids, settings
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.billing.plans import limits_for
@@ -75,6 +75,14 @@ def view(ep: Endpoint, access: Access | None = None, dispatched: datetime | None
     }
 
 
+def first_slot(now: datetime) -> datetime:
+    """The anchor of a new or retargeted endpoint's grid: now, or with a dispatcher lookahead
+    the first second after what the last run can have queued (now + lookahead), so the first
+    slot is never one a run already passed (and checked about a minute after the change)."""
+    lookahead = settings.dispatch_lookahead_s()
+    return now + timedelta(seconds=lookahead + 1) if lookahead else now
+
+
 def _check_interval(org_id: str, interval: int) -> Any:
     limits = limits_for(org_id)
     if interval < limits.min_interval_minutes:
@@ -104,13 +112,13 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
         maintenance_windows=_windows(body.maintenance_windows),
         alert=_alert(body.alert, None),
         sla_target=str(body.sla_target),
-        next_check_at=now,
+        next_check_at=first_slot(now),
         created_at=now,
         updated_at=now,
     )
     if not body.paused:
         ep.gsi1pk = due_shard(endpoint_id)
-        ep.gsi1sk = due_sk(access.org_id, endpoint_id, now, body.interval_minutes)
+        ep.gsi1sk = due_sk(access.org_id, endpoint_id, first_slot(now), body.interval_minutes)
     entry = audit_log.entry(access, "endpoint.created", endpoint_id, {"name": body.name, "url": body.url})
     try:
         with db.transaction() as tx:
@@ -192,11 +200,12 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         actions += [Endpoint.gsi1pk.remove(), Endpoint.gsi1sk.remove()]
     elif body.paused is False or body.url is not None or body.interval_minutes is not None:
         # resumed or retargeted: check soon (the worker derives the next slot from the interval)
+        anchor = first_slot(now)
         actions += [
-            Endpoint.next_check_at.set(now),
+            Endpoint.next_check_at.set(anchor),
             Endpoint.gsi1pk.set(due_shard(endpoint_id)),
             Endpoint.gsi1sk.set(
-                due_sk(access.org_id, endpoint_id, now, body.interval_minutes or int(ep.interval_minutes))
+                due_sk(access.org_id, endpoint_id, anchor, body.interval_minutes or int(ep.interval_minutes))
             ),
         ]
     entry = audit_log.entry(access, "endpoint.updated", endpoint_id, {"changed": sorted(changes)})
