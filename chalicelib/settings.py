@@ -164,6 +164,13 @@ def dispatch_lookahead_s() -> int:
     return min(900, max(0, int(_env("VIGIL_DISPATCH_LOOKAHEAD_S", default))))
 
 
+def dispatch_plan_cache_s() -> int:
+    """How long a warm dispatcher shard function reuses an org's monitoring state
+    (``VIGIL_DISPATCH_PLAN_CACHE_S``): 300 in AWS (64 shards would otherwise read every org's
+    subscription 64 times a minute), 0 in local mode (tests change plans between ticks)."""
+    return max(0, int(_env("VIGIL_DISPATCH_PLAN_CACHE_S", "0" if is_local() else "300")))
+
+
 def dispatch_shard_function() -> str | None:
     """Lambda function of one dispatcher shard (``VIGIL_DISPATCH_SHARD_FUNCTION``, set by the
     stack): the scheduled run invokes it asynchronously once per shard. Unset (local mode, tests):

@@ -37,6 +37,9 @@ from chalicelib.monitoring.models import DUE_SHARDS, INTERVALS_MINUTES, Dispatch
 log = logging.getLogger("vigil.monitoring.dispatch")
 
 QUEUE = "check-batches"
+#: A batch holds endpoints whose slots lie in the same step of this many seconds after the run
+#: (it is delayed to the earliest): checks start at most this much before their slot.
+SPREAD_STEP_S = 10
 
 
 def batch_size() -> int:
@@ -192,24 +195,44 @@ def fan_out(function: str, jobs: list[dict[str, Any]]) -> int:
         return sum(pool.map(invoke, jobs))
 
 
+#: org id -> (monitoring active, monotonic time read): kept by a warm shard function between
+#: runs for ``settings.dispatch_plan_cache_s`` (a plan change takes effect that much later).
+_PLAN_CACHE: dict[str, tuple[bool, float]] = {}
+
+
 def _monitoring_active(org_ids: set[str], known: dict[str, bool]) -> None:
-    """Fill ``known`` with the monitoring state of ``org_ids`` it lacks: BatchGets of 100
-    subscriptions (an org without one is not monitored, as ``limits_for`` has it)."""
+    """Fill ``known`` with the monitoring state of ``org_ids`` it lacks: from the container's
+    cache while fresh, else BatchGets of 100 subscriptions (an org without one is not
+    monitored, as ``limits_for`` has it)."""
+    import time
+
     from chalicelib.billing.models import Subscription
     from chalicelib.billing.plans import limits_of
 
-    missing = sorted(org_ids - known.keys())
+    ttl = settings.dispatch_plan_cache_s()
+    now = time.monotonic()
+    missing = []
+    for org_id in sorted(org_ids - known.keys()):
+        cached = _PLAN_CACHE.get(org_id) if ttl else None
+        if cached is not None and now - cached[1] < ttl:
+            known[org_id] = cached[0]
+        else:
+            missing.append(org_id)
     for start in range(0, len(missing), 100):
         chunk = missing[start : start + 100]
         for org_id in chunk:
             known[org_id] = False
         for sub in Subscription.batch_get([Subscription.key(o) for o in chunk]):
             known[str(sub.org_id)] = limits_of(sub).monitoring_active
+        if ttl:
+            _PLAN_CACHE.update((o, (known[o], now)) for o in chunk)
 
 
 class _Sender:
     """Queues claimed endpoints in batches as they come: a SendMessageBatch (10 batches of
-    ``batch_size``) as soon as there are enough, each batch delayed until its earliest slot."""
+    ``batch_size``) as soon as there are enough, each batch delayed until its earliest slot.
+    Slots arrive in offset order per index query, so a batch is cut when the next slot falls
+    into another ``SPREAD_STEP_S`` step (never without a lookahead: every delay is 0 then)."""
 
     def __init__(self, now_s: int) -> None:
         self.now_s = now_s
@@ -221,11 +244,16 @@ class _Sender:
         self._url: str | None = None
 
     def add(self, slot: int, entry: list[str]) -> None:
+        if self.pending and self._step(slot) != self._step(self.pending[0][0]):
+            self._cut()  # a batch starts within SPREAD_STEP_S of each of its slots
         self.pending.append((slot, entry))
         if len(self.pending) >= self.size:
             self._cut()
         if len(self.bodies) >= 10:
             self._send()
+
+    def _step(self, slot: int) -> int:
+        return max(0, slot - self.now_s) // SPREAD_STEP_S
 
     def flush(self) -> None:
         while self.pending:

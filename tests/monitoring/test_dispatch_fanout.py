@@ -146,3 +146,21 @@ def test_paused_plans_are_read_in_batches_per_shard(api, web, guard, monkeypatch
     shards_with_items = len({zlib.crc32(e.encode()) % 64 for eps in orgs for e in eps})
     # per shard: one Query per interval (4), one BatchGet if it found anything
     assert calls["dynamodb"] == 4 * DUE_SHARDS + shards_with_items
+
+
+def test_a_warm_shard_function_reuses_the_plans_it_read(api, customer, web, guard, monkeypatch):
+    from chalicelib.local.metering import count_calls
+    from chalicelib.monitoring import dispatcher
+
+    monkeypatch.setenv("VIGIL_DISPATCH_PLAN_CACHE_S", "300")
+    monkeypatch.setattr(dispatcher, "_PLAN_CACHE", {})
+    clock.set_now(NOW)
+    org_id, token = customer
+    set_plan(org_id)
+    ep = _create(api, org_id, token, "cached", f"{web.base}/healthy")
+    job = {"shard": zlib.crc32(ep.encode()) % 64, "through": None, "now": clock.epoch(NOW)}
+    with count_calls() as first:
+        assert dispatcher.run_shard(job)["queued"] == 1
+    with count_calls() as second:
+        assert dispatcher.run_shard(job)["queued"] == 1
+    assert first["dynamodb:BatchGetItem"] == 1 and second["dynamodb:BatchGetItem"] == 0
