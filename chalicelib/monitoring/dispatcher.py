@@ -167,7 +167,12 @@ def dispatch(now: datetime | None = None) -> dict[str, int]:
         return {**EMPTY, "shards": fan_out(function, jobs)}
     total = dict(EMPTY, shards=len(jobs))
     for job in jobs:
-        for key, value in run_shard(job).items():
+        try:
+            done = run_shard(job)
+        except Exception:  # as in AWS: one failed shard run does not stop the others
+            log.exception("dispatch: shard %s failed", job["shard"])
+            continue
+        for key, value in done.items():
             total[key] += value
     return total
 
@@ -263,7 +268,8 @@ class _Sender:
 
     def _cut(self) -> None:
         chunk, self.pending = self.pending[: self.size], self.pending[self.size :]
-        delay = max(0, min(900, min(slot for slot, _ in chunk) - self.now_s))
+        # from the time of sending: a shard run that started late still starts checks on time
+        delay = max(0, min(900, min(slot for slot, _ in chunk) - clock.epoch(clock.now())))
         self.bodies.append((json.dumps({"endpoints": [entry for _, entry in chunk]}), delay))
         self.queued += len(chunk)
 

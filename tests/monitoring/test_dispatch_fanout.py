@@ -164,3 +164,24 @@ def test_a_warm_shard_function_reuses_the_plans_it_read(api, customer, web, guar
     with count_calls() as second:
         assert dispatcher.run_shard(job)["queued"] == 1
     assert first["dynamodb:BatchGetItem"] == 1 and second["dynamodb:BatchGetItem"] == 0
+
+
+def test_a_failing_shard_run_does_not_stop_the_others(api, customer, web, guard, monkeypatch):
+    from chalicelib.monitoring import dispatcher
+
+    clock.set_now(NOW)
+    org_id, token = customer
+    set_plan(org_id)
+    eps = [_create(api, org_id, token, f"f{i}", f"{web.base}/healthy") for i in range(4)]
+    broken = zlib.crc32(eps[0].encode()) % 64
+    real = dispatcher._query_shard
+
+    def query(shard, through, horizon):
+        if shard == broken:
+            raise RuntimeError("throttled")
+        return real(shard, through, horizon)
+
+    monkeypatch.setattr(dispatcher, "_query_shard", query)
+    tick = dispatcher.dispatch()
+    lost = sum(1 for e in eps if zlib.crc32(e.encode()) % 64 == broken)
+    assert tick["queued"] == 4 - lost and lost >= 1
