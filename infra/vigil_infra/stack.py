@@ -600,7 +600,7 @@ class VigilStack(Stack):
                 maximum_retry_attempts=retries,
                 maximum_event_age_in_seconds=max_age_s,
             )
-            invoke_config.add_dependency(fn)
+            invoke_config.add_resource_dependency(fn)
 
     def _deny_invoice_deletion(self) -> None:
         """Belt and braces over Object Lock: no app role may delete or shorten an invoice."""
