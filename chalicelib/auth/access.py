@@ -8,9 +8,10 @@ a role too small for the action → 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from chalicelib import errors
 from chalicelib.auth.principal import Principal
@@ -19,6 +20,9 @@ from chalicelib.team.models import Membership
 
 if TYPE_CHECKING:
     from chalice.app import Request
+    from pynamodb.models import Model
+
+M = TypeVar("M", bound="Model")
 
 
 class Action(StrEnum):
@@ -38,6 +42,15 @@ class Access:
     org: Org
     role: str  # guest | admin | partner
     principal: Principal
+    #: items a route asked ``resolve`` to read in the same BatchGetItem as the role (by key;
+    #: a key without an item is absent). Read before the role was checked: only for this org.
+    prefetched: Mapping[tuple[str, str], Model] = field(default_factory=dict)
+
+    def found(self, key: tuple[str, str], model: type[M]) -> M | None:
+        """A prefetched item typed as ``model`` (None when it does not exist)."""
+        from chalicelib.db import found_as
+
+        return found_as(self.prefetched, key, model)
 
     @property
     def org_id(self) -> str:
@@ -97,11 +110,17 @@ def _denial(role: str, action: Action) -> str:
     return reasons.get(action, f"The role {role!r} may not do this.")
 
 
-def resolve(principal: Principal, org_id: str) -> Access:
-    """Effective role of the caller in ``org_id``; NotFound when there is none."""
+def resolve(
+    principal: Principal, org_id: str, also: Sequence[tuple[type[Model], tuple[str, str]]] = ()
+) -> Access:
+    """Effective role of the caller in ``org_id``; NotFound when there is none.
+
+    ``also``: items of the org the route reads first (any table), fetched in the same
+    BatchGetItem as the org and the membership (``Access.found``): one call instead of two.
+    """
     if not _valid_id(org_id):
         raise errors.NotFound("Organisation not found.")
-    org, member = _load_both(org_id, principal.user_id)
+    org, member, extra = _load_both(org_id, principal.user_id, also)
     if org is None or org.status != "active":
         raise errors.NotFound("Organisation not found.")
     role = member.role if member else None
@@ -111,7 +130,7 @@ def resolve(principal: Principal, org_id: str) -> Access:
             role = "partner"
     if role is None:
         raise errors.NotFound("Organisation not found.")
-    return Access(org=org, role=role, principal=principal)
+    return Access(org=org, role=role, principal=principal, prefetched=extra)
 
 
 def _valid_id(value: str) -> bool:
@@ -127,18 +146,23 @@ def _membership(org_id: str, user_id: str) -> Membership | None:
         return None
 
 
-def _load_both(org_id: str, user_id: str) -> tuple[Org | None, Membership | None]:
-    """Org + membership with a single BatchGetItem on the core table."""
+def _load_both(
+    org_id: str, user_id: str, also: Sequence[tuple[type[Model], tuple[str, str]]] = ()
+) -> tuple[Org | None, Membership | None, dict[tuple[str, str], Model]]:
+    """Org + membership (+ ``also``) with a single BatchGetItem."""
     from chalicelib.db import batch_get_mixed, found_as
 
     org_key = Org.key(org_id)
     member_key = Membership.key(org_id, user_id)
-    found = batch_get_mixed([(Org, org_key), (Membership, member_key)])
-    return found_as(found, org_key, Org), found_as(found, member_key, Membership)
+    found = batch_get_mixed([(Org, org_key), (Membership, member_key), *also])
+    extra = {key: found[key] for _, key in also if key in found}
+    return found_as(found, org_key, Org), found_as(found, member_key, Membership), extra
 
 
-def for_request(request: Request, org_id: str) -> Access:
-    """Shortcut for routes: the caller's access to the org in the path."""
+def for_request(
+    request: Request, org_id: str, also: Sequence[tuple[type[Model], tuple[str, str]]] = ()
+) -> Access:
+    """Shortcut for routes: the caller's access to the org in the path (``also``: see resolve)."""
     from chalicelib.auth.principal import current
 
-    return resolve(current(request), org_id)
+    return resolve(current(request), org_id, also)

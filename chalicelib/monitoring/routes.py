@@ -61,5 +61,5 @@ def endpoint_results(org_id: str, endpoint_id: str) -> Response:
 
 @bp.route("/orgs/{org_id}/endpoints/{endpoint_id}/status", methods=["GET"], authorizer=jwt_auth)
 def endpoint_status(org_id: str, endpoint_id: str) -> Response:
-    access = for_request(bp.current_request, org_id)
+    access = for_request(bp.current_request, org_id, service.status_reads(org_id, endpoint_id))
     return respond(service.status(access, endpoint_id))

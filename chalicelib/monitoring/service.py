@@ -291,17 +291,41 @@ def result_view(r: Result) -> dict[str, Any]:
     }
 
 
+def status_reads(org_id: str, endpoint_id: str) -> list[tuple[Any, tuple[str, str]]]:
+    """What ``status`` reads first (endpoint, status, subscription): the route has them read in
+    the caller's role BatchGet (``for_request(..., also=...)``), one call for all four items."""
+    from chalicelib.billing.models import Subscription
+
+    if not _valid_id(endpoint_id):
+        return []
+    return [
+        (Endpoint, Endpoint.key(org_id, endpoint_id)),
+        (Status, Status.key(org_id, endpoint_id)),
+        (Subscription, Subscription.key(org_id)),
+    ]
+
+
 def status(access: Access, endpoint_id: str) -> dict[str, Any]:
+    """Role + endpoint + status + plan (one BatchGet, see ``status_reads``), the newest result
+    (one Query) and the uptime (two Queries): 4 DynamoDB calls."""
+    from chalicelib.billing.models import Subscription
+    from chalicelib.billing.plans import limits_of
     from chalicelib.monitoring import queries
 
     if not _valid_id(endpoint_id):
         raise errors.NotFound("Endpoint not found.")
-    # endpoint and status in one BatchGet: the newest result is the third read of this route
-    ep, st = queries.endpoint_with_status(access.org_id, endpoint_id)
+    ep_key = Endpoint.key(access.org_id, endpoint_id)
+    if ep_key in access.prefetched:
+        ep = access.found(ep_key, Endpoint)
+        st = access.found(Status.key(access.org_id, endpoint_id), Status)
+        sub = access.found(Subscription.key(access.org_id), Subscription)
+    else:  # not prefetched by the caller: endpoint and status in one BatchGet
+        ep, st = queries.endpoint_with_status(access.org_id, endpoint_id)
+        sub = None
     if ep is None:
         raise errors.NotFound("Endpoint not found.")
     latest = queries.latest_result(access.org_id, endpoint_id) if st is not None else None
-    limits = limits_for(access.org_id)
+    limits = limits_of(sub) if sub is not None else limits_for(access.org_id)
     state = st.state if st is not None else "pending"
     if ep.paused or not limits.monitoring_active:
         state = "paused"
