@@ -45,6 +45,9 @@ class Access:
     #: items a route asked ``resolve`` to read in the same BatchGetItem as the role (by key;
     #: a key without an item is absent). Read before the role was checked: only for this org.
     prefetched: Mapping[tuple[str, str], Model] = field(default_factory=dict)
+    #: every key asked for that way (found or not): a key in here but not in ``prefetched`` is
+    #: known not to exist, no need to read it again
+    asked: frozenset[tuple[str, str]] = frozenset()
 
     def found(self, key: tuple[str, str], model: type[M]) -> M | None:
         """A prefetched item typed as ``model`` (None when it does not exist)."""
@@ -130,7 +133,9 @@ def resolve(
             role = "partner"
     if role is None:
         raise errors.NotFound("Organisation not found.")
-    return Access(org=org, role=role, principal=principal, prefetched=extra)
+    return Access(
+        org=org, role=role, principal=principal, prefetched=extra, asked=frozenset(k for _, k in also)
+    )
 
 
 def _valid_id(value: str) -> bool:

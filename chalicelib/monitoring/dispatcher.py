@@ -134,10 +134,14 @@ def dispatched_through() -> datetime | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
-        through = int(DispatchCursor.get(*DispatchCursor.key()).through)
+        return dispatched_from(DispatchCursor.get(*DispatchCursor.key()))
     except DoesNotExist:
         return None
-    return _at(min(through, clock.epoch(clock.now())))
+
+
+def dispatched_from(cursor: DispatchCursor) -> datetime:
+    """``dispatched_through`` of a cursor item already read."""
+    return _at(min(int(cursor.through), clock.epoch(clock.now())))
 
 
 def _slot(item: Endpoint, now_s: int) -> int:
