@@ -124,29 +124,36 @@ def first(items: Iterable[M]) -> M | None:
 
 
 def batch_get_mixed(wanted: Sequence[tuple[type[Model], tuple[str, str]]]) -> dict[tuple[str, str], Model]:
-    """One BatchGetItem for items of different entity models that share a table.
+    """One BatchGetItem for items of different entity models, of one table or several.
 
-    PynamoDB's ``batch_get`` is per model class; entities of a single-table design are read
-    together here and each raw item is turned into the model its key was asked for.
+    PynamoDB's ``batch_get`` is per model class; entities of a single-table design (and items
+    of other tables a route needs at the same time, e.g. the caller's role and the route's first
+    read) are read together here and each raw item is turned into the model its key was asked
+    for. Keys are (pk, sk); the same key in two tables must not be asked for in one call.
     """
     if not wanted:
         return {}
-    model0 = wanted[0][0]
-    table = model0.Meta.table_name
-    conn = model0._get_connection()
-    by_key = {key: model for model, key in wanted}
-    hash_name = str(model0._hash_keyname)
-    range_name = str(model0._range_keyname)
-    keys = [{hash_name: {"S": k[0]}, range_name: {"S": k[1]}} for k in by_key]
+    conn = wanted[0][0]._get_connection()
+    by_table: dict[str, dict[tuple[str, str], type[Model]]] = {}
+    for model, key in wanted:
+        by_table.setdefault(model.Meta.table_name, {})[key] = model
+    names = {
+        model.Meta.table_name: (str(model._hash_keyname), str(model._range_keyname)) for model, _ in wanted
+    }
     out: dict[tuple[str, str], Model] = {}
-    request = {table: {"Keys": keys}}
+    request: dict[str, Any] = {
+        table: {"Keys": [{names[table][0]: {"S": k[0]}, names[table][1]: {"S": k[1]}} for k in keys]}
+        for table, keys in by_table.items()
+    }
     while request:
         resp = conn.connection.dispatch("BatchGetItem", {"RequestItems": request})
-        for raw in resp.get("Responses", {}).get(table, []):
-            key = (raw[hash_name]["S"], raw[range_name]["S"])
-            model = by_key.get(key)
-            if model is not None:
-                out[key] = model.from_raw_data(raw)
+        for table, raws in resp.get("Responses", {}).items():
+            hash_name, range_name = names[table]
+            for raw in raws:
+                key = (raw[hash_name]["S"], raw[range_name]["S"])
+                asked = by_table[table].get(key)
+                if asked is not None:
+                    out[key] = asked.from_raw_data(raw)
         request = resp.get("UnprocessedKeys") or {}
     return out
 

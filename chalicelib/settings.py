@@ -161,6 +161,29 @@ def check_batch_size() -> int:
     return max(1, int(_env("VIGIL_CHECK_BATCH_SIZE", "100")))
 
 
+def dispatch_lookahead_s() -> int:
+    """Seconds ahead the dispatcher queues slots (``VIGIL_DISPATCH_LOOKAHEAD_S``): a run at t
+    queues the slots up to t + lookahead, each batch delayed (SQS ``DelaySeconds``) to its slot,
+    so checks are spread over the minute instead of all starting at the tick. 60 in AWS; 0 in
+    local mode, whose tests move a fake clock the emulator's queue delays do not follow."""
+    default = "0" if is_local() else "60"
+    return min(900, max(0, int(_env("VIGIL_DISPATCH_LOOKAHEAD_S", default))))
+
+
+def dispatch_plan_cache_s() -> int:
+    """How long a warm dispatcher shard function reuses an org's monitoring state
+    (``VIGIL_DISPATCH_PLAN_CACHE_S``): 300 in AWS (64 shards would otherwise read every org's
+    subscription 64 times a minute), 0 in local mode (tests change plans between ticks)."""
+    return max(0, int(_env("VIGIL_DISPATCH_PLAN_CACHE_S", "0" if is_local() else "300")))
+
+
+def dispatch_shard_function() -> str | None:
+    """Lambda function of one dispatcher shard (``VIGIL_DISPATCH_SHARD_FUNCTION``, set by the
+    stack): the scheduled run invokes it asynchronously once per shard. Unset (local mode, tests):
+    the shards run in the scheduler's process, one after the other."""
+    return _env("VIGIL_DISPATCH_SHARD_FUNCTION") or None
+
+
 def check_ca_file() -> str | None:
     """Extra trusted CA bundle (local demo and tests use a local CA); unset in AWS."""
     return _env("VIGIL_CHECK_CA_FILE") or None

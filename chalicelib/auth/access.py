@@ -14,9 +14,10 @@ org that requires it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from chalicelib import errors
 from chalicelib.auth.models import AuthState
@@ -26,6 +27,9 @@ from chalicelib.team.models import Membership
 
 if TYPE_CHECKING:
     from chalice.app import Request
+    from pynamodb.models import Model
+
+M = TypeVar("M", bound="Model")
 
 
 class Action(StrEnum):
@@ -47,6 +51,18 @@ class Access:
     principal: Principal
     #: the caller has two-factor authentication enabled
     mfa: bool = False
+    #: items a route asked ``resolve`` to read in the same BatchGetItem as the role (by key;
+    #: a key without an item is absent). Read before the role was checked: only for this org.
+    prefetched: Mapping[tuple[str, str], Model] = field(default_factory=dict)
+    #: every key asked for that way (found or not): a key in here but not in ``prefetched`` is
+    #: known not to exist, no need to read it again
+    asked: frozenset[tuple[str, str]] = frozenset()
+
+    def found(self, key: tuple[str, str], model: type[M]) -> M | None:
+        """A prefetched item typed as ``model`` (None when it does not exist)."""
+        from chalicelib.db import found_as
+
+        return found_as(self.prefetched, key, model)
 
     @property
     def org_id(self) -> str:
@@ -106,13 +122,19 @@ def _denial(role: str, action: Action) -> str:
     return reasons.get(action, f"The role {role!r} may not do this.")
 
 
-def resolve(principal: Principal, org_id: str) -> Access:
-    """Effective role of the caller in ``org_id``; NotFound when there is none."""
+def resolve(
+    principal: Principal, org_id: str, also: Sequence[tuple[type[Model], tuple[str, str]]] = ()
+) -> Access:
+    """Effective role of the caller in ``org_id``; NotFound when there is none.
+
+    ``also``: items of the org the route reads first (any table), fetched in the same
+    BatchGetItem as the org, the membership and the caller's auth state (``Access.found``).
+    """
     from chalicelib.auth import sessions
 
     if not _valid_id(org_id):
         raise errors.NotFound("Organisation not found.")
-    org, member, state = _load_all(org_id, principal.user_id)
+    org, member, state, extra = _load_all(org_id, principal.user_id, also)
     sessions.check(principal, state)
     if org is None or org.status != "active":
         raise errors.NotFound("Organisation not found.")
@@ -131,7 +153,14 @@ def resolve(principal: Principal, org_id: str) -> Access:
             "This organisation requires two-factor authentication: set it up under /me/mfa/setup first.",
             extra={"code": "mfa_required"},
         )
-    return Access(org=org, role=role, principal=principal, mfa=has_mfa)
+    return Access(
+        org=org,
+        role=role,
+        principal=principal,
+        mfa=has_mfa,
+        prefetched=extra,
+        asked=frozenset(k for _, k in also),
+    )
 
 
 def _valid_id(value: str) -> bool:
@@ -148,23 +177,29 @@ def _partner_side(partner_id: str, user_id: str) -> tuple[Membership | None, Org
     return found_as(found, member_key, Membership), found_as(found, org_key, Org)
 
 
-def _load_all(org_id: str, user_id: str) -> tuple[Org | None, Membership | None, AuthState | None]:
-    """Org + membership + the caller's auth state with a single BatchGetItem on the core table."""
+def _load_all(
+    org_id: str, user_id: str, also: Sequence[tuple[type[Model], tuple[str, str]]] = ()
+) -> tuple[Org | None, Membership | None, AuthState | None, dict[tuple[str, str], Model]]:
+    """Org + membership + the caller's auth state (+ ``also``) with a single BatchGetItem."""
     from chalicelib.db import batch_get_mixed, found_as
 
     org_key = Org.key(org_id)
     member_key = Membership.key(org_id, user_id)
     state_key = AuthState.key(user_id)
-    found = batch_get_mixed([(Org, org_key), (Membership, member_key), (AuthState, state_key)])
+    found = batch_get_mixed([(Org, org_key), (Membership, member_key), (AuthState, state_key), *also])
+    extra = {key: found[key] for _, key in also if key in found}
     return (
         found_as(found, org_key, Org),
         found_as(found, member_key, Membership),
         found_as(found, state_key, AuthState),
+        extra,
     )
 
 
-def for_request(request: Request, org_id: str) -> Access:
-    """Shortcut for routes: the caller's access to the org in the path."""
+def for_request(
+    request: Request, org_id: str, also: Sequence[tuple[type[Model], tuple[str, str]]] = ()
+) -> Access:
+    """Shortcut for routes: the caller's access to the org in the path (``also``: see resolve)."""
     from chalicelib.auth.principal import current
 
-    return resolve(current(request), org_id)
+    return resolve(current(request), org_id, also)

@@ -90,15 +90,23 @@ def open_incident(
     return incident
 
 
-def resolve_incident(org_id: str, kind: str, subject_id: str, at: datetime | None = None) -> Incident | None:
-    """Resolve the open incident of (kind, subject), if any; returns it when resolved now."""
+def resolve_incident(
+    org_id: str,
+    kind: str,
+    subject_id: str,
+    at: datetime | None = None,
+    pointer: OpenIncident | None = None,
+) -> Incident | None:
+    """Resolve the open incident of (kind, subject), if any; returns it when resolved now.
+    ``pointer``: its open-incident pointer when the caller read it already (one GetItem less)."""
     from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
     at = at or clock.now()
-    try:
-        pointer = OpenIncident.get(*OpenIncident.key(org_id, kind, subject_id))
-    except DoesNotExist:
-        return None
+    if pointer is None:
+        try:
+            pointer = OpenIncident.get(*OpenIncident.key(org_id, kind, subject_id))
+        except DoesNotExist:
+            return None
     try:
         incident = Incident.get(*Incident.key(org_id, pointer.incident_sk))
     except DoesNotExist:

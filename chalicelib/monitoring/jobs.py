@@ -1,4 +1,4 @@
-"""Scheduled dispatcher (every minute) and the SQS worker of the check fan-out."""
+"""Scheduled dispatcher (every minute), its shard runs (fan-out) and the SQS worker of the checks."""
 
 from __future__ import annotations
 
@@ -18,6 +18,15 @@ def dispatch_checks(event: Any) -> dict[str, int]:
     from chalicelib.monitoring.dispatcher import dispatch
 
     return dispatch()
+
+
+@bp.lambda_function(name="dispatch_shard")
+def dispatch_shard(event: Any, context: Any) -> dict[str, int]:
+    """One shard of a dispatcher run (invoked asynchronously by ``dispatch_checks``; the stack
+    sets 0 retries and a 60 s maximum event age: a late shard run is dropped, not queued)."""
+    from chalicelib.monitoring.dispatcher import run_shard
+
+    return run_shard(event)
 
 
 @bp.on_sqs_message(queue=settings.queue_name("check-batches"), batch_size=1, name="check_worker")

@@ -7,14 +7,15 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import clock, db, errors, ids, ratelimit
+from chalicelib import clock, db, errors, ids, ratelimit, settings
 from chalicelib.audit import service as audit_log
 from chalicelib.auth.access import Access, Action
 from chalicelib.billing.plans import limits_for
 from chalicelib.monitoring import rollups
-from chalicelib.monitoring.dispatcher import dispatched_through, next_slot_after
+from chalicelib.monitoring.dispatcher import dispatched_from, dispatched_through, next_slot_after
 from chalicelib.monitoring.models import (
     ENDPOINT_PREFIX,
+    DispatchCursor,
     Endpoint,
     Gone,
     Result,
@@ -75,8 +76,16 @@ def view(ep: Endpoint, access: Access | None = None, dispatched: datetime | None
     }
 
 
-def _check_interval(org_id: str, interval: int) -> Any:
-    limits = limits_for(org_id)
+def first_slot(now: datetime) -> datetime:
+    """The anchor of a new or retargeted endpoint's grid: now, or with a dispatcher lookahead
+    the first second after what the last run can have queued (now + lookahead), so the first
+    slot is never one a run already passed (and checked about a minute after the change)."""
+    lookahead = settings.dispatch_lookahead_s()
+    return now + timedelta(seconds=lookahead + 1) if lookahead else now
+
+
+def _check_interval(access: Access, interval: int) -> Any:
+    limits = _limits(access)
     if interval < limits.min_interval_minutes:
         raise errors.Unprocessable(
             f"interval_minutes must be at least {limits.min_interval_minutes} on the {limits.plan} plan",
@@ -91,7 +100,7 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
     access.require(Action.WRITE)
     if body.alert.recipients:
         ratelimit.take("recipients", access.org_id)  # each address given here may get mail
-    limits = _check_interval(access.org_id, body.interval_minutes)
+    limits = _check_interval(access, body.interval_minutes)
     now = clock.now()
     endpoint_id = ids.new_id("e")
     ep = Endpoint(
@@ -106,13 +115,13 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
         maintenance_windows=_windows(body.maintenance_windows),
         alert=_alert(body.alert, None),
         sla_target=str(body.sla_target),
-        next_check_at=now,
+        next_check_at=first_slot(now),
         created_at=now,
         updated_at=now,
     )
     if not body.paused:
         ep.gsi1pk = due_shard(endpoint_id)
-        ep.gsi1sk = due_sk(access.org_id, endpoint_id, now, body.interval_minutes)
+        ep.gsi1sk = due_sk(access.org_id, endpoint_id, first_slot(now), body.interval_minutes)
     entry = audit_log.entry(access, "endpoint.created", endpoint_id, {"name": body.name, "url": body.url})
     try:
         with db.transaction() as tx:
@@ -134,7 +143,7 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
             ) from exc
         raise
     _ask_recipients(access, body.alert.recipients)
-    return view(ep, access, dispatched_through())
+    return view(ep, access, _dispatched(access))
 
 
 def _ask_recipients(access: Access, addresses: list[str]) -> None:
@@ -160,8 +169,67 @@ def _load(org_id: str, endpoint_id: str) -> Endpoint:
         raise errors.NotFound("Endpoint not found.") from exc
 
 
+#: Incidents an endpoint can have open (resolved when it is deleted).
+INCIDENT_KINDS = ("endpoint_down", "certificate")
+
+
+def reads(
+    org_id: str,
+    endpoint_id: str,
+    *,
+    status: bool = False,
+    plan: bool = False,
+    cursor: bool = False,
+    incidents: bool = False,
+) -> list[tuple[Any, tuple[str, str]]]:
+    """The items an endpoint route reads first, for ``for_request(..., also=...)``: read in the
+    same BatchGetItem as the caller's role (#19 §3). Empty for an invalid id (the route's 404)."""
+    from chalicelib.billing.models import Subscription
+
+    if not _valid_id(endpoint_id):
+        return []
+    out: list[tuple[Any, tuple[str, str]]] = [(Endpoint, Endpoint.key(org_id, endpoint_id))]
+    if status:
+        out.append((Status, Status.key(org_id, endpoint_id)))
+    if plan:
+        out.append((Subscription, Subscription.key(org_id)))
+    if cursor:
+        out.append((DispatchCursor, DispatchCursor.key()))
+    if incidents:
+        from chalicelib.incidents.models import OpenIncident
+
+        out += [(OpenIncident, OpenIncident.key(org_id, kind, endpoint_id)) for kind in INCIDENT_KINDS]
+    return out
+
+
+def _load_for(access: Access, endpoint_id: str) -> Endpoint:
+    """The endpoint as prefetched with the role (``reads``), else read now."""
+    if _valid_id(endpoint_id):
+        ep = access.found(Endpoint.key(access.org_id, endpoint_id), Endpoint)
+        if ep is not None:
+            return ep
+    return _load(access.org_id, endpoint_id)
+
+
+def _dispatched(access: Access) -> datetime | None:
+    """``dispatched_through()`` from the prefetched cursor when there is one."""
+    if DispatchCursor.key() not in access.asked:
+        return dispatched_through()
+    cursor = access.found(DispatchCursor.key(), DispatchCursor)
+    return dispatched_from(cursor) if cursor is not None else None  # None: no run yet
+
+
+def _limits(access: Access) -> Any:
+    """The org's plan limits from the prefetched subscription when there is one."""
+    from chalicelib.billing.models import Subscription
+    from chalicelib.billing.plans import limits_of
+
+    sub = access.found(Subscription.key(access.org_id), Subscription)
+    return limits_of(sub) if sub is not None else limits_for(access.org_id)  # (absent: trial, read)
+
+
 def get(access: Access, endpoint_id: str) -> dict[str, Any]:
-    return view(_load(access.org_id, endpoint_id), access, dispatched_through())
+    return view(_load_for(access, endpoint_id), access, _dispatched(access))
 
 
 def list_endpoints(access: Access, limit: int, cursor: str | None) -> dict[str, Any]:
@@ -196,7 +264,7 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
     for field in ("name", "url", "interval_minutes", "checks", "alert"):
         if field in changes and changes[field] is None:
             raise errors.ValidationFailed({field: "cannot be null"})
-    ep = _load(access.org_id, endpoint_id)
+    ep = _load_for(access, endpoint_id)
     if body.alert is not None:
         before = (ep.alert.as_dict() if ep.alert is not None else {}).get("recipients") or []
         if list(body.alert.recipients) != list(before):
@@ -204,7 +272,7 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
     now = clock.now()
     actions = [Endpoint.updated_at.set(now), Endpoint.version.add(1)]
     if body.interval_minutes is not None:
-        _check_interval(access.org_id, body.interval_minutes)
+        _check_interval(access, body.interval_minutes)
         actions.append(Endpoint.interval_minutes.set(body.interval_minutes))
     if body.name is not None:
         actions.append(Endpoint.name.set(body.name))
@@ -226,11 +294,12 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         actions += [Endpoint.gsi1pk.remove(), Endpoint.gsi1sk.remove()]
     elif body.paused is False or body.url is not None or body.interval_minutes is not None:
         # resumed or retargeted: check soon (the worker derives the next slot from the interval)
+        anchor = first_slot(now)
         actions += [
-            Endpoint.next_check_at.set(now),
+            Endpoint.next_check_at.set(anchor),
             Endpoint.gsi1pk.set(due_shard(endpoint_id)),
             Endpoint.gsi1sk.set(
-                due_sk(access.org_id, endpoint_id, now, body.interval_minutes or int(ep.interval_minutes))
+                due_sk(access.org_id, endpoint_id, anchor, body.interval_minutes or int(ep.interval_minutes))
             ),
         ]
     entry = audit_log.entry(access, "endpoint.updated", endpoint_id, {"changed": sorted(changes)})
@@ -248,7 +317,7 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
         raise
     if body.alert is not None:
         _ask_recipients(access, list(body.alert.recipients))
-    return get(access, endpoint_id)
+    return view(_load(access.org_id, endpoint_id), access, _dispatched(access))  # as written
 
 
 def delete(access: Access, endpoint_id: str) -> None:
@@ -256,8 +325,14 @@ def delete(access: Access, endpoint_id: str) -> None:
     from chalicelib.incidents import service as incidents
 
     access.require(Action.WRITE)
-    ep = _load(access.org_id, endpoint_id)
-    status = _status(access.org_id, endpoint_id)
+    ep = _load_for(access, endpoint_id)
+    status_key = Status.key(access.org_id, endpoint_id)
+    # read with the role when the route asked for it (reads(..., status=True, incidents=True))
+    status = (
+        access.found(status_key, Status)
+        if status_key in access.asked
+        else _status(access.org_id, endpoint_id)
+    )
     entry = audit_log.entry(access, "endpoint.deleted", endpoint_id, {"name": ep.name, "url": ep.url})
     with db.transaction() as tx:
         tx.delete(ep, condition=Endpoint.pk.exists())
@@ -271,8 +346,14 @@ def delete(access: Access, endpoint_id: str) -> None:
             tx, access.org_id, {"endpoints": -1, "endpoints_down": down, "endpoints_paused": paused}
         )
         tx.save(entry)
-    for kind in ("endpoint_down", "certificate"):
-        incidents.resolve_incident(access.org_id, kind, endpoint_id)
+    for kind in INCIDENT_KINDS:
+        from chalicelib.incidents.models import OpenIncident
+
+        pointer_key = OpenIncident.key(access.org_id, kind, endpoint_id)
+        pointer = access.found(pointer_key, OpenIncident)
+        if pointer_key in access.asked and pointer is None:
+            continue  # read with the role: no incident of this kind is open
+        incidents.resolve_incident(access.org_id, kind, endpoint_id, pointer=pointer)
 
 
 def _status(org_id: str, endpoint_id: str) -> Status | None:
@@ -292,7 +373,7 @@ def results(
     cursor: str | None,
     language: str | None = None,
 ) -> dict[str, Any]:
-    _load(access.org_id, endpoint_id)
+    _load_for(access, endpoint_id)
     now = clock.now()
     to = clock.query_time(params.get("to"), "to") or now
     start = clock.query_time(params.get("from"), "from") or to - timedelta(days=1)
@@ -335,18 +416,34 @@ def result_view(r: Result, language: str | None = None) -> dict[str, Any]:
     }
 
 
+def status_reads(org_id: str, endpoint_id: str) -> list[tuple[Any, tuple[str, str]]]:
+    """What ``status`` reads first (endpoint, status, subscription): the route has them read in
+    the caller's role BatchGet (``for_request(..., also=...)``), one call for all four items."""
+    return reads(org_id, endpoint_id, status=True, plan=True)
+
+
 def status(access: Access, endpoint_id: str, language: str | None = None) -> dict[str, Any]:
+    """Role + endpoint + status + plan (one BatchGet, see ``status_reads``), the newest result
+    (one Query) and the uptime (two Queries): 4 DynamoDB calls."""
+    from chalicelib.billing.models import Subscription
+    from chalicelib.billing.plans import limits_of
     from chalicelib.incidents.texts import check_error
     from chalicelib.monitoring import queries
 
     if not _valid_id(endpoint_id):
         raise errors.NotFound("Endpoint not found.")
-    # endpoint and status in one BatchGet: the newest result is the third read of this route
-    ep, st = queries.endpoint_with_status(access.org_id, endpoint_id)
+    ep_key = Endpoint.key(access.org_id, endpoint_id)
+    if ep_key in access.prefetched:
+        ep = access.found(ep_key, Endpoint)
+        st = access.found(Status.key(access.org_id, endpoint_id), Status)
+        sub = access.found(Subscription.key(access.org_id), Subscription)
+    else:  # not prefetched by the caller: endpoint and status in one BatchGet
+        ep, st = queries.endpoint_with_status(access.org_id, endpoint_id)
+        sub = None
     if ep is None:
         raise errors.NotFound("Endpoint not found.")
     latest = queries.latest_result(access.org_id, endpoint_id) if st is not None else None
-    limits = limits_for(access.org_id)
+    limits = limits_of(sub) if sub is not None else _limits(access)
     state = st.state if st is not None else "pending"
     if ep.paused or not limits.monitoring_active:
         state = "paused"

@@ -54,7 +54,9 @@ EXPECTED: dict[str, tuple[set[str], set[str], dict[str, set[str]]]] = {
         },
     ),
     "JwtAuth": (LOGS, set(), {}),
-    "DispatchChecks": (
+    # the cursor and one asynchronous invocation per shard (fan-out, issue #19 §2)
+    "DispatchChecks": (LOGS | TABLES | {"lambda:InvokeFunction"}, {"monitoring"}, {}),
+    "DispatchShard": (
         LOGS | TABLES | {"sqs:GetQueueUrl", "sqs:GetQueueAttributes"},
         {"monitoring", "billing"},
         {},
@@ -193,3 +195,10 @@ def test_no_app_role_may_delete_or_unlock_an_invoice(raw: dict[str, Any]) -> Non
     for fn in resources(raw, "AWS::Serverless::Function").values():
         role_logical = fn["Properties"]["Role"]["Fn::GetAtt"][0]
         assert role_logical in principals, f"{role_logical} may delete invoices"
+
+
+def test_the_dispatcher_invokes_only_its_shard_function(raw: dict[str, Any]) -> None:
+    (invoke,) = [s for s in _statements(raw, "DispatchChecks") if s["Sid"] == "FanOutInvoke"]
+    assert invoke["Action"] == "lambda:InvokeFunction"
+    assert "function:vigil-prod-DispatchShard" in json.dumps(invoke["Resource"])
+    assert not any(s["Sid"] == "FanOutInvoke" for s in _statements(raw, "DispatchShard"))

@@ -465,3 +465,23 @@ def test_console_has_a_content_security_policy_allowing_its_own_and_the_logo_buc
     assert {"'self'", "data:"} <= set(directives["img-src"])
     assert f"https://<{files_logical}>.s3.<AWS::URLSuffix>" in directives["img-src"]
     assert "'unsafe-inline'" not in text and "'unsafe-eval'" not in text and "*" not in text.replace("*.", "")
+
+
+def test_dispatcher_shard_runs_are_async_without_retries_and_expire_after_a_minute(
+    raw: dict[str, Any], template: Template
+) -> None:
+    """Issue #19 §2: a shard run that failed or waited longer than a minute is dropped (it would
+    run next to the following minute's run), not retried."""
+    template.has_resource_properties(
+        "AWS::Lambda::EventInvokeConfig",
+        {
+            "FunctionName": "vigil-prod-DispatchShard",
+            "Qualifier": "$LATEST",
+            "MaximumRetryAttempts": 0,
+            "MaximumEventAgeInSeconds": 60,
+        },
+    )
+    functions = _functions(raw)
+    assert functions["DispatchShard"]["Properties"]["FunctionName"] == "vigil-prod-DispatchShard"
+    env = functions["DispatchChecks"]["Properties"]["Environment"]["Variables"]
+    assert env["VIGIL_DISPATCH_SHARD_FUNCTION"] == "vigil-prod-DispatchShard"

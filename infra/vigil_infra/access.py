@@ -26,6 +26,11 @@ TABLE_ACTIONS = (
     "dynamodb:ConditionCheckItem",
     "dynamodb:DescribeTable",
 )
+#: Functions invoked asynchronously by another (fan-out): (maximum retry attempts, maximum event
+#: age in seconds). A dispatcher shard run older than a minute is dropped, never run late next to
+#: the following minute's (issue #19 §2); a dropped event goes to the async-failures queue.
+ASYNC_INVOKE: dict[str, tuple[int, int]] = {"DispatchShard": (0, 60)}
+
 #: Every table short name the app registers today (registry.tables); "*" in a profile means all.
 ALL = "*"
 
@@ -44,6 +49,8 @@ class Profile:
     sends_to: tuple[str, ...] = ()
     #: True: consume its event-source queues (added from the SAM template, not listed here)
     consumes: bool = True
+    #: logical ids of the app's functions it invokes (lambda:InvokeFunction, asynchronously)
+    invokes: tuple[str, ...] = ()
 
 
 #: The authorizer verifies tokens against the pool's public JWKS: no data access at all.
@@ -81,8 +88,12 @@ PROFILES: dict[str, Profile] = {
         ),
     ),
     "JwtAuth": AUTHORIZER,
-    # monitoring/dispatcher.py: due endpoints (monitoring), plan limits (billing), sends batches.
-    "DispatchChecks": Profile(tables=("monitoring", "billing"), sends_to=("check-batches",)),
+    # monitoring/dispatcher.dispatch: moves the cursor (monitoring) and invokes one shard run
+    # per by_due shard (fan-out); it reads no endpoint and sends no batch itself.
+    "DispatchChecks": Profile(tables=("monitoring",), invokes=("DispatchShard",)),
+    # monitoring/dispatcher.run_shard: due endpoints of a shard (monitoring), plan states
+    # (billing), sends batches to the check queue.
+    "DispatchShard": Profile(tables=("monitoring", "billing"), sends_to=("check-batches",), consumes=False),
     # monitoring/worker.py fetches customer-controlled URLs: results, rollups, status
     # (monitoring), incidents and alert mails (core), plan (billing). No objects, no users.
     "CheckWorker": Profile(tables=("monitoring", "core", "billing"), mail=True),

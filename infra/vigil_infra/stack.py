@@ -237,6 +237,8 @@ class VigilStack(Stack):
         env["VIGIL_ORIGIN_SECRET"] = self.origin_secret.secret_value.unsafe_unwrap()
         env["VIGIL_CURSOR_KEY"] = self.cursor_key.secret_value.unsafe_unwrap()
         env["VIGIL_AGENT_TOKEN_KEY"] = self.agent_token_key.secret_value.unsafe_unwrap()
+        # The dispatcher's shard function (its name is fixed by _wire_function: no reference cycle).
+        env["VIGIL_DISPATCH_SHARD_FUNCTION"] = f"{PREFIX}-DispatchShard"
         env["VIGIL_S3_KMS_KEY_ID"] = self.format_arn(service="kms", resource="alias", resource_name="aws/s3")
         self.chalice = VigilChalice(
             self, "Chalice", source_dir=source_dir, stage_config={"environment_variables": env}
@@ -616,6 +618,17 @@ class VigilStack(Stack):
             suppress.LAMBDA_ENV_NOT_SECRET,
         )
         self._function_alarms(spec, name)
+        if spec.logical_id in access.ASYNC_INVOKE:
+            retries, max_age_s = access.ASYNC_INVOKE[spec.logical_id]
+            invoke_config = lambda_.CfnEventInvokeConfig(
+                self,
+                f"AsyncInvoke-{spec.logical_id}",
+                function_name=name,
+                qualifier="$LATEST",
+                maximum_retry_attempts=retries,
+                maximum_event_age_in_seconds=max_age_s,
+            )
+            invoke_config.add_resource_dependency(fn)
 
     def _deny_invoice_deletion(self) -> None:
         """Belt and braces over Object Lock: no app role may delete or shorten an invoice."""
@@ -702,6 +715,22 @@ class VigilStack(Stack):
                     sid="FanOut",
                     actions=["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
                     resources=[self.queues[settings.queue_name(q)].queue_arn for q in profile.sends_to],
+                )
+            )
+        if profile.invokes:
+            doc.add_statements(
+                iam.PolicyStatement(
+                    sid="FanOutInvoke",
+                    actions=["lambda:InvokeFunction"],
+                    resources=[
+                        self.format_arn(
+                            service="lambda",
+                            resource="function",
+                            resource_name=f"{PREFIX}-{logical}",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                        for logical in profile.invokes
+                    ],
                 )
             )
         if spec.queues and profile.consumes:
