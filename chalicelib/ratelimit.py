@@ -67,11 +67,8 @@ def _pk(scope: str, key: str, window: int) -> str:
 
 
 def _refuse(scope: str, retry_after: int) -> errors.TooManyRequests:
-    what = {
-        "reports": "Too many reports were requested for this organisation",
-        "invites": "Too many members were added to this organisation",
-    }.get(scope, "Too many failed logins")
-    return errors.TooManyRequests(f"{what}; please try again later.", retry_after)
+    key = {"reports": "rate.reports", "invites": "rate.invites"}.get(scope, "rate.logins")
+    return errors.TooManyRequests(errors.M(key), retry_after)
 
 
 def take(scope: str, key: str) -> None:

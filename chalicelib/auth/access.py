@@ -81,36 +81,38 @@ def _allowed(org: Org, role: str, action: Action) -> bool:
     return False
 
 
-def _denial(role: str, action: Action) -> str:
+def _denial(role: str, action: Action) -> errors.M:
     reasons = {
-        Action.WRITE: "Guests have read-only access.",
-        Action.BILLING: "Only the billing role of this organisation (the partner for a linked "
-        "customer, otherwise its administrators) may do this.",
-        Action.INVOICES: "Invoices are visible to administrators of the paying organisation only.",
-        Action.CREATE_CUSTOMER: "Only administrators of a partner organisation can create "
-        "customer organisations.",
-        Action.DELETE_ORG: "Only the partner can delete a linked customer organisation.",
-        Action.SUPPORT_WRITE: "Only administrators of a partner organisation can change its support contact.",
-        Action.SUPPORT_BY: "Only the partner decides who supports a linked customer.",
-        Action.AUDIT: "The audit log is visible to administrators and the partner.",
+        Action.WRITE: "access.read_only",
+        Action.BILLING: "access.billing",
+        Action.INVOICES: "access.invoices",
+        Action.CREATE_CUSTOMER: "access.create_customer",
+        Action.DELETE_ORG: "access.delete_org",
+        Action.SUPPORT_WRITE: "access.support_write",
+        Action.SUPPORT_BY: "access.support_by",
+        Action.AUDIT: "access.audit",
     }
-    return reasons.get(action, f"The role {role!r} may not do this.")
+    key = reasons.get(action)
+    return errors.M(key) if key else errors.M("access.role", role=role)
 
 
 def resolve(principal: Principal, org_id: str) -> Access:
     """Effective role of the caller in ``org_id``; NotFound when there is none."""
     if not _valid_id(org_id):
-        raise errors.NotFound("Organisation not found.")
+        raise errors.NotFound(errors.M("not_found.org"))
     org, member = _load_both(org_id, principal.user_id)
     if org is None or org.status != "active":
-        raise errors.NotFound("Organisation not found.")
+        raise errors.NotFound(errors.M("not_found.org"))
     role = member.role if member else None
     if org.partner_id:
         partner_member = _membership(org.partner_id, principal.user_id)
         if partner_member is not None and partner_member.role == "admin":
             role = "partner"
     if role is None:
-        raise errors.NotFound("Organisation not found.")
+        raise errors.NotFound(errors.M("not_found.org"))
+    from chalicelib import i18n
+
+    i18n.note_org_language(org.language)
     return Access(org=org, role=role, principal=principal)
 
 

@@ -221,30 +221,25 @@ def require_orderable_buyer(address: dict[str, Any], vat_id: str | None, billing
     country = address.get("country")
     if not country:
         raise errors.Unprocessable(
-            "The paying organisation needs a postal address with a country before it can order "
-            "(it is printed on the invoice and decides the VAT treatment).",
-            {"address.country": "required for invoicing"},
+            errors.M("billing.address_country"),
+            {"address.country": errors.M("field.required_for_invoicing")},
         )
     code = country.upper()
     if code != "DE" and code in countries.EU_MEMBER_STATES and not vat_id:
         raise errors.Unprocessable(
-            f"Buyers in {code} need a VAT identification number: the service is invoiced under "
-            "the reverse-charge procedure. Add vat_id to the paying organisation's profile.",
-            {"vat_id": f"required for buyers in {code}"},
+            errors.M("billing.vat_required", country=code),
+            {"vat_id": errors.M("field.vat_required_for", country=code)},
         )
     missing = [f"address.{f}" for f in ("postal_code", "city") if not address.get(f)]
     if missing:
         raise errors.Unprocessable(
-            "The paying organisation's postal address needs a post code and a city before it can "
-            "order (§ 14 UStG; the e-invoice carries them).",
-            dict.fromkeys(missing, "required for invoicing"),
+            errors.M("billing.address_city"),
+            dict.fromkeys(missing, errors.M("field.required_for_invoicing")),
         )
     if not billing_email:
         raise errors.Unprocessable(
-            "The paying organisation needs a billing e-mail before it can order: invoices are sent "
-            "there, and the e-invoice names it as the buyer's electronic address. Add billing_email "
-            "to the paying organisation's profile.",
-            {"billing_email": "required for invoicing"},
+            errors.M("billing.billing_email"),
+            {"billing_email": errors.M("field.required_for_invoicing")},
         )
 
 

@@ -24,13 +24,23 @@ def has(key: str) -> bool:
 def message(key: str, lang: str | None, fallback: str | None = None, **params: Any) -> str:
     """The text of ``key`` in ``lang`` with ``params`` filled in; ``fallback`` (or the key) when
     the catalog has no such entry or a placeholder is missing."""
-    text = MESSAGES[normalize(lang)].get(key)
+    language = normalize(lang)
+    text = MESSAGES[language].get(key)
     if text is None:
         return fallback if fallback is not None else key
     try:
-        return text.format(**params)
+        return text.format(**{name: _param(value, language) for name, value in params.items()})
     except (KeyError, IndexError, ValueError):
         return fallback if fallback is not None else text
+
+
+def _param(value: Any, lang: str) -> Any:
+    """Parameters that are messages themselves (``errors.M``) or lists of them render in ``lang``."""
+    if hasattr(value, "render"):
+        return value.render(lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_param(v, lang)) for v in value)
+    return value
 
 
 def plural_forms(key: str, lang: str | None) -> dict[str, str]:

@@ -20,5 +20,5 @@ def list_incidents(org_id: str) -> Response:
     limit, cursor = page_params(request)
     state = query_param(request, "state")
     if state not in (None, "open", "resolved"):
-        raise errors.ValidationFailed({"state": "must be open or resolved"})
+        raise errors.ValidationFailed({"state": errors.M("field.one_of", expected="open, resolved")})
     return respond(service.list_incidents(access.org_id, limit, cursor, state))

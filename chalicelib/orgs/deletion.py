@@ -88,7 +88,7 @@ def delete_org(access: Access) -> dict[str, Any]:
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.NotFound("Organisation not found.") from exc
+            raise errors.NotFound(errors.M("not_found.org")) from exc
         raise
     log.info("org %s marked for deletion by %s", org.org_id, access.principal.user_id)
     return {
