@@ -54,7 +54,6 @@ def _country(value: str) -> str:
 
 def _vat_id(value: str) -> str:
     from stdnum.eu import vat
-
     from stdnum.exceptions import ValidationError
 
     try:

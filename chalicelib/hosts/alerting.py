@@ -35,6 +35,7 @@ class OrgInfo:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, str]] = {}
+        self._zones: dict[str, str | None] = {}
 
     def get(self, org_id: str) -> tuple[str, str]:
         found = self._cache.get(org_id)
@@ -46,10 +47,15 @@ class OrgInfo:
             try:
                 org = Org.get(*Org.key(org_id))
                 found = (org.name, org.language)
+                self._zones[org_id] = org.zone
             except DoesNotExist:
                 found = (org_id, "en")
             self._cache[org_id] = found
         return found
+
+    def zone(self, org_id: str) -> str | None:
+        """The org's time zone (after ``get``; None → the default zone)."""
+        return self._zones.get(org_id)
 
 
 def summary(kind: str, language: str, **values: Any) -> str:
@@ -72,7 +78,7 @@ def open_alert(
     if incident is None:
         return False
     name, language = orgs.get(org_id)
-    alerts.notify(incident, "opened", name, language)
+    alerts.notify(incident, "opened", name, language, time_zone=orgs.zone(org_id))
     return True
 
 
@@ -84,5 +90,5 @@ def resolve_alert(
         return False
     if mail:
         name, language = orgs.get(org_id)
-        alerts.notify(incident, "resolved", name, language)
+        alerts.notify(incident, "resolved", name, language, time_zone=orgs.zone(org_id))
     return True

@@ -45,8 +45,12 @@ def notify(
     language: str,
     extra_recipients: Iterable[str] = (),
     admins: list[str] | None = None,
+    time_zone: str | None = None,
 ) -> bool:
-    """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``."""
+    """Mail one alert for ``event`` ('opened' or 'resolved') of ``incident``; times in the org's
+    zone with its abbreviation ("02.12.2026 08:53 MEZ")."""
+    from chalicelib.i18n import format as fmt
+
     recipients = list(
         dict.fromkeys([*(admins if admins is not None else admin_emails(incident.org_id)), *extra_recipients])
     )
@@ -55,14 +59,16 @@ def notify(
     lang = language if language in _KIND else "en"
     kind = _KIND[lang].get(incident.kind, incident.kind)
     url = settings.console_url()
+    opened = fmt.datetime(incident.opened_at, lang, time_zone)
+    resolved = fmt.datetime(incident.resolved_at, lang, time_zone) if incident.resolved_at else ""
     if lang == "de":
         state = "NEU" if event == "opened" else "BEHOBEN"
         subject = f"[{state}] {kind}: {incident.subject_name}"
         text = (
             f"Organisation: {org_name}\nBetroffen: {incident.subject_name}\n"
             f"Art: {kind}\nStatus: {'offen' if event == 'opened' else 'behoben'}\n"
-            f"Beschreibung: {incident.summary}\nBeginn: {incident.opened_at:%d.%m.%Y %H:%M} UTC\n"
-            + (f"Behoben: {incident.resolved_at:%d.%m.%Y %H:%M} UTC\n" if incident.resolved_at else "")
+            f"Beschreibung: {incident.summary}\nBeginn: {opened}\n"
+            + (f"Behoben: {resolved}\n" if resolved else "")
             + f"\nDetails: {url}\n"
         )
     else:
@@ -71,8 +77,8 @@ def notify(
         text = (
             f"Organisation: {org_name}\nAffected: {incident.subject_name}\nKind: {kind}\n"
             f"State: {'open' if event == 'opened' else 'resolved'}\n"
-            f"Description: {incident.summary}\nStarted: {incident.opened_at:%Y-%m-%d %H:%M} UTC\n"
-            + (f"Resolved: {incident.resolved_at:%Y-%m-%d %H:%M} UTC\n" if incident.resolved_at else "")
+            f"Description: {incident.summary}\nStarted: {opened}\n"
+            + (f"Resolved: {resolved}\n" if resolved else "")
             + f"\nDetails: {url}\n"
         )
     return send(Message(to=recipients, subject=subject, text=text))

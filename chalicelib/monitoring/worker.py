@@ -143,7 +143,13 @@ def send_alerts(alerts: list[alerting.Alert], resolve: netguard.Resolve | None =
         if a.org_id not in admins:
             admins[a.org_id] = mail_alerts.admin_emails(a.org_id)
         if mail_alerts.notify(
-            a.incident, a.event, org.name, org.language or "de", a.recipients, admins=admins[a.org_id]
+            a.incident,
+            a.event,
+            org.name,
+            org.language or "de",
+            a.recipients,
+            admins=admins[a.org_id],
+            time_zone=org.zone,
         ):
             sent += 1
     hooks = [a.webhook for a in alerts if a.webhook is not None]

@@ -1,7 +1,7 @@
 // Endpoints (Observer): list with status, create, detail with results chart, incidents and
 // maintenance windows (part of the endpoint, changed with PATCH).
 import { api, has } from "../api.js";
-import { formatDate, t } from "../i18n.js";
+import { formatDate, t, zonedInputToIso } from "../i18n.js";
 import { errorText, field, h, notice, onSubmit, section, table } from "../ui.js";
 import { guarded, incidentTable, listAll, stateBadge, title } from "./common.js";
 import { chart } from "./chart.js";
@@ -110,7 +110,7 @@ function maintenance(ctx, ep, base, nav) {
     field({ name: "reason", label: t("maintenance.reason") }),
     h("button", { type: "submit" }, t("maintenance.add"))),
   async (v) => {
-    const iso = (local) => (local ? new Date(local).toISOString() : "");
+    const iso = zonedInputToIso; // the inputs are wall time in the org's zone
     const next = [...windows, { starts_at: iso(v.starts_at), ends_at: iso(v.ends_at), ...(v.reason ? { reason: v.reason } : {}) }];
     try { await save(next); }
     catch (e) {
