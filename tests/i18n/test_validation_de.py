@@ -117,7 +117,7 @@ def test_model_level_rules_are_german() -> None:
     from chalicelib.auth.schemas import NewPasswordBody
     from chalicelib.monitoring.schemas import AvailabilityIn, WindowIn
 
-    cases = [
+    cases: list[tuple[type[BaseModel], dict[str, Any], str]] = [
         (AvailabilityIn, {"expected_status_min": 500, "expected_status_max": 200}, "status_range"),
         (
             WindowIn,
