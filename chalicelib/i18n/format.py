@@ -118,7 +118,7 @@ def zone_abbreviation(dt: _dt.datetime, lang: str | None, tz: Any = None) -> str
 
     local = _aware(dt).astimezone(_tzinfo(tz))
     short = format_datetime(local, "z", locale=_locale(lang))
-    if short and short[0] not in "+-":
+    if short and short[0] not in "+-" and " " not in short:  # Babel falls back to long names
         return short
     abbr = local.tzname() or ""
     if abbr.isalpha():

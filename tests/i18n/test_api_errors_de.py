@@ -69,7 +69,7 @@ def test_signup_errors_in_german(api: Api) -> None:
 
 
 def test_org_domain_and_validation_errors_in_german(api: Api) -> None:
-    w = seed_world(api, team=True)
+    w = seed_world(api, team=True, independent=True)
     org = w.customer_id
     bad = {
         "name": "",
@@ -103,9 +103,9 @@ def test_org_domain_and_validation_errors_in_german(api: Api) -> None:
     _german(api.get(f"/orgs/{org}/audit", w.customer_guest, headers=DE), 403, "access.audit")
     _german(api.get(f"/orgs/{org}/customers", w.partner_token, headers=DE), 403, "access.partner_only")
     _german(api.delete(f"/orgs/{org}", w.customer_admin, headers=DE), 403, "access.delete_org")
-    _german(api.get(f"/orgs/{org}/members/nobody", w.partner_token, headers=DE), 404)
+    _german(api.delete(f"/orgs/{org}/members/nobody", w.partner_token, headers=DE), 404, "not_found.member")
     _german(
-        api.get(f"/orgs/{org}/invoices?limit=0", w.partner_token, headers=DE),
+        api.get(f"/orgs/{org}/endpoints?limit=0", w.partner_token, headers=DE),
         400,
         fields={"limit": "limit_range"},
     )
@@ -115,9 +115,10 @@ def test_org_domain_and_validation_errors_in_german(api: Api) -> None:
         400,
         fields={"state": "one_of"},
     )
-    members = api.get(f"/orgs/{org}/members", w.customer_admin).json["items"]
+    own = w.independent_id
+    members = api.get(f"/orgs/{own}/members", w.independent_admin).json["items"]
     admin = next(m for m in members if m["role"] == "admin")
-    r = api.delete(f"/orgs/{org}/members/{admin['user_id']}", w.customer_admin, headers=DE)
+    r = api.delete(f"/orgs/{own}/members/{admin['user_id']}", w.independent_admin, headers=DE)
     _german(r, 409, "conflict.last_admin_remove")
     r = api.post(
         f"/orgs/{org}/members", w.partner_token, {"email": "partner@example.com", "role": "chef"}, headers=DE
@@ -184,7 +185,10 @@ def test_monitoring_errors_in_german(api: Api) -> None:
     problem = _german(r, 422, "limits.interval", {"interval_minutes": "interval_min"})
     assert "mindestens 5" in problem["detail"]
     _german(api.get(f"{path}/e_nope", w.partner_token, headers=DE), 404, "not_found.endpoint")
-    _german(api.get(f"{path}/e_nope/results?from=gestern", w.partner_token, headers=DE), 400)
+    created = api.post(path, w.partner_token, {"name": "Shop", "url": "https://shop.example.com/"})
+    assert created.status == 201, created
+    r = api.get(f"{path}/{created.json['id']}/results?from=gestern", w.partner_token, headers=DE)
+    _german(r, 400, fields={"from": "datetime_expected"})
     _german(
         api.get(f"/orgs/{w.customer_id}/hosts/h_nope", w.partner_token, headers=DE), 404, "not_found.host"
     )
