@@ -66,6 +66,12 @@ export function formatNumber(value, digits) {
   return new Intl.NumberFormat(locale(), opts).format(Number(value));
 }
 
+/** An API decimal string as a percentage with the digits it carries ("94.8" → "94,8 %"). */
+export function formatApiPercent(value) {
+  if (value === null || value === undefined || value === "") return "—";
+  return formatPercent(value, (String(value).split(".")[1] || "").length);
+}
+
 /** Percentage points: 99.95 → "99,95 %" (de) / "99.95%" (en). */
 export function formatPercent(value, digits = 2) {
   if (value === null || value === undefined || value === "") return "—";
