@@ -32,9 +32,9 @@ def _org(org_id: str) -> Org:
     try:
         org = Org.get(*Org.key(org_id))
     except DoesNotExist as exc:
-        raise errors.NotFound(f"no organisation {org_id}") from exc
+        raise errors.NotFound(errors.M("admin.no_org", org_id=org_id)) from exc
     if org.status != "active":
-        raise errors.NotFound(f"organisation {org_id} is being deleted")
+        raise errors.NotFound(errors.M("admin.org_deleting", org_id=org_id))
     return org
 
 
@@ -59,7 +59,7 @@ def grant_partner(org_id: str) -> Org:
     """Make an org a partner; a linked customer cannot become one (it has a partner)."""
     org = _org(org_id)
     if org.partner_id:
-        raise errors.Conflict("a linked customer organisation cannot become a partner")
+        raise errors.Conflict(errors.M("conflict.linked_cannot_be_partner"))
     _set_kind(org, "partner", "org.partner_granted")
     return org
 
@@ -67,7 +67,7 @@ def grant_partner(org_id: str) -> Org:
 def revoke_partner(org_id: str) -> Org:
     org = _org(org_id)
     if orgs.has_customers(org_id):
-        raise errors.Conflict("the partner still has linked customers")
+        raise errors.Conflict(errors.M("conflict.partner_has_customers"))
     _set_kind(org, "customer", "org.partner_revoked")
     return org
 

@@ -60,9 +60,9 @@ def input_range_problem(value: datetime, ahead: timedelta = INPUT_AHEAD) -> str 
     """Why ``value`` (naive = UTC) is no instant a request may name, or None when it is."""
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     if aware < EARLIEST_INPUT:
-        return "must not be before 2000-01-01T00:00:00Z"
+        return "not_before_2000"
     if aware > now() + ahead:
-        return "must not be more than a day ahead" if ahead == INPUT_AHEAD else "is too far ahead"
+        return "at_most_a_day_ahead" if ahead == INPUT_AHEAD else "too_far_ahead"
     return None
 
 
@@ -76,10 +76,10 @@ def query_time(value: str | None, field: str) -> datetime | None:
     try:
         parsed = parse_iso(value)
     except ValueError:
-        raise errors.ValidationFailed({field: "must be an ISO-8601 date-time"}) from None
+        raise errors.ValidationFailed({field: errors.M("field.datetime_expected")}) from None
     problem = input_range_problem(parsed)
     if problem:
-        raise errors.ValidationFailed({field: problem})
+        raise errors.ValidationFailed({field: errors.M(f"field.{problem}")})
     return parsed
 
 

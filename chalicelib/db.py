@@ -86,11 +86,11 @@ def decode_cursor(cursor: str | None, scope: str, pk: str | None = None) -> dict
     With ``pk``, the key must also lie in that partition."""
     import hmac
 
-    from chalicelib.errors import ValidationFailed
+    from chalicelib.errors import M, ValidationFailed
 
     if not cursor:
         return None
-    invalid = ValidationFailed({"next": "invalid cursor"})
+    invalid = ValidationFailed({"next": M("field.cursor_invalid")})
     payload, _, mac = cursor.partition(".")
     if not mac or not hmac.compare_digest(mac.encode(), _cursor_mac(scope, payload).encode()):
         raise invalid

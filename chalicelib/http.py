@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Request, Response
 
-from chalicelib import errors, settings
+from chalicelib import errors, i18n, settings
 
 if TYPE_CHECKING:
     from pydantic import BaseModel  # typing only: pydantic stays off the cold-start path
@@ -91,19 +91,95 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "body"
 
 
-def validation_errors(exc: Any) -> dict[str, str]:
-    """pydantic ``ValidationError`` → {field: message}, first message per field."""
-    out: dict[str, str] = {}
+#: pydantic error types → our field codes (catalog key ``field.<code>``) and the ``ctx`` values
+#: the message names. pydantic's English messages are never passed through: a type not listed
+#: here answers ``field.invalid``.
+_PYDANTIC_CODES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "missing": ("required", ()),
+    "extra_forbidden": ("unknown_field", ()),
+    "string_type": ("string_expected", ()),
+    "string_too_short": ("string_too_short", ("min_length",)),
+    "string_too_long": ("string_too_long", ("max_length",)),
+    "string_pattern_mismatch": ("pattern_mismatch", ()),
+    "string_unicode": ("string_expected", ()),
+    "int_type": ("integer_expected", ()),
+    "int_parsing": ("integer_expected", ()),
+    "int_from_float": ("integer_expected", ()),
+    "float_type": ("number_expected", ()),
+    "float_parsing": ("number_expected", ()),
+    "finite_number": ("number_expected", ()),
+    "decimal_type": ("number_expected", ()),
+    "decimal_parsing": ("number_expected", ()),
+    "decimal_max_digits": ("decimal_max_digits", ("max_digits",)),
+    "decimal_max_places": ("decimal_max_places", ("decimal_places",)),
+    "decimal_whole_digits": ("decimal_whole_digits", ("whole_digits",)),
+    "bool_type": ("boolean_expected", ()),
+    "bool_parsing": ("boolean_expected", ()),
+    "greater_than": ("greater_than", ("gt",)),
+    "greater_than_equal": ("greater_than_equal", ("ge",)),
+    "less_than": ("less_than", ("lt",)),
+    "less_than_equal": ("less_than_equal", ("le",)),
+    "multiple_of": ("multiple_of", ("multiple_of",)),
+    "literal_error": ("one_of", ("expected",)),
+    "enum": ("one_of", ("expected",)),
+    "list_type": ("list_expected", ()),
+    "tuple_type": ("list_expected", ()),
+    "set_type": ("list_expected", ()),
+    "too_short": ("too_few_items", ("min_length",)),
+    "too_long": ("too_many_items", ("max_length",)),
+    "dict_type": ("object_expected", ()),
+    "model_type": ("object_expected", ()),
+    "model_attributes_type": ("object_expected", ()),
+    "datetime_type": ("datetime_expected", ()),
+    "datetime_parsing": ("datetime_expected", ()),
+    "datetime_from_date_parsing": ("datetime_expected", ()),
+    "datetime_object_invalid": ("datetime_expected", ()),
+    "timezone_aware": ("timezone_required", ()),
+    "date_type": ("date_expected", ()),
+    "date_parsing": ("date_expected", ()),
+    "date_from_datetime_parsing": ("date_expected", ()),
+    "date_from_datetime_inexact": ("date_expected", ()),
+    "url_type": ("url_invalid", ()),
+    "url_parsing": ("url_invalid", ()),
+    "url_syntax_violation": ("url_invalid", ()),
+    "url_scheme": ("url_scheme", ()),
+    "url_too_long": ("string_too_long", ("max_length",)),
+    "uuid_type": ("invalid", ()),
+    "uuid_parsing": ("invalid", ()),
+    "union_tag_invalid": ("one_of", ("expected_tags",)),
+    "union_tag_not_found": ("required", ()),
+    "json_invalid": ("json_invalid", ()),
+}
+
+
+def _ctx_param(value: Any) -> str:
+    """A constraint value as a message shows it (``'de' or 'en'`` → ``de, en``)."""
+    text = str(value)
+    return text.replace("'", "").replace(" or ", ", ")
+
+
+def field_problem(err: Mapping[str, Any]) -> errors.M:
+    """One pydantic error (an item of ``ValidationError.errors()``) as a catalog message."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        cause = ctx.get("error")
+        if isinstance(cause, errors.Invalid):
+            return errors.M(f"field.{cause.code}", **cause.params)
+        if "reason" in ctx:  # EmailStr (email-validator) is the only source of a `reason`
+            return errors.M("field.email_invalid")
+        return errors.M("field.invalid")
+    code, names = _PYDANTIC_CODES.get(kind, ("invalid", ()))
+    return errors.M(f"field.{code}", **{name: _ctx_param(ctx.get(name, "")) for name in names})
+
+
+def validation_errors(exc: Any) -> list[tuple[str, errors.Text]]:
+    """pydantic ``ValidationError`` → [(field, message)], one per field (the first)."""
+    out: dict[str, errors.Text] = {}
     for err in exc.errors():
         loc = tuple(p for p in err.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-")))
-        key = _field_path(loc)
-        msg = err.get("msg", "invalid")
-        if err.get("type") == "extra_forbidden":
-            msg = "unknown field"
-        elif err.get("type") == "missing":
-            msg = "field required"
-        out.setdefault(key, msg.removeprefix("Value error, "))
-    return out
+        out.setdefault(_field_path(loc), field_problem(err))
+    return list(out.items())
 
 
 def raw_body(request: Request) -> bytes:
@@ -139,21 +215,21 @@ def loads(raw: bytes) -> Any:
         # what json.loads does with bytes, done here so that the depth scan sees the same text
         text = raw.decode(json.detect_encoding(raw), "surrogatepass")
     except UnicodeDecodeError as exc:
-        raise errors.ValidationFailed({"body": f"invalid JSON: {exc}"}) from exc
+        raise errors.ValidationFailed({"body": errors.M("field.json_invalid")}) from exc
     if json_depth(text) > MAX_JSON_DEPTH:
-        raise errors.ValidationFailed({"body": f"JSON is nested deeper than {MAX_JSON_DEPTH} levels"})
+        raise errors.ValidationFailed({"body": errors.M("field.json_too_deep", depth=MAX_JSON_DEPTH)})
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise errors.ValidationFailed({"body": f"invalid JSON: {exc}"}) from exc
+        raise errors.ValidationFailed({"body": errors.M("field.json_invalid")}) from exc
 
 
 def json_body(request: Request, max_bytes: int = MAX_JSON_BODY) -> Any:
     raw = raw_body(request)
     if len(raw) > max_bytes:
-        raise errors.PayloadTooLarge(f"request body is larger than {max_bytes} bytes")
+        raise errors.PayloadTooLarge(errors.M("body.too_large", max_bytes=max_bytes))
     if not raw.strip():
-        raise errors.ValidationFailed({"body": "a JSON object is required"})
+        raise errors.ValidationFailed({"body": errors.M("field.body_required")})
     return loads(raw)
 
 
@@ -168,7 +244,7 @@ def validate(data: Any, model: type[T]) -> T:
     from pydantic import ValidationError
 
     if not isinstance(data, dict):
-        raise errors.ValidationFailed({"body": "a JSON object is required"})
+        raise errors.ValidationFailed({"body": errors.M("field.body_required")})
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -182,11 +258,11 @@ def page_params(request: Request) -> tuple[int, str | None]:
     if raw is not None:
         # ASCII only: str.isdigit() and int() also take full-width and other scripts' digits
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
-            raise errors.ValidationFailed({"limit": f"must be an integer from 1 to {MAX_LIMIT}"})
+            raise errors.ValidationFailed({"limit": errors.M("field.limit_range", max=MAX_LIMIT)})
         limit = int(raw)
     cursor = query_param(request, "next") or None
     if cursor is not None and len(cursor) > 2048:
-        raise errors.ValidationFailed({"next": "invalid cursor"})
+        raise errors.ValidationFailed({"next": errors.M("field.cursor_invalid")})
     return limit, cursor
 
 
@@ -245,7 +321,9 @@ def guard_views(app: Any) -> None:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
-                _refuse_oversized(app.current_request)
+                request = app.current_request
+                i18n.begin_request(header(request, "accept-language") if request is not None else None)
+                _refuse_oversized(request)
                 return view(*args, **kwargs)
             except errors.VigilError as exc:
                 return problem(exc)
@@ -253,7 +331,7 @@ def guard_views(app: Any) -> None:
                 mapped = errors.from_aws_error(exc)
                 if mapped is None:
                     log.exception("unhandled error in %s", view.__name__)
-                    return problem(errors.VigilError("An unexpected error occurred."))
+                    return problem(errors.VigilError(errors.M("service.unexpected")))
                 log.warning("transient AWS failure in %s: %s", view.__name__, exc)
                 return problem(mapped)
 
@@ -273,12 +351,12 @@ def _refuse_oversized(request: Request | None) -> None:
         else b""
     )
     if raw and len(raw) > MAX_ANY_BODY:
-        raise errors.PayloadTooLarge(f"request body is larger than {MAX_ANY_BODY} bytes")
+        raise errors.PayloadTooLarge(errors.M("body.too_large", max_bytes=MAX_ANY_BODY))
 
 
 def response_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """Chalice's own errors as problem+json too, and CORS for the allowed origins."""
-    response = _problemise_framework_error(get_response(event))
+    response = _problemise_framework_error(get_response(event), header(event, "accept-language"))
     response.headers.update(_cors_headers(event))
     access_log.info(
         dumps(
@@ -294,7 +372,7 @@ def response_middleware(event: Request, get_response: Callable[[Request], Respon
     return response
 
 
-def _problemise_framework_error(response: Response) -> Response:
+def _problemise_framework_error(response: Response, accept_language: str | None = None) -> Response:
     """Chalice's own 4xx (bad JSON, wrong method, unsupported type) as problem+json too."""
     if response.status_code < 400:
         return response
@@ -303,11 +381,13 @@ def _problemise_framework_error(response: Response) -> Response:
         return response
     body = response.body
     if isinstance(body, dict) and "Message" in body:
-        new = problem(
-            errors.status_problem(
-                response.status_code, str(body.get("Message")), str(body.get("Code", "Error"))
-            )
-        )
+        from chalicelib.i18n import catalog
+
+        i18n.begin_request(accept_language)
+        code = str(body.get("Code", "Error"))
+        key = f"framework.{code}"
+        detail: errors.Text = errors.M(key) if catalog.has(key) else str(body.get("Message"))
+        new = problem(errors.status_problem(response.status_code, detail, code))
         new.headers.update({k: v for k, v in response.headers.items() if k != "Content-Type"})
         return new
     return response

@@ -137,10 +137,12 @@ def fingerprint(payload: Any) -> str:
 def validate_key(key: str | None, required: bool) -> str | None:
     if key is None or key == "":
         if required:
-            raise errors.ValidationFailed({"Idempotency-Key": "header required for this request"})
+            raise errors.ValidationFailed({"Idempotency-Key": errors.M("field.idempotency_key_required")})
         return None
     if len(key) > MAX_KEY_LENGTH or not all(33 <= ord(c) < 127 for c in key):
-        raise errors.ValidationFailed({"Idempotency-Key": f"1 to {MAX_KEY_LENGTH} visible ASCII characters"})
+        raise errors.ValidationFailed(
+            {"Idempotency-Key": errors.M("field.idempotency_key_format", max_length=MAX_KEY_LENGTH)}
+        )
     return key
 
 
@@ -231,17 +233,17 @@ def _answer_of(pk: str, record: IdempotencyRecord, fp: str, wait_s: float) -> An
     while True:
         if record.fingerprint != fp:
             raise errors.Unprocessable(
-                "This Idempotency-Key was used with a different request body.",
-                {"Idempotency-Key": "reused with a different request"},
+                errors.M("idempotency.reused"),
+                {"Idempotency-Key": errors.M("field.idempotency_key_reused")},
             )
         if int(record.status) != IN_FLIGHT:
             return int(record.status), json.loads(record.body)
         if time.monotonic() > deadline:
-            raise errors.Conflict("A request with this Idempotency-Key is still in progress.")
+            raise errors.Conflict(errors.M("conflict.idempotency_in_progress"))
         time.sleep(0.05)
         found = _get(pk, consistent=True)
         if found is None:
-            raise errors.Conflict("A request with this Idempotency-Key is still in progress.")
+            raise errors.Conflict(errors.M("conflict.idempotency_in_progress"))
         record = found
 
 

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from chalicelib import settings
+from chalicelib import errors, settings
 
 if TYPE_CHECKING:
     from aiohttp.abc import ResolveResult  # typing only: aiohttp stays off the cold-start path
@@ -71,8 +71,9 @@ _EXTRA_BLOCKED = [
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 
 
-class Refused(ValueError):
-    """A URL or address the guard does not let a request go to; ``str()`` says why."""
+class Refused(errors.Invalid):
+    """A URL or address the guard does not let a request go to; ``str()`` says why (in English),
+    ``code``/``params`` name the catalog message (``field.<code>``) for the caller's language."""
 
 
 def _allowed_networks() -> tuple[Any, ...]:
@@ -145,11 +146,11 @@ def why_forbidden(addr: IPAddress) -> str | None:
 def vet_address(value: str | IPAddress) -> IPAddress:
     """The address (given as text or already parsed) if it may be contacted, else ``Refused``."""
     if "%" in str(value):
-        raise Refused("scoped IPv6 addresses are not allowed")
+        raise Refused("url_scoped_ipv6")
     addr = ipaddress.ip_address(value) if isinstance(value, str) else value
     reason = why_forbidden(addr)
     if reason:
-        raise Refused(f"{addr} is a {reason}")
+        raise Refused("url_forbidden_address", addr=str(addr))
     return addr
 
 
@@ -177,7 +178,7 @@ def _idna(host: str) -> str:
     try:
         return idna.encode(host, uts46=True, transitional=False).decode("ascii")
     except idna.IDNAError as exc:
-        raise Refused(f"invalid host name: {exc}") from exc
+        raise Refused("url_host_invalid", host=host) from exc
 
 
 #: A last label that makes a host an IPv4 address for URL parsers (WHATWG "ends in a number").
@@ -189,44 +190,44 @@ def _vet_name(host: str) -> None:
     if _NUMBER_LIKE_LABEL.fullmatch(lowered.rpartition(".")[2]):
         # `127.0.0.1.`, `999.0.0.1`, `1.2.3.4.5`: no name, and no address either; refused here,
         # not left to whatever a resolver makes of it.
-        raise Refused(f"{host} is not a canonical IP address")
+        raise Refused("url_not_canonical_ip", host=host)
     if (lowered in _BLOCKED_NAMES or lowered.endswith(_BLOCKED_SUFFIXES)) and not _allowed_networks():
-        raise Refused(f"{host} is an internal name")
+        raise Refused("url_internal_name", host=host)
         # a configured allowance (local demo) may point such names at allowed ranges
     if "." not in lowered and lowered not in _BLOCKED_NAMES:
-        raise Refused(f"{host} is not a fully qualified host name")
+        raise Refused("url_not_fqdn", host=host)
 
 
 def normalize_url(raw: str) -> str:
     """The canonical form of a user-supplied URL, or ``Refused`` with the reason."""
     url = (raw or "").strip()
     if not url:
-        raise Refused("a URL is required")
+        raise Refused("url_required")
     if len(url) > MAX_URL_LENGTH:
-        raise Refused(f"must be at most {MAX_URL_LENGTH} characters")
+        raise Refused("url_too_long", max_length=MAX_URL_LENGTH)
     if _CONTROL_OR_SPACE.search(url):
-        raise Refused("must not contain spaces or control characters")
+        raise Refused("url_spaces")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise Refused("only http and https URLs can be monitored")
+        raise Refused("url_scheme")
     if "@" in parts.netloc or parts.username is not None or parts.password is not None:
-        raise Refused("credentials in URLs are not accepted")
+        raise Refused("url_credentials")
     host = parts.hostname
     if not host:
-        raise Refused("the URL has no host")
+        raise Refused("url_no_host")
     try:
         port = parts.port
     except ValueError as exc:
-        raise Refused("invalid port") from exc
+        raise Refused("url_port") from exc
     if port == 0:
-        raise Refused("invalid port")
+        raise Refused("url_port")
     literal = parse_ip_literal(host)
     if literal is not None:
         vet_address(literal)
         if literal.version == 4 and str(literal) != host:
             # `0x7f.1`, `2130706433`, `010.0.0.1`: read differently by different parsers
-            raise Refused(f"{host} is not a canonical IP address (write {literal})")
+            raise Refused("url_not_canonical_ip_write", host=host, literal=literal)
         host_out = f"[{literal}]" if literal.version == 6 else str(literal)
     else:
         host_out = _idna(host)
@@ -241,7 +242,7 @@ def normalize_url(raw: str) -> str:
     netloc = host_out + (f":{port}" if port else "")
     out = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
     if len(out) > MAX_URL_LENGTH:
-        raise Refused(f"must be at most {MAX_URL_LENGTH} characters")
+        raise Refused("url_too_long", max_length=MAX_URL_LENGTH)
     return out
 
 
@@ -264,9 +265,9 @@ def resolve_vetted(host: str, port: int, resolve: Resolve | None = None) -> list
     try:
         answers = (resolve or _system_resolve)(host, port)
     except OSError as exc:
-        raise Refused(f"{host} does not resolve: {exc}") from exc
+        raise Refused("url_unresolvable", host=host) from exc
     if not answers:
-        raise Refused(f"{host} does not resolve")
+        raise Refused("url_unresolvable", host=host)
     out = []
     for _fam, address in answers:
         addr = vet_address(address)

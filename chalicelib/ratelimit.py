@@ -85,24 +85,18 @@ def _pk(scope: str, key: str, window: int) -> str:
     return f"RATE#{scope}#{digest}#{window}"
 
 
+_KEYS = frozenset(
+    f"rate.{scope}"
+    for scope in ("reports", "invites", "signup_ip", "signup_email", "signup_confirm_ip", "signup_confirm_email",
+                  "invoice_resend", "recipients", "recipient_confirm_ip", "forgot_email", "forgot_ip",
+                  "reset_email", "reset_ip", "mfa_user")
+)  # fmt: skip
+
+
 def _refuse(scope: str, retry_after: int) -> errors.TooManyRequests:
-    what = {
-        "reports": "Too many reports were requested for this organisation",
-        "invites": "Too many members were added to this organisation",
-        "signup_ip": "Too many signups",
-        "signup_email": "Too many signups",
-        "signup_confirm_ip": "Too many confirmation attempts",
-        "signup_confirm_email": "Too many confirmation attempts",
-        "invoice_resend": "Too many invoice mails were sent for this organisation",
-        "recipients": "Too many recipient changes for this organisation",
-        "recipient_confirm_ip": "Too many confirmation attempts",
-        "forgot_email": "Too many password resets were requested",
-        "forgot_ip": "Too many password resets were requested",
-        "reset_email": "Too many reset attempts",
-        "reset_ip": "Too many reset attempts",
-        "mfa_user": "Too many authentication codes were tried",
-    }.get(scope, "Too many failed logins")
-    return errors.TooManyRequests(f"{what}; please try again later.", retry_after)
+    # each scope has its own catalog text (rate.<scope>); failed logins are the default
+    key = f"rate.{scope}" if f"rate.{scope}" in _KEYS else "rate.logins"
+    return errors.TooManyRequests(errors.M(key), retry_after)
 
 
 def take(scope: str, key: str) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from chalicelib import countries
+from chalicelib import countries, errors
 
 
 def _requested_instant(value: datetime) -> datetime:
@@ -16,7 +16,7 @@ def _requested_instant(value: datetime) -> datetime:
 
     problem = clock.input_range_problem(value)
     if problem:
-        raise ValueError(problem)
+        raise errors.Invalid(problem)
     return value
 
 
@@ -25,7 +25,7 @@ def _planned_instant(value: datetime) -> datetime:
 
     problem = clock.input_range_problem(value, clock.PLANNING_AHEAD)
     if problem:
-        raise ValueError(problem)
+        raise errors.Invalid(problem)
     return value
 
 
@@ -48,20 +48,24 @@ def _lower_email(value: str) -> str:
 def _country(value: str) -> str:
     code = value.upper()
     if not countries.is_country(code):
-        raise ValueError("must be an ISO 3166-1 alpha-2 country code such as DE or AT")
+        raise errors.Invalid("country_invalid")
     return code
 
 
 def _vat_id(value: str) -> str:
     from stdnum.eu import vat
+    from stdnum.exceptions import ValidationError
 
-    compact = vat.compact(value)
+    try:
+        compact = vat.compact(value)
+    except ValidationError:
+        raise errors.Invalid("vat_prefix") from None
     prefix = compact[:2]
     eu_prefixes = {countries.vat_prefix(c) for c in countries.EU_MEMBER_STATES}
     if prefix not in eu_prefixes:
-        raise ValueError("must start with an EU country prefix such as DE, AT or FR")
+        raise errors.Invalid("vat_prefix")
     if not vat.is_valid(compact):
-        raise ValueError(f"is not a valid VAT identification number for {prefix}")
+        raise errors.Invalid("vat_invalid", prefix=prefix)
     return compact
 
 
@@ -88,12 +92,9 @@ def _buyer_reference(value: str) -> str:
     try:
         return str(leitweg.validate(value))
     except exceptions.InvalidChecksum:
-        raise ValueError("looks like a Leitweg-ID but its check digits are wrong") from None
+        raise errors.Invalid("leitweg_checksum") from None
     except exceptions.ValidationError:
-        raise ValueError(
-            "looks like a Leitweg-ID but is not one: 2–12 digits (starting with a state code 01–16 "
-            "or 99), optionally up to 30 letters or digits, then 2 check digits, separated by dashes"
-        ) from None
+        raise errors.Invalid("leitweg_invalid") from None
 
 
 def _single_line(value: str) -> str:
@@ -103,7 +104,23 @@ def _single_line(value: str) -> str:
 
     for ch in value:
         if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
-            raise ValueError("must not contain control characters or line breaks")
+            raise errors.Invalid("control_characters")
+    return value
+
+
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}")
+
+
+def _time_zone(value: str) -> str:
+    """An IANA time zone name the zone database knows (``Europe/Berlin``, ``UTC``)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not _ZONE_NAME.fullmatch(value) or value in ("localtime", "posixrules", "Factory"):
+        raise errors.Invalid("time_zone")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise errors.Invalid("time_zone") from None
     return value
 
 
@@ -125,6 +142,10 @@ BuyerReference = Annotated[
 #: The buyer's purchase order number (BT-13)
 PurchaseOrder = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_single_line)
+]
+#: An org's time zone for everything people read (mails, console, reports); the API stays UTC.
+TimeZone = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(_time_zone)
 ]
 VatId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=4, max_length=20), AfterValidator(_vat_id)

@@ -106,20 +106,19 @@ def _allowed(org: Org, role: str, action: Action) -> bool:
     return False
 
 
-def _denial(role: str, action: Action) -> str:
+def _denial(role: str, action: Action) -> errors.M:
     reasons = {
-        Action.WRITE: "Guests have read-only access.",
-        Action.BILLING: "Only the billing role of this organisation (the partner for a linked "
-        "customer, otherwise its administrators) may do this.",
-        Action.INVOICES: "Invoices are visible to administrators of the paying organisation only.",
-        Action.CREATE_CUSTOMER: "Only administrators of a partner organisation can create "
-        "customer organisations.",
-        Action.DELETE_ORG: "Only the partner can delete a linked customer organisation.",
-        Action.SUPPORT_WRITE: "Only administrators of a partner organisation can change its support contact.",
-        Action.SUPPORT_BY: "Only the partner decides who supports a linked customer.",
-        Action.AUDIT: "The audit log is visible to administrators and the partner.",
+        Action.WRITE: "access.read_only",
+        Action.BILLING: "access.billing",
+        Action.INVOICES: "access.invoices",
+        Action.CREATE_CUSTOMER: "access.create_customer",
+        Action.DELETE_ORG: "access.delete_org",
+        Action.SUPPORT_WRITE: "access.support_write",
+        Action.SUPPORT_BY: "access.support_by",
+        Action.AUDIT: "access.audit",
     }
-    return reasons.get(action, f"The role {role!r} may not do this.")
+    key = reasons.get(action)
+    return errors.M(key) if key else errors.M("access.role", role=role)
 
 
 def resolve(
@@ -133,11 +132,11 @@ def resolve(
     from chalicelib.auth import sessions
 
     if not _valid_id(org_id):
-        raise errors.NotFound("Organisation not found.")
+        raise errors.NotFound(errors.M("not_found.org"))
     org, member, state, extra = _load_all(org_id, principal.user_id, also)
     sessions.check(principal, state)
     if org is None or org.status != "active":
-        raise errors.NotFound("Organisation not found.")
+        raise errors.NotFound(errors.M("not_found.org"))
     role = member.role if member else None
     partner_requires_mfa = False
     if org.partner_id:
@@ -146,13 +145,13 @@ def resolve(
             role = "partner"
             partner_requires_mfa = bool(partner_org is not None and partner_org.require_mfa)
     if role is None:
-        raise errors.NotFound("Organisation not found.")
+        raise errors.NotFound(errors.M("not_found.org"))
+    from chalicelib import i18n
+
+    i18n.note_org_language(org.language)
     has_mfa = state is not None and state.mfa_enabled
     if (org.require_mfa or (role == "partner" and partner_requires_mfa)) and not has_mfa:
-        raise errors.Forbidden(
-            "This organisation requires two-factor authentication: set it up under /me/mfa/setup first.",
-            extra={"code": "mfa_required"},
-        )
+        raise errors.Forbidden(errors.M("auth.mfa_required"), extra={"code": "mfa_required"})
     return Access(
         org=org,
         role=role,

@@ -26,8 +26,9 @@ def _reject() -> None:
         raise Exception("Unauthorized")  # API Gateway's contract for a 401 from an authorizer
     from chalice.local import NotAuthorizedError  # dev dependency, local gateway only
 
-    from chalicelib import errors, http
+    from chalicelib import errors, http, i18n
 
+    i18n.begin_request(None)  # the authorizer sees no headers but the token: the default language
     problem = errors.Unauthorized()  # the shape every problem answer has (http.problem_body)
     raise NotAuthorizedError(http.problem_headers(problem), http.problem_body(problem).encode())
 

@@ -10,13 +10,16 @@ password), so the API does not reveal which addresses have accounts.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 from typing import Any
 
 from chalicelib import aws, errors, settings
 
-_BAD_LOGIN = "Incorrect e-mail address or password."
+log = logging.getLogger("vigil.auth")
+
+_BAD_LOGIN = errors.M("auth.bad_login")
 
 
 def _code(exc: Exception) -> str:
@@ -50,16 +53,18 @@ def _auth_error(exc: Exception) -> errors.VigilError:
     ):
         return errors.Unauthorized(_BAD_LOGIN)
     if code in ("TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException"):
-        return errors.TooManyRequests("Too many attempts; please wait a moment.", retry_after=30)
+        return errors.TooManyRequests(errors.M("auth.too_many_attempts"), retry_after=30)
     if code == "InvalidPasswordException":
         return errors.ValidationFailed({"new_password": _password_message(exc)})
     mapped = errors.from_aws_error(exc)
-    return mapped or errors.ServiceUnavailable("The identity service is unavailable.")
+    return mapped or errors.ServiceUnavailable(errors.M("auth.identity_unavailable"))
 
 
-def _password_message(exc: Exception) -> str:
+def _password_message(exc: Exception) -> errors.M:
+    """Cognito's reason is English prose: logged, and answered as our own policy message."""
     message = (getattr(exc, "response", None) or {}).get("Error", {}).get("Message", "")
-    return message or "password does not meet the policy"
+    log.info("password refused by the user pool: %s", message)
+    return errors.M("field.password_rejected")
 
 
 def login(email: str, password: str) -> dict[str, Any]:
@@ -77,7 +82,9 @@ def login(email: str, password: str) -> dict[str, Any]:
     if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
         return {"challenge": "NEW_PASSWORD_REQUIRED", "session": result["Session"]}
     if "AuthenticationResult" not in result:
-        raise errors.Unauthorized(f"Unsupported login challenge {result.get('ChallengeName')}.")
+        raise errors.Unauthorized(
+            errors.M("auth.unsupported_challenge", challenge=result.get("ChallengeName"))
+        )
     return _tokens(result["AuthenticationResult"])
 
 
@@ -94,10 +101,10 @@ def new_password(email: str, session: str, password: str) -> dict[str, Any]:
         )
     except (ClientError, BotoCoreError) as exc:
         if _code(exc) == "ResourceNotFoundException":  # the emulator's word for a bad session
-            raise errors.Unauthorized("The login session is invalid or expired; log in again.") from exc
+            raise errors.Unauthorized(errors.M("auth.session_expired")) from exc
         raise _auth_error(exc) from exc
     if "AuthenticationResult" not in result:
-        raise errors.Unauthorized("The password change was not accepted.")
+        raise errors.Unauthorized(errors.M("auth.password_not_accepted"))
     return _tokens(result["AuthenticationResult"])
 
 
@@ -196,12 +203,12 @@ def create_user(email: str, password: str, permanent: bool) -> str:
             )
     except (ClientError, BotoCoreError) as exc:
         if _code(exc) == "UsernameExistsException":
-            raise errors.Conflict("A user with this e-mail address exists already.") from exc
+            raise errors.Conflict(errors.M("auth.user_exists")) from exc
         if _code(exc) == "InvalidPasswordException":
             raise errors.ValidationFailed({"password": _password_message(exc)}) from exc
         if _code(exc) == "InvalidParameterException":
             # An address the pool refuses as a user name: bad input (400), not a failed login.
-            raise errors.ValidationFailed({"email": "cannot be used as a login name"}) from exc
+            raise errors.ValidationFailed({"email": errors.M("field.login_name_invalid")}) from exc
         raise _auth_error(exc) from exc
     attrs = {a["Name"]: a["Value"] for a in created["User"].get("Attributes", [])}
     return attrs.get("sub") or created["User"]["Username"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from chalicelib import errors
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -12,17 +14,17 @@ class Strict(BaseModel):
 def check_password(value: str) -> str:
     problems = []
     if len(value) < 10:
-        problems.append("at least 10 characters")
+        problems.append(errors.M("password.length"))
     if not any(c.islower() for c in value):
-        problems.append("a lower-case letter")
+        problems.append(errors.M("password.lower"))
     if not any(c.isupper() for c in value):
-        problems.append("an upper-case letter")
+        problems.append(errors.M("password.upper"))
     if not any(c.isdigit() for c in value):
-        problems.append("a digit")
+        problems.append(errors.M("password.digit"))
     if all(c.isalnum() for c in value):
-        problems.append("a symbol")
+        problems.append(errors.M("password.symbol"))
     if problems:
-        raise ValueError("password needs " + ", ".join(problems))
+        raise errors.Invalid("password_policy", requirements=problems)
     return value
 
 

@@ -37,7 +37,7 @@ def load_subscription(org_id: str) -> Subscription:
     try:
         return Subscription.get(*Subscription.key(org_id), consistent_read=True)
     except DoesNotExist as exc:
-        raise errors.NotFound("This organisation has no subscription.") from exc
+        raise errors.NotFound(errors.M("not_found.subscription")) from exc
 
 
 def paying_org(org: Org) -> Org:
@@ -49,7 +49,7 @@ def paying_org(org: Org) -> Org:
     try:
         return Org.get(*Org.key(org.partner_id))
     except DoesNotExist as exc:
-        raise errors.Conflict("The partner organisation of this customer no longer exists.") from exc
+        raise errors.Conflict(errors.M("conflict.partner_gone")) from exc
 
 
 def _payer_entry(payer_org_id: str) -> PayerEntry:
@@ -187,7 +187,9 @@ def plan_order(org: Org, body: OrderIn, now: datetime) -> Outcome:
         elif body.plan == sub.plan and body.interval == sub.interval:
             if sub.status == "active" and not sub.pending_plan and not sub.pending_interval:
                 raise errors.Conflict(
-                    f"The organisation is on the {body.plan} plan ({body.interval}ly) already."
+                    errors.M(
+                        "conflict.same_plan", plan=body.plan, interval=errors.M(f"word.{body.interval}ly")
+                    )
                 )
             action = "subscription.change_withdrawn"
             new.pending_plan = new.pending_interval = None
@@ -274,10 +276,7 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
         if isinstance(exc, TransactWriteError) and not db.cancelled_by_condition(exc):
             raise
         # idempotency.run answers instead when a request with the same key won the race
-        raise errors.Conflict(
-            "The subscription changed while this order was processed; "
-            "please retry with a new Idempotency-Key."
-        ) from exc
+        raise errors.Conflict(errors.M("conflict.order_raced")) from exc
     if invoice is not None:
         _deliver_quietly(invoice)
     return status, holder["body"]
@@ -303,9 +302,7 @@ def cancel(access: Access, idem_key: str | None) -> tuple[int, dict[str, Any]]:
 def _cancel(access: Access, claim: idempotency.Claim | None) -> tuple[int, dict[str, Any]]:
     sub = load_subscription(access.org_id)
     if sub.status not in subscriptions.PAID_STATES:
-        raise errors.Conflict(
-            f"There is no paid subscription to cancel (status {sub.status}); a trial ends by itself."
-        )
+        raise errors.Conflict(errors.M("conflict.nothing_to_cancel", status=sub.status))
     if sub.status == "canceled":
         return 200, subscriptions.view(sub)
     new = subscriptions.copy(sub)
@@ -331,5 +328,5 @@ def _cancel(access: Access, claim: idempotency.Claim | None) -> tuple[int, dict[
     except TransactWriteError as exc:
         if not db.cancelled_by_condition(exc):
             raise
-        raise errors.Conflict("The subscription changed meanwhile; please retry.") from exc
+        raise errors.Conflict(errors.M("conflict.subscription_changed")) from exc
     return 200, body

@@ -251,7 +251,7 @@ class BuyerProblem:
 
     code: str  # address_country_missing | vat_id_missing | address_incomplete | billing_email_missing
     fields: tuple[str, ...]
-    detail: str
+    detail: errors.M  # catalog text: rendered in the reader's language
 
 
 def buyer_problem(
@@ -266,39 +266,25 @@ def buyer_problem(
     country = address.get("country")
     if not country:
         return BuyerProblem(
-            "address_country_missing",
-            ("address.country",),
-            "The paying organisation needs a postal address with a country before it can order "
-            "(it is printed on the invoice and decides the VAT treatment).",
+            "address_country_missing", ("address.country",), errors.M("billing.address_country")
         )
     code = country.upper()
     if code != "DE" and code in countries.EU_MEMBER_STATES and not vat_id:
         return BuyerProblem(
             "vat_id_missing",
             ("vat_id",),
-            f"Buyers in {code} need a VAT identification number: the service is invoiced under "
-            "the reverse-charge procedure. Add vat_id to the paying organisation's profile.",
+            errors.M("billing.vat_required", country=code),
         )
     missing = tuple(f"address.{f}" for f in ("postal_code", "city") if not address.get(f))
     if missing:
-        return BuyerProblem(
-            "address_incomplete",
-            missing,
-            "The paying organisation's postal address needs a post code and a city before it can "
-            "order (§ 14 UStG; the e-invoice carries them).",
-        )
+        return BuyerProblem("address_incomplete", missing, errors.M("billing.address_city"))
     if not billing_email:
         return BuyerProblem(
             "billing_email_missing",
             ("billing_email",),
-            "The paying organisation needs a billing e-mail before it can order: invoices are sent "
-            "there, and the e-invoice names it as the buyer's electronic address. Add billing_email "
-            "to the paying organisation's profile.",
+            errors.M("billing.billing_email"),
         )
     return None
-
-
-_FIELD_MESSAGE = {"vat_id": "required for buyers in {country}"}
 
 
 def require_orderable_buyer(address: dict[str, Any], vat_id: str | None, billing_email: str | None) -> None:
@@ -309,7 +295,12 @@ def require_orderable_buyer(address: dict[str, Any], vat_id: str | None, billing
     country = str(address.get("country") or "").upper()
     raise errors.Unprocessable(
         problem.detail,
-        {f: _FIELD_MESSAGE.get(f, "required for invoicing").format(country=country) for f in problem.fields},
+        {
+            f: errors.M("field.vat_required_for", country=country)
+            if f == "vat_id"
+            else errors.M("field.required_for_invoicing")
+            for f in problem.fields
+        },
     )
 
 

@@ -70,10 +70,10 @@ def _invoice_of(org_id: str, number: str) -> tuple[Access, Invoice]:
 
     access = for_request(bp.current_request, org_id).require(Action.INVOICES)
     if len(number) > 40:
-        raise errors.NotFound("Invoice not found.")
+        raise errors.NotFound(errors.M("not_found.invoice"))
     invoice = invoices.get(access.org_id, number)
     if invoice is None:
-        raise errors.NotFound("Invoice not found.")
+        raise errors.NotFound(errors.M("not_found.invoice"))
     return access, invoice
 
 

@@ -105,7 +105,9 @@ def _remind(sub: Subscription) -> int:
     if not to:
         return 0
     language = payer.language or "de"
-    ends = sub.trial_ends_at.strftime("%d.%m.%Y" if language == "de" else "%Y-%m-%d")
+    from chalicelib.i18n import format as fmt
+
+    ends = fmt.datetime(sub.trial_ends_at, language, payer.zone)
     subject, text = texts.trial_reminder(language, org.name, ends)
     send(Message(to=to, subject=subject, text=text))
     return 1

@@ -36,7 +36,10 @@ _ERRORS = {
 def _rejection(exc: LogoRejected, lang: str) -> errors.VigilError:
     detail = messages.text(exc.code, lang, **exc.params)
     err = _ERRORS[exc.status](detail)
-    err.extra = {"errors": {"logo": detail}, "reason": exc.code}
+    err.extra = {
+        "errors": [{"field": "logo", "code": f"logo_{exc.code}", "message": detail}],
+        "reason": exc.code,
+    }
     return err
 
 
@@ -95,7 +98,7 @@ def _commit_or_restore(access: Access, entry: Any, key: str, previous: bytes | N
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.NotFound("Organisation not found.") from exc
+            raise errors.NotFound(errors.M("not_found.org")) from exc
         raise
 
 

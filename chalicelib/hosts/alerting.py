@@ -35,12 +35,7 @@ class OrgInfo:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, str]] = {}
-        self._zones: dict[str, str] = {}
-
-    def time_zone(self, org_id: str) -> str:
-        """The org's time zone (read with its name and language)."""
-        self.get(org_id)
-        return self._zones.get(org_id) or "Europe/Berlin"
+        self._zones: dict[str, str | None] = {}
 
     def get(self, org_id: str) -> tuple[str, str]:
         found = self._cache.get(org_id)
@@ -50,15 +45,17 @@ class OrgInfo:
             from chalicelib.orgs.models import Org
 
             try:
-                from chalicelib.reports.fmt import org_time_zone
-
                 org = Org.get(*Org.key(org_id))
                 found = (org.name, org.language)
-                self._zones[org_id] = org_time_zone(org)
+                self._zones[org_id] = org.zone
             except DoesNotExist:
                 found = (org_id, "en")
             self._cache[org_id] = found
         return found
+
+    def zone(self, org_id: str) -> str | None:
+        """The org's time zone (after ``get``; None → the default zone)."""
+        return self._zones.get(org_id)
 
 
 def summary(kind: str, language: str, **values: Any) -> str:
@@ -94,7 +91,7 @@ def open_alert(
     if incident is None:
         return False
     name, language = orgs.get(org_id)
-    alerts.notify(incident, "opened", name, language, time_zone=orgs.time_zone(org_id))
+    alerts.notify(incident, "opened", name, language, time_zone=orgs.zone(org_id))
     return True
 
 
@@ -106,5 +103,5 @@ def resolve_alert(
         return False
     if mail:
         name, language = orgs.get(org_id)
-        alerts.notify(incident, "resolved", name, language, time_zone=orgs.time_zone(org_id))
+        alerts.notify(incident, "resolved", name, language, time_zone=orgs.zone(org_id))
     return True

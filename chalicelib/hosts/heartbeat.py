@@ -32,7 +32,7 @@ MIN_GAP_MS = 10_000
 MISSED_INTERVALS = 3
 MIN_INTERVAL_S = 10  # the offline deadline never gets shorter than 3 × this
 
-_UNAUTHORIZED = "A valid agent token is required."
+_UNAUTHORIZED = errors.M("auth.agent_token_required")
 
 
 def _pct(part: float, whole: float) -> float:
@@ -101,7 +101,7 @@ class Sample:
 def ingest(token: str, raw_body: bytes) -> dict[str, Any]:
     """Accept one heartbeat; raises 401/400/413/429 as domain errors."""
     if len(raw_body or b"") > MAX_BODY:
-        raise errors.PayloadTooLarge(f"heartbeat is larger than {MAX_BODY} bytes")
+        raise errors.PayloadTooLarge(errors.M("heartbeat.too_large", max_bytes=MAX_BODY))
     link = _lookup(token)
     hb = _parse(raw_body)
     now = clock.now()
@@ -135,7 +135,7 @@ def _parse(raw_body: bytes) -> Heartbeat:
 
     data = loads(raw_body or b"")
     if not isinstance(data, dict):
-        raise errors.ValidationFailed({"body": "a JSON object is required"})
+        raise errors.ValidationFailed({"body": errors.M("field.body_required")})
     try:
         return Heartbeat.model_validate(data)
     except ValidationError as exc:
@@ -229,7 +229,7 @@ def _slow_path(link: AgentToken, token_hash: str, sample: Sample) -> None:
     now_ms = int(sample.at.timestamp() * 1000)
     if host.hb_ms is not None and host.hb_ms > now_ms - MIN_GAP_MS:
         wait = math.ceil((int(host.hb_ms) + MIN_GAP_MS - now_ms) / 1000)
-        raise errors.TooManyRequests("At most one heartbeat per host every 10 seconds.", wait)
+        raise errors.TooManyRequests(errors.M("heartbeat.too_often", seconds=MIN_GAP_MS // 1000), wait)
     disk_alert = sample.disk_pct > float(host.disk_limit)
     memory_alert = sample.mem_pct > float(host.memory_limit)
     actions = [
@@ -251,7 +251,7 @@ def _slow_path(link: AgentToken, token_hash: str, sample: Sample) -> None:
         if db.cancelled_by_condition(exc):
             # Another heartbeat of this host won the race (or the token was revoked meanwhile).
             raise errors.TooManyRequests(
-                "At most one heartbeat per host every 10 seconds.", MIN_GAP_MS // 1000
+                errors.M("heartbeat.too_often", seconds=MIN_GAP_MS // 1000), MIN_GAP_MS // 1000
             ) from exc
         raise
     _transitions(host, sample, disk_alert, memory_alert)

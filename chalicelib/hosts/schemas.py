@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from chalicelib import errors
 from chalicelib.validation import Name, Strict
 
 MAX_MOUNTS = 64
@@ -55,7 +56,7 @@ class Memory(Measured):
     @model_validator(mode="after")
     def _within_total(self) -> Memory:
         if self.available_bytes > self.total_bytes:
-            raise ValueError("available_bytes exceeds total_bytes")
+            raise errors.Invalid("memory_available")
         return self
 
 
@@ -66,7 +67,7 @@ class Swap(Measured):
     @model_validator(mode="after")
     def _within_total(self) -> Swap:
         if self.free_bytes > self.total_bytes:
-            raise ValueError("free_bytes exceeds total_bytes")
+            raise errors.Invalid("swap_free")
         return self
 
 
@@ -80,7 +81,7 @@ class Disk(Measured):
     @model_validator(mode="after")
     def _within_total(self) -> Disk:
         if self.used_bytes > self.total_bytes or self.free_bytes > self.total_bytes:
-            raise ValueError("used_bytes and free_bytes cannot exceed total_bytes")
+            raise errors.Invalid("disk_used_free")
         return self
 
 

@@ -142,11 +142,11 @@ def _load(access: Access, host_id: str, consistent: bool = False) -> Host:
     from pynamodb.exceptions import DoesNotExist
 
     if not _valid_id(host_id):
-        raise errors.NotFound("Host not found.")
+        raise errors.NotFound(errors.M("not_found.host"))
     try:
         return Host.get(*Host.key(access.org_id, host_id), consistent_read=consistent)
     except DoesNotExist:
-        raise errors.NotFound("Host not found.") from None
+        raise errors.NotFound(errors.M("not_found.host")) from None
 
 
 def create(access: Access, body: HostCreate) -> dict[str, Any]:
@@ -182,9 +182,8 @@ def create(access: Access, body: HostCreate) -> dict[str, Any]:
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc, 0) or db.cancelled_by_condition(exc):
             raise errors.Unprocessable(
-                f"The {limits.plan} plan allows {limits.hosts} hosts and this organisation has "
-                f"reached that number. Delete a host or order a larger plan.",
-                {"hosts": f"quota of {limits.hosts} reached"},
+                errors.M("limits.hosts", plan=limits.plan, max=limits.hosts),
+                {"hosts": errors.M("field.hosts_quota", max=limits.hosts)},
             ) from exc
         raise
     log.info("host %s created in %s", host_id, access.org_id)
@@ -214,10 +213,7 @@ def rotate_token(access: Access, host_id: str) -> dict[str, Any]:
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
-            raise errors.Conflict(
-                "The host changed meanwhile (deleted, or its token was "
-                "rotated by someone else); reload and retry."
-            ) from exc
+            raise errors.Conflict(errors.M("conflict.host_token_changed")) from exc
         raise
     host.token_hash = token_hash
     return _with_token(host, token)
@@ -229,9 +225,11 @@ def patch(access: Access, host_id: str, body: HostPatch) -> dict[str, Any]:
     access.require(Action.WRITE)
     changes = body.model_dump(exclude_unset=True)
     if not changes:
-        raise errors.ValidationFailed({"body": "no field to change"})
+        raise errors.ValidationFailed({"body": errors.M("field.no_change")})
     if any(v is None for v in changes.values()):
-        raise errors.ValidationFailed({k: "cannot be null" for k, v in changes.items() if v is None})
+        raise errors.ValidationFailed(
+            {k: errors.M("field.not_null") for k, v in changes.items() if v is None}
+        )
     host = _load(access, host_id)
     actions = []
     for field, value in changes.items():
@@ -247,7 +245,7 @@ def patch(access: Access, host_id: str, body: HostPatch) -> dict[str, Any]:
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
-            raise errors.NotFound("Host not found.") from exc
+            raise errors.NotFound(errors.M("not_found.host")) from exc
         raise
     return view(host)
 
@@ -273,7 +271,7 @@ def delete(access: Access, host_id: str) -> None:
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
-            raise errors.Conflict("The host changed meanwhile; reload and retry.") from exc
+            raise errors.Conflict(errors.M("conflict.host_changed")) from exc
         raise
     _close_incidents(access.org_id, host_id, now)
 
@@ -336,9 +334,9 @@ def metrics(
     to = clock.query_time(params.get("to"), "to") or clock.now()
     start = clock.query_time(params.get("from"), "from") or to - timedelta(hours=24)
     if start >= to:
-        raise errors.ValidationFailed({"from": "must be before to"})
+        raise errors.ValidationFailed({"from": errors.M("field.from_before_to")})
     if to - start > MAX_METRICS_SPAN:
-        raise errors.ValidationFailed({"from": "the range may span at most 92 days"})
+        raise errors.ValidationFailed({"from": errors.M("field.range_max_days", days=MAX_METRICS_SPAN.days)})
     host = _load(access, host_id)
     query = HostRollup.query(
         HostRollup.partition(host.host_id),

@@ -20,7 +20,7 @@ def list_incidents(org_id: str) -> Response:
     limit, cursor = page_params(request)
     state = query_param(request, "state")
     if state not in (None, "open", "resolved"):
-        raise errors.ValidationFailed({"state": "must be open or resolved"})
+        raise errors.ValidationFailed({"state": errors.M("field.one_of", expected="open, resolved")})
     subject = service.parse_subject(query_param(request, "subject"))
     from chalicelib.incidents.texts import request_language
     from chalicelib.reports.fmt import org_time_zone

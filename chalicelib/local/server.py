@@ -117,7 +117,9 @@ class HardenedRequestHandler(ChaliceRequestHandler):
                 raise _bad(f"Transfer-Encoding {', '.join(transfer)!r} does not end in one 'chunked'.")
             if len(codings) > 1:
                 raise FramingError(
-                    errors.status_problem(501, f"Transfer-Encoding {', '.join(transfer)!r} is not supported.")
+                    errors.status_problem(
+                        501, errors.M("http.transfer_encoding", encoding=repr(", ".join(transfer)))
+                    )
                 )
             if self.request_version == "HTTP/1.0":
                 raise _bad("Transfer-Encoding is not allowed in an HTTP/1.0 request.")
@@ -133,9 +135,7 @@ class HardenedRequestHandler(ChaliceRequestHandler):
                 raise _bad(f"Content-Length must be a non-negative integer, not {raw.decode('latin-1')!r}.")
             length = int(raw)
             if length > MAX_BODY:
-                raise FramingError(
-                    errors.PayloadTooLarge(f"The request body is larger than {MAX_BODY} bytes.")
-                )
+                raise FramingError(errors.PayloadTooLarge(errors.M("body.too_large", max_bytes=MAX_BODY)))
             body = self._read_exact(length, deadline)
         else:
             body = b""
@@ -190,9 +190,7 @@ class HardenedRequestHandler(ChaliceRequestHandler):
             if size == 0:
                 break
             if len(body) + size > MAX_BODY:
-                raise FramingError(
-                    errors.PayloadTooLarge(f"The request body is larger than {MAX_BODY} bytes.")
-                )
+                raise FramingError(errors.PayloadTooLarge(errors.M("body.too_large", max_bytes=MAX_BODY)))
             body += self._read_exact(size, deadline)
             if self._read_exact(2, deadline) != b"\r\n":
                 raise _bad("Chunk data is not followed by CRLF (the chunk is longer than its size).")

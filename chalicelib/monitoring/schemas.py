@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from chalicelib import errors
 from chalicelib.validation import Email, Name, PlannedInstant, ShortText, Strict
 
 DEFAULT_CERT_WARN_DAYS = [30, 14, 7, 1]
@@ -18,7 +19,7 @@ def _url(value: str) -> str:
     try:
         return netguard.normalize_url(value)
     except netguard.Refused as exc:
-        raise ValueError(str(exc)) from exc
+        raise exc
 
 
 MonitoredUrl = Annotated[str, Field(max_length=4096), AfterValidator(_url)]
@@ -34,7 +35,7 @@ class AvailabilityIn(Strict):
     @model_validator(mode="after")
     def _range(self) -> AvailabilityIn:
         if self.expected_status_min > self.expected_status_max:
-            raise ValueError("expected_status_min must not exceed expected_status_max")
+            raise errors.Invalid("status_range")
         return self
 
 
@@ -69,9 +70,9 @@ class WindowIn(Strict):
     @model_validator(mode="after")
     def _order(self) -> WindowIn:
         if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
-            raise ValueError("starts_at and ends_at need a time zone (e.g. Z)")
+            raise errors.Invalid("maintenance_timezone")
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            raise errors.Invalid("maintenance_order")
         return self
 
 

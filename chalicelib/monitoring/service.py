@@ -88,8 +88,8 @@ def _check_interval(access: Access, interval: int) -> Any:
     limits = _limits(access)
     if interval < limits.min_interval_minutes:
         raise errors.Unprocessable(
-            f"interval_minutes must be at least {limits.min_interval_minutes} on the {limits.plan} plan",
-            {"interval_minutes": f"at least {limits.min_interval_minutes}"},
+            errors.M("limits.interval", min=limits.min_interval_minutes, plan=limits.plan),
+            {"interval_minutes": errors.M("field.interval_min", min=limits.min_interval_minutes)},
         )
     return limits
 
@@ -138,8 +138,8 @@ def create(access: Access, body: EndpointIn) -> dict[str, Any]:
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc, 1) or db.cancelled_by_condition(exc):
             raise errors.Unprocessable(
-                f"plan limit reached: {limits.endpoints} endpoints on {limits.plan}",
-                {"endpoints": f"at most {limits.endpoints} on the {limits.plan} plan"},
+                errors.M("limits.endpoints", max=limits.endpoints, plan=limits.plan),
+                {"endpoints": errors.M("field.endpoints_max", max=limits.endpoints, plan=limits.plan)},
             ) from exc
         raise
     _ask_recipients(access, body.alert.recipients)
@@ -162,11 +162,11 @@ def _load(org_id: str, endpoint_id: str) -> Endpoint:
     from pynamodb.exceptions import DoesNotExist
 
     if not _valid_id(endpoint_id):
-        raise errors.NotFound("Endpoint not found.")
+        raise errors.NotFound(errors.M("not_found.endpoint"))
     try:
         return Endpoint.get(*Endpoint.key(org_id, endpoint_id))
     except DoesNotExist as exc:
-        raise errors.NotFound("Endpoint not found.") from exc
+        raise errors.NotFound(errors.M("not_found.endpoint")) from exc
 
 
 #: Incidents an endpoint can have open (resolved when it is deleted).
@@ -260,10 +260,10 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
     access.require(Action.WRITE)
     changes = body.model_dump(exclude_unset=True)
     if not changes:
-        raise errors.ValidationFailed({"body": "no field to change"})
+        raise errors.ValidationFailed({"body": errors.M("field.no_change")})
     for field in ("name", "url", "interval_minutes", "checks", "alert"):
         if field in changes and changes[field] is None:
-            raise errors.ValidationFailed({field: "cannot be null"})
+            raise errors.ValidationFailed({field: errors.M("field.not_null")})
     ep = _load_for(access, endpoint_id)
     if body.alert is not None:
         before = (ep.alert.as_dict() if ep.alert is not None else {}).get("recipients") or []
@@ -313,7 +313,7 @@ def patch(access: Access, endpoint_id: str, body: EndpointPatch) -> dict[str, An
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
-            raise errors.Conflict("The endpoint was changed or deleted meanwhile; reload and retry.") from exc
+            raise errors.Conflict(errors.M("conflict.endpoint_changed")) from exc
         raise
     if body.alert is not None:
         _ask_recipients(access, list(body.alert.recipients))
@@ -378,7 +378,7 @@ def results(
     to = clock.query_time(params.get("to"), "to") or now
     start = clock.query_time(params.get("from"), "from") or to - timedelta(days=1)
     if start > to:
-        raise errors.ValidationFailed({"from": "must not be after to"})
+        raise errors.ValidationFailed({"from": errors.M("field.from_not_after_to")})
     query = Result.query(
         results_pk(access.org_id, endpoint_id),
         Result.sk.between(_ms_iso(start), _ms_iso(to) + "~"),
@@ -431,7 +431,7 @@ def status(access: Access, endpoint_id: str, language: str | None = None) -> dic
     from chalicelib.monitoring import queries
 
     if not _valid_id(endpoint_id):
-        raise errors.NotFound("Endpoint not found.")
+        raise errors.NotFound(errors.M("not_found.endpoint"))
     ep_key = Endpoint.key(access.org_id, endpoint_id)
     if ep_key in access.prefetched:
         ep = access.found(ep_key, Endpoint)
@@ -441,7 +441,7 @@ def status(access: Access, endpoint_id: str, language: str | None = None) -> dic
         ep, st = queries.endpoint_with_status(access.org_id, endpoint_id)
         sub = None
     if ep is None:
-        raise errors.NotFound("Endpoint not found.")
+        raise errors.NotFound(errors.M("not_found.endpoint"))
     latest = queries.latest_result(access.org_id, endpoint_id) if st is not None else None
     limits = limits_of(sub) if sub is not None else _limits(access)
     state = st.state if st is not None else "pending"

@@ -171,7 +171,7 @@ def delete_org(access: Access, confirm_paid_subscription: bool = False) -> dict[
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.NotFound("Organisation not found.") from exc
+            raise errors.NotFound(errors.M("not_found.org")) from exc
         raise
     log.info("org %s marked for deletion by %s", org.org_id, access.principal.user_id)
     cut_off(org.org_id, time.monotonic() + CUT_OFF_BUDGET_S)

@@ -59,6 +59,7 @@ class Org(Model):
     partner_id = UnicodeAttribute(null=True)  # set iff linked to a partner
     support_by = UnicodeAttribute(default="vendor")  # partner | vendor
     language = UnicodeAttribute(default="de")
+    time_zone = UnicodeAttribute(null=True)  # IANA name; None (older orgs) = Europe/Berlin
     address = Address(null=True)
     billing_email = UnicodeAttribute(null=True)
     vat_id = UnicodeAttribute(null=True)
@@ -98,6 +99,13 @@ class Org(Model):
     def partner_sort_key(name: str, org_id: str) -> str:
         """``by_partner`` sort key: customers listed by name."""
         return f"{name.casefold()[:100]}#{org_id}"
+
+    @property
+    def zone(self) -> str:
+        """The org's IANA time zone for what people read (default Europe/Berlin)."""
+        from chalicelib.i18n import DEFAULT_TIME_ZONE
+
+        return self.time_zone or DEFAULT_TIME_ZONE
 
     def address_dict(self) -> dict[str, Any]:
         a = self.address

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.auth.schemas import check_password
-from chalicelib.validation import AddressIn, BuyerReference, Email, Name, Strict, VatId
+from chalicelib.i18n import DEFAULT_TIME_ZONE
+from chalicelib.validation import AddressIn, BuyerReference, Email, Name, Strict, TimeZone, VatId
 
 
 class OrgCreate(Strict):
@@ -16,6 +17,7 @@ class OrgCreate(Strict):
     linked: bool = True
     support_by: Literal["partner", "vendor"] = "partner"
     language: Literal["de", "en"] = "de"
+    time_zone: TimeZone = DEFAULT_TIME_ZONE
     billing_email: Email | None = None
     vat_id: VatId | None = None
     # default= by keyword: type checkers read a positional default of Field as a required field
@@ -30,6 +32,7 @@ class OrgPatch(Strict):
     vat_id: VatId | None = None
     buyer_reference: BuyerReference | None = None
     language: Literal["de", "en"] | None = None
+    time_zone: TimeZone | None = None
     support_by: Literal["partner", "vendor"] | None = None
     require_mfa: bool | None = Field(
         default=None, strict=True, description="members need two-factor authentication"
@@ -40,6 +43,7 @@ class SignupOrg(Strict):
     name: Name
     address: AddressIn | None = None
     language: Literal["de", "en"] = "de"
+    time_zone: TimeZone = DEFAULT_TIME_ZONE
     billing_email: Email | None = None
     vat_id: VatId | None = None
 

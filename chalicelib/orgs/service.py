@@ -36,6 +36,7 @@ def _new_org(
     now: datetime,
     created_by: str | None,
     admin_count: int,
+    time_zone: str | None = None,
 ) -> Org:
     org_id = ids.new_id("o")
     org = Org(
@@ -47,6 +48,7 @@ def _new_org(
         partner_id=partner_id,
         support_by=support_by if partner_id else "vendor",
         language=language,
+        time_zone=time_zone,
         address=Address(**address.model_dump()) if address is not None else None,
         billing_email=billing_email,
         vat_id=vat_id,
@@ -70,6 +72,7 @@ def view(org: Org, access: Access | None = None, subscription: Subscription | No
         "linked": org.linked,
         "support_by": org.support_by if org.linked else "vendor",
         "language": org.language,
+        "time_zone": org.zone,
         "address": org.address_dict(),
         "billing_email": org.billing_email,
         "vat_id": org.vat_id,
@@ -96,12 +99,8 @@ def _partner_access(principal: Principal, partner_id: str | None) -> Access:
             partner_accesses.append(org)
     if len(partner_accesses) != 1:
         if not partner_accesses:
-            raise errors.Forbidden(
-                "Only administrators of a partner organisation can create customer organisations."
-            )
-        raise errors.ValidationFailed(
-            {"partner_id": "you administer several partner organisations: name the one to act from"}
-        )
+            raise errors.Forbidden(errors.M("access.create_customer"))
+        raise errors.ValidationFailed({"partner_id": errors.M("field.partner_ambiguous")})
     return resolve(principal, partner_accesses[0].org_id).require(Action.CREATE_CUSTOMER)
 
 
@@ -130,6 +129,7 @@ def create_customer(principal: Principal, body: OrgCreate, partner: Access | Non
             now,
             principal.user_id,
             0,
+            time_zone=body.time_zone,
         )
         member = None
         role = "partner"
@@ -147,6 +147,7 @@ def create_customer(principal: Principal, body: OrgCreate, partner: Access | Non
             now,
             principal.user_id,
             1,
+            time_zone=body.time_zone,
         )
         member = Membership.build(
             org.org_id, principal.user_id, principal.email or "", "admin", now, principal.user_id
@@ -219,16 +220,18 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
     access.require(Action.WRITE)
     changes = body.model_dump(exclude_unset=True)
     if not changes:
-        raise errors.ValidationFailed({"body": "no field to change"})
-    refused = {f: "cannot be null" for f, v in changes.items() if v is None and f not in _CLEARABLE}
+        raise errors.ValidationFailed({"body": errors.M("field.no_change")})
+    refused: dict[str, errors.Text] = {
+        f: errors.M("field.not_null") for f, v in changes.items() if v is None and f not in _CLEARABLE
+    }
     if refused:
         raise errors.ValidationFailed(refused)
     org = access.org
     if "support_by" in changes:
         if not org.linked:
             raise errors.Unprocessable(
-                "Only linked customer organisations have a support choice.",
-                {"support_by": "only for linked customer organisations"},
+                errors.M("orgs.support_by_linked_only"),
+                {"support_by": errors.M("field.linked_only")},
             )
         access.require(Action.SUPPORT_BY)
     if changes.get("require_mfa") and not access.mfa:
@@ -273,9 +276,7 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.Conflict(
-                "The organisation was changed or deleted meanwhile; reload it and try again."
-            ) from exc
+            raise errors.Conflict(errors.M("conflict.org_changed")) from exc
         raise
     for field, value in changes.items():
         setattr(org, field, Address(**value) if field == "address" and value else value)
@@ -309,7 +310,7 @@ def customers(access: Access, params: dict[str, str], limit: int, cursor: str | 
     from chalicelib.orgs import overview
 
     if access.org.kind != "partner":
-        raise errors.Forbidden("Only partner organisations have linked customers.")
+        raise errors.Forbidden(errors.M("access.partner_only"))
     return overview.listing(access.org_id, params, limit, cursor)
 
 

@@ -102,6 +102,7 @@ def _signup(body: SignupBody) -> None:
         now,
         user_id,
         1,
+        time_zone=body.org.time_zone,
     )
     org.status = "pending"
     org.expires_at = _epoch(valid_until + BACKSTOP)

@@ -22,7 +22,7 @@ def health() -> Response:
     except DoesNotExist:
         pass
     except PynamoDBException as exc:
-        raise errors.ServiceUnavailable("The database is not reachable.") from exc
+        raise errors.ServiceUnavailable(errors.M("service.database")) from exc
     return respond({"status": "ok"})
 
 

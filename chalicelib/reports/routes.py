@@ -32,7 +32,7 @@ def get_monitoring_ips_pdf() -> Response:
     request = bp.current_request
     lang = query_param(request, "lang")
     if lang is not None and lang not in LANGUAGES:
-        raise errors.ValidationFailed({"lang": "must be de or en"})
+        raise errors.ValidationFailed({"lang": errors.M("field.one_of", expected="de, en")})
     language = pick_language(lang, header(request, "accept-language"))
     if not _asks_for_pdf_first(header(request, "accept")):
         # A browser's link: API Gateway would answer base64 text; S3 serves the bytes.

@@ -138,8 +138,8 @@ def _target(org_id: str, target: TargetIn) -> Target:
         name = lookup(org_id, target.id)
         if name is None:
             raise errors.Unprocessable(
-                f"There is no {target.type} {target.id} in this organisation.",
-                {"target.id": f"no such {target.type}"},
+                errors.M("reports.no_such_target", type=errors.M(f"word.{target.type}"), id=target.id),
+                {"target.id": errors.M("field.no_such_target", type=errors.M(f"word.{target.type}"))},
             )
     return Target(type=target.type, id=target.id, name=name)
 
@@ -149,9 +149,7 @@ def create(access: Access, body: ScheduleIn) -> dict[str, Any]:
     ratelimit.take("recipients", access.org_id)  # every schedule names addresses to mail
     existing = ReportSchedule.count(org_pk(access.org_id), ReportSchedule.sk.startswith(SCHEDULE_PREFIX))
     if existing >= MAX_SCHEDULES_PER_ORG:
-        raise errors.Unprocessable(
-            f"An organisation can have at most {MAX_SCHEDULES_PER_ORG} report schedules."
-        )
+        raise errors.Unprocessable(errors.M("limits.schedules", max=MAX_SCHEDULES_PER_ORG))
     target = _target(access.org_id, body.target)
     now = clock.now()
     schedule_id = ids.new_id("s")
@@ -208,11 +206,11 @@ def delete(access: Access, schedule_id: str) -> None:
 
     access.require(Action.WRITE)
     if not (0 < len(schedule_id) <= 64 and schedule_id.isalnum()):
-        raise errors.NotFound("Report schedule not found.")
+        raise errors.NotFound(errors.M("not_found.schedule"))
     try:
         schedule = ReportSchedule.get(*ReportSchedule.key(access.org_id, schedule_id))
     except DoesNotExist as exc:
-        raise errors.NotFound("Report schedule not found.") from exc
+        raise errors.NotFound(errors.M("not_found.schedule")) from exc
     entry = audit.entry(
         access,
         "report_schedule.deleted",
@@ -225,7 +223,7 @@ def delete(access: Access, schedule_id: str) -> None:
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc):
-            raise errors.NotFound("Report schedule not found.") from exc
+            raise errors.NotFound(errors.M("not_found.schedule")) from exc
         raise
 
 

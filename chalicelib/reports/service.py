@@ -75,13 +75,13 @@ def check_period(period_from: datetime, period_to: datetime) -> None:
     """Field-named 400s for a period a report cannot cover."""
     for field, value in (("to", period_to), ("from", period_from)):
         if value.tzinfo is None:
-            raise errors.ValidationFailed({field: "must be an ISO-8601 timestamp with time zone"})
+            raise errors.ValidationFailed({field: errors.M("field.timezone_required")})
     if period_to <= period_from:
-        raise errors.ValidationFailed({"to": "must be after from"})
+        raise errors.ValidationFailed({"to": errors.M("field.to_after_from")})
     if period_to - period_from > MAX_PERIOD:
-        raise errors.ValidationFailed({"to": "a report covers at most 366 days"})
+        raise errors.ValidationFailed({"to": errors.M("field.report_max_days", days=MAX_PERIOD.days)})
     if period_from > clock.now():
-        raise errors.ValidationFailed({"from": "must not be in the future"})
+        raise errors.ValidationFailed({"from": errors.M("field.not_in_future")})
 
 
 def _render(data: ReportData) -> bytes:
@@ -94,9 +94,9 @@ def _render(data: ReportData) -> bytes:
 
 def _check_target(target: dict[str, Any]) -> Target:
     if target.get("type") not in TARGET_TYPES:
-        raise errors.ValidationFailed({"target.type": "must be endpoint or host"})
+        raise errors.ValidationFailed({"target.type": errors.M("field.one_of", expected="endpoint, host")})
     if not target.get("id"):
-        raise errors.ValidationFailed({"target.id": "field required"})
+        raise errors.ValidationFailed({"target.id": errors.M("field.required")})
     return Target(type=target["type"], id=str(target["id"]), name=target.get("name") or None)
 
 
@@ -114,9 +114,9 @@ def _store(
     check_period(period_from, period_to)
     tgt = _check_target(target)
     if language not in ("de", "en"):
-        raise errors.ValidationFailed({"language": "must be de or en"})
+        raise errors.ValidationFailed({"language": errors.M("field.one_of", expected="de, en")})
     if data.language != language:
-        raise errors.ValidationFailed({"language": "does not match the report data"})
+        raise errors.ValidationFailed({"language": errors.M("field.language_mismatch")})
     pdf = _render(data)
     report_id = ids.new_id("r")
     key = storage.report_key(org_id, report_id)
@@ -220,11 +220,11 @@ def get_report(access: Access, report_id: str) -> dict[str, Any]:
 
     access.require(Action.READ)
     if not (0 < len(report_id) <= 64 and report_id.isalnum()):
-        raise errors.NotFound("Report not found.")
+        raise errors.NotFound(errors.M("not_found.report"))
     try:
         report = Report.get(*Report.key(access.org_id, report_id))
     except DoesNotExist as exc:
-        raise errors.NotFound("Report not found.") from exc
+        raise errors.NotFound(errors.M("not_found.report")) from exc
     return view(report, with_url=True)
 
 

@@ -236,10 +236,10 @@ def endpoint_report_data(
 
     period_from, period_to = period
     if not _valid_id(endpoint_id):
-        raise errors.NotFound("Endpoint not found.")
+        raise errors.NotFound(errors.M("not_found.endpoint"))
     ep, status = monitoring.endpoint_with_status(org_id, endpoint_id)
     if ep is None:
-        raise errors.NotFound("Endpoint not found.")
+        raise errors.NotFound(errors.M("not_found.endpoint"))
     kind, stored = endpoint_rollups(org_id, endpoint_id, period_from, period_to)
     mapped = [_rollup(i, _start_of(i.sk)) for i in stored]
     hourly, daily = (mapped, []) if kind == "H" else ([], mapped)
@@ -294,7 +294,7 @@ def host_report_data(
     period_from, period_to = period
     host = load_host(org_id, host_id)
     if host is None:
-        raise errors.NotFound("Host not found.")
+        raise errors.NotFound(errors.M("not_found.host"))
     last = period_to - timedelta(microseconds=1)
     stored = hosts.hourly_rollups(host_id, period_from, last)
     cpu, memory, disk = [], [], []

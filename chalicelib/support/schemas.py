@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints, field_validator
 
+from chalicelib import errors
 from chalicelib.validation import Email, Name, ShortText, Strict
 
 Phone = Annotated[
@@ -32,5 +33,5 @@ class SupportIn(Strict):
 
         parts = urlsplit(value)
         if parts.scheme not in ("https", "http") or not parts.netloc or " " in value:
-            raise ValueError("must be an http(s) URL such as https://example.com/support")
+            raise errors.Invalid("support_url")
         return value

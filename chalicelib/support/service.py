@@ -85,7 +85,7 @@ def put(access: Access, body: SupportIn) -> dict[str, Any]:
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.NotFound("Organisation not found.") from exc
+            raise errors.NotFound(errors.M("not_found.org")) from exc
         raise
     org.support = SupportData(**values)
     return get(access)

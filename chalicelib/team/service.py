@@ -36,11 +36,11 @@ def _member(org_id: str, user_id: str) -> Membership:
     from pynamodb.exceptions import DoesNotExist
 
     if not user_id or len(user_id) > 64:
-        raise errors.NotFound("Member not found.")
+        raise errors.NotFound(errors.M("not_found.member"))
     try:
         return Membership.get(*Membership.key(org_id, user_id))
     except DoesNotExist as exc:
-        raise errors.NotFound("Member not found.") from exc
+        raise errors.NotFound(errors.M("not_found.member")) from exc
 
 
 def _admin_guard(org: Org, delta: int) -> Any:
@@ -119,7 +119,7 @@ def _add(
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
             # idempotency.run answers instead when a request with the same key won the race
-            raise errors.Conflict(f"{body.email} is a member of this organisation already.") from exc
+            raise errors.Conflict(errors.M("conflict.member_exists", email=body.email)) from exc
         raise
     if temp_password is not None:
         invitations.invitation(body.email, org.name, body.role, org.language, temp_password, org=org)
@@ -151,10 +151,7 @@ def change_role(access: Access, user_id: str, body: MemberPatch) -> dict[str, An
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.Conflict(
-                "The last administrator of an organisation cannot be demoted; "
-                "make someone else administrator first."
-            ) from exc
+            raise errors.Conflict(errors.M("conflict.last_admin_demote")) from exc
         raise
     member.role = body.role
     return view(member)
@@ -176,8 +173,5 @@ def remove(access: Access, user_id: str) -> None:
         from pynamodb.exceptions import TransactWriteError
 
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
-            raise errors.Conflict(
-                "The last administrator of an organisation cannot be removed; "
-                "make someone else administrator first."
-            ) from exc
+            raise errors.Conflict(errors.M("conflict.last_admin_remove")) from exc
         raise

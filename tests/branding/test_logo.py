@@ -77,7 +77,7 @@ def test_every_bad_file_is_refused_with_a_clear_message_and_nothing_is_stored(ap
         assert r.status == status, (name, r)
         assert r.headers["Content-Type"] == "application/problem+json", name
         assert r.json["reason"] == reason, (name, r.json)
-        assert r.json["errors"]["logo"] == r.json["detail"]
+        assert r.json["errors"] == [{"field": "logo", "code": f"logo_{reason}", "message": r.json["detail"]}]
         assert objects(org) == {}, name
     log = api.get(f"/orgs/{org}/audit", world.partner_token).json["items"]
     assert not any(e["action"].startswith("logo.") for e in log)

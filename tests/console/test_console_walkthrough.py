@@ -272,7 +272,7 @@ def test_seed_walkthrough_by_clicking(page, vigil, tmp_path):
     page.get_by_role("button", name="Passwort speichern und anmelden").click()
     policy = page.locator('[data-error-for="new_password"]')
     policy.wait_for()
-    assert "10 characters" in policy.inner_text()
+    assert "mindestens 10 Zeichen" in policy.inner_text()  # the server's German policy message
     page.get_by_label("Neues Passwort", exact=True).fill(GUEST_PASSWORD)
     page.get_by_label("Passwort wiederholen").fill(GUEST_PASSWORD)
     shot(page, "14-first-login-new-password")

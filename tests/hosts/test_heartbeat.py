@@ -9,6 +9,7 @@ import pytest
 
 from tests.hosts.conftest import heartbeat_body
 from tests.support import mails
+from tests.support.api import error_fields
 
 
 def _stored(org_id: str, host_id: str):
@@ -181,7 +182,7 @@ def test_bad_payloads_are_refused_and_nothing_is_stored(
     )
     assert r.status == status, r
     if field:
-        assert field in r.json["errors"], r.json
+        assert field in error_fields(r.json), r.json
     stored, rollups = _stored(world.customer_id, host["id"])
     assert stored.status == "pending" and stored.metrics is None and stored.last_seen_at is None
     assert rollups == []

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib import clock
 from chalicelib.incidents import service as incidents
 from tests.support import make_org
+from tests.support.api import error_map
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -83,4 +84,4 @@ def test_a_cursor_of_another_list_is_refused(api):
     all_cursor = api.get(f"/orgs/{org_id}/incidents?limit=1", token).json["next"]
     r = api.get(f"/orgs/{org_id}/incidents?state=open&limit=1&next={all_cursor}", token)
     assert r.status == 400, r
-    assert r.json["errors"] == {"next": "invalid cursor"}
+    assert error_map(r.json) == {"next": "cursor_invalid"}

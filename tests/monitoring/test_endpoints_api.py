@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib import clock
 from tests.monitoring.conftest import NOW, set_plan
 from tests.support import seed_world
+from tests.support.api import error_fields
 
 BODY = {"name": "Shop", "url": "https://shop.example.com/"}
 
@@ -87,7 +88,7 @@ def test_validation_names_the_field(api, customer):
     for body, field in cases:
         r = api.post(f"/orgs/{org_id}/endpoints", token, body)
         assert r.status == 400, (body, r)
-        assert field in r.json["errors"], (field, r.json)
+        assert field in error_fields(r.json), (field, r.json)
     from chalicelib.monitoring.models import Endpoint
 
     assert list(Endpoint.query(f"ORG#{org_id}")) == []  # nothing half-written
@@ -103,13 +104,15 @@ def test_idn_is_stored_as_punycode(api, customer):
 def test_plan_limits_and_minimum_interval(api, customer):
     org_id, token = customer
     r = api.post(f"/orgs/{org_id}/endpoints", token, {**BODY, "interval_minutes": 1})
-    assert r.status == 422 and "at least 5" in r.json["detail"], r
+    assert r.status == 422 and r.json["code"] == "limits.interval", r
+    assert "mindestens 5" in r.json["detail"], r
     set_plan(org_id, "basic")
     for i in range(10):
         assert api.post(f"/orgs/{org_id}/endpoints", token, {**BODY, "name": f"e{i}"}).status == 201
     r = api.post(f"/orgs/{org_id}/endpoints", token, {**BODY, "name": "one too many"})
     assert r.status == 422, r
-    assert r.json["detail"] == "plan limit reached: 10 endpoints on basic"
+    assert r.json["code"] == "limits.endpoints"
+    assert r.json["detail"] == "Tarifgrenze erreicht: höchstens 10 Endpunkte im Tarif basic"
     assert len(api.get(f"/orgs/{org_id}/endpoints", token).json["items"]) == 10
     set_plan(org_id, "professional")
     assert api.post(f"/orgs/{org_id}/endpoints", token, {**BODY, "interval_minutes": 1}).status == 201

@@ -9,6 +9,7 @@ import pytest
 from chalicelib import clock
 from chalicelib.reports import schedules
 from chalicelib.reports.models import ReportSchedule
+from tests.support.api import error_fields
 
 NOW = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)  # a Wednesday
 BODY = {
@@ -100,7 +101,7 @@ def test_create_list_delete(api, world, body):
 def test_validation_names_the_field_and_stores_nothing(api, world, body, field):
     r = api.post(_path(world), world.partner_token, body)
     assert r.status == 400, r
-    assert field in r.json["errors"], r.json
+    assert field in error_fields(r.json), r.json
     assert list(ReportSchedule.query(f"ORG#{world.customer_id}")) == []
 
 
@@ -120,7 +121,7 @@ def test_unknown_or_other_orgs_targets_are_422(api, world, body):
         _own_endpoint(api, world)["target"],
     ):  # the partner org's endpoint
         r = api.post(_path(world), world.partner_token, {**body, "target": target})
-        assert r.status == 422 and "target.id" in r.json["errors"], (target, r)
+        assert r.status == 422 and "target.id" in error_fields(r.json), (target, r)
     assert list(ReportSchedule.query(f"ORG#{world.customer_id}")) == []
 
 
@@ -141,7 +142,7 @@ def test_limit_per_org(api, world, body, monkeypatch):
     for _ in range(2):
         assert api.post(_path(world), world.partner_token, body).status == 201
     r = api.post(_path(world), world.partner_token, body)
-    assert r.status == 422 and "at most 2" in r.json["detail"]
+    assert r.status == 422 and r.json["code"] == "limits.schedules" and "höchstens 2" in r.json["detail"]
 
 
 @pytest.mark.unit

@@ -10,6 +10,7 @@ import pytest
 from tests.security.matrix import RULES, own
 from tests.security.world import SecWorld
 from tests.support import PASSWORD
+from tests.support.api import error_fields, error_map
 from tests.support.stored import items_of
 
 DEEP_ARRAY = b"[" * 30_000
@@ -26,7 +27,7 @@ def _path(template: str, params: dict[str, str]) -> str:
 def _refused(r: Any, field: str, status: int = 400) -> None:
     assert r.status == status, r
     assert r.headers["Content-Type"] == "application/problem+json", r
-    assert field in r.json.get("errors", {}), r
+    assert field in error_fields(r.json), r
 
 
 def _snapshot(org_id: str) -> list[dict[str, Any]]:
@@ -60,7 +61,7 @@ def test_deep_json_on_every_write_route_with_a_body_is_a_400_and_stores_nothing(
         headers = rule.headers() if rule.headers else {}
         for body in (DEEP_ARRAY, DEEP_OBJECT):
             r = api.call(method, _path(template, params), sec.tokens["partner"], body=body, headers=headers)
-            if r.status != 400 or "body" not in (r.json or {}).get("errors", {}):
+            if r.status != 400 or "body" not in error_fields(r.json or {}):
                 failures.append(f"{method} {template}: {r!r}")
     assert not failures, "\n".join(failures)
     assert _snapshot(sec.c.org_id) == before
@@ -75,7 +76,7 @@ def test_shallow_nesting_still_decodes(api) -> None:
     r = api.post(
         "/auth/login", json_body={"email": "nobody@example.com", "password": PASSWORD, "x": [[["["]]]}
     )
-    assert r.status == 400 and "x" in r.json["errors"], r
+    assert r.status == 400 and "x" in error_fields(r.json), r
 
 
 # --- cursors -----------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def test_a_forged_cursor_is_a_400_on_every_list(api, sec: SecWorld) -> None:
         path = _list_path(sec, template)
         for cursor in (forged, unsigned, forged + ".AAAAAAAAAAAAAAAAAAAAAA"):
             r = api.get(_with_cursor(path, cursor), sec.tokens["partner"])
-            if r.status != 400 or (r.json or {}).get("errors") != {"next": "invalid cursor"}:
+            if r.status != 400 or error_map(r.json or {}) != {"next": "cursor_invalid"}:
                 failures.append(f"{template}: {r!r}")
     assert not failures, "\n".join(failures)
 
@@ -157,7 +158,7 @@ def test_a_cursor_is_bound_to_its_list_and_its_org(api, sec: SecWorld) -> None:
     }
     for case, (path, bad, token) in cases.items():
         r = api.get(_with_cursor(path, bad), token)
-        assert r.status == 400 and r.json["errors"] == {"next": "invalid cursor"}, (case, r)
+        assert r.status == 400 and error_map(r.json) == {"next": "cursor_invalid"}, (case, r)
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ def test_a_maintenance_window_in_year_one_is_a_400(api, sec: SecWorld) -> None:
         sec.tokens["partner"],
         {"maintenance_windows": [window]},
     )
-    assert r.status == 400 and any("starts_at" in k for k in r.json["errors"]), r
+    assert r.status == 400 and any("starts_at" in k for k in error_fields(r.json)), r
     assert _snapshot(sec.c.org_id) == before
 
 

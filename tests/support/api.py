@@ -123,3 +123,22 @@ def error_codes(problem: dict[str, Any]) -> set[str]:
     """The machine codes of a problem's `errors` list (empty for the old mapping form)."""
     errs = problem.get("errors") or []
     return {e.get("code", "") for e in errs} if isinstance(errs, list) else set()
+
+
+def error_map(problem: dict[str, Any]) -> dict[str, str]:
+    """{field: code} of a problem's `errors` list (first per field)."""
+    out: dict[str, str] = {}
+    for e in problem.get("errors") or []:
+        out.setdefault(e["field"], e["code"])
+    return out
+
+
+def error_messages(problem: dict[str, Any]) -> dict[str, str]:
+    """{field: message} of a problem's `errors` (either shape; first per field)."""
+    errs = problem.get("errors") or {}
+    if isinstance(errs, dict):
+        return dict(errs)
+    out: dict[str, str] = {}
+    for e in errs:
+        out.setdefault(e["field"], e["message"])
+    return out

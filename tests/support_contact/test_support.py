@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib import settings
 from chalicelib.orgs.models import Org
+from tests.support.api import error_fields
 
 CONTACT = {
     "name": "SteineundUnkraut Support",
@@ -89,7 +90,7 @@ def test_invalid_contact_names_the_field(api, cast):
     ):
         r = api.put(f"/orgs/{w.partner_id}/support", cast.partner_token, body)
         assert r.status == 400, (body, r)
-        assert field in r.json["errors"]
+        assert field in error_fields(r.json)
     assert Org.get(*Org.key(w.partner_id)).support is None
 
 

@@ -7,7 +7,16 @@ export class ApiError extends Error {
     super((problem && (problem.detail || problem.title || problem.message)) || `HTTP ${status}`);
     this.status = status;
     this.problem = problem || {};
-    this.fieldErrors = (problem && problem.errors) || {};
+    // `errors` is a list of {field, code, message} (the message already in the request's
+    // language); the forms want field → message, and `fieldCodes` keeps the machine codes.
+    const list = fieldList(problem && problem.errors);
+    this.fieldErrors = {};
+    this.fieldCodes = {};
+    for (const { field, code, message } of list) {
+      this.fieldErrors[field] = this.fieldErrors[field] ? `${this.fieldErrors[field]} ${message}` : message;
+      if (!(field in this.fieldCodes)) this.fieldCodes[field] = code;
+    }
+    this.code = (problem && problem.code) || "";
   }
   // The route does not exist (yet) on this server: API Gateway and chalice answer unknown
   // paths with 403 "Missing Authentication Token", unknown methods with 405.
@@ -15,6 +24,13 @@ export class ApiError extends Error {
     return this.status === 404 || this.status === 405 ||
       (this.status === 403 && this.problem.message === "Missing Authentication Token");
   }
+}
+
+/** A problem's `errors` as a list of {field, code, message} (also from an older field → message map). */
+export function fieldList(errors) {
+  if (!errors) return [];
+  if (Array.isArray(errors)) return errors.filter((e) => e && e.field);
+  return Object.entries(errors).map(([field, message]) => ({ field, code: "", message: String(message) }));
 }
 
 export const tokens = {

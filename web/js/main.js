@@ -1,6 +1,6 @@
 // Console shell: language, session, org context, navigation and the hash router.
 import { api, ApiError, has, loadCapabilities, tokens, whenSignedOut, apiUrl } from "./api.js";
-import { initialLanguage, language, LANGUAGES, roleLabel, setLanguage, t } from "./i18n.js";
+import { initialLanguage, language, LANGUAGES, roleLabel, setLanguage, setTimeZone, t } from "./i18n.js";
 import { h, errorText, notice } from "./ui.js";
 import * as login from "./screens/login.js";
 import * as mfa from "./screens/mfa.js";
@@ -54,8 +54,9 @@ async function enterOrg(orgId) {
     try { await api("GET", `/orgs/${orgId}/subscription`); billing = true; }
     catch (e) { billing = e.status === 404; }
   }
+  setTimeZone(org.time_zone);
   ctx = { me, org, role, billing, canWrite: role !== "guest", entry,
-          refreshOrg: async () => { ctx.org = await api("GET", `/orgs/${orgId}`); } };
+          refreshOrg: async () => { ctx.org = await api("GET", `/orgs/${orgId}`); setTimeZone(ctx.org.time_zone); } };
   return ctx;
 }
 

@@ -1,5 +1,5 @@
 // Small DOM helpers: elements, labelled fields with an error slot, tables, notices.
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -20,6 +20,38 @@ export function h(tag, attrs = {}, ...children) {
 
 let seq = 0;
 
+// Dates are typed as text in the reader's format ("02.12.2026", "02.12.2026 08:53" in German;
+// ISO in English) instead of the browser's date widget, whose format follows the browser's own
+// locale (mm/dd/yyyy in an English Chromium) rather than the console's language. ISO input is
+// understood in both languages; values() hands the forms ISO strings as before.
+const DATE_KINDS = ["date", "datetime-local"];
+const pad = (n) => String(n).padStart(2, "0");
+
+function isoToInput(iso, withTime) {
+  if (!iso) return "";
+  const [d, tm] = String(iso).split("T");
+  const [y, m, da] = d.split("-");
+  const day = language() === "de" ? `${da}.${m}.${y}` : d;
+  return withTime && tm ? `${day} ${tm.slice(0, 5)}` : day;
+}
+
+/** "02.12.2026", "2.12.2026 8:53" or "2026-12-02[T08:53]" → ISO ("2026-12-02[T08:53]"); null if invalid. */
+export function parseInputDate(text, withTime) {
+  const s = String(text).trim();
+  let y; let mo; let d; let hh; let mi;
+  let m = s.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,T]+(\d{1,2}):(\d{2}))?$/);
+  if (m) [, d, mo, y, hh, mi] = m;
+  else {
+    m = s.match(/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?$/);
+    if (!m) return null;
+    [, y, mo, d, hh, mi] = m;
+  }
+  const check = new Date(Date.UTC(+y, +mo - 1, +d, +(hh || 0), +(mi || 0)));
+  if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +(hh || 0) > 23 || +(mi || 0) > 59) return null;
+  const day = `${y}-${pad(mo)}-${pad(d)}`;
+  return withTime ? `${day}T${pad(hh || 0)}:${pad(mi || 0)}` : day;
+}
+
 /** A labelled input whose error appears right below it (`data-error-for` = field name). */
 export function field({ name, label, type = "text", value = "", required = false, options = null,
                         hint = null, autocomplete = null, attrs = {} }) {
@@ -35,6 +67,11 @@ export function field({ name, label, type = "text", value = "", required = false
     control = h("input", { ...common, type, checked: !!value });
   } else if (type === "textarea") {
     control = h("textarea", common, value ?? "");
+  } else if (DATE_KINDS.includes(type)) {
+    const withTime = type === "datetime-local";
+    control = h("input", { ...common, type: "text", value: isoToInput(value, withTime), inputmode: "numeric",
+      lang: language(), "data-date-kind": type, autocomplete: "off",
+      placeholder: t(withTime ? "input.datetime_placeholder" : "input.date_placeholder") });
   } else {
     control = h("input", { ...common, type, value: value ?? "" });
   }
@@ -66,6 +103,7 @@ export function values(form) {
     else if (el.type === "radio") { if (!el.checked) continue; v = el.value; }
     else if (el.type === "file") continue;
     else { v = el.value.trim(); if (v === "") continue; }
+    if (el.dataset && el.dataset.dateKind) v = parseInputDate(v, el.dataset.dateKind === "datetime-local") ?? v;
     const parts = el.name.split(".");
     let node = out;
     for (const p of parts.slice(0, -1)) node = node[p] = node[p] || {};

@@ -1,7 +1,7 @@
 // Endpoints (Observer): list with status, create, detail with results chart, incidents and
 // maintenance windows (part of the endpoint, changed with PATCH).
 import { api, has } from "../api.js";
-import { formatDate, formatDay, language, t } from "../i18n.js";
+import { formatApiPercent, formatDate, formatDay, formatNumber, language, t, zonedInputToIso } from "../i18n.js";
 import { errorText, field, h, notice, onSubmit, section, table } from "../ui.js";
 import { guarded, incidentTable, listAll, stateBadge, title } from "./common.js";
 import { chart } from "./chart.js";
@@ -66,8 +66,8 @@ async function detail(ctx, id, nav) {
         h("dl", { class: "facts", "data-testid": "endpoint-status" },
         h("dt", {}, t("endpoints.state")), h("dd", {}, stateBadge(s.state)),
         h("dt", {}, t("endpoints.checked_at")), h("dd", {}, formatDate(s.checked_at)),
-        h("dt", {}, t("endpoints.response_ms")), h("dd", {}, s.response_ms != null ? `${s.response_ms} ms` : "—"),
-        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d", "90d"].map((k) => `${k}: ${up[k] != null ? `${pct(up[k])} %` : "—"}`).join(" · ")),
+        h("dt", {}, t("endpoints.response_ms")), h("dd", {}, s.response_ms != null ? `${formatNumber(s.response_ms)} ms` : "—"),
+        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d", "90d"].map((k) => `${k}: ${formatApiPercent(up[k])}`).join(" · ")),
         s.error ? [h("dt", {}, t("endpoints.error")), h("dd", {}, s.error)] : null,
         s.certificate && s.certificate.not_after ? [h("dt", {}, t("endpoints.certificate")),
           h("dd", {}, formatDate(s.certificate.not_after), s.certificate.days_left != null ? ` (${t("endpoints.days_left", { n: s.certificate.days_left })})` : "")] : null,
@@ -125,7 +125,7 @@ function maintenance(ctx, ep, base, nav) {
     field({ name: "reason", label: t("maintenance.reason") }),
     h("button", { type: "submit" }, t("maintenance.add"))),
   async (v) => {
-    const iso = (local) => (local ? new Date(local).toISOString() : "");
+    const iso = zonedInputToIso; // the inputs are wall time in the org's zone
     const next = [...windows, { starts_at: iso(v.starts_at), ends_at: iso(v.ends_at), ...(v.reason ? { reason: v.reason } : {}) }];
     try { await save(next); }
     catch (e) {

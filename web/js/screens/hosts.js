@@ -1,6 +1,6 @@
 // Hosts (agent "Pulsar"): list with status, create (the agent token is shown once), detail.
 import { api, has } from "../api.js";
-import { formatDate, t } from "../i18n.js";
+import { formatApiPercent, formatDate, formatNumber, t } from "../i18n.js";
 import { errorText, field, h, notice, onSubmit, section, table } from "../ui.js";
 import { percentChart } from "./chart.js";
 import { guarded, incidentTable, listAll, stateBadge, title } from "./common.js";
@@ -62,7 +62,7 @@ async function detail(ctx, id, nav) {
       section(t("hosts.status"), h("dl", { class: "facts", "data-testid": "host-status" },
         h("dt", {}, t("hosts.status")), h("dd", {}, stateBadge(host.status)),
         h("dt", {}, t("hosts.last_seen")), h("dd", {}, formatDate(host.last_seen_at)),
-        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d"].map((k) => `${k}: ${up[k] != null ? `${up[k]} %` : "—"}`).join(" · ")))),
+        h("dt", {}, t("endpoints.uptime")), h("dd", {}, ["24h", "7d", "30d"].map((k) => `${k}: ${formatApiPercent(up[k])}`).join(" · ")))),
       section(t("hosts.metrics"), m ? metricFacts(m) : h("p", { class: "empty" }, t("hosts.no_metrics"))),
       section(t("hosts.history"), history),
       section(t("incidents.title"), incidents),
@@ -113,13 +113,13 @@ function copyButton(id) {
 }
 
 function metricFacts(m) {
-  const pct = (v) => (v === null || v === undefined ? "—" : `${v} %`);
+  const pct = formatApiPercent;
   const disks = (m.disks || []).map((d) => `${d.mount}: ${pct(d.used_percent)}`).join(" · ") || "—";
   return h("dl", { class: "facts", "data-testid": "host-metrics" },
     h("dt", {}, t("hosts.hostname")), h("dd", {}, m.hostname || "—"),
     h("dt", {}, t("hosts.os")), h("dd", {}, m.os ? osLabel(m.os) : "—"),
     h("dt", {}, t("hosts.reported_at")), h("dd", {}, formatDate(m.reported_at)),
-    h("dt", {}, t("hosts.load")), h("dd", {}, m.load ? [m.load.load1, m.load.load5, m.load.load15].join(" / ") : "—"),
+    h("dt", {}, t("hosts.load")), h("dd", {}, m.load ? [m.load.load1, m.load.load5, m.load.load15].map((v) => formatNumber(v, 2)).join(" / ") : "—"),
     h("dt", {}, t("hosts.cpus")), h("dd", {}, m.cpu_count != null ? String(m.cpu_count) : "—"),
     h("dt", {}, t("hosts.memory")), h("dd", {}, pct(m.memory && m.memory.used_percent)),
     h("dt", {}, t("hosts.disks")), h("dd", {}, disks));
