@@ -133,7 +133,7 @@ def verified_user_id(email: str) -> str | None:
     except (ClientError, BotoCoreError) as exc:
         if _code(exc) in ("UserNotFoundException", "InvalidParameterException"):
             return None
-        raise errors.ServiceUnavailable("The identity service is unavailable.") from exc
+        raise errors.ServiceUnavailable(errors.M("auth.identity_unavailable")) from exc
     attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
     if not user.get("Enabled", True) or attrs.get("email_verified") != "true":
         return None
@@ -166,7 +166,7 @@ def global_sign_out(email: str) -> None:
         )
     except (ClientError, BotoCoreError) as exc:
         if _code(exc) != "UserNotFoundException":
-            raise errors.ServiceUnavailable("The identity service is unavailable.") from exc
+            raise errors.ServiceUnavailable(errors.M("auth.identity_unavailable")) from exc
 
 
 def temporary_password(length: int = 16) -> str:
@@ -269,13 +269,13 @@ def create_pending_user(email: str, password: str) -> str:
         idp.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
     except (ClientError, BotoCoreError) as exc:
         if _code(exc) == "UsernameExistsException":
-            raise errors.Conflict("A user with this e-mail address exists already.") from exc
+            raise errors.Conflict(errors.M("auth.user_exists")) from exc
         if _code(exc) == "InvalidPasswordException":
             delete_user(email)
             raise errors.ValidationFailed({"password": _password_message(exc)}) from exc
         if _code(exc) == "InvalidParameterException":
             delete_user(email)
-            raise errors.ValidationFailed({"email": "cannot be used as a login name"}) from exc
+            raise errors.ValidationFailed({"email": errors.M("field.login_name_invalid")}) from exc
         delete_user(email)
         raise _auth_error(exc) from exc
     attrs = {a["Name"]: a["Value"] for a in created["User"].get("Attributes", [])}

@@ -80,7 +80,7 @@ def setup(principal: Principal, email: str) -> dict[str, Any]:
 
     state = _state(principal)
     if state.mfa_enabled:
-        raise errors.Conflict("Two-factor authentication is enabled already; disable it first.")
+        raise errors.Conflict(errors.M("auth.mfa_disable_first"))
     secret = pyotp.random_base32()
     uri = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_S).provisioning_uri(
         name=email or principal.user_id, issuer_name=ISSUER
@@ -135,14 +135,14 @@ def verify(principal: Principal, code: str) -> dict[str, Any]:
     """Enable the pending secret with its first code."""
     state = _state(principal)
     if state.mfa_enabled:
-        raise errors.Conflict("Two-factor authentication is enabled already.")
+        raise errors.Conflict(errors.M("auth.mfa_already_enabled"))
     pending = state.mfa_pending
     if not pending or int(state.mfa_pending_until or 0) < int(clock.now().timestamp()):
-        raise errors.Conflict("No set-up is waiting for its code (or it expired); start the set-up again.")
+        raise errors.Conflict(errors.M("auth.mfa_no_pending_setup"))
     _take(principal.user_id)
     if _accept(state, pending, code, attribute=AuthState.mfa_pending) is None:
         log.info("mfa enrolment: wrong code (user %s)", principal.user_id)
-        raise errors.ValidationFailed({"code": "the code does not match"})
+        raise errors.ValidationFailed({"code": errors.M("field.code_mismatch")})
     ratelimit.give_back("mfa_user", principal.user_id)
     state.update(
         actions=[
@@ -161,12 +161,12 @@ def disable(principal: Principal, code: str) -> None:
     """Turn MFA off; needs a current code (a stolen session alone cannot do it)."""
     state = _state(principal)
     if not state.mfa_enabled or not state.mfa_secret:
-        raise errors.Conflict("Two-factor authentication is not enabled.")
+        raise errors.Conflict(errors.M("auth.mfa_not_enabled"))
     _take(principal.user_id)
     secret = state.mfa_secret
     if _accept(state, secret, code, attribute=AuthState.mfa_secret) is None:
         log.info("mfa disabling: wrong code (user %s)", principal.user_id)
-        raise errors.ValidationFailed({"code": "the code does not match"})
+        raise errors.ValidationFailed({"code": errors.M("field.code_mismatch")})
     ratelimit.give_back("mfa_user", principal.user_id)
     state.update(
         actions=[AuthState.mfa_secret.remove(), AuthState.mfa_enabled_at.remove()],
@@ -193,14 +193,14 @@ def complete(session: str, code: str) -> dict[str, Any]:
         payload = json.loads(crypto.unseal(_CHALLENGE, session, max_age=CHALLENGE_S))
         user_id, tokens = str(payload["u"]), dict(payload["t"])
     except (crypto.Unsealable, ValueError, KeyError, TypeError) as exc:
-        raise errors.Unauthorized("The login session is invalid or expired; log in again.") from exc
+        raise errors.Unauthorized(errors.M("auth.session_expired")) from exc
     _take(user_id)
     state = sessions.state_of(user_id)
     if state is None or not state.mfa_secret:
-        raise errors.Unauthorized("The login session is invalid or expired; log in again.")
+        raise errors.Unauthorized(errors.M("auth.session_expired"))
     if _accept(state, state.mfa_secret, code, attribute=AuthState.mfa_secret) is None:
         log.info("mfa login: wrong or reused code (user %s)", user_id)
-        raise errors.Unauthorized("Incorrect authentication code.")
+        raise errors.Unauthorized(errors.M("auth.mfa_code_wrong"))
     ratelimit.give_back("mfa_user", user_id)
     return tokens
 

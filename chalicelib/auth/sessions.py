@@ -37,7 +37,7 @@ def check(principal: Principal, state: AuthState | None) -> None:
     started = login_time(principal)
     if started is not None and started < int(state.tokens_valid_after):
         log.info("token of an ended session refused (user %s)", principal.user_id)
-        raise errors.Unauthorized("This session has ended (the password was changed); log in again.")
+        raise errors.Unauthorized(errors.M("auth.session_ended"))
 
 
 def state_of(user_id: str) -> AuthState | None:

@@ -59,10 +59,10 @@ def find(number: str) -> Invoice:
     try:
         claim = InvoiceNumber.get(*InvoiceNumber.key(number))
     except DoesNotExist as exc:
-        raise errors.NotFound(f"no invoice {number}") from exc
+        raise errors.NotFound(errors.M("not_found.invoice_number", number=number)) from exc
     invoice = invoices.get(claim.payer_org_id, number)
     if invoice is None:
-        raise errors.NotFound(f"no invoice {number}")
+        raise errors.NotFound(errors.M("not_found.invoice_number", number=number))
     return invoice
 
 
@@ -72,7 +72,7 @@ def _payer(org_id: str) -> Org:
     try:
         return Org.get(*Org.key(org_id))
     except DoesNotExist as exc:
-        raise errors.NotFound(f"the paying organisation {org_id} no longer exists") from exc
+        raise errors.NotFound(errors.M("not_found.payer", org_id=org_id)) from exc
 
 
 def _operator_entry(org_id: str, action: str, target: str, details: dict[str, Any]) -> Any:
@@ -99,9 +99,11 @@ def cancel(
     """
     original = find(number)
     if invoices.doc_type(original) != invoices.INVOICE:
-        raise errors.Conflict(f"{number} is a credit note; only invoices can be cancelled")
+        raise errors.Conflict(errors.M("billing.credit_note_not_cancellable", number=number))
     if original.cancelled_by:
-        raise errors.Conflict(f"{number} was already cancelled by {original.cancelled_by}")
+        raise errors.Conflict(
+            errors.M("billing.already_cancelled", number=number, cancelled_by=original.cancelled_by)
+        )
     payer = _payer(original.payer_org_id)
     lines = [line_of(x) for x in original.lines]
 
@@ -127,7 +129,7 @@ def cancel(
             correction=invoices.Correction(original, credit_note=True, reuse_parties=True),
         )
     except invoices.StaleState as exc:
-        raise errors.Conflict(f"{number} was cancelled concurrently") from exc
+        raise errors.Conflict(errors.M("billing.cancelled_concurrently", number=number)) from exc
     if deliver:
         note = invoices.deliver(note)
     corrected = None

@@ -74,26 +74,28 @@ LEDGER_COLUMNS = [
 def _date(params: dict[str, str], field: str) -> date:
     value = params.get(field)
     if not value:
-        raise errors.ValidationFailed({field: "required (YYYY-MM-DD)"})
+        raise errors.ValidationFailed({field: errors.M("field.date_required")})
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise errors.ValidationFailed({field: "must be a date YYYY-MM-DD"}) from exc
+        raise errors.ValidationFailed({field: errors.M("field.date_expected")}) from exc
 
 
 def _digits(params: dict[str, str], field: str, default: str, lengths: range) -> str:
     value = params.get(field) or default
     if not value.isdigit() or len(value) not in lengths:
-        raise errors.ValidationFailed({field: f"must be {lengths.start}–{lengths.stop - 1} digits"})
+        raise errors.ValidationFailed(
+            {field: errors.M("field.digits_range", min=lengths.start, max=lengths.stop - 1)}
+        )
     return value
 
 
 def period(params: dict[str, str]) -> tuple[date, date]:
     start, end = _date(params, "from"), _date(params, "to")
     if start > end:
-        raise errors.ValidationFailed({"from": "must not be after to"})
+        raise errors.ValidationFailed({"from": errors.M("field.from_not_after_to")})
     if (end - start).days >= MAX_DAYS:
-        raise errors.ValidationFailed({"to": f"a period is at most {MAX_DAYS} days"})
+        raise errors.ValidationFailed({"to": errors.M("field.range_max_days", days=MAX_DAYS)})
     return start, end
 
 
@@ -204,11 +206,11 @@ def export(payer_org_id: str, params: dict[str, str]) -> dict[str, Any]:
 
     fmt = params.get("format") or "zip"
     if fmt not in FORMATS:
-        raise errors.ValidationFailed({"format": "must be zip or datev"})
+        raise errors.ValidationFailed({"format": errors.M("field.one_of", expected=", ".join(FORMATS))})
     start, end = period(params)
     if fmt == "datev":
         if start.year != end.year:
-            raise errors.ValidationFailed({"to": "a DATEV batch covers one calendar (fiscal) year"})
+            raise errors.ValidationFailed({"to": errors.M("field.datev_one_year")})
         account = _digits(params, "account", datev.DEFAULT_ACCOUNT, range(4, 9))
         counter = _digits(params, "counter_account", datev.DEFAULT_COUNTER_ACCOUNT, range(4, 10))
         consultant = _digits(params, "consultant", datev.DEFAULT_CONSULTANT, range(4, 8))
@@ -273,5 +275,5 @@ def month_of(text: str) -> tuple[int, int]:
     try:
         parsed = datetime.strptime(text, "%Y-%m")
     except ValueError as exc:
-        raise errors.BadRequest("month must be YYYY-MM") from exc
+        raise errors.BadRequest(errors.M("billing.month_format")) from exc
     return parsed.year, parsed.month

@@ -226,9 +226,12 @@ def _order(access: Access, body: OrderIn, claim: idempotency.Claim | None) -> tu
         quoted = outcome.quote()
         if Decimal(quoted["gross"]) != Decimal(body.expected_gross):
             raise errors.Conflict(
-                f"The order would now bill {quoted['gross']} {quoted['currency']} gross, not the "
-                f"{body.expected_gross} confirmed (price, date or tax data changed). Nothing was "
-                "billed; please confirm the new quote.",
+                errors.M(
+                    "billing.quote_changed",
+                    gross=quoted["gross"],
+                    currency=quoted["currency"],
+                    expected=body.expected_gross,
+                ),
                 extra={"quote": quoted},
             )
     sub, new, lines, action, now = outcome.sub, outcome.new, outcome.lines, outcome.action, outcome.now

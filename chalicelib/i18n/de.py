@@ -260,6 +260,71 @@ MESSAGES: dict[str, str] = {
     "rate.reset_email": "Zu viele Versuche mit Bestätigungscodes; bitte versuchen Sie es später erneut.",
     "rate.reset_ip": "Zu viele Versuche mit Bestätigungscodes; bitte versuchen Sie es später erneut.",
     "rate.mfa_user": "Zu viele Anmeldecodes probiert; bitte versuchen Sie es später erneut.",
+    # ergänzt für die Fehlerstellen der zweiten Runde (MFA, Sitzungen, Gutschriften, Exporte, Partner-Alarme, Statusseiten)
+    "auth.mfa_disable_first": "Die Zwei-Faktor-Anmeldung ist bereits eingeschaltet; schalten Sie sie zuerst ab.",
+    "auth.mfa_already_enabled": "Die Zwei-Faktor-Anmeldung ist bereits eingeschaltet.",
+    "auth.mfa_no_pending_setup": (
+        "Keine Einrichtung wartet auf ihren Code (oder sie ist abgelaufen); beginnen Sie die Einrichtung erneut."
+    ),
+    "auth.mfa_not_enabled": "Die Zwei-Faktor-Anmeldung ist nicht eingeschaltet.",
+    "auth.mfa_code_wrong": "Der Bestätigungscode ist falsch.",
+    "auth.session_ended": (
+        "Diese Sitzung wurde beendet (das Passwort wurde geändert); bitte melden Sie sich erneut an."
+    ),
+    "field.code_mismatch": "der Code stimmt nicht",
+    "field.code_wrong_or_expired": "falsch oder abgelaufen",
+    "signup.code_wrong_or_expired": (
+        "Der Code ist falsch oder abgelaufen; registrieren Sie sich erneut, um einen neuen zu erhalten."
+    ),
+    "not_found.invoice_number": "Es gibt keine Rechnung {number}.",
+    "not_found.payer": "Die zahlende Organisation {org_id} existiert nicht mehr.",
+    "billing.credit_note_not_cancellable": "{number} ist eine Gutschrift; nur Rechnungen können storniert werden.",
+    "billing.already_cancelled": "{number} wurde bereits durch {cancelled_by} storniert.",
+    "billing.cancelled_concurrently": "{number} wurde gleichzeitig storniert.",
+    "billing.quote_changed": (
+        "Die Bestellung würde jetzt {gross} {currency} brutto berechnen, nicht die bestätigten {expected} "
+        "(Preis, Datum oder Steuerdaten haben sich geändert). Es wurde nichts berechnet; bitte bestätigen "
+        "Sie das neue Angebot."
+    ),
+    "billing.month_format": "Der Monat muss die Form JJJJ-MM haben.",
+    "field.date_required": "Pflichtfeld (JJJJ-MM-TT)",
+    "field.digits_range": "muss aus {min}–{max} Ziffern bestehen",
+    "field.datev_one_year": "ein DATEV-Stapel umfasst genau ein Kalenderjahr (Wirtschaftsjahr)",
+    "access.partner_alerts": "Nur Administratoren einer Partnerorganisation verwalten deren Partner-Alarme.",
+    "field.customers_required": "nennen Sie für den Modus „selected“ mindestens einen Kunden",
+    "incidents.foreign_customers": "customer_ids darf nur verknüpfte Kunden dieses Partners enthalten.",
+    "field.not_partner_customer": "kein Kunde dieses Partners: {ids}",
+    "field.subject_format": "muss die Form endpoint:<id> oder host:<id> haben",
+    "field.token_unknown": "unbekannt oder abgelaufen",
+    "recipients.link_invalid": "Der Link ist ungültig oder abgelaufen.",
+    "conflict.paid_subscription": (
+        "{name} hat ein bezahltes Abonnement ({plan}, {interval}) bis {last}. Das Löschen der Organisation "
+        "beendet es: Die {days} ungenutzten ganzen Tage ab {first} werden der zahlenden Organisation mit "
+        'einer Gutschrift erstattet. Wiederholen Sie die Anfrage mit {{"confirm_paid_subscription": true}}, '
+        "um fortzufahren."
+    ),
+    "conflict.org_or_subscription_changed": (
+        "Die Organisation oder ihr Abonnement hat sich inzwischen geändert; bitte versuchen Sie es erneut."
+    ),
+    "field.name_prefix": "ein Namensanfang mit höchstens {max} Zeichen ohne #",
+    "orgs.mfa_self_first": (
+        "Richten Sie die Zwei-Faktor-Anmeldung zuerst für sich selbst ein, bevor Sie sie verlangen."
+    ),
+    "field.mfa_self_first": "schalten Sie zuerst Ihre eigene Zwei-Faktor-Anmeldung ein",
+    "not_found.status_page": "Statusseite nicht gefunden.",
+    "not_found.note": "Hinweis nicht gefunden.",
+    "field.id_invalid": "enthält eine ungültige ID",
+    "field.components_duplicate": "darf jede Komponente nur einmal nennen",
+    "field.slug_format": "3–40 Zeichen a-z, 0-9 und '-', ohne '-' am Anfang oder Ende",
+    "field.slug_reserved": "ist ein reserviertes Wort",
+    "field.plain_text": "muss reiner Text sein (kein HTML)",
+    "statuspages.unknown_components": "Unbekannte Komponenten.",
+    "field.unknown_endpoint": "nennt einen Endpunkt, den es in dieser Organisation nicht gibt",
+    "field.unknown_host": "nennt einen Host, den es in dieser Organisation nicht gibt",
+    "conflict.slug_taken": "Diese Adresse ist bereits vergeben.",
+    "limits.status_pages": "Tarifgrenze erreicht: höchstens {max} Statusseiten im Tarif {plan}",
+    "field.status_pages_max": "höchstens {max} im Tarif {plan}",
+    "conflict.status_page_changed": "Die Statusseite wurde gleichzeitig geändert; bitte versuchen Sie es erneut.",
 }
 
 PLURALS: dict[str, dict[str, str]] = {

@@ -249,6 +249,59 @@ MESSAGES: dict[str, str] = {
     "rate.reset_email": "Too many reset attempts; please try again later.",
     "rate.reset_ip": "Too many reset attempts; please try again later.",
     "rate.mfa_user": "Too many authentication codes were tried; please try again later.",
+    # added for the round-2 raise sites (MFA, sessions, credit notes, exports, partner alerts, status pages)
+    "auth.mfa_disable_first": "Two-factor authentication is enabled already; disable it first.",
+    "auth.mfa_already_enabled": "Two-factor authentication is enabled already.",
+    "auth.mfa_no_pending_setup": "No set-up is waiting for its code (or it expired); start the set-up again.",
+    "auth.mfa_not_enabled": "Two-factor authentication is not enabled.",
+    "auth.mfa_code_wrong": "Incorrect authentication code.",
+    "auth.session_ended": "This session has ended (the password was changed); log in again.",
+    "field.code_mismatch": "the code does not match",
+    "field.code_wrong_or_expired": "wrong or expired",
+    "signup.code_wrong_or_expired": "The code is wrong or expired; sign up again to get a new one.",
+    "not_found.invoice_number": "no invoice {number}",
+    "not_found.payer": "the paying organisation {org_id} no longer exists",
+    "billing.credit_note_not_cancellable": "{number} is a credit note; only invoices can be cancelled",
+    "billing.already_cancelled": "{number} was already cancelled by {cancelled_by}",
+    "billing.cancelled_concurrently": "{number} was cancelled concurrently",
+    "billing.quote_changed": (
+        "The order would now bill {gross} {currency} gross, not the {expected} confirmed (price, date or "
+        "tax data changed). Nothing was billed; please confirm the new quote."
+    ),
+    "billing.month_format": "month must be YYYY-MM",
+    "field.date_required": "required (YYYY-MM-DD)",
+    "field.digits_range": "must be {min}–{max} digits",
+    "field.datev_one_year": "a DATEV batch covers one calendar (fiscal) year",
+    "access.partner_alerts": "Only administrators of a partner organisation manage its partner alerts.",
+    "field.customers_required": "name at least one customer for mode selected",
+    "incidents.foreign_customers": "customer_ids must be linked customers of this partner",
+    "field.not_partner_customer": "not a customer of this partner: {ids}",
+    "field.subject_format": "must be endpoint:<id> or host:<id>",
+    "field.token_unknown": "unknown or expired",
+    "recipients.link_invalid": "The link is invalid or expired.",
+    "conflict.paid_subscription": (
+        "{name} has a paid subscription ({plan}, {interval}) until {last}. Deleting the organisation "
+        "ends it: the {days} unused whole days from {first} are credited to the paying organisation "
+        'with a credit note. Repeat the request with {{"confirm_paid_subscription": true}} to proceed.'
+    ),
+    "conflict.org_or_subscription_changed": "The organisation or its subscription changed meanwhile; please try again.",
+    "field.name_prefix": "a name prefix of at most {max} characters without #",
+    "orgs.mfa_self_first": "Set up two-factor authentication for yourself before requiring it.",
+    "field.mfa_self_first": "enable your own two-factor authentication first",
+    "not_found.status_page": "Status page not found.",
+    "not_found.note": "Note not found.",
+    "field.id_invalid": "contains an id that is not valid",
+    "field.components_duplicate": "lists each component once",
+    "field.slug_format": "3–40 characters a-z, 0-9 and '-', not starting or ending with '-'",
+    "field.slug_reserved": "is a reserved word",
+    "field.plain_text": "must be plain text (no HTML)",
+    "statuspages.unknown_components": "Unknown components.",
+    "field.unknown_endpoint": "names an endpoint that does not exist in this organisation",
+    "field.unknown_host": "names a host that does not exist in this organisation",
+    "conflict.slug_taken": "This address is already taken.",
+    "limits.status_pages": "plan limit reached: {max} status pages on {plan}",
+    "field.status_pages_max": "at most {max} on the {plan} plan",
+    "conflict.status_page_changed": "The status page was changed at the same time; please retry.",
 }
 
 PLURALS: dict[str, dict[str, str]] = {

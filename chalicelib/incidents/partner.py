@@ -76,7 +76,7 @@ def view(policy: AlertPolicy) -> dict[str, Any]:
 
 def _require_partner_admin(access: Access) -> None:
     if access.org.kind != "partner" or access.role != "admin":
-        raise errors.Forbidden("Only administrators of a partner organisation manage its partner alerts.")
+        raise errors.Forbidden(errors.M("access.partner_alerts"))
 
 
 def get(access: Access) -> dict[str, Any]:
@@ -92,13 +92,13 @@ def put(access: Access, body: AlertPolicyIn) -> dict[str, Any]:
     _require_partner_admin(access)
     ids = list(dict.fromkeys(body.customer_ids))
     if body.mode == "selected" and not ids:
-        raise errors.ValidationFailed({"customer_ids": "name at least one customer for mode selected"})
+        raise errors.ValidationFailed({"customer_ids": errors.M("field.customers_required")})
     found = orgs_q.batch_get(ids) if ids else {}
     foreign = [i for i in ids if i not in found or found[i].partner_id != access.org_id]
     if foreign:
         raise errors.Unprocessable(
-            "customer_ids must be linked customers of this partner",
-            {"customer_ids": f"not a customer of this partner: {', '.join(foreign[:5])}"},
+            errors.M("incidents.foreign_customers"),
+            {"customer_ids": errors.M("field.not_partner_customer", ids=", ".join(foreign[:5]))},
         )
     policy = AlertPolicy(
         *AlertPolicy.key(access.org_id),

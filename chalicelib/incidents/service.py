@@ -165,7 +165,7 @@ def parse_subject(raw: str | None) -> tuple[str, str] | None:
     kind, _, subject_id = raw.partition(":")
     valid_id = 0 < len(subject_id) <= 64 and subject_id.replace("-", "").replace("_", "").isalnum()
     if kind not in ("endpoint", "host") or not valid_id or not subject_id.isascii():
-        raise errors.ValidationFailed({"subject": "must be endpoint:<id> or host:<id>"})
+        raise errors.ValidationFailed({"subject": errors.M("field.subject_format")})
     return kind, subject_id
 
 

@@ -156,7 +156,9 @@ def _mail(email: str, org_name: str, language: str, token: str) -> None:
 def _lookup(token: str | None) -> RecipientToken:
     from pynamodb.exceptions import DoesNotExist
 
-    bad = errors.ValidationFailed({"token": "unknown or expired"}, "The link is invalid or expired.")
+    bad = errors.ValidationFailed(
+        {"token": errors.M("field.token_unknown")}, errors.M("recipients.link_invalid")
+    )
     if not token or len(token) > 100 or not all(c.isascii() and (c.isalnum() or c in "-_") for c in token):
         raise bad
     try:

@@ -74,10 +74,15 @@ def _unconfirmed(org: Org, sub: Subscription, now: Any) -> errors.Conflict:
     assert sub.current_period_end is not None
     last = pricing.last_day(sub.current_period_end).isoformat()
     return errors.Conflict(
-        f"{org.name} has a paid subscription ({sub.plan}, {'yearly' if sub.interval == 'year' else 'monthly'}) "
-        f"until {last}. Deleting the organisation ends it: the {days} unused whole days from "
-        f"{pricing.business_date(first).isoformat()} are credited to the paying organisation with a credit note. "
-        'Repeat the request with {"confirm_paid_subscription": true} to proceed.',
+        errors.M(
+            "conflict.paid_subscription",
+            name=org.name,
+            plan=sub.plan,
+            interval=errors.M("word.yearly" if sub.interval == "year" else "word.monthly"),
+            last=last,
+            days=days,
+            first=pricing.business_date(first).isoformat(),
+        ),
         extra={
             "code": "paid_subscription_unconfirmed",
             "subscription": {
@@ -158,9 +163,7 @@ def delete_org(access: Access, confirm_paid_subscription: bool = False) -> dict[
             try:
                 note = credit_notes.for_deleted_customer(org, sub, now, writes)
             except invoices.StaleState as exc:
-                raise errors.Conflict(
-                    "The organisation or its subscription changed meanwhile; please try again."
-                ) from exc
+                raise errors.Conflict(errors.M("conflict.org_or_subscription_changed")) from exc
             if note is None:
                 with db.transaction() as tx:
                     writes(tx)

@@ -168,13 +168,13 @@ def parse(params: dict[str, str]) -> tuple[str, str | None, str | None]:
     sort = params.get("sort") or "name"
     status = params.get("status") or None
     q = params.get("q") or None
-    problems = {}
+    problems: dict[str, errors.Text] = {}
     if sort not in SORTS:
-        problems["sort"] = f"must be one of {', '.join(SORTS)}"
+        problems["sort"] = errors.M("field.one_of", expected=", ".join(SORTS))
     if status is not None and status not in STATUSES:
-        problems["status"] = f"must be one of {', '.join(STATUSES)}"
+        problems["status"] = errors.M("field.one_of", expected=", ".join(STATUSES))
     if q is not None and (len(q) > 100 or "#" in q):
-        problems["q"] = "a name prefix of at most 100 characters without #"
+        problems["q"] = errors.M("field.name_prefix", max=100)
     if problems:
         raise errors.ValidationFailed(problems)
     return sort, status, q
@@ -238,7 +238,7 @@ def listing(partner_id: str, params: dict[str, str], limit: int, cursor: str | N
         try:
             start = int(decoded["offset"]["N"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise errors.ValidationFailed({"next": "invalid cursor"}) from exc
+            raise errors.ValidationFailed({"next": errors.M("field.cursor_invalid")}) from exc
     rows = _rows(_customers(partner_id, q))
     if status is not None:
         rows = [r for r in rows if r.status in STATUSES[status]]

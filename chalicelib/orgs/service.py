@@ -237,8 +237,8 @@ def patch(access: Access, body: OrgPatch) -> dict[str, Any]:
     if changes.get("require_mfa") and not access.mfa:
         # Whoever switches it on must not lock themselves out.
         raise errors.Unprocessable(
-            "Set up two-factor authentication for yourself before requiring it.",
-            {"require_mfa": "enable your own two-factor authentication first"},
+            errors.M("orgs.mfa_self_first"),
+            {"require_mfa": errors.M("field.mfa_self_first")},
         )
     if "address" in changes:
         merged = org.address_dict() | (changes["address"] or dict.fromkeys(org.address_dict()))

@@ -46,7 +46,7 @@ VALID_FOR = timedelta(hours=24)
 #: The TTL removes a signup the purge missed this long after it ended (the purge looks back as far).
 BACKSTOP = timedelta(days=7)
 MAX_ATTEMPTS = 5
-_BAD_CODE = "The code is wrong or expired; sign up again to get a new one."
+_BAD_CODE = errors.M("signup.code_wrong_or_expired")
 
 
 def _hash(email: str, salt: str, code: str) -> str:
@@ -173,7 +173,7 @@ def confirm(body: SignupConfirmBody) -> dict[str, Any]:
     try:
         pending = PendingSignup.get(*PendingSignup.key(email), consistent_read=True)
     except DoesNotExist:
-        raise errors.ValidationFailed({"code": "wrong or expired"}, _BAD_CODE) from None
+        raise errors.ValidationFailed({"code": errors.M("field.code_wrong_or_expired")}, _BAD_CODE) from None
     fresh = pending.valid_until > now and (pending.attempts or 0) < MAX_ATTEMPTS
     if not fresh or not hmac.compare_digest(_hash(email, pending.salt, body.code), pending.code_hash):
         if fresh:
@@ -181,7 +181,7 @@ def confirm(body: SignupConfirmBody) -> dict[str, Any]:
                 pending.update(
                     actions=[PendingSignup.attempts.add(1)], condition=PendingSignup.attempts < MAX_ATTEMPTS
                 )
-        raise errors.ValidationFailed({"code": "wrong or expired"}, _BAD_CODE)
+        raise errors.ValidationFailed({"code": errors.M("field.code_wrong_or_expired")}, _BAD_CODE)
     org = Org.get(*Org.key(pending.org_id), consistent_read=True)
     member = Membership.build(org.org_id, pending.user_id, email, "admin", now, pending.user_id)
     sub = subscriptions.new_trial(org.org_id, org.org_id, now)
@@ -213,7 +213,9 @@ def confirm(body: SignupConfirmBody) -> dict[str, Any]:
         cognito.deactivate_user(email)
         if isinstance(exc, TransactWriteError) and db.cancelled_by_condition(exc):
             # confirmed twice at once, or replaced by a new signup or an invitation meanwhile
-            raise errors.ValidationFailed({"code": "wrong or expired"}, _BAD_CODE) from exc
+            raise errors.ValidationFailed(
+                {"code": errors.M("field.code_wrong_or_expired")}, _BAD_CODE
+            ) from exc
         raise
     invitations.welcome(email, org.name, org.language)
     if org.billing_email and org.billing_email != email:

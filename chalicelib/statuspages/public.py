@@ -52,13 +52,13 @@ def clear_cache() -> None:
 def view(slug: str) -> dict[str, Any]:
     """The public JSON of a page; NotFound for unknown slugs and pages of deleted orgs."""
     if not (3 <= len(slug) <= 40) or not all(c.islower() or c.isdigit() or c == "-" for c in slug):
-        raise errors.NotFound("Status page not found.")
+        raise errors.NotFound(errors.M("not_found.status_page"))
     now = time.monotonic()
     with _lock:
         hit = _cache.get(slug)
     if hit is not None and hit[0] > now:
         if hit[1] is None:
-            raise errors.NotFound("Status page not found.")
+            raise errors.NotFound(errors.M("not_found.status_page"))
         return hit[1]
     body = _stored_or_built(slug)
     with _lock:
@@ -66,7 +66,7 @@ def view(slug: str) -> dict[str, Any]:
             _cache.clear()
         _cache[slug] = (now + (TTL_S if body is not None else MISSING_TTL_S), body)
     if body is None:
-        raise errors.NotFound("Status page not found.")
+        raise errors.NotFound(errors.M("not_found.status_page"))
     return body
 
 

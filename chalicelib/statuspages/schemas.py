@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chalicelib import errors
+
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
 #: Words a slug may not be: they name console/API paths or would mislead visitors.
 RESERVED = frozenset(
@@ -23,9 +25,9 @@ _ID = r"^[A-Za-z0-9_-]{1,64}$"
 def _check_components(values: list[str]) -> list[str]:
     for v in values:
         if not re.fullmatch(_ID, v):
-            raise ValueError("contains an id that is not valid")
+            raise errors.Invalid("id_invalid")
     if len(set(values)) != len(values):
-        raise ValueError("lists each component once")
+        raise errors.Invalid("components_duplicate")
     return values
 
 
@@ -43,9 +45,9 @@ class StatusPageIn(BaseModel):
     @classmethod
     def _slug(cls, value: str) -> str:
         if not SLUG.fullmatch(value) or "--" in value:
-            raise ValueError("3–40 characters a-z, 0-9 and '-', not starting or ending with '-'")
+            raise errors.Invalid("slug_format")
         if value in RESERVED:
-            raise ValueError("is a reserved word")
+            raise errors.Invalid("slug_reserved")
         return value
 
     @field_validator("endpoints", "hosts")
@@ -82,5 +84,5 @@ class NoteIn(BaseModel):
         # Plain text only: control characters go; markup is refused rather than half-stripped.
         cleaned = "".join(c for c in value if c in "\n\t" or c.isprintable())
         if re.search(r"<[a-zA-Z/!?]", cleaned):
-            raise ValueError("must be plain text (no HTML)")
+            raise errors.Invalid("plain_text")
         return cleaned

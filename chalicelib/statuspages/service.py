@@ -43,30 +43,30 @@ def _check_components(org_id: str, endpoint_ids: list[str], host_ids: list[str])
     from chalicelib.hosts.models import Host
     from chalicelib.monitoring.models import Endpoint
 
-    problems: dict[str, str] = {}
+    problems: dict[str, errors.Text] = {}
     if endpoint_ids:
         found = {e.endpoint_id for e in Endpoint.batch_get([Endpoint.key(org_id, e) for e in endpoint_ids])}
         if set(endpoint_ids) - found:
-            problems["endpoints"] = "names an endpoint that does not exist in this organisation"
+            problems["endpoints"] = errors.M("field.unknown_endpoint")
     if host_ids:
         found = {h.host_id for h in Host.batch_get([Host.key(org_id, h) for h in host_ids])}
         if set(host_ids) - found:
-            problems["hosts"] = "names a host that does not exist in this organisation"
+            problems["hosts"] = errors.M("field.unknown_host")
     if problems:
-        raise errors.Unprocessable("Unknown components.", problems)
+        raise errors.Unprocessable(errors.M("statuspages.unknown_components"), problems)
 
 
 def _load(access: Access, slug: str) -> StatusPage:
     from pynamodb.exceptions import DoesNotExist
 
     if not (3 <= len(slug) <= 40) or not all(c.isalnum() or c == "-" for c in slug):
-        raise errors.NotFound("Status page not found.")
+        raise errors.NotFound(errors.M("not_found.status_page"))
     try:
         page = StatusPage.get(*StatusPage.key(slug), consistent_read=True)
     except DoesNotExist:
-        raise errors.NotFound("Status page not found.") from None
+        raise errors.NotFound(errors.M("not_found.status_page")) from None
     if page.org_id != access.org_id:  # another tenant's page: indistinguishable from none
-        raise errors.NotFound("Status page not found.")
+        raise errors.NotFound(errors.M("not_found.status_page"))
     return page
 
 
@@ -103,12 +103,12 @@ def create(access: Access, body: StatusPageIn) -> dict[str, Any]:
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc, 0):
             raise errors.Conflict(
-                "This address is already taken.", extra={"errors": {"slug": "is already taken"}}
+                errors.M("conflict.slug_taken"), extra={"errors": {"slug": "is already taken"}}
             ) from exc
         if db.cancelled_by_condition(exc):  # the counters update (updates follow puts)
             raise errors.Unprocessable(
-                f"plan limit reached: {limit} status pages on {plan}",
-                {"status_pages": f"at most {limit} on the {plan} plan"},
+                errors.M("limits.status_pages", max=limit, plan=plan),
+                {"status_pages": errors.M("field.status_pages_max", max=limit, plan=plan)},
             ) from exc
         raise
     return view(page)
@@ -148,7 +148,7 @@ def _save(access: Access, page: StatusPage, action: str, details: dict[str, Any]
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc, 0):
-            raise errors.Conflict("The status page was changed at the same time; please retry.") from exc
+            raise errors.Conflict(errors.M("conflict.status_page_changed")) from exc
         raise
 
 
@@ -177,7 +177,7 @@ def delete(access: Access, slug: str) -> None:
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc, 0):
-            raise errors.NotFound("Status page not found.") from exc
+            raise errors.NotFound(errors.M("not_found.status_page")) from exc
         raise
 
 
@@ -196,7 +196,7 @@ def delete_note(access: Access, slug: str, note_id: str) -> None:
     page = _load(access, slug)
     kept = [n for n in (page.notes or []) if n.note_id != note_id]
     if len(kept) == len(page.notes or []):
-        raise errors.NotFound("Note not found.")
+        raise errors.NotFound(errors.M("not_found.note"))
     page.notes = kept
     _save(access, page, "status_page.note_deleted", {"note": note_id})
 
