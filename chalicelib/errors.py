@@ -186,6 +186,15 @@ class Unprocessable(_WithFields):
         super().__init__(detail, errors)
 
 
+class FieldConflict(_WithFields):
+    """A conflict caused by one field's value (a taken address …): 409 with its ``errors``."""
+
+    status, title = 409, "Conflict"
+
+    def __init__(self, detail: Text, errors: FieldProblems) -> None:
+        super().__init__(detail, errors)
+
+
 class Unauthorized(VigilError):
     status, title = 401, "Unauthorized"
 

@@ -325,6 +325,8 @@ MESSAGES: dict[str, str] = {
     "limits.status_pages": "Tarifgrenze erreicht: höchstens {max} Statusseiten im Tarif {plan}",
     "field.status_pages_max": "höchstens {max} im Tarif {plan}",
     "conflict.status_page_changed": "Die Statusseite wurde gleichzeitig geändert; bitte versuchen Sie es erneut.",
+    # added with the round-2 features (signup, MFA, reset, billing, status pages)
+    "field.slug_taken": "ist bereits vergeben",
 }
 
 PLURALS: dict[str, dict[str, str]] = {

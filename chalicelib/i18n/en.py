@@ -302,6 +302,8 @@ MESSAGES: dict[str, str] = {
     "limits.status_pages": "plan limit reached: {max} status pages on {plan}",
     "field.status_pages_max": "at most {max} on the {plan} plan",
     "conflict.status_page_changed": "The status page was changed at the same time; please retry.",
+    # added with the round-2 features (signup, MFA, reset, billing, status pages)
+    "field.slug_taken": "is already taken",
 }
 
 PLURALS: dict[str, dict[str, str]] = {

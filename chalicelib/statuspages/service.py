@@ -102,8 +102,8 @@ def create(access: Access, body: StatusPageIn) -> dict[str, Any]:
             tx.save(entry)
     except TransactWriteError as exc:
         if db.cancelled_by_condition(exc, 0):
-            raise errors.Conflict(
-                errors.M("conflict.slug_taken"), extra={"errors": {"slug": "is already taken"}}
+            raise errors.FieldConflict(
+                errors.M("conflict.slug_taken"), {"slug": errors.M("field.slug_taken")}
             ) from exc
         if db.cancelled_by_condition(exc):  # the counters update (updates follow puts)
             raise errors.Unprocessable(

@@ -46,7 +46,7 @@ def test_alert_mail_in_the_org_zone(aws) -> None:
         time_zone="America/New_York",
     )
     text = mails("ny@kunde.example")[-1].text
-    assert "Started: 2 Dec 2026 02:53 EST" in text, text
+    assert "Started: 2026-12-02 02:53 GMT-05:00" in text, text  # reports.fmt style (see docs/i18n.md)
 
 
 def test_org_time_zone_is_set_validated_and_the_api_stays_utc(api: Api) -> None:

@@ -15,7 +15,9 @@ BIG = 1_200_000  # 1.2 MB: above every route's limit (the largest body is a 1 MB
 def _caller(sec: SecWorld, method: str, template: str) -> tuple[str | None, dict[str, str]]:
     rule = RULES[(method, template)]
     if rule.scope in ("public", "me"):
-        return (None if rule.scope == "public" else sec.tokens["partner"]), {}
+        # public objects (a status page) are named by the customer's ids
+        params = own(sec, "C") if rule.scope == "public" and "{" in template else {}
+        return (None if rule.scope == "public" else sec.tokens["partner"]), params
     return sec.tokens["partner"], own(sec, rule.scope)
 
 
