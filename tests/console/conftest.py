@@ -45,10 +45,10 @@ class LocalVigil:
     password: str  # demo password
 
 
-def _wait_ok(url: str, proc: subprocess.Popen, deadline: float) -> None:
+def _wait_ok(url: str, proc: subprocess.Popen, deadline: float, log: Path) -> None:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"local run exited early:\n{proc.stdout.read() if proc.stdout else ''}")
+            pytest.fail(f"local run exited early:\n{log.read_text(errors='replace')[-5000:]}")
         try:
             with urllib.request.urlopen(url, timeout=5) as r:
                 if r.status == 200:
@@ -61,7 +61,7 @@ def _wait_ok(url: str, proc: subprocess.Popen, deadline: float) -> None:
 
 
 @pytest.fixture(scope="session")
-def vigil() -> Iterator[LocalVigil]:
+def vigil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalVigil]:
     port, aws_port, web_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIGIL_"))}
     env.update(
@@ -74,11 +74,15 @@ def vigil() -> Iterator[LocalVigil]:
             "VIGIL_SCHEDULER": "off",
         }
     )
+    # The server's output goes to a file: a pipe nobody reads fills up (64 KB) and then blocks
+    # the server in its next log write — every later request of the session would hang.
+    log = tmp_path_factory.mktemp("vigil") / "make-run.log"
+    out = log.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "chalicelib.local.run"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=out,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -89,8 +93,8 @@ def vigil() -> Iterator[LocalVigil]:
         password=PASSWORD,
     )
     deadline = time.monotonic() + 120
-    _wait_ok(f"{local.api}/health", proc, deadline)
-    _wait_ok(f"{local.web}config.js", proc, deadline)
+    _wait_ok(f"{local.api}/health", proc, deadline, log)
+    _wait_ok(f"{local.web}config.js", proc, deadline, log)
     yield local
     proc.terminate()
     try:
@@ -98,6 +102,7 @@ def vigil() -> Iterator[LocalVigil]:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    out.close()
 
 
 def _chromium_available() -> bool:

@@ -12,7 +12,7 @@ from tests.console.helpers import api_call, login, token
 def test_partner_creates_a_status_page_and_a_visitor_opens_it(page, browser, vigil):
     tok = token(vigil, "partner@example.com", vigil.password)
     _, me = api_call(vigil, "GET", "/me", tok)
-    customer = next(o for o in me["orgs"] if o["role"] == "partner")
+    customer = next(o for o in me["orgs"] if o["name"] == "Innendekoration Stein & Mehr")
     _, endpoints = api_call(vigil, "GET", f"/orgs/{customer['id']}/endpoints", tok)
     first = endpoints["items"][0]
 
