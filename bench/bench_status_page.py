@@ -33,7 +33,7 @@ def run() -> dict[str, float]:
         hosts = [f"h-bench-{i}" for i in range(2)]
         for e in endpoints:
             Endpoint(*Endpoint.key(org.org_id, e), endpoint_id=e, org_id=org.org_id, name=e,
-                     url="http://127.0.0.1/", interval_minutes=1, created_at=now, updated_at=now,
+                     url="http://127.0.0.1/", interval_minutes=1, created_at=now, updated_at=now, alert={}, checks={},
                      next_check_at=now).save()  # fmt: skip
         for h in hosts:
             Host(*Host.key(org.org_id, h), host_id=h, org_id=org.org_id, name=h, token_hash="x",
