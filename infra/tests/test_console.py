@@ -129,7 +129,7 @@ def test_bucket_deployment_uploads_web_and_config_js(raw: dict[str, Any]) -> Non
     props = next(iter(deployments.values()))["Properties"]
     bucket_logical, _ = _console_bucket(raw)
     assert props["DestinationBucketName"] == {"Ref": bucket_logical}
-    assert len(props["SourceObjectKeys"]) == 2  # web/ and the generated config.js
+    assert len(props["SourceObjectKeys"]) == 3  # web/, the generated config.js and the agent
     assert props["DistributionPaths"] == ["/*"]
 
 
@@ -240,7 +240,7 @@ def test_agent_file_is_deployed_into_the_console_bucket(raw: dict[str, Any]) -> 
     assert len(deployments) == 1
     assert len(deployments[0]["Properties"]["SourceObjectKeys"]) == 3  # web/, config.js, agent
     digest = agent_package.sha256(agent_package.build())
-    functions = resources(raw, "AWS::Lambda::Function")
+    functions = resources(raw, "AWS::Serverless::Function")
     app_functions = [
         f for f in functions.values() if "VIGIL_STAGE" in json.dumps(f["Properties"].get("Environment", {}))
     ]
