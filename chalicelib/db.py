@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import UnicodeAttribute
@@ -123,58 +123,22 @@ def first(items: Iterable[M]) -> M | None:
     return None
 
 
-def batch_get_mixed(wanted: Sequence[tuple[type[Model], tuple[str, str]]]) -> dict[tuple[str, str], Model]:
-    """One BatchGetItem for items of different entity models, of one table or several.
-
-    PynamoDB's ``batch_get`` is per model class; entities of a single-table design (and items
-    of other tables a route needs at the same time, e.g. the caller's role and the route's first
-    read) are read together here and each raw item is turned into the model its key was asked
-    for. Keys are (pk, sk); the same key in two tables must not be asked for in one call.
-    """
-    if not wanted:
-        return {}
-    conn = wanted[0][0]._get_connection()
-    by_table: dict[str, dict[tuple[str, str], type[Model]]] = {}
-    for model, key in wanted:
-        by_table.setdefault(model.Meta.table_name, {})[key] = model
-    names = {
-        model.Meta.table_name: (str(model._hash_keyname), str(model._range_keyname)) for model, _ in wanted
-    }
-    out: dict[tuple[str, str], Model] = {}
-    request: dict[str, Any] = {
-        table: {"Keys": [{names[table][0]: {"S": k[0]}, names[table][1]: {"S": k[1]}} for k in keys]}
-        for table, keys in by_table.items()
-    }
-    while request:
-        resp = conn.connection.dispatch("BatchGetItem", {"RequestItems": request})
-        for table, raws in resp.get("Responses", {}).items():
-            hash_name, range_name = names[table]
-            for raw in raws:
-                key = (raw[hash_name]["S"], raw[range_name]["S"])
-                asked = by_table[table].get(key)
-                if asked is not None:
-                    out[key] = asked.from_raw_data(raw)
-        request = resp.get("UnprocessedKeys") or {}
-    return out
-
-
-def batch_get_across(
+def _batch_get(
     wanted: Sequence[tuple[type[Model], tuple[str, str]]],
-) -> dict[tuple[type[Model], tuple[str, str]], Model]:
-    """BatchGetItem for items of models in DIFFERENT tables (DynamoDB takes up to 100 keys of
-    any tables per call): e.g. a page of endpoint statuses and the org's subscription in one
-    call. Answers ``{(model, key): item}`` for the items found."""
+) -> Iterator[tuple[type[Model], tuple[str, str], Model]]:
+    """BatchGetItem over any tables, 100 keys per call, unprocessed keys retried: yields
+    (model asked for, key, item) for each item found."""
     by_table: dict[str, dict[tuple[str, str], type[Model]]] = {}
     names: dict[str, tuple[str, str]] = {}
-    conn = None
     for model, key in wanted:
         table = model.Meta.table_name
         by_table.setdefault(table, {})[key] = model
         names[table] = (str(model._hash_keyname), str(model._range_keyname))
-        conn = conn or model._get_connection()
+    if not by_table:
+        return
+    conn = wanted[0][0]._get_connection()
     pending = [(table, key) for table, keys in by_table.items() for key in keys]
-    out: dict[tuple[type[Model], tuple[str, str]], Model] = {}
-    while pending and conn is not None:
+    while pending:
         chunk, pending = pending[:100], pending[100:]
         request: dict[str, Any] = {}
         for table, key in chunk:
@@ -190,9 +154,27 @@ def batch_get_across(
                     key = (raw[hash_name]["S"], raw[range_name]["S"])
                     asked = by_table[table].get(key)
                     if asked is not None:
-                        out[(asked, key)] = asked.from_raw_data(raw)
+                        yield asked, key, asked.from_raw_data(raw)
             request = resp.get("UnprocessedKeys") or {}
-    return out
+
+
+def batch_get_mixed(wanted: Sequence[tuple[type[Model], tuple[str, str]]]) -> dict[tuple[str, str], Model]:
+    """One BatchGetItem for items of different entity models, of one table or several.
+
+    PynamoDB's ``batch_get`` is per model class; entities of a single-table design (and items
+    of other tables a route needs at the same time, e.g. the caller's role and the route's first
+    read) are read together here and each raw item is turned into the model its key was asked
+    for. Keys are (pk, sk); the same key in two tables must not be asked for in one call.
+    """
+    return {key: item for _, key, item in _batch_get(wanted)}
+
+
+def batch_get_across(
+    wanted: Sequence[tuple[type[Model], tuple[str, str]]],
+) -> dict[tuple[type[Model], tuple[str, str]], Model]:
+    """The same, answered as ``{(model, key): item}``: for keys that may repeat across tables
+    (e.g. a page of endpoint statuses and the org's subscription in one call)."""
+    return {(model, key): item for model, key, item in _batch_get(wanted)}
 
 
 def found_as(found: Mapping[tuple[str, str], Model], key: tuple[str, str], model: type[M]) -> M | None:

@@ -361,19 +361,9 @@ def pick_language(
         if lang in LANGUAGES:
             return lang
     if accept_language:
-        ranked: list[tuple[float, int, str]] = []
-        for pos, part in enumerate(accept_language.split(",")):
-            tag, _, params = part.strip().partition(";")
-            q = 1.0
-            params = params.strip()
-            if params.startswith("q="):
-                try:
-                    q = float(params[2:])
-                except ValueError:
-                    q = 0.0
-            lang = tag.strip().lower()[:2]
-            if lang in LANGUAGES and q > 0:
-                ranked.append((-q, pos, lang))
-        if ranked:
-            return sorted(ranked)[0][2]
+        from chalicelib.i18n import negotiate
+
+        negotiated = negotiate(accept_language)  # the one Accept-Language parser
+        if negotiated in LANGUAGES:
+            return negotiated
     return default
